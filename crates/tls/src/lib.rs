@@ -4,3 +4,9 @@
 #![forbid(unsafe_code)]
 
 pub mod codec;
+pub mod extensions;
+pub mod messages;
+pub mod record;
+pub mod registry;
+pub mod stream;
+pub mod x509;
