@@ -1,1 +1,80 @@
+//! TCP connections and per-direction reassembly: retransmissions, overlaps, reordering,
+//! sequence wrap, mid-stream pickup, port reuse -> ordered byte runs that know their frames.
+//!
+//! The table pushes events into a [`StreamHandler`]; in-order data is handed over as a
+//! slice of the segment being processed, so the common path copies nothing. Only
+//! out-of-order segments are buffered, up to a per-direction cap.
+#![forbid(unsafe_code)]
 
+mod flow;
+mod seq;
+mod table;
+
+pub use flow::Chunk;
+pub use seq::SeqNumber;
+pub use table::{FlowConfig, FlowStats, FlowTable};
+
+use std::net::SocketAddr;
+
+/// A connection's number: 1-based, in order of first appearance in the capture.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct ConnId(pub u32);
+
+/// Which peer sent the bytes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Side {
+    Client,
+    Server,
+}
+
+impl Side {
+    pub fn other(self) -> Side {
+        match self {
+            Side::Client => Side::Server,
+            Side::Server => Side::Client,
+        }
+    }
+
+    pub fn index(self) -> usize {
+        self as usize
+    }
+}
+
+/// How the roles of a connection were decided.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RoleEvidence {
+    /// The client sent the SYN (or the server the SYN-ACK).
+    Handshake,
+    /// No SYN was seen; the peer with the lower port is taken as the server.
+    PortGuess,
+}
+
+/// A new connection.
+#[derive(Debug, Clone, Copy)]
+pub struct Opened {
+    pub id: ConnId,
+    pub client: SocketAddr,
+    pub server: SocketAddr,
+    pub frame: u64,
+    pub roles: RoleEvidence,
+}
+
+/// Why a direction of a connection stopped.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Close {
+    Fin,
+    Reset,
+}
+
+/// Receives the reassembled streams.
+pub trait StreamHandler {
+    fn opened(&mut self, conn: &Opened);
+    /// In-order bytes of one direction.
+    fn data(&mut self, conn: ConnId, side: Side, chunk: Chunk<'_>);
+    /// `missing` bytes of this direction will never be seen (capture loss); data resumes
+    /// after them. `frame` is the frame in which the loss became certain.
+    fn gap(&mut self, conn: ConnId, side: Side, missing: u64, frame: u64);
+    fn closed(&mut self, conn: ConnId, side: Side, how: Close, frame: u64);
+    /// The connection is released: closed, idle, evicted or at the end of the capture.
+    fn ended(&mut self, conn: ConnId);
+}
