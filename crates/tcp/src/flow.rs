@@ -56,7 +56,7 @@ impl Direction {
     pub fn syn(&mut self, seq: SeqNumber) {
         self.isn = Some(seq);
         if self.next.is_none() {
-            self.next = Some(seq.add(1));
+            self.next = Some(seq.wrapping_add(1));
         }
     }
 
@@ -136,7 +136,7 @@ impl Direction {
     fn advance(&mut self, n: usize) {
         self.offset += n as i64;
         if let Some(next) = self.next.as_mut() {
-            *next = next.add(n as u32);
+            *next = next.wrapping_add(n as u32);
         }
     }
 

@@ -10,7 +10,7 @@ impl SeqNumber {
         i64::from(other.0.wrapping_sub(self.0) as i32)
     }
 
-    pub fn add(self, n: u32) -> SeqNumber {
+    pub fn wrapping_add(self, n: u32) -> SeqNumber {
         SeqNumber(self.0.wrapping_add(n))
     }
 }
@@ -23,6 +23,6 @@ mod tests {
     fn distance_wraps_around_zero() {
         assert_eq!(SeqNumber(0xffff_fff0).distance_to(SeqNumber(0x10)), 0x20);
         assert_eq!(SeqNumber(0x10).distance_to(SeqNumber(0xffff_fff0)), -0x20);
-        assert_eq!(SeqNumber(5).add(u32::MAX), SeqNumber(4));
+        assert_eq!(SeqNumber(5).wrapping_add(u32::MAX), SeqNumber(4));
     }
 }

@@ -194,7 +194,7 @@ impl FlowTable {
             let mut deliver = |d: Delivery<'_>| emit(handler, id, side.other(), frame, d);
             receiver.peer_ack(SeqNumber(seg.ack), frame, &mut deliver);
         }
-        let seq = SeqNumber(seg.seq).add(u32::from(flags.syn()));
+        let seq = SeqNumber(seg.seq).wrapping_add(u32::from(flags.syn()));
         let mut deliver = |d: Delivery<'_>| emit(handler, id, side, frame, d);
         sender.segment(seq, seg.payload, frame, cap, &mut deliver);
         if (flags.fin() || flags.rst()) && !sender.closed {
