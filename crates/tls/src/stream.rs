@@ -1,0 +1,1192 @@
+//! Both directions of one TCP connection -> TLS records and messages, each knowing the
+//! frames its bytes came from.
+//!
+//! A direction starts by recognising TLS from its first bytes (any port), after a
+//! plain-text STARTTLS-style upgrade, or, when the connection was picked up mid-stream,
+//! by finding two consecutive record headers. Records whose content cannot be read
+//! without keys are skipped by length, never buffered. A capture gap inside such a
+//! record costs nothing; a gap that swallows a record boundary costs the sync, which is
+//! found again at the next pair of plausible headers.
+
+use tlsdoctor_tcp::{Chunk, Side};
+
+use crate::codec::Reader;
+use crate::record::{self, RecordHeader, HEADER_LEN};
+
+/// Limits for one connection's parser.
+#[derive(Debug, Clone)]
+pub struct StreamConfig {
+    /// Handshake messages declaring more are reported and skipped, not buffered.
+    pub max_message_len: usize,
+    /// Bytes looked at before a stream that does not start with TLS is given up.
+    pub detect_limit: usize,
+}
+
+impl Default for StreamConfig {
+    fn default() -> Self {
+        StreamConfig {
+            max_message_len: 1 << 20,
+            detect_limit: 64 * 1024,
+        }
+    }
+}
+
+/// What the parser found, in stream order.
+#[derive(Debug)]
+pub enum Event<'a> {
+    /// A complete record (also for records whose content is skipped).
+    Record(RecordEvent),
+    Message(Message<'a>),
+    Anomaly(Anomaly),
+}
+
+#[derive(Debug, Clone, Copy)]
+pub struct RecordEvent {
+    pub side: Side,
+    /// The frame that completes the record.
+    pub frame: u64,
+    pub header: RecordHeader,
+    /// The record's content cannot be read without keys.
+    pub encrypted: bool,
+}
+
+#[derive(Debug)]
+pub struct Message<'a> {
+    pub side: Side,
+    /// The frame that completes the message (the one Wireshark shows it in).
+    pub frame: u64,
+    /// Every frame the message's bytes came from, in stream order.
+    pub frames: &'a [u64],
+    /// The version field of the record that completed the message.
+    pub record_version: u16,
+    pub kind: MessageKind<'a>,
+}
+
+#[derive(Debug)]
+pub enum MessageKind<'a> {
+    /// A whole handshake message: the 4-byte header and the body.
+    Handshake {
+        typ: u8,
+        raw: &'a [u8],
+    },
+    /// An SSL 2.0-compatible ClientHello: the record body after its 2-byte header.
+    Sslv2ClientHello {
+        raw: &'a [u8],
+    },
+    ChangeCipherSpec,
+    Alert {
+        level: u8,
+        description: u8,
+    },
+    Heartbeat {
+        raw: &'a [u8],
+    },
+    /// A record that cannot be read without keys (application data, a TLS 1.2 Finished,
+    /// an encrypted alert, anything in TLS 1.3 after the ServerHello).
+    Encrypted {
+        content_type: u8,
+        length: u16,
+    },
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Anomaly {
+    pub side: Side,
+    pub frame: u64,
+    pub kind: AnomalyKind,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum AnomalyKind {
+    /// TLS starts after a plain-text upgrade command of this protocol.
+    StartTls { protocol: &'static str },
+    /// A record header no TLS version could have sent, where one was expected.
+    BadRecordHeader { bytes: [u8; HEADER_LEN] },
+    /// A record's content is not what its type requires (a 3-byte alert, say).
+    BadRecordContent { content_type: u8, length: u16 },
+    /// Record boundaries were found again after `skipped` bytes.
+    Resynchronised { skipped: u64 },
+    /// The capture lost `missing` bytes; `cost` says what that did to the analysis.
+    Gap { missing: u64, cost: GapCost },
+    /// A handshake message declared more bytes than the configured limit.
+    OversizedMessage { typ: u8, length: u32 },
+    /// The stream ended inside a record or handshake message.
+    TruncatedAtEnd {
+        what: &'static str,
+        have: u64,
+        need: u64,
+    },
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum GapCost {
+    /// The bytes lay inside a record that was being skipped anyway.
+    Nothing,
+    /// A record that was being read (and any handshake message in it) is lost.
+    Record,
+    /// Record boundaries are lost until they can be found again.
+    Sync,
+}
+
+/// What the ServerHello chose, as far as the record layer needs it.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Negotiated {
+    pub version: Option<u16>,
+    pub cipher_suite: Option<u16>,
+}
+
+impl Negotiated {
+    /// TLS 1.3 or one of its drafts.
+    pub fn is_tls13(&self) -> bool {
+        matches!(self.version, Some(0x0304) | Some(0x7f00..=0x7fff))
+    }
+}
+
+/// One TCP connection's TLS parser.
+pub struct TlsConnection {
+    config: StreamConfig,
+    dirs: [Direction; 2],
+    shared: Shared,
+}
+
+struct Shared {
+    negotiated: Negotiated,
+    /// The client asked for a plain-text upgrade to TLS.
+    upgrade: Option<&'static str>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Mode {
+    /// Waiting for the first bytes.
+    Detect,
+    Tls,
+    /// A plain-text protocol, watched for an upgrade.
+    Plaintext,
+    /// Looking for record boundaries.
+    Resync,
+    /// Not TLS; bytes are ignored.
+    Ignored,
+}
+
+struct Current {
+    header: RecordHeader,
+    remaining: usize,
+    keep_body: bool,
+    encrypted: bool,
+    damaged: bool,
+}
+
+/// Bytes with their provenance: (end offset in the buffer, frame, delivered_in).
+#[derive(Default)]
+struct Provenanced {
+    bytes: Vec<u8>,
+    spans: Vec<(usize, u64, u64)>,
+}
+
+impl Provenanced {
+    fn push(&mut self, bytes: &[u8], frame: u64, delivered_in: u64) {
+        if bytes.is_empty() {
+            return;
+        }
+        self.bytes.extend_from_slice(bytes);
+        match self.spans.last_mut() {
+            Some(last) if last.1 == frame && last.2 == delivered_in => last.0 = self.bytes.len(),
+            _ => self.spans.push((self.bytes.len(), frame, delivered_in)),
+        }
+    }
+
+    /// Distinct frames of the bytes in `0..end`.
+    fn frames_until(&self, end: usize, out: &mut Vec<u64>) {
+        out.clear();
+        let mut start = 0;
+        for &(span_end, frame, _) in &self.spans {
+            if start >= end {
+                break;
+            }
+            if !out.contains(&frame) {
+                out.push(frame);
+            }
+            start = span_end;
+        }
+    }
+
+    /// Drops the first `n` bytes.
+    fn consume(&mut self, n: usize) {
+        let n = n.min(self.bytes.len());
+        self.bytes.drain(..n);
+        self.spans.retain_mut(|span| {
+            span.0 = span.0.saturating_sub(n);
+            span.0 > 0
+        });
+    }
+
+    fn clear(&mut self) {
+        self.bytes.clear();
+        self.spans.clear();
+    }
+
+    fn len(&self) -> usize {
+        self.bytes.len()
+    }
+}
+
+struct Direction {
+    side: Side,
+    mode: Mode,
+    head: [u8; HEADER_LEN],
+    head_len: usize,
+    current: Option<Current>,
+    body: Provenanced,
+    record_frames: Vec<u64>,
+    handshake: Provenanced,
+    /// Bytes of an oversized handshake message still to skip.
+    handshake_skip: usize,
+    /// Bytes held while recognising TLS or looking for record boundaries.
+    scan: Provenanced,
+    /// Bytes dropped while looking for record boundaries since the last sync.
+    skipped: u64,
+    /// Bytes looked at outside TLS mode, against `detect_limit`.
+    looked_at: usize,
+    /// Sent ChangeCipherSpec: later records are encrypted (TLS 1.2 and older).
+    after_ccs: bool,
+    record_version: Option<u16>,
+    last_frame: u64,
+    frames: Vec<u64>,
+}
+
+impl TlsConnection {
+    /// `stream_start_seen`: the TCP handshake was captured, so each direction's first
+    /// bytes are the start of its stream.
+    pub fn new(config: StreamConfig, stream_start_seen: bool) -> Self {
+        let mode = if stream_start_seen {
+            Mode::Detect
+        } else {
+            Mode::Resync
+        };
+        TlsConnection {
+            config,
+            dirs: [
+                Direction::new(Side::Client, mode),
+                Direction::new(Side::Server, mode),
+            ],
+            shared: Shared {
+                negotiated: Negotiated::default(),
+                upgrade: None,
+            },
+        }
+    }
+
+    pub fn negotiated(&self) -> Negotiated {
+        self.shared.negotiated
+    }
+
+    /// True once either direction was recognised as TLS.
+    pub fn is_tls(&self, side: Side) -> bool {
+        self.dirs[side.index()].record_version.is_some()
+    }
+
+    pub fn data(&mut self, side: Side, chunk: Chunk<'_>, out: &mut dyn FnMut(Event<'_>)) {
+        let dir = &mut self.dirs[side.index()];
+        dir.last_frame = chunk.delivered_in;
+        dir.feed(&self.config, &mut self.shared, chunk, out);
+    }
+
+    pub fn gap(&mut self, side: Side, missing: u64, frame: u64, out: &mut dyn FnMut(Event<'_>)) {
+        self.dirs[side.index()].gap(missing, frame, out);
+    }
+
+    /// End of both streams: reports what was left unfinished.
+    pub fn finish(&mut self, out: &mut dyn FnMut(Event<'_>)) {
+        for dir in &mut self.dirs {
+            dir.finish(&self.config, &mut self.shared, out);
+        }
+    }
+}
+
+impl Direction {
+    fn new(side: Side, mode: Mode) -> Self {
+        Direction {
+            side,
+            mode,
+            head: [0; HEADER_LEN],
+            head_len: 0,
+            current: None,
+            body: Provenanced::default(),
+            record_frames: Vec::new(),
+            handshake: Provenanced::default(),
+            handshake_skip: 0,
+            scan: Provenanced::default(),
+            skipped: 0,
+            looked_at: 0,
+            after_ccs: false,
+            record_version: None,
+            last_frame: 0,
+            frames: Vec::new(),
+        }
+    }
+
+    fn anomaly(&self, frame: u64, kind: AnomalyKind, out: &mut dyn FnMut(Event<'_>)) {
+        out(Event::Anomaly(Anomaly {
+            side: self.side,
+            frame,
+            kind,
+        }));
+    }
+
+    fn feed(
+        &mut self,
+        config: &StreamConfig,
+        shared: &mut Shared,
+        chunk: Chunk<'_>,
+        out: &mut dyn FnMut(Event<'_>),
+    ) {
+        match self.mode {
+            Mode::Tls => self.feed_records(config, shared, chunk, out),
+            Mode::Detect => self.detect(config, shared, chunk, out),
+            Mode::Resync => {
+                self.scan.push(chunk.bytes, chunk.frame, chunk.delivered_in);
+                self.resync(config, shared, false, out);
+            }
+            Mode::Plaintext => self.watch_plaintext(config, shared, chunk, out),
+            Mode::Ignored => {}
+        }
+    }
+
+    /// The first bytes of a stream: TLS, SSL 2.0 hello, or something else.
+    fn detect(
+        &mut self,
+        config: &StreamConfig,
+        shared: &mut Shared,
+        chunk: Chunk<'_>,
+        out: &mut dyn FnMut(Event<'_>),
+    ) {
+        self.scan.push(chunk.bytes, chunk.frame, chunk.delivered_in);
+        let start = &self.scan.bytes;
+        if let Some(len) = record::sslv2_client_hello_len(start) {
+            if start.len() < len {
+                return;
+            }
+            self.mode = Mode::Tls;
+            self.record_version = Some(0x0002);
+            self.scan.frames_until(len, &mut self.frames);
+            let msg = Message {
+                side: self.side,
+                frame: chunk.delivered_in,
+                frames: &self.frames,
+                record_version: 0x0002,
+                kind: MessageKind::Sslv2ClientHello {
+                    raw: &start[2..len],
+                },
+            };
+            out(Event::Message(msg));
+            self.scan.consume(len);
+            self.replay_scan(config, shared, out);
+            return;
+        }
+        if start.len() < HEADER_LEN {
+            return;
+        }
+        let mut head = [0; HEADER_LEN];
+        head.copy_from_slice(&start[..HEADER_LEN]);
+        if RecordHeader::parse(head).is_plausible() {
+            self.mode = Mode::Tls;
+            self.replay_scan(config, shared, out);
+        } else {
+            self.mode = Mode::Plaintext;
+            let bytes = std::mem::take(&mut self.scan);
+            let first = Chunk {
+                bytes: &bytes.bytes,
+                frame: chunk.frame,
+                delivered_in: chunk.delivered_in,
+            };
+            self.watch_plaintext(config, shared, first, out);
+        }
+    }
+
+    /// Feeds the held bytes to the record parser, with their provenance.
+    fn replay_scan(
+        &mut self,
+        config: &StreamConfig,
+        shared: &mut Shared,
+        out: &mut dyn FnMut(Event<'_>),
+    ) {
+        let held = std::mem::take(&mut self.scan);
+        let mut start = 0;
+        for &(end, frame, delivered_in) in &held.spans {
+            let chunk = Chunk {
+                bytes: &held.bytes[start..end],
+                frame,
+                delivered_in,
+            };
+            self.feed(config, shared, chunk, out);
+            start = end;
+        }
+        self.scan = held;
+        self.scan.clear();
+    }
+
+    /// A plain-text stream: notes upgrade commands, and switches to TLS when a
+    /// handshake record starts a segment after one.
+    fn watch_plaintext(
+        &mut self,
+        config: &StreamConfig,
+        shared: &mut Shared,
+        chunk: Chunk<'_>,
+        out: &mut dyn FnMut(Event<'_>),
+    ) {
+        if let Some(protocol) = shared.upgrade {
+            if starts_with_handshake_record(chunk.bytes) {
+                self.mode = Mode::Tls;
+                self.anomaly(chunk.delivered_in, AnomalyKind::StartTls { protocol }, out);
+                self.feed_records(config, shared, chunk, out);
+                return;
+            }
+        }
+        if self.side == Side::Client && shared.upgrade.is_none() {
+            shared.upgrade = upgrade_command(chunk.bytes, self.looked_at == 0);
+        }
+        self.looked_at += chunk.bytes.len();
+        if self.looked_at > config.detect_limit {
+            self.mode = Mode::Ignored;
+        }
+    }
+
+    fn feed_records(
+        &mut self,
+        config: &StreamConfig,
+        shared: &mut Shared,
+        chunk: Chunk<'_>,
+        out: &mut dyn FnMut(Event<'_>),
+    ) {
+        let mut bytes = chunk.bytes;
+        while !bytes.is_empty() {
+            if self.mode != Mode::Tls {
+                let rest = Chunk { bytes, ..chunk };
+                return self.feed(config, shared, rest, out);
+            }
+            let Some(current) = self.current.as_mut() else {
+                let take = (HEADER_LEN - self.head_len).min(bytes.len());
+                self.head[self.head_len..self.head_len + take].copy_from_slice(&bytes[..take]);
+                self.head_len += take;
+                bytes = &bytes[take..];
+                if self.head_len == HEADER_LEN {
+                    self.head_len = 0;
+                    self.start_record(shared, chunk, out);
+                    self.record_frames.clear();
+                    self.record_frames.push(chunk.frame);
+                }
+                continue;
+            };
+            let take = current.remaining.min(bytes.len());
+            if current.keep_body {
+                self.body
+                    .push(&bytes[..take], chunk.frame, chunk.delivered_in);
+            }
+            current.remaining -= take;
+            bytes = &bytes[take..];
+            if self.record_frames.last() != Some(&chunk.frame) {
+                self.record_frames.push(chunk.frame);
+            }
+            if current.remaining == 0 {
+                self.complete_record(config, shared, chunk.delivered_in, out);
+            }
+        }
+    }
+
+    fn start_record(
+        &mut self,
+        shared: &mut Shared,
+        chunk: Chunk<'_>,
+        out: &mut dyn FnMut(Event<'_>),
+    ) {
+        let header = RecordHeader::parse(self.head);
+        if !header.is_plausible() {
+            self.anomaly(
+                chunk.delivered_in,
+                AnomalyKind::BadRecordHeader { bytes: self.head },
+                out,
+            );
+            self.mode = Mode::Resync;
+            self.handshake.clear();
+            // The header's first byte is not a boundary; the search starts after it.
+            self.scan
+                .push(&self.head[1..], chunk.frame, chunk.delivered_in);
+            self.skipped = 1;
+            return;
+        }
+        self.record_version.get_or_insert(header.version);
+        let encrypted = match header.content_type {
+            record::APPLICATION_DATA => true,
+            record::CHANGE_CIPHER_SPEC => false,
+            _ => !shared.negotiated.is_tls13() && self.after_ccs,
+        };
+        self.current = Some(Current {
+            header,
+            remaining: usize::from(header.length),
+            keep_body: !encrypted,
+            encrypted,
+            damaged: false,
+        });
+    }
+
+    fn complete_record(
+        &mut self,
+        config: &StreamConfig,
+        shared: &mut Shared,
+        frame: u64,
+        out: &mut dyn FnMut(Event<'_>),
+    ) {
+        let Some(current) = self.current.take() else {
+            return;
+        };
+        let header = current.header;
+        out(Event::Record(RecordEvent {
+            side: self.side,
+            frame,
+            header,
+            encrypted: current.encrypted,
+        }));
+        let mut message = |kind: MessageKind<'_>, frames: &[u64]| {
+            out(Event::Message(Message {
+                side: self.side,
+                frame,
+                frames,
+                record_version: header.version,
+                kind,
+            }))
+        };
+        if current.damaged {
+            self.body.clear();
+            return;
+        }
+        if current.encrypted {
+            let kind = MessageKind::Encrypted {
+                content_type: header.content_type,
+                length: header.length,
+            };
+            message(kind, &self.record_frames);
+            return;
+        }
+        let body = std::mem::take(&mut self.body);
+        match header.content_type {
+            record::HANDSHAKE => {
+                self.take_handshake_bytes(&body);
+                self.body = body;
+                self.body.clear();
+                self.split_handshake_messages(config, shared, header.version, frame, out);
+                return;
+            }
+            record::CHANGE_CIPHER_SPEC if body.bytes == [1] => {
+                message(MessageKind::ChangeCipherSpec, &self.record_frames);
+                if !shared.negotiated.is_tls13() {
+                    self.after_ccs = true;
+                }
+            }
+            record::ALERT if body.len() % 2 == 0 => {
+                for alert in body.bytes.chunks_exact(2) {
+                    let kind = MessageKind::Alert {
+                        level: alert[0],
+                        description: alert[1],
+                    };
+                    message(kind, &self.record_frames);
+                }
+            }
+            record::HEARTBEAT => message(
+                MessageKind::Heartbeat { raw: &body.bytes },
+                &self.record_frames,
+            ),
+            content_type => {
+                let kind = AnomalyKind::BadRecordContent {
+                    content_type,
+                    length: header.length,
+                };
+                self.anomaly(frame, kind, out);
+            }
+        }
+        self.body = body;
+        self.body.clear();
+    }
+
+    /// Appends a handshake record's body, minus what an oversized message skips.
+    fn take_handshake_bytes(&mut self, body: &Provenanced) {
+        let mut start = 0;
+        for &(end, frame, delivered_in) in &body.spans {
+            let mut piece = &body.bytes[start..end];
+            start = end;
+            let skip = self.handshake_skip.min(piece.len());
+            self.handshake_skip -= skip;
+            piece = &piece[skip..];
+            self.handshake.push(piece, frame, delivered_in);
+        }
+    }
+
+    fn split_handshake_messages(
+        &mut self,
+        config: &StreamConfig,
+        shared: &mut Shared,
+        record_version: u16,
+        frame: u64,
+        out: &mut dyn FnMut(Event<'_>),
+    ) {
+        while self.handshake.len() >= 4 {
+            let b = &self.handshake.bytes;
+            let typ = b[0];
+            let len = u32::from_be_bytes([0, b[1], b[2], b[3]]);
+            let total = 4 + len as usize;
+            if len as usize > config.max_message_len {
+                self.anomaly(
+                    frame,
+                    AnomalyKind::OversizedMessage { typ, length: len },
+                    out,
+                );
+                self.handshake_skip = total.saturating_sub(self.handshake.len());
+                self.handshake.clear();
+                return;
+            }
+            if self.handshake.len() < total {
+                return;
+            }
+            let raw = &self.handshake.bytes[..total];
+            if typ == 2 {
+                if let Some(choice) = server_hello_choice(raw) {
+                    shared.negotiated = choice;
+                }
+            }
+            self.handshake.frames_until(total, &mut self.frames);
+            out(Event::Message(Message {
+                side: self.side,
+                frame,
+                frames: &self.frames,
+                record_version,
+                kind: MessageKind::Handshake { typ, raw },
+            }));
+            self.handshake.consume(total);
+        }
+    }
+
+    fn gap(&mut self, missing: u64, frame: u64, out: &mut dyn FnMut(Event<'_>)) {
+        let cost = match self.mode {
+            Mode::Tls => match self.current.as_mut() {
+                Some(current) if self.head_len == 0 && missing <= current.remaining as u64 => {
+                    current.remaining -= missing as usize;
+                    if current.keep_body {
+                        current.damaged = true;
+                        self.handshake.clear();
+                        GapCost::Record
+                    } else {
+                        GapCost::Nothing
+                    }
+                }
+                _ => {
+                    self.current = None;
+                    self.head_len = 0;
+                    self.body.clear();
+                    self.handshake.clear();
+                    self.mode = Mode::Resync;
+                    self.skipped = 0;
+                    GapCost::Sync
+                }
+            },
+            Mode::Resync | Mode::Detect => {
+                self.scan.clear();
+                self.mode = Mode::Resync;
+                GapCost::Sync
+            }
+            Mode::Plaintext | Mode::Ignored => return,
+        };
+        self.anomaly(frame, AnomalyKind::Gap { missing, cost }, out);
+        // A record the gap ended exactly is finished: nothing of it can be shown.
+        if self.current.as_ref().is_some_and(|c| c.remaining == 0) {
+            self.current = None;
+            self.body.clear();
+        }
+    }
+
+    /// Looks for a record boundary: a plausible header whose record is followed by
+    /// another plausible header (or, at the end of the stream, by nothing).
+    fn resync(
+        &mut self,
+        config: &StreamConfig,
+        shared: &mut Shared,
+        at_end: bool,
+        out: &mut dyn FnMut(Event<'_>),
+    ) {
+        let bytes = &self.scan.bytes;
+        let mut p = 0;
+        let mut found = false;
+        while p + HEADER_LEN <= bytes.len() {
+            let header = header_at(bytes, p);
+            if header.is_plausible_resync(self.record_version) {
+                let next = p + HEADER_LEN + usize::from(header.length);
+                if next + HEADER_LEN <= bytes.len() {
+                    if header_at(bytes, next).is_plausible_resync(self.record_version) {
+                        found = true;
+                        break;
+                    }
+                } else if at_end && next == bytes.len() {
+                    found = true;
+                    break;
+                } else if !at_end {
+                    break; // wait for the bytes that confirm or refute it
+                }
+            }
+            p += 1;
+        }
+        if !found && !at_end {
+            p = p.min(bytes.len().saturating_sub(HEADER_LEN - 1));
+        }
+        self.skipped += p as u64;
+        self.looked_at += p;
+        let frame = self.scan.spans.first().map_or(self.last_frame, |s| s.2);
+        self.scan.consume(p);
+        if found {
+            if self.skipped > 0 {
+                self.anomaly(
+                    frame,
+                    AnomalyKind::Resynchronised {
+                        skipped: self.skipped,
+                    },
+                    out,
+                );
+            }
+            self.skipped = 0;
+            self.mode = Mode::Tls;
+            self.replay_scan(config, shared, out);
+        } else if self.record_version.is_none() && self.looked_at > config.detect_limit {
+            // Picked up mid-stream and no TLS in sight: not a TLS connection.
+            self.mode = Mode::Ignored;
+            self.scan.clear();
+        }
+    }
+
+    fn finish(
+        &mut self,
+        config: &StreamConfig,
+        shared: &mut Shared,
+        out: &mut dyn FnMut(Event<'_>),
+    ) {
+        if self.mode == Mode::Resync && !self.scan.bytes.is_empty() {
+            self.resync(config, shared, true, out);
+        }
+        let frame = self.last_frame;
+        if let Some(current) = self.current.take() {
+            let need = u64::from(current.header.length);
+            let have = need - current.remaining as u64;
+            self.anomaly(
+                frame,
+                AnomalyKind::TruncatedAtEnd {
+                    what: "record",
+                    have,
+                    need,
+                },
+                out,
+            );
+        } else if self.head_len > 0 && self.mode == Mode::Tls {
+            let kind = AnomalyKind::TruncatedAtEnd {
+                what: "record header",
+                have: self.head_len as u64,
+                need: 5,
+            };
+            self.anomaly(frame, kind, out);
+        }
+        if self.handshake.len() > 0 || self.handshake_skip > 0 {
+            let have = self.handshake.len() as u64;
+            let b = &self.handshake.bytes;
+            let need = match b.len() {
+                4.. => 4 + u64::from(u32::from_be_bytes([0, b[1], b[2], b[3]])),
+                _ => 4,
+            };
+            self.anomaly(
+                frame,
+                AnomalyKind::TruncatedAtEnd {
+                    what: "handshake message",
+                    have,
+                    need,
+                },
+                out,
+            );
+        }
+        self.handshake.clear();
+        self.mode = Mode::Ignored;
+    }
+}
+
+fn header_at(bytes: &[u8], p: usize) -> RecordHeader {
+    let mut head = [0; HEADER_LEN];
+    head.copy_from_slice(&bytes[p..p + HEADER_LEN]);
+    RecordHeader::parse(head)
+}
+
+fn starts_with_handshake_record(bytes: &[u8]) -> bool {
+    match bytes {
+        [a, b, c, d, e, ..] => {
+            let header = RecordHeader::parse([*a, *b, *c, *d, *e]);
+            header.content_type == record::HANDSHAKE && header.is_plausible()
+        }
+        _ => false,
+    }
+}
+
+/// The protocol whose STARTTLS-style command this client segment carries, if any.
+fn upgrade_command(bytes: &[u8], stream_start: bool) -> Option<&'static str> {
+    // PostgreSQL SSLRequest: length 8, code 80877103.
+    if stream_start && bytes == [0, 0, 0, 8, 0x04, 0xd2, 0x16, 0x2f] {
+        return Some("postgresql");
+    }
+    // Commands are short lines; large segments are payload, not commands.
+    if bytes.len() > 128 {
+        return None;
+    }
+    let line = String::from_utf8_lossy(bytes).to_ascii_uppercase();
+    let line = line.trim_end();
+    let words: Vec<&str> = line.split_ascii_whitespace().collect();
+    match words.as_slice() {
+        ["STARTTLS"] => Some("smtp"),
+        [_tag, "STARTTLS"] => Some("imap"),
+        ["STLS"] => Some("pop3"),
+        ["AUTH", "TLS" | "SSL" | "TLS-C"] => Some("ftp"),
+        _ if line.starts_with("<STARTTLS") => Some("xmpp"),
+        _ => None,
+    }
+}
+
+/// The version and cipher suite a ServerHello (or HelloRetryRequest) selects.
+fn server_hello_choice(raw: &[u8]) -> Option<Negotiated> {
+    let mut r = Reader::new(raw.get(4..)?);
+    let legacy = r.u16("version").ok()?;
+    r.take(32, "random").ok()?;
+    r.vec8("session id").ok()?;
+    let suite = r.u16("cipher suite").ok()?;
+    r.u8("compression").ok()?;
+    let mut version = legacy;
+    if let Ok(mut exts) = r.sub16("extensions") {
+        while let (Ok(typ), Ok(data)) = (exts.u16("type"), exts.vec16("data")) {
+            if typ == 43 && data.len() == 2 {
+                version = u16::from_be_bytes([data[0], data[1]]);
+            }
+        }
+    }
+    Some(Negotiated {
+        version: Some(version),
+        cipher_suite: Some(suite),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Events as short strings: "R22@3" a record, "H1@3[1,2]" a handshake message with its
+    /// frames, "CCS@4", "A2.51@5" an alert, "E23@6" an encrypted record, "!..." anomalies.
+    #[derive(Default)]
+    struct Log(Vec<String>);
+
+    impl Log {
+        fn take(&mut self, e: Event<'_>) {
+            let line = match e {
+                Event::Record(r) => format!("R{}@{}", r.header.content_type, r.frame),
+                Event::Message(m) => match m.kind {
+                    MessageKind::Handshake { typ, raw } => {
+                        format!("H{typ}@{}{:?}len{}", m.frame, m.frames, raw.len())
+                    }
+                    MessageKind::Sslv2ClientHello { raw } => {
+                        format!("SSLv2@{}len{}", m.frame, raw.len())
+                    }
+                    MessageKind::ChangeCipherSpec => format!("CCS@{}", m.frame),
+                    MessageKind::Alert { level, description } => {
+                        format!("A{level}.{description}@{}", m.frame)
+                    }
+                    MessageKind::Heartbeat { .. } => format!("HB@{}", m.frame),
+                    MessageKind::Encrypted { content_type, .. } => {
+                        format!("E{content_type}@{}", m.frame)
+                    }
+                },
+                Event::Anomaly(a) => format!("!{:?}@{}", a.kind, a.frame),
+            };
+            // Records are noise in most tests; keep them only where asked.
+            self.0.push(line);
+        }
+
+        fn without_records(&self) -> Vec<&str> {
+            self.0
+                .iter()
+                .filter(|l| !l.starts_with('R'))
+                .map(|s| s.as_str())
+                .collect()
+        }
+    }
+
+    fn record(ct: u8, version: u16, body: &[u8]) -> Vec<u8> {
+        let mut r = vec![ct];
+        r.extend_from_slice(&version.to_be_bytes());
+        r.extend_from_slice(&(body.len() as u16).to_be_bytes());
+        r.extend_from_slice(body);
+        r
+    }
+
+    fn handshake(typ: u8, body_len: usize) -> Vec<u8> {
+        let mut m = vec![typ, 0, (body_len >> 8) as u8, body_len as u8];
+        m.extend(std::iter::repeat(0xab).take(body_len));
+        m
+    }
+
+    fn server_hello(version_ext: Option<u16>) -> Vec<u8> {
+        let mut body = vec![3, 3];
+        body.extend([0x11; 32]);
+        body.push(0);
+        body.extend([0x13, 0x01, 0]);
+        if let Some(v) = version_ext {
+            body.extend([0, 6, 0, 43, 0, 2]);
+            body.extend(v.to_be_bytes());
+        }
+        let mut m = vec![2, 0, 0, body.len() as u8];
+        m.extend(body);
+        m
+    }
+
+    struct Run {
+        conn: TlsConnection,
+        log: Log,
+        frame: u64,
+    }
+
+    impl Run {
+        fn new(start_seen: bool) -> Self {
+            Run {
+                conn: TlsConnection::new(StreamConfig::default(), start_seen),
+                log: Log::default(),
+                frame: 0,
+            }
+        }
+
+        fn send(&mut self, side: Side, bytes: &[u8]) {
+            self.frame += 1;
+            let chunk = Chunk {
+                bytes,
+                frame: self.frame,
+                delivered_in: self.frame,
+            };
+            let log = &mut self.log;
+            self.conn.data(side, chunk, &mut |e| log.take(e));
+        }
+
+        fn gap(&mut self, side: Side, missing: u64) {
+            let log = &mut self.log;
+            self.conn
+                .gap(side, missing, self.frame, &mut |e| log.take(e));
+        }
+
+        fn finish(&mut self) {
+            let log = &mut self.log;
+            self.conn.finish(&mut |e| log.take(e));
+        }
+    }
+
+    #[test]
+    fn a_message_across_records_and_segments_is_shown_in_the_frame_that_completes_it() {
+        let cert = handshake(11, 3000);
+        let mut wire = record(22, 0x0303, &cert[..1000]);
+        wire.extend(record(22, 0x0303, &cert[1000..2500]));
+        wire.extend(record(
+            22,
+            0x0303,
+            &[
+                &cert[2500..],
+                &handshake(16, 70)[..],
+                &handshake(15, 260)[..],
+            ]
+            .concat(),
+        ));
+        let mut run = Run::new(true);
+        run.send(Side::Client, &wire[..1400]);
+        run.send(Side::Client, &wire[1400..2900]);
+        run.send(Side::Client, &wire[2900..]);
+        assert_eq!(
+            run.log.0,
+            [
+                "R22@1",
+                "R22@2",
+                "R22@3",
+                "H11@3[1, 2, 3]len3004",
+                "H16@3[3]len74",
+                "H15@3[3]len264"
+            ]
+        );
+    }
+
+    #[test]
+    fn after_change_cipher_spec_a_tls12_handshake_record_is_encrypted() {
+        let mut run = Run::new(true);
+        run.send(Side::Server, &record(22, 0x0303, &server_hello(None)));
+        let mut flight = record(20, 0x0303, &[1]);
+        flight.extend(record(22, 0x0303, &[0x55; 40]));
+        run.send(Side::Client, &flight);
+        run.send(Side::Client, &record(21, 0x0303, &[0x77; 26]));
+        assert_eq!(
+            run.log.without_records(),
+            ["H2@1[1]len42", "CCS@2", "E22@2", "E21@3"]
+        );
+        assert_eq!(run.conn.negotiated().version, Some(0x0303));
+    }
+
+    #[test]
+    fn tls13_compatibility_change_cipher_spec_does_not_hide_the_second_client_hello() {
+        let mut run = Run::new(true);
+        run.send(Side::Client, &record(22, 0x0301, &handshake(1, 200)));
+        run.send(
+            Side::Server,
+            &record(22, 0x0303, &server_hello(Some(0x0304))),
+        );
+        let mut flight = record(20, 0x0303, &[1]);
+        flight.extend(record(22, 0x0303, &handshake(1, 220)));
+        run.send(Side::Client, &flight);
+        run.send(Side::Client, &record(21, 0x0303, &[2, 40]));
+        assert_eq!(
+            run.log.without_records(),
+            [
+                "H1@1[1]len204",
+                "H2@2[2]len50",
+                "CCS@3",
+                "H1@3[3]len224",
+                "A2.40@4"
+            ]
+        );
+        assert!(run.conn.negotiated().is_tls13());
+    }
+
+    #[test]
+    fn a_gap_inside_application_data_costs_nothing() {
+        let mut run = Run::new(true);
+        let data = record(23, 0x0303, &[0; 3000]);
+        run.send(Side::Client, &data[..1000]);
+        run.gap(Side::Client, 1000);
+        run.send(
+            Side::Client,
+            &[&data[2000..], &record(21, 0x0303, &[1, 0])[..]].concat(),
+        );
+        assert_eq!(
+            run.log.0,
+            [
+                "!Gap { missing: 1000, cost: Nothing }@1",
+                "R23@2",
+                "E23@2",
+                "R21@2",
+                "A1.0@2"
+            ]
+        );
+    }
+
+    #[test]
+    fn a_gap_across_a_record_boundary_is_resynchronised_at_the_next_records() {
+        let mut run = Run::new(true);
+        let mut wire = record(23, 0x0303, &[7; 100]);
+        wire.extend(record(23, 0x0303, &[0x17, 3, 3, 1, 1, 9, 9]));
+        wire.extend(record(23, 0x0303, &[5; 50]));
+        wire.extend(record(21, 0x0303, &[2, 51]));
+        run.send(Side::Client, &wire[..50]);
+        run.gap(Side::Client, 60);
+        run.send(Side::Client, &wire[110..]);
+        run.finish();
+        assert_eq!(
+            run.log.without_records(),
+            [
+                "!Gap { missing: 60, cost: Sync }@1",
+                "!Resynchronised { skipped: 7 }@2",
+                "E23@2",
+                "A2.51@2"
+            ]
+        );
+    }
+
+    #[test]
+    fn starttls_upgrade_is_followed() {
+        let mut run = Run::new(true);
+        run.send(Side::Server, b"220 mail.example ESMTP\r\n");
+        run.send(Side::Client, b"EHLO client\r\n");
+        run.send(Side::Server, b"250-mail.example\r\n250 STARTTLS\r\n");
+        run.send(Side::Client, b"STARTTLS\r\n");
+        run.send(Side::Server, b"220 Ready to start TLS\r\n");
+        run.send(Side::Client, &record(22, 0x0301, &handshake(1, 100)));
+        run.send(Side::Server, &record(22, 0x0303, &server_hello(None)));
+        assert_eq!(
+            run.log.without_records(),
+            [
+                "!StartTls { protocol: \"smtp\" }@6",
+                "H1@6[6]len104",
+                "!StartTls { protocol: \"smtp\" }@7",
+                "H2@7[7]len42"
+            ]
+        );
+    }
+
+    #[test]
+    fn plain_text_without_upgrade_is_not_tls() {
+        let mut run = Run::new(true);
+        run.send(Side::Client, b"GET / HTTP/1.1\r\n\r\n");
+        run.send(Side::Client, &record(22, 0x0301, &handshake(1, 100)));
+        run.finish();
+        assert!(run.log.0.is_empty(), "{:?}", run.log.0);
+    }
+
+    #[test]
+    fn mid_stream_pickup_finds_record_boundaries() {
+        let mut run = Run::new(false);
+        let mut wire = vec![0xee; 33];
+        wire.extend(record(23, 0x0303, &[1; 20]));
+        wire.extend(record(23, 0x0303, &[2; 20]));
+        run.send(Side::Server, &wire);
+        run.finish();
+        assert_eq!(
+            run.log.without_records(),
+            ["!Resynchronised { skipped: 33 }@1", "E23@1", "E23@1"]
+        );
+    }
+
+    #[test]
+    fn an_oversized_message_is_reported_and_skipped() {
+        let config = StreamConfig {
+            max_message_len: 1000,
+            ..StreamConfig::default()
+        };
+        let mut run = Run::new(true);
+        run.conn = TlsConnection::new(config, true);
+        let big = handshake(11, 5000);
+        let mut wire = record(22, 0x0303, &big[..4000]);
+        wire.extend(record(
+            22,
+            0x0303,
+            &[&big[4000..], &handshake(14, 0)[..]].concat(),
+        ));
+        run.send(Side::Server, &wire);
+        assert_eq!(
+            run.log.without_records(),
+            [
+                "!OversizedMessage { typ: 11, length: 5000 }@1",
+                "H14@1[1]len4"
+            ]
+        );
+    }
+
+    #[test]
+    fn the_end_of_the_capture_inside_a_message_is_reported() {
+        let mut run = Run::new(true);
+        let wire = record(22, 0x0303, &handshake(11, 3000)[..2000]);
+        run.send(Side::Client, &wire[..1500]);
+        run.finish();
+        assert_eq!(
+            run.log.0,
+            ["!TruncatedAtEnd { what: \"record\", have: 1495, need: 2000 }@1"]
+        );
+    }
+
+    #[test]
+    fn sslv2_client_hello_is_recognised() {
+        let mut hello = vec![0x80, 0x1f, 1, 3, 1, 0, 6, 0, 0, 0, 16];
+        hello.extend([0, 0, 4, 0, 0, 5]);
+        hello.extend([0x42; 16]);
+        let mut run = Run::new(true);
+        run.send(Side::Client, &hello);
+        run.send(Side::Server, &record(22, 0x0301, &server_hello(None)));
+        assert_eq!(run.log.without_records(), ["SSLv2@1len31", "H2@2[2]len42"]);
+    }
+}
