@@ -40,6 +40,35 @@ pub enum Event<'a> {
     Anomaly(Anomaly),
 }
 
+impl Event<'_> {
+    /// The peer that sent what the event is about.
+    pub fn side(&self) -> Side {
+        match self {
+            Event::Record(r) => r.side,
+            Event::Message(m) => m.side,
+            Event::Anomaly(a) => a.side,
+        }
+    }
+
+    /// Re-labels the sender, for a connection whose roles turned out reversed.
+    pub fn set_side(&mut self, side: Side) {
+        match self {
+            Event::Record(r) => r.side = side,
+            Event::Message(m) => m.side = side,
+            Event::Anomaly(a) => a.side = side,
+        }
+    }
+
+    /// The frame the event belongs to.
+    pub fn frame(&self) -> u64 {
+        match self {
+            Event::Record(r) => r.frame,
+            Event::Message(m) => m.frame,
+            Event::Anomaly(a) => a.frame,
+        }
+    }
+}
+
 #[derive(Debug, Clone, Copy)]
 pub struct RecordEvent {
     pub side: Side,
@@ -48,6 +77,9 @@ pub struct RecordEvent {
     pub header: RecordHeader,
     /// The record's content cannot be read without keys.
     pub encrypted: bool,
+    /// Protected by TLS 1.3 (or its 0-RTT early data): the content type in the header
+    /// is the outer, opaque one.
+    pub tls13: bool,
 }
 
 #[derive(Debug)]
@@ -59,6 +91,8 @@ pub struct Message<'a> {
     pub frames: &'a [u64],
     /// The version field of the record that completed the message.
     pub record_version: u16,
+    /// What the ServerHello chose, as known once this message is read.
+    pub negotiated: Negotiated,
     pub kind: MessageKind<'a>,
 }
 
@@ -151,6 +185,9 @@ pub struct TlsConnection {
 
 struct Shared {
     negotiated: Negotiated,
+    /// The ClientHello offered 0-RTT: client application data before the ServerHello
+    /// is TLS 1.3 early data.
+    early_data_offered: bool,
     /// The client asked for a plain-text upgrade to TLS.
     upgrade: Option<&'static str>,
 }
@@ -233,6 +270,9 @@ impl Provenanced {
 struct Direction {
     side: Side,
     mode: Mode,
+    /// The first bytes are the stream's first: what is not TLS there is plain text.
+    /// Otherwise the capture began mid-stream, and record boundaries must be searched.
+    stream_start_seen: bool,
     head: [u8; HEADER_LEN],
     head_len: usize,
     current: Option<Current>,
@@ -258,19 +298,15 @@ impl TlsConnection {
     /// `stream_start_seen`: the TCP handshake was captured, so each direction's first
     /// bytes are the start of its stream.
     pub fn new(config: StreamConfig, stream_start_seen: bool) -> Self {
-        let mode = if stream_start_seen {
-            Mode::Detect
-        } else {
-            Mode::Resync
-        };
         TlsConnection {
             config,
             dirs: [
-                Direction::new(Side::Client, mode),
-                Direction::new(Side::Server, mode),
+                Direction::new(Side::Client, stream_start_seen),
+                Direction::new(Side::Server, stream_start_seen),
             ],
             shared: Shared {
                 negotiated: Negotiated::default(),
+                early_data_offered: false,
                 upgrade: None,
             },
         }
@@ -304,10 +340,11 @@ impl TlsConnection {
 }
 
 impl Direction {
-    fn new(side: Side, mode: Mode) -> Self {
+    fn new(side: Side, stream_start_seen: bool) -> Self {
         Direction {
             side,
-            mode,
+            mode: Mode::Detect,
+            stream_start_seen,
             head: [0; HEADER_LEN],
             head_len: 0,
             current: None,
@@ -374,6 +411,7 @@ impl Direction {
                 frame: chunk.delivered_in,
                 frames: &self.frames,
                 record_version: 0x0002,
+                negotiated: shared.negotiated,
                 kind: MessageKind::Sslv2ClientHello {
                     raw: &start[2..len],
                 },
@@ -391,6 +429,9 @@ impl Direction {
         if RecordHeader::parse(head).is_plausible() {
             self.mode = Mode::Tls;
             self.replay_scan(config, shared, out);
+        } else if !self.stream_start_seen {
+            self.mode = Mode::Resync;
+            self.resync(config, shared, false, out);
         } else {
             self.mode = Mode::Plaintext;
             let bytes = std::mem::take(&mut self.scan);
@@ -540,18 +581,21 @@ impl Direction {
             return;
         };
         let header = current.header;
-        out(Event::Record(RecordEvent {
-            side: self.side,
-            frame,
-            header,
-            encrypted: current.encrypted,
-        }));
+        let tls13 = header.content_type == record::APPLICATION_DATA
+            && (shared.negotiated.is_tls13()
+                || (self.side == Side::Client
+                    && shared.early_data_offered
+                    && shared.negotiated.version.is_none()));
+        let event = RecordEvent { side: self.side, frame, header, encrypted: current.encrypted, tls13 };
+        out(Event::Record(event));
+        let negotiated = shared.negotiated;
         let mut message = |kind: MessageKind<'_>, frames: &[u64]| {
             out(Event::Message(Message {
                 side: self.side,
                 frame,
                 frames,
                 record_version: header.version,
+                negotiated,
                 kind,
             }))
         };
@@ -647,10 +691,14 @@ impl Direction {
                 return;
             }
             let raw = &self.handshake.bytes[..total];
-            if typ == 2 {
-                if let Some(choice) = server_hello_choice(raw) {
-                    shared.negotiated = choice;
+            match typ {
+                1 => shared.early_data_offered = hello_extensions(raw, true).any(|(t, _)| t == EARLY_DATA),
+                2 => {
+                    if let Some(choice) = server_hello_choice(raw) {
+                        shared.negotiated = choice;
+                    }
                 }
+                _ => {}
             }
             self.handshake.frames_until(total, &mut self.frames);
             out(Event::Message(Message {
@@ -658,6 +706,7 @@ impl Direction {
                 frame,
                 frames: &self.frames,
                 record_version,
+                negotiated: shared.negotiated,
                 kind: MessageKind::Handshake { typ, raw },
             }));
             self.handshake.consume(total);
@@ -850,26 +899,37 @@ fn upgrade_command(bytes: &[u8], stream_start: bool) -> Option<&'static str> {
     }
 }
 
+const SUPPORTED_VERSIONS: u16 = 43;
+const EARLY_DATA: u16 = 42;
+
+/// The extensions of a ClientHello (`client`) or ServerHello, as (type, data); empty
+/// when the hello is malformed. The stream layer needs only these few facts; the full
+/// decoding is `messages`'.
+fn hello_extensions(raw: &[u8], client: bool) -> impl Iterator<Item = (u16, &[u8])> {
+    let mut r = Reader::new(raw.get(4..).unwrap_or_default());
+    let start = r.take(2 + 32, "version and random").and_then(|_| r.vec8("session id"));
+    let middle = if client {
+        start.and_then(|_| r.vec16("cipher suites")).and_then(|_| r.vec8("compression methods"))
+    } else {
+        start.and_then(|_| r.take(3, "cipher suite and compression"))
+    };
+    let mut exts = match middle.and_then(|_| r.sub16("extensions")) {
+        Ok(exts) => exts,
+        Err(_) => Reader::new(&[]),
+    };
+    std::iter::from_fn(move || Some((exts.u16("type").ok()?, exts.vec16("data").ok()?)))
+}
+
 /// The version and cipher suite a ServerHello (or HelloRetryRequest) selects.
 fn server_hello_choice(raw: &[u8]) -> Option<Negotiated> {
-    let mut r = Reader::new(raw.get(4..)?);
-    let legacy = r.u16("version").ok()?;
-    r.take(32, "random").ok()?;
+    let legacy = u16::from_be_bytes([*raw.get(4)?, *raw.get(5)?]);
+    let mut r = Reader::new(raw.get(4 + 2 + 32..)?);
     r.vec8("session id").ok()?;
     let suite = r.u16("cipher suite").ok()?;
-    r.u8("compression").ok()?;
-    let mut version = legacy;
-    if let Ok(mut exts) = r.sub16("extensions") {
-        while let (Ok(typ), Ok(data)) = (exts.u16("type"), exts.vec16("data")) {
-            if typ == 43 && data.len() == 2 {
-                version = u16::from_be_bytes([data[0], data[1]]);
-            }
-        }
-    }
-    Some(Negotiated {
-        version: Some(version),
-        cipher_suite: Some(suite),
-    })
+    let version = hello_extensions(raw, false)
+        .find(|(t, data)| *t == SUPPORTED_VERSIONS && data.len() == 2)
+        .map_or(legacy, |(_, d)| u16::from_be_bytes([d[0], d[1]]));
+    Some(Negotiated { version: Some(version), cipher_suite: Some(suite) })
 }
 
 #[cfg(test)]

@@ -1,1 +1,7 @@
+//! tlsdoctor: why did this TLS handshake fail? The pipeline from capture files to TLS
+//! messages ([`pipeline`]) and the printers built on it.
+#![forbid(unsafe_code)]
 
+pub mod dissect;
+pub mod names;
+pub mod pipeline;

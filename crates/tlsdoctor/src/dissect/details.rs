@@ -1,0 +1,55 @@
+//! The decoded fields of a handshake message, indented, for `dissect -v`.
+
+use tlsdoctor_tcp::Side;
+use tlsdoctor_tls::messages::{parse_handshake, parse_sslv2_client_hello, Field, HandshakeBody, ParseContext};
+use tlsdoctor_tls::registry::{CipherSuite, HandshakeType, ProtocolVersion};
+use tlsdoctor_tls::stream::{Message, MessageKind};
+use tlsdoctor_tls::x509;
+
+const INDENT: &str = "          ";
+
+pub(crate) fn details(m: &Message<'_>) -> Vec<String> {
+    let ctx = ParseContext {
+        version: m.negotiated.version.map(ProtocolVersion),
+        cipher_suite: m.negotiated.cipher_suite.map(CipherSuite),
+        from_server: m.side == Side::Server,
+    };
+    let parsed = match m.kind {
+        MessageKind::Handshake { typ, raw } => {
+            parse_handshake(HandshakeType(typ), raw.get(4..).unwrap_or_default(), &ctx)
+        }
+        MessageKind::Sslv2ClientHello { raw } => parse_sslv2_client_hello(raw).map(HandshakeBody::ClientHello),
+        _ => return Vec::new(),
+    };
+    let mut lines = vec![format!("{INDENT}frames {:?}", m.frames)];
+    match parsed {
+        Ok(body) => {
+            lines.extend(body.fields().iter().map(|f| field_line(f, 0)));
+            for problem in body.anomalies() {
+                lines.push(format!("{INDENT}[malformed: {problem}]"));
+            }
+            if let HandshakeBody::Certificate(chain) = &body {
+                for (i, der) in chain.certificates().enumerate() {
+                    lines.push(format!("{INDENT}Certificate {i}:"));
+                    match x509::summarize(der) {
+                        Ok(cert) => lines.extend(
+                            cert.fields().iter().map(|(name, value)| field_line(&Field::new(1, name, value), 0)),
+                        ),
+                        Err(e) => lines.push(format!("{INDENT}  [not a valid certificate: {e}]")),
+                    }
+                }
+            }
+        }
+        Err(e) => lines.push(format!("{INDENT}[malformed: {e}]")),
+    }
+    lines
+}
+
+fn field_line(f: &Field, extra_depth: usize) -> String {
+    let pad = "  ".repeat(usize::from(f.depth) + extra_depth);
+    if f.value.is_empty() {
+        format!("{INDENT}{pad}{}", f.name)
+    } else {
+        format!("{INDENT}{pad}{}: {}", f.name, f.value)
+    }
+}

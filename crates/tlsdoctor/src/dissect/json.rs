@@ -1,0 +1,84 @@
+//! JSON Lines: one object per TLS message (and per anomaly), in capture order; the line
+//! format of FINDINGS.md.
+
+use std::io;
+
+use serde_json::{json, Map, Value};
+use tlsdoctor_tls::registry::{AlertDescription, AlertLevel};
+use tlsdoctor_tls::stream::{Event, MessageKind};
+
+use super::Sink;
+use crate::names;
+use crate::pipeline::{Connection, Observer};
+
+pub struct JsonPrinter<W: io::Write> {
+    sink: Sink<W>,
+}
+
+impl<W: io::Write> JsonPrinter<W> {
+    pub fn new(out: W) -> Self {
+        JsonPrinter { sink: Sink::new(out) }
+    }
+
+    pub fn finish(self) -> io::Result<W> {
+        self.sink.finish()
+    }
+}
+
+fn side_name(side: tlsdoctor_tcp::Side) -> &'static str {
+    match side {
+        tlsdoctor_tcp::Side::Client => "client",
+        tlsdoctor_tcp::Side::Server => "server",
+    }
+}
+
+impl<W: io::Write> Observer for JsonPrinter<W> {
+    fn tls(&mut self, conn: &Connection, event: &Event<'_>) {
+        let side = event.side();
+        let mut obj = Map::new();
+        obj.insert("frame".into(), json!(event.frame()));
+        obj.insert("connection".into(), json!(conn.id.0));
+        obj.insert("from".into(), json!(side_name(side)));
+        obj.insert("src".into(), json!(conn.endpoint(side).to_string()));
+        obj.insert("dst".into(), json!(conn.endpoint(side.other()).to_string()));
+        match event {
+            Event::Record(_) => return,
+            Event::Message(m) => {
+                obj.insert("content_type".into(), json!(names::content_type(&m.kind).to_string()));
+                obj.insert("version".into(), json!(names::version(m.record_version)));
+                obj.insert("name".into(), json!(names::message_name(&m.kind)));
+                match &m.kind {
+                    MessageKind::Handshake { typ, raw } => {
+                        obj.insert("handshake_type".into(), json!(typ));
+                        obj.insert("length".into(), json!(raw.len().saturating_sub(4)));
+                    }
+                    MessageKind::Sslv2ClientHello { raw } => {
+                        obj.insert("handshake_type".into(), json!(1));
+                        obj.insert("length".into(), json!(raw.len()));
+                        obj.insert("sslv2".into(), json!(true));
+                    }
+                    MessageKind::Alert { level, description } => {
+                        obj.insert("level".into(), json!(AlertLevel(*level).to_string()));
+                        obj.insert("description".into(), json!(AlertDescription(*description).to_string()));
+                    }
+                    MessageKind::Encrypted { length, .. } => {
+                        obj.insert("length".into(), json!(length));
+                    }
+                    MessageKind::ChangeCipherSpec | MessageKind::Heartbeat { .. } => {}
+                }
+                let encrypted = matches!(m.kind, MessageKind::Encrypted { .. });
+                obj.insert("encrypted".into(), json!(encrypted));
+                obj.insert("frames".into(), json!(m.frames));
+            }
+            Event::Anomaly(a) => {
+                obj.insert("anomaly".into(), json!(names::anomaly_code(&a.kind)));
+                obj.insert("summary".into(), json!(names::anomaly(&a.kind)));
+            }
+        }
+        let value = Value::Object(obj);
+        self.sink.write(|out| {
+            serde_json::to_writer(&mut *out, &value)?;
+            out.write_all(b"\n")
+        });
+    }
+}

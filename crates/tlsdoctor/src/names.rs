@@ -1,0 +1,114 @@
+//! How messages are named for people: Wireshark's Info column spellings and the
+//! registry names the JSON output uses.
+
+use tlsdoctor_tls::registry::{AlertDescription, AlertLevel, ContentType, HandshakeType, ProtocolVersion};
+use tlsdoctor_tls::stream::{AnomalyKind, GapCost, MessageKind};
+
+/// "TLS 1.2", or the hex value of an unknown version.
+pub fn version(v: u16) -> String {
+    ProtocolVersion(v).to_string()
+}
+
+/// Wireshark's protocol column: "TLSv1.2".
+pub fn protocol_column(v: u16) -> String {
+    let v = ProtocolVersion(v);
+    v.wireshark_name().map_or_else(|| v.to_string(), str::to_string)
+}
+
+/// The record content type a message came in.
+pub fn content_type(kind: &MessageKind<'_>) -> ContentType {
+    ContentType(match kind {
+        MessageKind::Handshake { .. } | MessageKind::Sslv2ClientHello { .. } => 22,
+        MessageKind::ChangeCipherSpec => 20,
+        MessageKind::Alert { .. } => 21,
+        MessageKind::Heartbeat { .. } => 24,
+        MessageKind::Encrypted { content_type, .. } => *content_type,
+    })
+}
+
+/// The message as Wireshark's Info column names it.
+pub fn info(kind: &MessageKind<'_>) -> String {
+    match kind {
+        MessageKind::Handshake { typ, .. } => match HandshakeType(*typ).info_name() {
+            Some(name) => name.to_string(),
+            None => format!("Unknown Handshake Message ({typ})"),
+        },
+        MessageKind::Sslv2ClientHello { .. } => "Client Hello".to_string(),
+        MessageKind::ChangeCipherSpec => "Change Cipher Spec".to_string(),
+        MessageKind::Alert { level, description } => {
+            let level = AlertLevel(*level);
+            let description = AlertDescription(*description);
+            format!(
+                "Alert (Level: {}, Description: {})",
+                level.info_name().map_or_else(|| level.to_string(), str::to_string),
+                description.info_name().map_or_else(|| description.to_string(), str::to_string)
+            )
+        }
+        MessageKind::Heartbeat { raw } => match raw.first() {
+            Some(1) => "Heartbeat Request".to_string(),
+            Some(2) => "Heartbeat Response".to_string(),
+            _ => "Heartbeat".to_string(),
+        },
+        MessageKind::Encrypted { content_type, .. } => match *content_type {
+            22 => "Encrypted Handshake Message",
+            21 => "Encrypted Alert",
+            24 => "Encrypted Heartbeat",
+            _ => "Application Data",
+        }
+        .to_string(),
+    }
+}
+
+/// The registry name of a message: "client_hello", "change_cipher_spec", "decrypt_error".
+pub fn message_name(kind: &MessageKind<'_>) -> String {
+    match kind {
+        MessageKind::Handshake { typ, .. } => HandshakeType(*typ).to_string(),
+        MessageKind::Sslv2ClientHello { .. } => "client_hello".to_string(),
+        MessageKind::Alert { .. } => "alert".to_string(),
+        MessageKind::Heartbeat { .. } => "heartbeat".to_string(),
+        other => content_type(other).to_string(),
+    }
+}
+
+/// A short sentence for an anomaly, as the text output shows it in brackets.
+pub fn anomaly(kind: &AnomalyKind) -> String {
+    match kind {
+        AnomalyKind::StartTls { protocol } => format!("TLS starts after {protocol} STARTTLS"),
+        AnomalyKind::BadRecordHeader { bytes } => {
+            format!("not a TLS record header: {:02x?}", bytes)
+        }
+        AnomalyKind::BadRecordContent { content_type, length } => {
+            format!("malformed {} record of {length} bytes", ContentType(*content_type))
+        }
+        AnomalyKind::Resynchronised { skipped } => {
+            format!("record boundaries found again after {skipped} bytes")
+        }
+        AnomalyKind::Gap { missing, cost } => {
+            let cost = match cost {
+                GapCost::Nothing => "inside an encrypted record, nothing lost",
+                GapCost::Record => "a record is lost",
+                GapCost::Sync => "record boundaries lost",
+            };
+            format!("capture gap: {missing} bytes missing, {cost}")
+        }
+        AnomalyKind::OversizedMessage { typ, length } => {
+            format!("{} declares {length} bytes, over the limit; skipped", HandshakeType(*typ))
+        }
+        AnomalyKind::TruncatedAtEnd { what, have, need } => {
+            format!("capture ends inside a {what} ({have} of {need} bytes)")
+        }
+    }
+}
+
+/// The anomaly's kind as a JSON code.
+pub fn anomaly_code(kind: &AnomalyKind) -> &'static str {
+    match kind {
+        AnomalyKind::StartTls { .. } => "starttls",
+        AnomalyKind::BadRecordHeader { .. } => "bad-record-header",
+        AnomalyKind::BadRecordContent { .. } => "bad-record-content",
+        AnomalyKind::Resynchronised { .. } => "resynchronised",
+        AnomalyKind::Gap { .. } => "capture-gap",
+        AnomalyKind::OversizedMessage { .. } => "oversized-message",
+        AnomalyKind::TruncatedAtEnd { .. } => "truncated-at-end",
+    }
+}

@@ -1,0 +1,241 @@
+//! Capture -> link/IP -> TCP reassembly -> TLS records and messages, pushed to an
+//! [`Observer`] in capture order. Memory is bounded by the flow table's and the TLS
+//! parser's limits, not by the capture.
+
+use std::collections::HashMap;
+use std::net::SocketAddr;
+use std::path::Path;
+
+use tlsdoctor_capture::{CaptureError, CaptureReader, Format};
+use tlsdoctor_net::{Decoded, Decoder, DecoderConfig};
+use tlsdoctor_tcp::{Chunk, Close, ConnId, FlowConfig, FlowStats, FlowTable, Opened, RoleEvidence, Side, StreamHandler};
+use tlsdoctor_tls::stream::{Event, MessageKind, StreamConfig, TlsConnection};
+
+/// Limits and switches for one analysis.
+#[derive(Debug, Clone, Default)]
+pub struct Config {
+    pub flows: FlowConfig,
+    pub stream: StreamConfig,
+    pub net: DecoderConfig,
+}
+
+/// A TCP connection as the observers see it.
+#[derive(Debug, Clone)]
+pub struct Connection {
+    pub id: ConnId,
+    pub client: SocketAddr,
+    pub server: SocketAddr,
+    pub roles: RoleEvidence,
+    pub first_frame: u64,
+    pub last_frame: u64,
+    /// A TLS record was seen in either direction.
+    pub is_tls: bool,
+    /// How each direction ended, if it did: (how, frame).
+    pub closed: [Option<(Close, u64)>; 2],
+}
+
+impl Connection {
+    pub fn endpoint(&self, side: Side) -> SocketAddr {
+        match side {
+            Side::Client => self.client,
+            Side::Server => self.server,
+        }
+    }
+}
+
+/// Receives what the pipeline finds.
+pub trait Observer {
+    fn tls(&mut self, conn: &Connection, event: &Event<'_>);
+    /// The connection is complete: no more events for it.
+    fn connection_ended(&mut self, _conn: &Connection, _tls: &TlsConnection) {}
+    /// Every event of this frame has been delivered.
+    fn frame_done(&mut self, _frame: u64) {}
+}
+
+/// What reading one input showed, apart from the TLS it carried.
+#[derive(Debug)]
+pub struct InputSummary {
+    pub name: String,
+    pub format: Format,
+    pub gzip: bool,
+    pub frames: u64,
+    /// Frames the capture cut short (snap length).
+    pub cut_frames: u64,
+    /// The file ends in the middle of a record: everything before it was analysed.
+    pub truncated: Option<CaptureError>,
+    /// Frames whose link or IP layer could not be decoded, with the first reason.
+    pub undecodable_frames: u64,
+    pub first_undecodable: Option<(u64, String)>,
+    pub tcp: FlowStats,
+    pub tls_connections: u64,
+}
+
+/// Reads one capture file through the whole pipeline.
+pub fn analyze(path: &Path, config: &Config, observer: &mut dyn Observer) -> Result<InputSummary, CaptureError> {
+    let reader = CaptureReader::open(path)?;
+    analyze_reader(reader, config, observer, &mut |_| {})
+}
+
+/// Like [`analyze`], for an open reader; `progress` is told the bytes read so far.
+pub fn analyze_reader(
+    mut reader: CaptureReader,
+    config: &Config,
+    observer: &mut dyn Observer,
+    progress: &mut dyn FnMut(u64),
+) -> Result<InputSummary, CaptureError> {
+    let mut net = Decoder::new(config.net.clone());
+    let mut flows = FlowTable::new(config.flows.clone());
+    let mut streams = Streams { config: config.stream.clone(), conns: HashMap::new(), observer, tls_connections: 0 };
+    let mut summary = InputSummary {
+        name: reader.name().to_string(),
+        format: reader.format(),
+        gzip: reader.is_gzip(),
+        frames: 0,
+        cut_frames: 0,
+        truncated: None,
+        undecodable_frames: 0,
+        first_undecodable: None,
+        tcp: FlowStats::default(),
+        tls_connections: 0,
+    };
+    loop {
+        let frame = match reader.next_frame() {
+            Ok(Some(frame)) => frame,
+            Ok(None) => break,
+            Err(e) if summary.frames > 0 || e.is_truncated() => {
+                summary.truncated = Some(e);
+                break;
+            }
+            Err(e) => return Err(e),
+        };
+        summary.frames += 1;
+        summary.cut_frames += u64::from(frame.is_cut());
+        match net.decode(frame.link_type, frame.data, frame.timestamp) {
+            Ok(Decoded::Tcp(segment)) => {
+                flows.segment(&segment, frame.number, frame.timestamp.secs, &mut streams);
+                streams.observer.frame_done(frame.number);
+            }
+            Ok(_) => {}
+            Err(e) => {
+                summary.undecodable_frames += 1;
+                summary.first_undecodable.get_or_insert_with(|| (frame.number, e.to_string()));
+            }
+        }
+        if summary.frames % 65536 == 0 {
+            progress(reader.bytes_read());
+        }
+    }
+    flows.finish(&mut streams);
+    summary.tcp = flows.stats();
+    summary.tls_connections = streams.tls_connections;
+    progress(reader.bytes_read());
+    Ok(summary)
+}
+
+struct ConnState {
+    view: ConnView,
+    tls: TlsConnection,
+}
+
+/// The connection as observers see it, with the roles TLS may correct.
+struct ConnView {
+    conn: Connection,
+    /// The TCP layer guessed the roles (no SYN seen) and TLS showed them reversed.
+    swapped: bool,
+    /// Roles can no longer change: the SYN was seen or a hello told them.
+    roles_settled: bool,
+}
+
+impl ConnView {
+    /// Fixes the roles from the first hello of a connection picked up mid-stream.
+    fn settle_roles(&mut self, event: &Event<'_>) {
+        if self.roles_settled {
+            return;
+        }
+        let Event::Message(m) = event else { return };
+        let sent_by_client = match m.kind {
+            MessageKind::Handshake { typ: 1, .. } | MessageKind::Sslv2ClientHello { .. } => true,
+            MessageKind::Handshake { typ: 2, .. } => false,
+            _ => return,
+        };
+        self.roles_settled = true;
+        if sent_by_client != (m.side == Side::Client) {
+            self.swapped = true;
+            std::mem::swap(&mut self.conn.client, &mut self.conn.server);
+        }
+    }
+
+    fn label(&self, side: Side) -> Side {
+        if self.swapped {
+            side.other()
+        } else {
+            side
+        }
+    }
+}
+
+struct Streams<'o> {
+    config: StreamConfig,
+    conns: HashMap<ConnId, ConnState>,
+    observer: &'o mut dyn Observer,
+    tls_connections: u64,
+}
+
+impl Streams<'_> {
+    /// Runs `feed` on a connection's parser and hands its events to the observer.
+    fn with_tls(&mut self, id: ConnId, feed: impl FnOnce(&mut TlsConnection, &mut dyn FnMut(Event<'_>))) {
+        let Some(ConnState { view, tls }) = self.conns.get_mut(&id) else { return };
+        let observer = &mut *self.observer;
+        feed(tls, &mut |mut event| {
+            view.settle_roles(&event);
+            event.set_side(view.label(event.side()));
+            view.conn.is_tls |= matches!(event, Event::Record(_));
+            observer.tls(&view.conn, &event);
+        });
+    }
+}
+
+impl StreamHandler for Streams<'_> {
+    fn opened(&mut self, o: &Opened) {
+        let conn = Connection {
+            id: o.id,
+            client: o.client,
+            server: o.server,
+            roles: o.roles,
+            first_frame: o.frame,
+            last_frame: o.frame,
+            is_tls: false,
+            closed: [None, None],
+        };
+        let start_seen = o.roles == RoleEvidence::Handshake;
+        let tls = TlsConnection::new(self.config.clone(), start_seen);
+        let view = ConnView { conn, swapped: false, roles_settled: start_seen };
+        self.conns.insert(o.id, ConnState { view, tls });
+    }
+
+    fn data(&mut self, id: ConnId, side: Side, chunk: Chunk<'_>) {
+        if let Some(state) = self.conns.get_mut(&id) {
+            state.view.conn.last_frame = state.view.conn.last_frame.max(chunk.delivered_in);
+        }
+        self.with_tls(id, |tls, out| tls.data(side, chunk, out));
+    }
+
+    fn gap(&mut self, id: ConnId, side: Side, missing: u64, frame: u64) {
+        self.with_tls(id, |tls, out| tls.gap(side, missing, frame, out));
+    }
+
+    fn closed(&mut self, id: ConnId, side: Side, how: Close, frame: u64) {
+        if let Some(ConnState { view, .. }) = self.conns.get_mut(&id) {
+            view.conn.closed[view.label(side).index()] = Some((how, frame));
+            view.conn.last_frame = view.conn.last_frame.max(frame);
+        }
+    }
+
+    fn ended(&mut self, id: ConnId) {
+        self.with_tls(id, |tls, out| tls.finish(out));
+        if let Some(state) = self.conns.remove(&id) {
+            self.tls_connections += u64::from(state.view.conn.is_tls);
+            self.observer.connection_ended(&state.view.conn, &state.tls);
+        }
+    }
+}
