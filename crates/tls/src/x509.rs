@@ -732,6 +732,15 @@ fn printable(s: &str) -> String {
 // ---------------------------------------------------------------------------------
 // Distinguished names, RFC 4514 style.
 
+/// A DER Name (as in a CertificateRequest's CA list) in one line; hex when it does not
+/// decode.
+pub fn format_name_der(der: &[u8]) -> String {
+    match X509Name::from_der(der) {
+        Ok((rest, name)) if rest.is_empty() => format_name(&name),
+        _ => der.iter().map(|b| format!("{b:02x}")).collect(),
+    }
+}
+
 fn format_name(name: &X509Name) -> String {
     let mut rdns: Vec<String> = name
         .iter()

@@ -2,6 +2,8 @@
 //! messages ([`pipeline`]) and the printers built on it.
 #![forbid(unsafe_code)]
 
+pub mod ca;
+pub mod diagnose;
 pub mod dissect;
 pub mod names;
 pub mod pipeline;

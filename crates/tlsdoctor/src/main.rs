@@ -1,16 +1,22 @@
 //! The `tlsdoctor` command: a thin layer over the library.
 
 use std::io::{self, IsTerminal, Write};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand, ValueEnum};
+use tlsdoctor::diagnose::report::{self, InputReport};
+use tlsdoctor::diagnose::{ConnectionReport, Diagnoser, Options, Outcome};
 use tlsdoctor::dissect::{FieldsPrinter, JsonPrinter, TextPrinter};
 use tlsdoctor::pipeline::{self, Config, InputSummary, Observer};
 use tlsdoctor_capture::CaptureReader;
 
 #[derive(Parser)]
-#[command(name = "tlsdoctor", version, about = "Why did this TLS handshake fail? Passive analysis of pcap/pcapng captures.")]
+#[command(
+    name = "tlsdoctor",
+    version,
+    about = "Why did this TLS handshake fail? Passive analysis of pcap/pcapng captures."
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -18,8 +24,33 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
+    /// Why did each handshake fail? One report per TLS connection, failed ones first.
+    #[command(
+        after_help = "Exit status: 0 every handshake ok, 1 at least one failed or has an error finding, 2 an input could not be used.\n\nExamples:\n  tlsdoctor diagnose capture.pcapng\n  tlsdoctor diagnose --ca ca.pem --only-failed capture.pcapng\n  tlsdoctor diagnose --format json --sni app.example capture.pcapng"
+    )]
+    Diagnose {
+        /// Capture files (pcap, pcapng, optionally gzip-compressed).
+        #[arg(required = true)]
+        captures: Vec<PathBuf>,
+        /// CA certificates (PEM or DER file, bundle, or directory); repeatable.
+        #[arg(long = "ca", value_name = "FILE|DIR")]
+        ca: Vec<PathBuf>,
+        #[arg(long, value_enum, default_value_t = ReportFormat::Text)]
+        format: ReportFormat,
+        /// Show only connections whose handshake failed or has an error finding.
+        #[arg(long)]
+        only_failed: bool,
+        /// Only connections to this server (IP or IP:port).
+        #[arg(long, value_name = "ADDR")]
+        server: Option<String>,
+        /// Only connections whose ClientHello asked for this name.
+        #[arg(long)]
+        sni: Option<String>,
+    },
     /// Every TLS message of the captures, one line per frame like Wireshark's packet list.
-    #[command(after_help = "Examples:\n  tlsdoctor dissect capture.pcapng\n  tlsdoctor dissect -v capture.pcap.gz\n  tlsdoctor dissect --format json capture.pcapng | jq 'select(.name==\"certificate\")'")]
+    #[command(
+        after_help = "Examples:\n  tlsdoctor dissect capture.pcapng\n  tlsdoctor dissect -v capture.pcap.gz\n  tlsdoctor dissect --format json capture.pcapng | jq 'select(.name==\"certificate\")'"
+    )]
     Dissect {
         /// Capture files (pcap, pcapng, optionally gzip-compressed).
         #[arg(required = true)]
@@ -30,6 +61,14 @@ enum Command {
         #[arg(long, value_enum, default_value_t = Format::Text)]
         format: Format,
     },
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum ReportFormat {
+    /// A block per connection, for people.
+    Text,
+    /// The JSON object of FINDINGS.md, for programs.
+    Json,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -45,7 +84,106 @@ enum Format {
 fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
-        Command::Dissect { captures, verbose, format } => dissect(&captures, verbose, format),
+        Command::Dissect {
+            captures,
+            verbose,
+            format,
+        } => dissect(&captures, verbose, format),
+        Command::Diagnose {
+            captures,
+            ca,
+            format,
+            only_failed,
+            server,
+            sni,
+        } => {
+            let filter = Filter {
+                only_failed,
+                server,
+                sni,
+            };
+            diagnose(&captures, &ca, format, &filter)
+        }
+    }
+}
+
+/// Which connections the report shows.
+struct Filter {
+    only_failed: bool,
+    server: Option<String>,
+    sni: Option<String>,
+}
+
+impl Filter {
+    fn keeps(&self, c: &ConnectionReport) -> bool {
+        let failed = c.outcome == Outcome::Failed || c.has_error();
+        let server_matches = self.server.as_deref().is_none_or(|want| {
+            want == c.server.ip
+                || want == format!("{}:{}", c.server.ip, c.server.port)
+                || want == format!("[{}]:{}", c.server.ip, c.server.port)
+        });
+        let sni_matches = self.sni.as_deref().is_none_or(|want| {
+            c.sni
+                .as_deref()
+                .is_some_and(|s| s.eq_ignore_ascii_case(want))
+        });
+        (!self.only_failed || failed) && server_matches && sni_matches
+    }
+}
+
+fn diagnose(
+    captures: &[PathBuf],
+    ca: &[PathBuf],
+    format: ReportFormat,
+    filter: &Filter,
+) -> ExitCode {
+    let mut options = Options::default();
+    for path in ca {
+        match tlsdoctor::ca::load(path) {
+            Ok(certs) => options.ca_certificates.extend(certs),
+            Err(e) => {
+                eprintln!("tlsdoctor: --ca {e}");
+                return ExitCode::from(2);
+            }
+        }
+    }
+    let config = Config::default();
+    let mut inputs = Vec::new();
+    let mut connections = Vec::new();
+    let mut unusable = false;
+    for path in captures {
+        let mut diagnoser = Diagnoser::new(&options);
+        match run_one(path, &config, &mut diagnoser) {
+            Some(summary) => {
+                inputs.push(InputReport::from(&summary));
+                connections.extend(diagnoser.finish());
+            }
+            None => unusable = true,
+        }
+    }
+    let shown: Vec<ConnectionReport> = connections
+        .into_iter()
+        .filter(|c| filter.keeps(c))
+        .collect();
+    let written = match format {
+        ReportFormat::Json => report::write_json(&mut io::stdout().lock(), &inputs, &shown),
+        ReportFormat::Text => report::write_text(&mut anstream::stdout().lock(), &shown),
+    };
+    if let Err(e) = written {
+        if e.kind() != io::ErrorKind::BrokenPipe {
+            eprintln!("tlsdoctor: writing the report: {e}");
+            return ExitCode::from(2);
+        }
+    }
+    if unusable {
+        ExitCode::from(2)
+    } else if shown
+        .iter()
+        .any(|c| c.outcome == Outcome::Failed || c.has_error())
+    {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
     }
 }
 
@@ -87,42 +225,54 @@ fn finish<W>(status: ExitCode, written: io::Result<W>) -> ExitCode {
 fn run_all(captures: &[PathBuf], config: &Config, observer: &mut dyn Observer) -> ExitCode {
     let mut status = ExitCode::SUCCESS;
     for path in captures {
-        let reader = match CaptureReader::open(path) {
-            Ok(reader) => reader,
-            Err(e) => {
-                eprintln!("tlsdoctor: {e}");
-                status = ExitCode::from(2);
-                continue;
-            }
-        };
-        let mut progress = progress_bar(path);
-        let result = pipeline::analyze_reader(reader, config, observer, &mut |bytes| {
-            if let Some(bar) = &progress {
-                bar.set_position(bytes);
-            }
-        });
-        if let Some(bar) = progress.take() {
-            bar.finish_and_clear();
-        }
-        match result {
-            Ok(summary) => report_input_problems(&summary),
-            Err(e) => {
-                eprintln!("tlsdoctor: {e}");
-                status = ExitCode::from(2);
-            }
+        if run_one(path, config, observer).is_none() {
+            status = ExitCode::from(2);
         }
     }
     status
 }
 
+/// One capture through the pipeline; None (after saying why) when it cannot be read.
+fn run_one(path: &Path, config: &Config, observer: &mut dyn Observer) -> Option<InputSummary> {
+    let reader = match CaptureReader::open(path) {
+        Ok(reader) => reader,
+        Err(e) => {
+            eprintln!("tlsdoctor: {e}");
+            return None;
+        }
+    };
+    let mut progress = progress_bar(path);
+    let result = pipeline::analyze_reader(reader, config, observer, &mut |bytes| {
+        if let Some(bar) = &progress {
+            bar.set_position(bytes);
+        }
+    });
+    if let Some(bar) = progress.take() {
+        bar.finish_and_clear();
+    }
+    match result {
+        Ok(summary) => {
+            report_input_problems(&summary);
+            Some(summary)
+        }
+        Err(e) => {
+            eprintln!("tlsdoctor: {e}");
+            None
+        }
+    }
+}
+
 /// A progress bar on stderr for files over 64 MiB, when stderr is a terminal.
-fn progress_bar(path: &std::path::Path) -> Option<indicatif::ProgressBar> {
+fn progress_bar(path: &Path) -> Option<indicatif::ProgressBar> {
     let len = std::fs::metadata(path).ok()?.len();
     if len < 64 << 20 || !io::stderr().is_terminal() {
         return None;
     }
     let bar = indicatif::ProgressBar::new(len);
-    let style = indicatif::ProgressStyle::with_template("{bar:40} {bytes}/{total_bytes} {bytes_per_sec} {eta}").ok()?;
+    let style = indicatif::ProgressStyle::with_template(
+        "{bar:40} {bytes}/{total_bytes} {bytes_per_sec} {eta}",
+    )
+    .ok()?;
     bar.set_style(style);
     Some(bar)
 }
@@ -131,10 +281,18 @@ fn progress_bar(path: &std::path::Path) -> Option<indicatif::ProgressBar> {
 fn report_input_problems(s: &InputSummary) {
     let mut err = io::stderr().lock();
     if let Some(cut) = &s.truncated {
-        let _ = writeln!(err, "tlsdoctor: {cut}; the {} frames before the cut were analysed", s.frames);
+        let _ = writeln!(
+            err,
+            "tlsdoctor: {cut}; the {} frames before the cut were analysed",
+            s.frames
+        );
     }
     if s.cut_frames > 0 {
-        let _ = writeln!(err, "tlsdoctor: {}: {} frames were cut short by the capture's snap length", s.name, s.cut_frames);
+        let _ = writeln!(
+            err,
+            "tlsdoctor: {}: {} frames were cut short by the capture's snap length",
+            s.name, s.cut_frames
+        );
     }
     if let Some((frame, why)) = &s.first_undecodable {
         let _ = writeln!(
@@ -151,6 +309,10 @@ fn report_input_problems(s: &InputSummary) {
         );
     }
     if s.tls_connections == 0 {
-        let _ = writeln!(err, "tlsdoctor: {}: no TLS found in {} frames", s.name, s.frames);
+        let _ = writeln!(
+            err,
+            "tlsdoctor: {}: no TLS found in {} frames",
+            s.name, s.frames
+        );
     }
 }

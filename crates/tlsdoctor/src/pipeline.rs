@@ -6,9 +6,12 @@ use std::collections::HashMap;
 use std::net::SocketAddr;
 use std::path::Path;
 
-use tlsdoctor_capture::{CaptureError, CaptureReader, Format};
+use tlsdoctor_capture::{CaptureError, CaptureReader, Format, Timestamp};
 use tlsdoctor_net::{Decoded, Decoder, DecoderConfig};
-use tlsdoctor_tcp::{Chunk, Close, ConnId, FlowConfig, FlowStats, FlowTable, Opened, RoleEvidence, Side, StreamHandler};
+use tlsdoctor_tcp::{
+    Chunk, Close, ConnId, FlowConfig, FlowStats, FlowTable, Opened, RoleEvidence, Side,
+    StreamHandler,
+};
 use tlsdoctor_tls::stream::{Event, MessageKind, StreamConfig, TlsConnection};
 
 /// Limits and switches for one analysis.
@@ -28,6 +31,8 @@ pub struct Connection {
     pub roles: RoleEvidence,
     pub first_frame: u64,
     pub last_frame: u64,
+    /// Capture time of the first frame (certificate validity is judged against it).
+    pub first_time: Timestamp,
     /// A TLS record was seen in either direction.
     pub is_tls: bool,
     /// How each direction ended, if it did: (how, frame).
@@ -71,7 +76,11 @@ pub struct InputSummary {
 }
 
 /// Reads one capture file through the whole pipeline.
-pub fn analyze(path: &Path, config: &Config, observer: &mut dyn Observer) -> Result<InputSummary, CaptureError> {
+pub fn analyze(
+    path: &Path,
+    config: &Config,
+    observer: &mut dyn Observer,
+) -> Result<InputSummary, CaptureError> {
     let reader = CaptureReader::open(path)?;
     analyze_reader(reader, config, observer, &mut |_| {})
 }
@@ -85,7 +94,13 @@ pub fn analyze_reader(
 ) -> Result<InputSummary, CaptureError> {
     let mut net = Decoder::new(config.net.clone());
     let mut flows = FlowTable::new(config.flows.clone());
-    let mut streams = Streams { config: config.stream.clone(), conns: HashMap::new(), observer, tls_connections: 0 };
+    let mut streams = Streams {
+        config: config.stream.clone(),
+        conns: HashMap::new(),
+        observer,
+        tls_connections: 0,
+        now: Timestamp::default(),
+    };
     let mut summary = InputSummary {
         name: reader.name().to_string(),
         format: reader.format(),
@@ -112,13 +127,16 @@ pub fn analyze_reader(
         summary.cut_frames += u64::from(frame.is_cut());
         match net.decode(frame.link_type, frame.data, frame.timestamp) {
             Ok(Decoded::Tcp(segment)) => {
+                streams.now = frame.timestamp;
                 flows.segment(&segment, frame.number, frame.timestamp.secs, &mut streams);
                 streams.observer.frame_done(frame.number);
             }
             Ok(_) => {}
             Err(e) => {
                 summary.undecodable_frames += 1;
-                summary.first_undecodable.get_or_insert_with(|| (frame.number, e.to_string()));
+                summary
+                    .first_undecodable
+                    .get_or_insert_with(|| (frame.number, e.to_string()));
             }
         }
         if summary.frames % 65536 == 0 {
@@ -179,12 +197,20 @@ struct Streams<'o> {
     conns: HashMap<ConnId, ConnState>,
     observer: &'o mut dyn Observer,
     tls_connections: u64,
+    /// Capture time of the frame being processed.
+    now: Timestamp,
 }
 
 impl Streams<'_> {
     /// Runs `feed` on a connection's parser and hands its events to the observer.
-    fn with_tls(&mut self, id: ConnId, feed: impl FnOnce(&mut TlsConnection, &mut dyn FnMut(Event<'_>))) {
-        let Some(ConnState { view, tls }) = self.conns.get_mut(&id) else { return };
+    fn with_tls(
+        &mut self,
+        id: ConnId,
+        feed: impl FnOnce(&mut TlsConnection, &mut dyn FnMut(Event<'_>)),
+    ) {
+        let Some(ConnState { view, tls }) = self.conns.get_mut(&id) else {
+            return;
+        };
         let observer = &mut *self.observer;
         feed(tls, &mut |mut event| {
             view.settle_roles(&event);
@@ -204,12 +230,17 @@ impl StreamHandler for Streams<'_> {
             roles: o.roles,
             first_frame: o.frame,
             last_frame: o.frame,
+            first_time: self.now,
             is_tls: false,
             closed: [None, None],
         };
         let start_seen = o.roles == RoleEvidence::Handshake;
         let tls = TlsConnection::new(self.config.clone(), start_seen);
-        let view = ConnView { conn, swapped: false, roles_settled: start_seen };
+        let view = ConnView {
+            conn,
+            swapped: false,
+            roles_settled: start_seen,
+        };
         self.conns.insert(o.id, ConnState { view, tls });
     }
 

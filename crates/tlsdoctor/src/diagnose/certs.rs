@@ -1,0 +1,236 @@
+//! Certificate checks that need no cryptography: validity against the capture's time,
+//! names against SNI, key usage for the role, CA names a server asked for.
+
+use tlsdoctor_tls::registry::{CipherSuite, KeyExchange};
+use tlsdoctor_tls::x509::{self, CertificateSummary};
+
+use super::finding::{Finding, Severity};
+use super::story::{Chain, Story};
+
+/// Which end of the connection a chain belongs to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Role {
+    Server,
+    Client,
+}
+
+impl Role {
+    pub fn name(self) -> &'static str {
+        match self {
+            Role::Server => "server",
+            Role::Client => "client",
+        }
+    }
+}
+
+/// A decoded chain, leaf first; certificates that do not decode are skipped (and said).
+pub struct DecodedChain<'a> {
+    pub chain: &'a Chain,
+    pub certs: Vec<(usize, CertificateSummary)>,
+}
+
+pub fn decode(chain: &Chain) -> DecodedChain<'_> {
+    let certs = chain
+        .certificates
+        .iter()
+        .enumerate()
+        .filter_map(|(i, der)| x509::summarize(der).ok().map(|s| (i, s)))
+        .collect();
+    DecodedChain { chain, certs }
+}
+
+/// A severity for a problem that the handshake's outcome may or may not show.
+fn severity(failed: bool) -> Severity {
+    if failed {
+        Severity::Error
+    } else {
+        Severity::Warning
+    }
+}
+
+pub fn validity(chain: &DecodedChain<'_>, role: Role, now: i64, failed: bool) -> Vec<Finding> {
+    let mut out = Vec::new();
+    for (i, cert) in &chain.certs {
+        let (code, when, verb) = if cert.not_after < now {
+            ("certificate-expired", cert.not_after, "expired on")
+        } else if cert.not_before > now {
+            (
+                "certificate-not-yet-valid",
+                cert.not_before,
+                "is not valid before",
+            )
+        } else {
+            continue;
+        };
+        let summary = format!(
+            "the {} certificate {} ({}) {verb} {}, and the capture was taken on {}",
+            role.name(),
+            position(*i),
+            cert.subject,
+            x509::format_unix_utc(when),
+            x509::format_unix_utc(now)
+        );
+        out.push(
+            Finding::new(code, severity(failed), chain.chain.frame, summary)
+                .detail("role", role.name())
+                .detail("index", *i)
+                .detail("subject", cert.subject.clone())
+                .detail("not_before", x509::format_unix_utc(cert.not_before))
+                .detail("not_after", x509::format_unix_utc(cert.not_after))
+                .remedy(format!(
+                    "renew the {} certificate, or check the clock of the machine that validates it",
+                    role.name()
+                )),
+        );
+    }
+    out
+}
+
+fn position(i: usize) -> String {
+    if i == 0 {
+        "(leaf)".to_string()
+    } else {
+        format!("#{i} of the chain")
+    }
+}
+
+/// RFC 6125: a DNS name against a presented identifier, with a left-most wildcard label.
+pub fn name_matches(pattern: &str, host: &str) -> bool {
+    let pattern = pattern.trim_end_matches('.').to_ascii_lowercase();
+    let host = host.trim_end_matches('.').to_ascii_lowercase();
+    match pattern.strip_prefix("*.") {
+        Some(suffix) => match host.split_once('.') {
+            Some((label, rest)) => !label.is_empty() && rest == suffix,
+            None => false,
+        },
+        None => pattern == host,
+    }
+}
+
+pub fn name(chain: &DecodedChain<'_>, sni: &str, failed: bool) -> Option<Finding> {
+    let (_, leaf) = chain.certs.iter().find(|(i, _)| *i == 0)?;
+    let dns: Vec<&str> = leaf
+        .subject_alt_names
+        .iter()
+        .filter_map(|n| n.strip_prefix("DNS:"))
+        .collect();
+    let names: Vec<String> = if dns.is_empty() {
+        // No DNS names in the SAN: clients fall back to the subject CN.
+        leaf.subject
+            .split(", ")
+            .filter_map(|p| p.strip_prefix("CN="))
+            .map(str::to_string)
+            .collect()
+    } else {
+        dns.iter().map(|s| s.to_string()).collect()
+    };
+    if names.iter().any(|n| name_matches(n, sni)) {
+        return None;
+    }
+    Some(
+        Finding::new(
+            "certificate-name-mismatch",
+            severity(failed),
+            chain.chain.frame,
+            format!("the server certificate does not cover the name the client asked for, {sni}"),
+        )
+        .detail("sni", sni)
+        .detail("names", names)
+        .remedy(format!("serve a certificate whose subjectAltName includes {sni}, or connect with a name it covers")),
+    )
+}
+
+pub fn usage(
+    chain: &DecodedChain<'_>,
+    role: Role,
+    suite: Option<CipherSuite>,
+    failed: bool,
+) -> Option<Finding> {
+    let (_, leaf) = chain.certs.iter().find(|(i, _)| *i == 0)?;
+    let wanted_eku = match role {
+        Role::Server => "serverAuth",
+        Role::Client => "clientAuth",
+    };
+    let mut problems = Vec::new();
+    if let Some(ekus) = &leaf.extended_key_usage {
+        if !ekus
+            .iter()
+            .any(|e| e == wanted_eku || e == "anyExtendedKeyUsage")
+        {
+            problems.push(format!(
+                "its extended key usage ({}) lacks {wanted_eku}",
+                ekus.join(", ")
+            ));
+        }
+    }
+    let rsa_key_exchange = suite
+        .and_then(|s| s.info())
+        .is_some_and(|i| i.key_exchange == KeyExchange::Rsa);
+    let wanted_ku = if role == Role::Server && rsa_key_exchange {
+        "keyEncipherment"
+    } else {
+        "digitalSignature"
+    };
+    if let Some(kus) = &leaf.key_usage {
+        if !kus.contains(&wanted_ku) {
+            problems.push(format!(
+                "its key usage ({}) lacks {wanted_ku}",
+                kus.join(", ")
+            ));
+        }
+    }
+    if leaf.is_ca == Some(true) && role == Role::Client {
+        problems.push("it is a CA certificate, not an end-entity certificate".to_string());
+    }
+    if problems.is_empty() {
+        return None;
+    }
+    Some(
+        Finding::new(
+            "certificate-usage-invalid",
+            severity(failed),
+            chain.chain.frame,
+            format!("the {} certificate ({}) may not be used as a TLS {}: {}", role.name(), leaf.subject, role.name(), problems.join("; ")),
+        )
+        .detail("role", role.name())
+        .detail("subject", leaf.subject.clone())
+        .detail("problems", problems)
+        .remedy(format!(
+            "issue the {} an end-entity certificate with extendedKeyUsage {wanted_eku} and keyUsage {wanted_ku}",
+            role.name()
+        )),
+    )
+}
+
+/// The client's chain against the CA names of the CertificateRequest.
+pub fn requested_issuer(story: &Story, chain: &DecodedChain<'_>, failed: bool) -> Option<Finding> {
+    let request = story.certificate_request.as_ref()?;
+    if request.certificate_authorities.is_empty() || chain.certs.is_empty() {
+        return None;
+    }
+    let names = &request.certificate_authorities;
+    let reaches = chain
+        .certs
+        .iter()
+        .any(|(_, c)| names.contains(&c.issuer_der) || names.contains(&c.subject_der));
+    if reaches {
+        return None;
+    }
+    let requested: Vec<String> = names.iter().map(|n| x509::format_name_der(n)).collect();
+    let issuers: Vec<String> = chain.certs.iter().map(|(_, c)| c.issuer.clone()).collect();
+    Some(
+        Finding::new(
+            "certificate-issuer-not-requested",
+            severity(failed),
+            chain.chain.frame,
+            format!(
+                "the client's certificate chain leads to none of the {} CA names the server asked for in its CertificateRequest (frame {})",
+                names.len(),
+                request.frame
+            ),
+        )
+        .detail("requested", requested)
+        .detail("chain_issuers", issuers)
+        .remedy("give the client a certificate issued by one of the CAs the server lists, or add the client's CA to the server's trusted CAs"),
+    )
+}

@@ -1,0 +1,351 @@
+//! `tlsdoctor diagnose`: each connection's story, the checks that judge it, and the
+//! findings that say why a handshake failed.
+
+pub mod certs;
+pub mod finding;
+mod negotiation;
+mod outcome;
+pub mod report;
+pub mod story;
+
+use std::collections::HashMap;
+use std::net::SocketAddr;
+
+use serde::Serialize;
+use tlsdoctor_tcp::{ConnId, Side};
+use tlsdoctor_tls::registry::AlertDescription;
+use tlsdoctor_tls::stream::{AnomalyKind, Event, GapCost, TlsConnection};
+use tlsdoctor_tls::x509::CertificateSummary;
+
+pub use finding::{Finding, Severity};
+pub use outcome::Outcome;
+use story::Story;
+
+use crate::pipeline::{Connection, Observer};
+
+/// What the user gave beside the capture.
+#[derive(Debug, Default)]
+pub struct Options {
+    /// Trust anchors and intermediates from `--ca` (DER, with their summaries).
+    pub ca_certificates: Vec<(Vec<u8>, CertificateSummary)>,
+}
+
+/// The alert a connection's report shows.
+#[derive(Debug, Clone, Serialize)]
+pub struct AlertReport {
+    pub sender: &'static str,
+    pub level: Option<&'static str>,
+    pub description: Option<String>,
+    pub frame: u64,
+    pub encrypted: bool,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Endpoint {
+    pub ip: String,
+    pub port: u16,
+}
+
+impl From<SocketAddr> for Endpoint {
+    fn from(a: SocketAddr) -> Self {
+        Endpoint {
+            ip: a.ip().to_string(),
+            port: a.port(),
+        }
+    }
+}
+
+/// One line of the handshake ladder: who sent what, in which frame.
+#[derive(Debug, Clone, Serialize)]
+pub struct Step {
+    pub frame: u64,
+    pub from: &'static str,
+    pub message: String,
+}
+
+/// One connection's diagnosis, as FINDINGS.md's JSON shows it.
+#[derive(Debug, Clone, Serialize)]
+pub struct ConnectionReport {
+    pub id: u32,
+    pub client: Endpoint,
+    pub server: Endpoint,
+    pub first_frame: u64,
+    pub last_frame: u64,
+    pub sni: Option<String>,
+    pub version: Option<String>,
+    pub cipher_suite: Option<String>,
+    pub client_auth: &'static str,
+    pub decrypted: bool,
+    pub outcome: Outcome,
+    pub alert: Option<AlertReport>,
+    pub findings: Vec<Finding>,
+    #[serde(skip)]
+    pub ladder: Vec<Step>,
+}
+
+impl ConnectionReport {
+    pub fn has_error(&self) -> bool {
+        self.findings.iter().any(|f| f.severity == Severity::Error)
+    }
+}
+
+pub fn side_name(side: Side) -> &'static str {
+    match side {
+        Side::Client => "client",
+        Side::Server => "server",
+    }
+}
+
+/// Ladder steps kept per connection; the rest are summarised.
+const LADDER_STEPS: usize = 40;
+
+/// Builds stories from the pipeline and diagnoses each connection when it ends.
+pub struct Diagnoser<'a> {
+    options: &'a Options,
+    open: HashMap<ConnId, (Story, Vec<Step>)>,
+    reports: Vec<ConnectionReport>,
+    /// Connections refused at the ClientHello, judged at the end against what the same
+    /// servers chose elsewhere.
+    refused: Vec<(usize, Story)>,
+    choices: negotiation::ServerChoices,
+}
+
+impl<'a> Diagnoser<'a> {
+    pub fn new(options: &'a Options) -> Self {
+        Diagnoser {
+            options,
+            open: HashMap::new(),
+            reports: Vec::new(),
+            refused: Vec::new(),
+            choices: negotiation::ServerChoices::default(),
+        }
+    }
+
+    /// The reports of every TLS connection, in connection order.
+    pub fn finish(mut self) -> Vec<ConnectionReport> {
+        for (index, story) in std::mem::take(&mut self.refused) {
+            let findings = negotiation::refusal(&story, &self.choices);
+            let report = &mut self.reports[index];
+            report.findings.splice(0..0, findings);
+        }
+        self.reports.sort_by_key(|r| r.id);
+        self.reports
+    }
+
+    fn diagnose(&mut self, story: Story, ladder: Vec<Step>) {
+        self.choices.record(&story);
+        let outcome = outcome::judge(&story);
+        let mut findings = Vec::new();
+        findings.extend(gaps(&story));
+        findings.extend(checks(&story, &outcome, self.options));
+        findings.sort_by_key(|f| f.severity);
+        let report = report_for(&story, outcome, findings, ladder);
+        if negotiation::refused_at_hello(&story, &report.outcome) {
+            self.refused.push((self.reports.len(), story));
+        }
+        self.reports.push(report);
+    }
+}
+
+impl Observer for Diagnoser<'_> {
+    fn tls(&mut self, conn: &Connection, event: &Event<'_>) {
+        let (story, ladder) = self
+            .open
+            .entry(conn.id)
+            .or_insert_with(|| (Story::new(conn), Vec::new()));
+        story.conn = conn.clone();
+        story.take(event);
+        if let Event::Message(m) = event {
+            if ladder.len() < LADDER_STEPS {
+                ladder.push(Step {
+                    frame: m.frame,
+                    from: side_name(m.side),
+                    message: crate::names::info(&m.kind),
+                });
+            }
+        }
+    }
+
+    fn connection_ended(&mut self, conn: &Connection, _tls: &TlsConnection) {
+        if let Some((mut story, ladder)) = self.open.remove(&conn.id) {
+            story.conn = conn.clone();
+            if conn.is_tls {
+                self.diagnose(story, ladder);
+            }
+        }
+    }
+}
+
+/// Lost bytes before the handshake finished: what follows is judged in part only.
+fn gaps(story: &Story) -> Option<Finding> {
+    let (frame, missing) = story.anomalies.iter().find_map(|a| match a.kind {
+        AnomalyKind::Gap {
+            missing,
+            cost: GapCost::Record | GapCost::Sync,
+        } => Some((a.frame, missing)),
+        _ => None,
+    })?;
+    if story.handshake_finished() && story.client_certificate_verify.is_some() {
+        return None;
+    }
+    Some(
+        Finding::new(
+            "capture-gap",
+            Severity::Warning,
+            frame,
+            format!("the capture lost {missing} bytes of this connection in frame {frame}; what follows is analysed in part"),
+        )
+        .detail("missing_bytes", missing)
+        .remedy("capture closer to one of the peers, with a larger buffer (dumpcap -B), so no segment is lost"),
+    )
+}
+
+/// Every check of a connection's story.
+fn checks(story: &Story, outcome: &Outcome, options: &Options) -> Vec<Finding> {
+    let failed = *outcome == Outcome::Failed;
+    let now = story.conn.first_time.secs;
+    let suite = story.server_hello.as_ref().map(|s| s.cipher_suite);
+    let mut out = Vec::new();
+    if let Some(chain) = &story.server_certificates {
+        let chain = certs::decode(chain);
+        out.extend(certs::validity(&chain, certs::Role::Server, now, false));
+        if let Some(sni) = story.client_hello.as_ref().and_then(|h| h.sni.as_deref()) {
+            out.extend(certs::name(&chain, sni, false));
+        }
+        out.extend(certs::usage(&chain, certs::Role::Server, suite, false));
+    }
+    let refused_client_cert = failed && server_refused_client_certificate(story);
+    if let Some(chain) = &story.client_certificates {
+        let decoded = certs::decode(chain);
+        if chain.certificates.is_empty() {
+            if story.certificate_request.is_some() {
+                out.push(client_certificate_missing(story, chain.frame, failed));
+            }
+        } else {
+            out.extend(certs::validity(
+                &decoded,
+                certs::Role::Client,
+                now,
+                refused_client_cert,
+            ));
+            out.extend(certs::usage(
+                &decoded,
+                certs::Role::Client,
+                suite,
+                refused_client_cert,
+            ));
+            out.extend(certs::requested_issuer(
+                story,
+                &decoded,
+                refused_client_cert,
+            ));
+        }
+    } else if let (Some(_), Some(kx)) = (&story.certificate_request, story.client_key_exchange) {
+        // SSL 3.0 clients send no Certificate message at all.
+        out.push(client_certificate_missing(story, kx, failed));
+    }
+    if story.is_tls13() && *outcome != Outcome::Ok {
+        out.extend(tls13_hidden(story));
+    }
+    let _ = options;
+    out
+}
+
+/// A TLS 1.3 handshake that did not finish: its certificates, CertificateVerify and
+/// alerts are encrypted, so the checks need the connection's secrets.
+fn tls13_hidden(story: &Story) -> Option<Finding> {
+    let hello = story.client_hello.as_ref()?;
+    let random: String = hello.random.iter().map(|b| format!("{b:02x}")).collect();
+    let client_flight: Vec<_> = story
+        .sealed
+        .iter()
+        .filter(|r| r.side == Side::Client)
+        .collect();
+    let alert = outcome::alert(story);
+    let summary = match (client_flight.first(), alert) {
+        (Some(first), Some(a)) if a.side == Side::Server && a.frame > first.frame => format!(
+            "the server refused the client's encrypted second flight (frame {}: its Certificate, CertificateVerify and Finished, {} bytes) with an encrypted alert in frame {}; in TLS 1.3 these are encrypted, so which check failed needs the connection's secrets",
+            first.frame,
+            client_flight.iter().map(|r| u64::from(r.length)).sum::<u64>(),
+            a.frame
+        ),
+        (_, Some(a)) => format!(
+            "the {} ended the TLS 1.3 handshake with an encrypted alert in frame {}; the certificates and signatures are encrypted, so which check failed needs the connection's secrets",
+            side_name(a.side),
+            a.frame
+        ),
+        _ => "the TLS 1.3 handshake did not finish, and its certificates and signatures are encrypted: judging them needs the connection's secrets".to_string(),
+    };
+    Some(
+        Finding::new("keys-missing", Severity::Warning, alert.map_or(hello.frame, |a| a.frame), summary)
+            .detail("client_random", random)
+            .remedy("capture again with the client's key log (SSLKEYLOGFILE) and look for the line with this client random; with it tlsdoctor can open the encrypted handshake"),
+    )
+}
+
+/// The server's alert says it refused the client's certificate (or the lack of one).
+fn server_refused_client_certificate(story: &Story) -> bool {
+    story.alerts.iter().any(|a| {
+        a.side == Side::Server
+            && matches!(
+                a.description,
+                Some(40 | 42 | 43 | 44 | 45 | 46 | 48 | 49 | 51 | 116) | None
+            )
+    })
+}
+
+fn client_certificate_missing(story: &Story, frame: u64, failed: bool) -> Finding {
+    let request = story.certificate_request.as_ref().map_or(0, |r| r.frame);
+    let severity = if failed {
+        Severity::Error
+    } else {
+        Severity::Info
+    };
+    Finding::new(
+        "client-certificate-missing",
+        severity,
+        frame,
+        format!("the server asked for a client certificate (frame {request}) and the client sent none"),
+    )
+    .detail("certificate_request_frame", request)
+    .remedy("configure the client with a certificate and key (for curl: --cert/--key; openssl s_client: -cert/-key) issued by a CA the server trusts")
+}
+
+fn report_for(
+    story: &Story,
+    outcome: Outcome,
+    findings: Vec<Finding>,
+    ladder: Vec<Step>,
+) -> ConnectionReport {
+    let client_auth = match (&story.certificate_request, &story.client_certificates) {
+        (_, Some(chain)) if !chain.certificates.is_empty() => "provided",
+        (Some(_), _) => "requested",
+        _ if story.is_tls13() => "unknown",
+        _ => "none",
+    };
+    ConnectionReport {
+        id: story.conn.id.0,
+        client: story.conn.client.into(),
+        server: story.conn.server.into(),
+        first_frame: story.conn.first_frame,
+        last_frame: story.conn.last_frame,
+        sni: story.client_hello.as_ref().and_then(|h| h.sni.clone()),
+        version: story.version().map(|v| v.to_string()),
+        cipher_suite: story
+            .server_hello
+            .as_ref()
+            .map(|s| s.cipher_suite.to_string()),
+        client_auth,
+        decrypted: false,
+        alert: outcome::alert(story).map(|a| AlertReport {
+            sender: side_name(a.side),
+            level: a.level.map(|l| if l == 2 { "fatal" } else { "warning" }),
+            description: a.description.map(|d| AlertDescription(d).to_string()),
+            frame: a.frame,
+            encrypted: a.description.is_none(),
+        }),
+        outcome,
+        findings,
+        ladder,
+    }
+}

@@ -1,0 +1,162 @@
+//! A ServerHello that never came: what the client offered against what the same server
+//! chose in the capture's other connections.
+
+use std::collections::HashMap;
+use std::net::SocketAddr;
+
+use tlsdoctor_tls::registry::{AlertDescription, CipherSuite, NamedGroup, ProtocolVersion};
+
+use super::finding::{Finding, Severity};
+use super::outcome::Outcome;
+use super::story::Story;
+
+/// Choices kept per server: enough evidence, bounded.
+const CHOICES_PER_SERVER: usize = 16;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Choice {
+    version: ProtocolVersion,
+    suite: CipherSuite,
+    group: Option<NamedGroup>,
+}
+
+#[derive(Debug, Default)]
+pub struct ServerChoices {
+    by_server: HashMap<SocketAddr, Vec<Choice>>,
+}
+
+impl ServerChoices {
+    pub fn record(&mut self, story: &Story) {
+        let Some(hello) = &story.server_hello else {
+            return;
+        };
+        if hello.hello_retry {
+            return;
+        }
+        let choice = Choice {
+            version: hello.version,
+            suite: hello.cipher_suite,
+            group: hello.selected_group,
+        };
+        let seen = self.by_server.entry(story.conn.server).or_default();
+        if seen.len() < CHOICES_PER_SERVER && !seen.contains(&choice) {
+            seen.push(choice);
+        }
+    }
+}
+
+pub fn refused_at_hello(story: &Story, outcome: &Outcome) -> bool {
+    *outcome == Outcome::Failed && story.client_hello.is_some() && story.server_hello.is_none()
+}
+
+fn names<T: ToString>(items: &[T]) -> Vec<String> {
+    items.iter().map(T::to_string).collect()
+}
+
+pub fn refusal(story: &Story, choices: &ServerChoices) -> Vec<Finding> {
+    let Some(hello) = &story.client_hello else {
+        return Vec::new();
+    };
+    let alert = story
+        .alerts
+        .iter()
+        .find(|a| a.side == tlsdoctor_tcp::Side::Server);
+    let frame = alert.map_or(hello.frame, |a| a.frame);
+    let said = alert
+        .and_then(|a| a.description)
+        .map_or("closed the connection".to_string(), |d| {
+            format!("answered {}", AlertDescription(d))
+        });
+    // Only choices the server made at a version this client offered say something
+    // about this offer (a TLS 1.3 suite tells nothing to a TLS 1.2-only client).
+    let evidence: Vec<Choice> = choices
+        .by_server
+        .get(&story.conn.server)
+        .map(Vec::as_slice)
+        .unwrap_or_default()
+        .iter()
+        .filter(|c| hello.versions.contains(&c.version))
+        .copied()
+        .collect();
+    let mut out = Vec::new();
+    let elsewhere =
+        "elsewhere in this capture, at a version this client offered, the same server chose";
+
+    if alert.and_then(|a| a.description) == Some(70) {
+        out.push(
+            Finding::new(
+                "no-common-version",
+                Severity::Error,
+                frame,
+                format!("the server {said} to the ClientHello (frame {}): it accepts none of the protocol versions the client offered", hello.frame),
+            )
+            .detail("offered", names(&hello.versions))
+            .remedy("enable on the client a protocol version the server supports (or the reverse); TLS 1.2 and 1.3 are the safe choices"),
+        );
+    }
+    let suites: Vec<CipherSuite> = evidence
+        .iter()
+        .map(|c| c.suite)
+        .filter(|s| !hello.cipher_suites.contains(s))
+        .collect();
+    if !suites.is_empty() {
+        out.push(
+            Finding::new(
+                "no-common-cipher-suite",
+                Severity::Error,
+                frame,
+                format!(
+                    "the server {said} to the ClientHello (frame {}): {} {}, which this client did not offer",
+                    hello.frame,
+                    elsewhere,
+                    names(&suites).join(", ")
+                ),
+            )
+            .detail("offered", names(&hello.cipher_suites))
+            .detail("server_chose_elsewhere", names(&suites))
+            .remedy("enable on the client one of the cipher suites the server accepts, or widen the server's cipher list"),
+        );
+    }
+    let groups: Vec<NamedGroup> = evidence
+        .iter()
+        .filter_map(|c| c.group)
+        .filter(|g| !hello.groups.is_empty() && !hello.groups.contains(g))
+        .collect();
+    if !groups.is_empty() {
+        out.push(
+            Finding::new(
+                "no-common-group",
+                Severity::Error,
+                frame,
+                format!(
+                    "the server {said} to the ClientHello (frame {}): {} the group {}, which this client did not offer",
+                    hello.frame,
+                    elsewhere,
+                    names(&groups).join(", ")
+                ),
+            )
+            .detail("offered", names(&hello.groups))
+            .detail("server_chose_elsewhere", names(&groups))
+            .remedy("enable on the client a key-exchange group the server accepts (x25519 and secp256r1 are universal)"),
+        );
+    }
+    if out.is_empty() {
+        out.push(
+            Finding::new(
+                "handshake-refused",
+                Severity::Error,
+                frame,
+                format!(
+                    "the server {said} to the ClientHello (frame {}) without choosing parameters; the capture holds no other handshake with this server to show what it accepts",
+                    hello.frame
+                ),
+            )
+            .detail("offered_versions", names(&hello.versions))
+            .detail("offered_cipher_suites", names(&hello.cipher_suites))
+            .detail("offered_groups", names(&hello.groups))
+            .detail("possible_causes", vec!["no-common-version", "no-common-cipher-suite", "no-common-group", "no-common-signature-algorithm", "sni"])
+            .remedy("capture a successful handshake with the same server (or read its configuration) and compare its choices with this offer"),
+        );
+    }
+    out
+}

@@ -1,0 +1,93 @@
+//! Did the handshake finish, and which alert tells why not.
+
+use serde::Serialize;
+use tlsdoctor_tcp::Side;
+
+use super::story::{AlertInfo, Story};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Outcome {
+    /// The handshake finished and no fatal alert followed it.
+    Ok,
+    /// A fatal alert, a reset or a close before the handshake finished.
+    Failed,
+    /// The capture ends, or loses data, before the handshake finished.
+    Incomplete,
+}
+
+/// The size of a TLS 1.3 record that carries only an alert: 2 bytes, the inner content
+/// type, and a 16-byte AEAD tag (8 with CCM_8).
+fn alert_sized(length: u16) -> bool {
+    length == 19 || length == 11
+}
+
+/// TLS 1.3 without keys: the handshake finished when, after the client's encrypted
+/// flight, the server sent a record that is not an alert (a ticket or data).
+pub fn tls13_finished(story: &Story) -> bool {
+    let Some(client_flight) = story.sealed.iter().find(|r| r.side == Side::Client) else {
+        return false;
+    };
+    story
+        .sealed
+        .iter()
+        .any(|r| r.side == Side::Server && r.frame > client_flight.frame && !alert_sized(r.length))
+        || story.sealed_counts[Side::Server.index()] > story.sealed.len() as u64
+}
+
+fn finished(story: &Story) -> bool {
+    if story.is_tls13() {
+        tls13_finished(story)
+    } else {
+        story.handshake_finished()
+    }
+}
+
+/// An encrypted TLS 1.3 alert recognised by its size: the last record a side sent,
+/// before the handshake finished.
+fn inferred_tls13_alert(story: &Story) -> Option<AlertInfo> {
+    if !story.is_tls13() || tls13_finished(story) {
+        return None;
+    }
+    [Side::Server, Side::Client]
+        .iter()
+        .filter_map(|side| story.last_sealed[side.index()])
+        .filter(|r| alert_sized(r.length) && r.content_type == 23)
+        .min_by_key(|r| r.frame)
+        .map(|r| AlertInfo {
+            side: r.side,
+            frame: r.frame,
+            level: None,
+            description: None,
+            after_handshake: false,
+        })
+}
+
+/// The alert the report shows: the first fatal one, else the first before the handshake
+/// finished, else the first at all.
+pub fn alert(story: &Story) -> Option<AlertInfo> {
+    let alerts = &story.alerts;
+    alerts
+        .iter()
+        .find(|a| a.level == Some(2))
+        .or_else(|| alerts.iter().find(|a| !a.after_handshake))
+        .copied()
+        .or_else(|| inferred_tls13_alert(story))
+        .or_else(|| alerts.first().copied())
+}
+
+pub fn judge(story: &Story) -> Outcome {
+    let fatal = story.alerts.iter().any(|a| a.level == Some(2));
+    if finished(story) {
+        return if fatal { Outcome::Failed } else { Outcome::Ok };
+    }
+    let alert_before = fatal
+        || story.alerts.iter().any(|a| !a.after_handshake)
+        || inferred_tls13_alert(story).is_some();
+    let closed_by_peer = story.conn.closed.iter().any(Option::is_some);
+    if alert_before || closed_by_peer {
+        Outcome::Failed
+    } else {
+        Outcome::Incomplete
+    }
+}

@@ -1,0 +1,390 @@
+//! One connection's story, built from the pipeline's events: what each side offered,
+//! chose and sent, with frames, and the handshake transcript the signatures cover.
+//! Everything is owned and bounded, so the story outlives the capture's buffers.
+
+use tlsdoctor_tcp::Side;
+use tlsdoctor_tls::extensions::ExtensionValue;
+use tlsdoctor_tls::messages::{
+    parse_handshake, parse_sslv2_client_hello, HandshakeBody, ParseContext,
+};
+use tlsdoctor_tls::registry::{
+    CipherSuite, ExtensionType, HandshakeType, NamedGroup, ProtocolVersion, SignatureScheme,
+};
+use tlsdoctor_tls::stream::{Anomaly, Event, Message, MessageKind, Negotiated};
+
+use crate::pipeline::Connection;
+
+/// Transcript bytes kept per connection; a longer handshake is not signature-checked.
+const MAX_TRANSCRIPT: usize = 1 << 20;
+
+#[derive(Debug, Clone, Default)]
+pub struct ClientHelloInfo {
+    pub frame: u64,
+    pub legacy_version: u16,
+    pub random: [u8; 32],
+    pub versions: Vec<ProtocolVersion>,
+    pub cipher_suites: Vec<CipherSuite>,
+    pub groups: Vec<NamedGroup>,
+    pub key_share_groups: Vec<NamedGroup>,
+    pub signature_algorithms: Option<Vec<SignatureScheme>>,
+    pub signature_algorithms_cert: Option<Vec<SignatureScheme>>,
+    pub sni: Option<String>,
+    pub alpn: Vec<String>,
+    pub sslv2: bool,
+}
+
+#[derive(Debug, Clone)]
+pub struct ServerHelloInfo {
+    pub frame: u64,
+    pub version: ProtocolVersion,
+    pub random: [u8; 32],
+    pub cipher_suite: CipherSuite,
+    pub hello_retry: bool,
+    pub selected_group: Option<NamedGroup>,
+}
+
+/// A Certificate message: the DER chain, leaf first.
+#[derive(Debug, Clone)]
+pub struct Chain {
+    pub frame: u64,
+    pub certificates: Vec<Vec<u8>>,
+}
+
+#[derive(Debug, Clone)]
+pub struct SignedParams {
+    pub frame: u64,
+    /// The exact parameter bytes the ServerKeyExchange signature covers (after the randoms).
+    pub params: Vec<u8>,
+    pub scheme: Option<SignatureScheme>,
+    pub signature: Vec<u8>,
+    pub signed: bool,
+}
+
+#[derive(Debug, Clone)]
+pub struct CertificateRequestInfo {
+    pub frame: u64,
+    pub certificate_types: Vec<u8>,
+    pub signature_algorithms: Option<Vec<SignatureScheme>>,
+    pub certificate_authorities: Vec<Vec<u8>>,
+}
+
+#[derive(Debug, Clone)]
+pub struct CertificateVerifyInfo {
+    pub frame: u64,
+    pub scheme: Option<SignatureScheme>,
+    pub signature: Vec<u8>,
+    /// The handshake messages before it, as both peers should have hashed them;
+    /// None when the transcript was incomplete (a gap, or over the size limit).
+    pub transcript: Option<Vec<u8>>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct AlertInfo {
+    pub side: Side,
+    pub frame: u64,
+    pub level: Option<u8>,
+    /// None when the alert is encrypted.
+    pub description: Option<u8>,
+    /// It came after the handshake finished.
+    pub after_handshake: bool,
+}
+
+/// An encrypted record, for telling how far a handshake got without keys.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SealedRecord {
+    pub side: Side,
+    pub frame: u64,
+    pub content_type: u8,
+    pub length: u16,
+}
+
+/// Everything tlsdoctor learnt about one connection.
+#[derive(Debug, Clone)]
+pub struct Story {
+    pub conn: Connection,
+    pub negotiated: Negotiated,
+    pub client_hello: Option<ClientHelloInfo>,
+    pub server_hello: Option<ServerHelloInfo>,
+    pub server_certificates: Option<Chain>,
+    pub server_key_exchange: Option<SignedParams>,
+    pub certificate_request: Option<CertificateRequestInfo>,
+    pub server_hello_done: Option<u64>,
+    pub client_certificates: Option<Chain>,
+    pub client_key_exchange: Option<u64>,
+    pub client_certificate_verify: Option<CertificateVerifyInfo>,
+    pub change_cipher_spec: [Option<u64>; 2],
+    /// The first encrypted handshake record after ChangeCipherSpec (TLS <= 1.2 Finished).
+    pub finished: [Option<u64>; 2],
+    pub alerts: Vec<AlertInfo>,
+    /// Encrypted records of each side, first few kept (TLS 1.3 without keys).
+    pub sealed: Vec<SealedRecord>,
+    pub sealed_counts: [u64; 2],
+    pub last_sealed: [Option<SealedRecord>; 2],
+    pub anomalies: Vec<Anomaly>,
+    /// Handshake messages in order, as both peers hash them.
+    transcript: Vec<u8>,
+    transcript_broken: bool,
+}
+
+/// Records kept in `sealed`; the rest are only counted.
+const SEALED_KEPT: usize = 16;
+
+impl Story {
+    pub fn new(conn: &Connection) -> Story {
+        Story {
+            conn: conn.clone(),
+            negotiated: Negotiated::default(),
+            client_hello: None,
+            server_hello: None,
+            server_certificates: None,
+            server_key_exchange: None,
+            certificate_request: None,
+            server_hello_done: None,
+            client_certificates: None,
+            client_key_exchange: None,
+            client_certificate_verify: None,
+            change_cipher_spec: [None, None],
+            finished: [None, None],
+            alerts: Vec::new(),
+            sealed: Vec::new(),
+            sealed_counts: [0, 0],
+            last_sealed: [None, None],
+            anomalies: Vec::new(),
+            transcript: Vec::new(),
+            transcript_broken: false,
+        }
+    }
+
+    pub fn is_tls13(&self) -> bool {
+        self.negotiated.is_tls13()
+    }
+
+    /// The negotiated protocol version, once the ServerHello was seen.
+    pub fn version(&self) -> Option<ProtocolVersion> {
+        self.negotiated.version.map(ProtocolVersion)
+    }
+
+    /// Takes one pipeline event.
+    pub fn take(&mut self, event: &Event<'_>) {
+        match event {
+            Event::Record(_) => {}
+            Event::Message(m) => self.take_message(m),
+            Event::Anomaly(a) => {
+                if matches!(a.kind, tlsdoctor_tls::stream::AnomalyKind::Gap { .. }) {
+                    self.transcript_broken = true;
+                }
+                if self.anomalies.len() < 64 {
+                    self.anomalies.push(a.clone());
+                }
+            }
+        }
+    }
+
+    /// The handshake finished: both Finished messages went (TLS <= 1.2), or for TLS 1.3
+    /// (encrypted) the client's second flight went and the server answered after it.
+    pub fn handshake_finished(&self) -> bool {
+        if self.is_tls13() {
+            let client_flight = self
+                .sealed
+                .iter()
+                .find(|r| r.side == Side::Client)
+                .map(|r| r.frame);
+            let server_after = client_flight.and_then(|f| {
+                self.sealed
+                    .iter()
+                    .find(|r| r.side == Side::Server && r.frame > f)
+                    .map(|r| r.frame)
+            });
+            return server_after.is_some();
+        }
+        self.finished.iter().all(Option::is_some)
+    }
+
+    fn take_message(&mut self, m: &Message<'_>) {
+        self.negotiated = m.negotiated;
+        let side = m.side.index();
+        match m.kind {
+            MessageKind::Handshake { typ, raw } => self.take_handshake(m, typ, raw),
+            MessageKind::Sslv2ClientHello { raw } => {
+                if let Ok(hello) = parse_sslv2_client_hello(raw) {
+                    let mut info = client_hello_info(m.frame, &hello);
+                    info.sslv2 = true;
+                    self.client_hello = Some(info);
+                }
+                self.append_transcript(raw);
+            }
+            MessageKind::ChangeCipherSpec => {
+                self.change_cipher_spec[side].get_or_insert(m.frame);
+            }
+            MessageKind::Alert { level, description } => self.alerts.push(AlertInfo {
+                side: m.side,
+                frame: m.frame,
+                level: Some(level),
+                description: Some(description),
+                after_handshake: self.handshake_finished(),
+            }),
+            MessageKind::Encrypted {
+                content_type,
+                length,
+            } => {
+                let record = SealedRecord {
+                    side: m.side,
+                    frame: m.frame,
+                    content_type,
+                    length,
+                };
+                match content_type {
+                    22 if self.change_cipher_spec[side].is_some() => {
+                        self.finished[side].get_or_insert(m.frame);
+                    }
+                    21 => self.alerts.push(AlertInfo {
+                        side: m.side,
+                        frame: m.frame,
+                        level: None,
+                        description: None,
+                        after_handshake: self.handshake_finished(),
+                    }),
+                    _ => {}
+                }
+                self.sealed_counts[side] += 1;
+                self.last_sealed[side] = Some(record);
+                if self.sealed.len() < SEALED_KEPT {
+                    self.sealed.push(record);
+                }
+            }
+            MessageKind::Heartbeat { .. } => {}
+        }
+    }
+
+    fn append_transcript(&mut self, raw: &[u8]) {
+        if self.transcript.len() + raw.len() > MAX_TRANSCRIPT {
+            self.transcript_broken = true;
+        } else {
+            self.transcript.extend_from_slice(raw);
+        }
+    }
+
+    fn take_handshake(&mut self, m: &Message<'_>, typ: u8, raw: &[u8]) {
+        let ctx = ParseContext {
+            version: m.negotiated.version.map(ProtocolVersion),
+            cipher_suite: m.negotiated.cipher_suite.map(CipherSuite),
+            from_server: m.side == Side::Server,
+        };
+        let body = raw.get(4..).unwrap_or_default();
+        let parsed = parse_handshake(HandshakeType(typ), body, &ctx);
+        let from_client = m.side == Side::Client;
+        // CertificateVerify signs the transcript before it.
+        if let Ok(HandshakeBody::CertificateVerify(cv)) = &parsed {
+            if from_client {
+                let transcript = (!self.transcript_broken).then(|| self.transcript.clone());
+                self.client_certificate_verify = Some(CertificateVerifyInfo {
+                    frame: m.frame,
+                    scheme: cv.scheme,
+                    signature: cv.signature.to_vec(),
+                    transcript,
+                });
+            }
+        }
+        if typ != 0 {
+            self.append_transcript(raw);
+        }
+        let Ok(parsed) = parsed else { return };
+        match parsed {
+            HandshakeBody::ClientHello(hello) if from_client => {
+                // A second ClientHello (after HelloRetryRequest) keeps the first's offer
+                // in the transcript; the offer that counts is the latest.
+                self.client_hello = Some(client_hello_info(m.frame, &hello));
+            }
+            HandshakeBody::ServerHello(hello) if !from_client => {
+                let selected_group = match hello.decoded(ExtensionType::KEY_SHARE) {
+                    Some(ExtensionValue::KeyShareServer(entry)) => Some(entry.group),
+                    Some(ExtensionValue::KeyShareRetry(group)) => Some(group),
+                    _ => None,
+                };
+                self.server_hello = Some(ServerHelloInfo {
+                    frame: m.frame,
+                    version: hello.negotiated_version(),
+                    random: hello.random,
+                    cipher_suite: hello.cipher_suite,
+                    hello_retry: hello.is_hello_retry_request,
+                    selected_group,
+                });
+            }
+            HandshakeBody::Certificate(chain) => {
+                let chain = Chain {
+                    frame: m.frame,
+                    certificates: chain.certificates().map(<[u8]>::to_vec).collect(),
+                };
+                if from_client {
+                    self.client_certificates = Some(chain);
+                } else {
+                    self.server_certificates = Some(chain);
+                }
+            }
+            HandshakeBody::ServerKeyExchange(ske) if !from_client => {
+                self.server_key_exchange = Some(SignedParams {
+                    frame: m.frame,
+                    params: ske.params.to_vec(),
+                    scheme: ske.scheme,
+                    signature: ske.signature.to_vec(),
+                    signed: ske.signed,
+                });
+            }
+            HandshakeBody::CertificateRequest(req) if !from_client => {
+                self.certificate_request = Some(CertificateRequestInfo {
+                    frame: m.frame,
+                    certificate_types: req.certificate_types.iter().map(|t| t.0).collect(),
+                    signature_algorithms: req.signature_algorithms.clone(),
+                    certificate_authorities: req
+                        .certificate_authorities
+                        .iter()
+                        .map(|n| n.to_vec())
+                        .collect(),
+                });
+            }
+            HandshakeBody::ServerHelloDone if !from_client => {
+                self.server_hello_done = Some(m.frame)
+            }
+            HandshakeBody::ClientKeyExchange(_) if from_client => {
+                self.client_key_exchange = Some(m.frame)
+            }
+            _ => {}
+        }
+    }
+}
+
+fn client_hello_info(
+    frame: u64,
+    hello: &tlsdoctor_tls::messages::ClientHello<'_>,
+) -> ClientHelloInfo {
+    let schemes = |typ| match hello.decoded(typ) {
+        Some(
+            ExtensionValue::SignatureAlgorithms(v) | ExtensionValue::SignatureAlgorithmsCert(v),
+        ) => Some(v),
+        _ => None,
+    };
+    ClientHelloInfo {
+        frame,
+        legacy_version: hello.legacy_version.0,
+        random: hello.random,
+        versions: hello.offered_versions(),
+        cipher_suites: hello.cipher_suites.clone(),
+        groups: match hello.decoded(ExtensionType::SUPPORTED_GROUPS) {
+            Some(ExtensionValue::SupportedGroups(v)) => v,
+            _ => Vec::new(),
+        },
+        key_share_groups: match hello.decoded(ExtensionType::KEY_SHARE) {
+            Some(ExtensionValue::KeyShareClient(v)) => v.iter().map(|e| e.group).collect(),
+            _ => Vec::new(),
+        },
+        signature_algorithms: schemes(ExtensionType::SIGNATURE_ALGORITHMS),
+        signature_algorithms_cert: schemes(ExtensionType::SIGNATURE_ALGORITHMS_CERT),
+        sni: hello.server_name().map(str::to_string),
+        alpn: hello
+            .alpn()
+            .iter()
+            .map(|p| String::from_utf8_lossy(p).into_owned())
+            .collect(),
+        sslv2: false,
+    }
+}
