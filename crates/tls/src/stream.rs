@@ -586,7 +586,13 @@ impl Direction {
                 || (self.side == Side::Client
                     && shared.early_data_offered
                     && shared.negotiated.version.is_none()));
-        let event = RecordEvent { side: self.side, frame, header, encrypted: current.encrypted, tls13 };
+        let event = RecordEvent {
+            side: self.side,
+            frame,
+            header,
+            encrypted: current.encrypted,
+            tls13,
+        };
         out(Event::Record(event));
         let negotiated = shared.negotiated;
         let mut message = |kind: MessageKind<'_>, frames: &[u64]| {
@@ -692,7 +698,10 @@ impl Direction {
             }
             let raw = &self.handshake.bytes[..total];
             match typ {
-                1 => shared.early_data_offered = hello_extensions(raw, true).any(|(t, _)| t == EARLY_DATA),
+                1 => {
+                    shared.early_data_offered =
+                        hello_extensions(raw, true).any(|(t, _)| t == EARLY_DATA)
+                }
                 2 => {
                     if let Some(choice) = server_hello_choice(raw) {
                         shared.negotiated = choice;
@@ -907,9 +916,13 @@ const EARLY_DATA: u16 = 42;
 /// decoding is `messages`'.
 fn hello_extensions(raw: &[u8], client: bool) -> impl Iterator<Item = (u16, &[u8])> {
     let mut r = Reader::new(raw.get(4..).unwrap_or_default());
-    let start = r.take(2 + 32, "version and random").and_then(|_| r.vec8("session id"));
+    let start = r
+        .take(2 + 32, "version and random")
+        .and_then(|_| r.vec8("session id"));
     let middle = if client {
-        start.and_then(|_| r.vec16("cipher suites")).and_then(|_| r.vec8("compression methods"))
+        start
+            .and_then(|_| r.vec16("cipher suites"))
+            .and_then(|_| r.vec8("compression methods"))
     } else {
         start.and_then(|_| r.take(3, "cipher suite and compression"))
     };
@@ -929,7 +942,10 @@ fn server_hello_choice(raw: &[u8]) -> Option<Negotiated> {
     let version = hello_extensions(raw, false)
         .find(|(t, data)| *t == SUPPORTED_VERSIONS && data.len() == 2)
         .map_or(legacy, |(_, d)| u16::from_be_bytes([d[0], d[1]]));
-    Some(Negotiated { version: Some(version), cipher_suite: Some(suite) })
+    Some(Negotiated {
+        version: Some(version),
+        cipher_suite: Some(suite),
+    })
 }
 
 #[cfg(test)]
