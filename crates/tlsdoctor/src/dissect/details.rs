@@ -25,7 +25,14 @@ pub(crate) fn details(m: &Message<'_>) -> Vec<String> {
         }
         _ => return Vec::new(),
     };
-    let mut lines = vec![format!("{INDENT}frames {:?}", m.frames)];
+    let frames: Vec<String> = m.frames.iter().map(u64::to_string).collect();
+    let plural = if frames.len() == 1 { "" } else { "s" };
+    let mut lines = vec![format!(
+        "{INDENT}{} ({} bytes, frame{plural} {})",
+        crate::names::info(&m.kind),
+        raw_len(m),
+        frames.join(", ")
+    )];
     match parsed {
         Ok(body) => {
             lines.extend(body.fields().iter().map(|f| field_line(f, 0)));
@@ -34,14 +41,14 @@ pub(crate) fn details(m: &Message<'_>) -> Vec<String> {
             }
             if let HandshakeBody::Certificate(chain) = &body {
                 for (i, der) in chain.certificates().enumerate() {
-                    lines.push(format!("{INDENT}Certificate {i}:"));
+                    lines.push(format!("{INDENT}  Certificate {i}:"));
                     match x509::summarize(der) {
                         Ok(cert) => lines.extend(
                             cert.fields()
                                 .iter()
                                 .map(|(name, value)| field_line(&Field::new(1, name, value), 0)),
                         ),
-                        Err(e) => lines.push(format!("{INDENT}  [not a valid certificate: {e}]")),
+                        Err(e) => lines.push(format!("{INDENT}    [not a valid certificate: {e}]")),
                     }
                 }
             }
@@ -52,10 +59,17 @@ pub(crate) fn details(m: &Message<'_>) -> Vec<String> {
 }
 
 fn field_line(f: &Field, extra_depth: usize) -> String {
-    let pad = "  ".repeat(usize::from(f.depth) + extra_depth);
+    let pad = "  ".repeat(usize::from(f.depth) + extra_depth + 1);
     if f.value.is_empty() {
         format!("{INDENT}{pad}{}", f.name)
     } else {
         format!("{INDENT}{pad}{}: {}", f.name, f.value)
+    }
+}
+
+fn raw_len(m: &Message<'_>) -> usize {
+    match m.kind {
+        MessageKind::Handshake { raw, .. } | MessageKind::Sslv2ClientHello { raw } => raw.len(),
+        _ => 0,
     }
 }
