@@ -8,7 +8,9 @@ use tlsdoctor::diagnose::{ConnectionReport, Diagnoser, Options, Outcome, Severit
 use tlsdoctor::pipeline::{analyze, Config};
 
 fn fixture(name: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/fixtures").join(name)
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../../tests/fixtures")
+        .join(name)
 }
 
 fn diagnose_with(path: &Path, options: &Options) -> Vec<ConnectionReport> {
@@ -19,7 +21,10 @@ fn diagnose_with(path: &Path, options: &Options) -> Vec<ConnectionReport> {
 
 /// The one connection of a diagnose fixture.
 fn only(name: &str) -> ConnectionReport {
-    let mut reports = diagnose_with(&fixture(&format!("diagnose/{name}.pcapng")), &Options::default());
+    let mut reports = diagnose_with(
+        &fixture(&format!("diagnose/{name}.pcapng")),
+        &Options::default(),
+    );
     assert_eq!(reports.len(), 1, "{name}: one TLS connection");
     reports.remove(0)
 }
@@ -29,14 +34,27 @@ fn codes(r: &ConnectionReport) -> Vec<&'static str> {
 }
 
 fn errors(r: &ConnectionReport) -> Vec<&'static str> {
-    r.findings.iter().filter(|f| f.severity == Severity::Error).map(|f| f.code).collect()
+    r.findings
+        .iter()
+        .filter(|f| f.severity == Severity::Error)
+        .map(|f| f.code)
+        .collect()
 }
 
 /// Outcome and the alert: (sender, description, frame).
-fn assert_alert(r: &ConnectionReport, outcome: Outcome, sender: &str, description: Option<&str>, frame: u64) {
+fn assert_alert(
+    r: &ConnectionReport,
+    outcome: Outcome,
+    sender: &str,
+    description: Option<&str>,
+    frame: u64,
+) {
     assert_eq!(r.outcome, outcome, "outcome of connection {}", r.id);
     let alert = r.alert.as_ref().expect("an alert");
-    assert_eq!((alert.sender, alert.description.as_deref(), alert.frame), (sender, description, frame));
+    assert_eq!(
+        (alert.sender, alert.description.as_deref(), alert.frame),
+        (sender, description, frame)
+    );
     assert_eq!(alert.encrypted, description.is_none());
 }
 
@@ -84,17 +102,36 @@ fn client_certificate_missing_in_tls12() {
 #[test]
 fn expired_client_certificate() {
     let r = only("client-certificate-expired");
-    assert_alert(&r, Outcome::Failed, "server", Some("certificate_expired"), 9);
+    assert_alert(
+        &r,
+        Outcome::Failed,
+        "server",
+        Some("certificate_expired"),
+        9,
+    );
     assert_eq!(errors(&r), ["certificate-expired"]);
     let f = &r.findings[0];
-    assert_eq!((f.frame, f.detail["role"].as_str(), f.detail["index"].as_u64()), (8, Some("client"), Some(0)));
+    assert_eq!(
+        (
+            f.frame,
+            f.detail["role"].as_str(),
+            f.detail["index"].as_u64()
+        ),
+        (8, Some("client"), Some(0))
+    );
     assert_eq!(f.detail["not_after"], "2025-01-01 00:00:00 UTC");
 }
 
 #[test]
 fn a_ca_certificate_presented_as_client_certificate() {
     let r = only("client-sends-ca-cert");
-    assert_alert(&r, Outcome::Failed, "server", Some("unsupported_certificate"), 9);
+    assert_alert(
+        &r,
+        Outcome::Failed,
+        "server",
+        Some("unsupported_certificate"),
+        9,
+    );
     assert_eq!(errors(&r), ["certificate-usage-invalid"]);
     let problems = r.findings[0].detail["problems"].to_string();
     assert!(problems.contains("lacks digitalSignature"), "{problems}");
@@ -106,18 +143,29 @@ fn no_common_cipher_suite_without_other_evidence_is_a_refusal_with_the_offer() {
     let r = only("no-common-cipher-suite");
     assert_alert(&r, Outcome::Failed, "server", Some("handshake_failure"), 6);
     assert_eq!(codes(&r), ["handshake-refused"]);
-    assert!(r.findings[0].detail["offered_cipher_suites"].as_array().is_some_and(|a| !a.is_empty()));
+    assert!(r.findings[0].detail["offered_cipher_suites"]
+        .as_array()
+        .is_some_and(|a| !a.is_empty()));
 }
 
 #[test]
 fn tls13_client_auth_failure_is_recognised_without_keys() {
-    for name in ["tls13-client-cert-untrusted", "tls13-client-certificate-missing"] {
+    for name in [
+        "tls13-client-cert-untrusted",
+        "tls13-client-certificate-missing",
+    ] {
         let r = only(name);
         assert_alert(&r, Outcome::Failed, "server", None, 9);
         assert_eq!(codes(&r), ["keys-missing"], "{name}");
         let summary = &r.findings[0].summary;
-        assert!(summary.contains("refused the client's encrypted second flight"), "{name}: {summary}");
-        assert_eq!(r.findings[0].detail["client_random"].as_str().map(str::len), Some(64));
+        assert!(
+            summary.contains("refused the client's encrypted second flight"),
+            "{name}: {summary}"
+        );
+        assert_eq!(
+            r.findings[0].detail["client_random"].as_str().map(str::len),
+            Some(64)
+        );
     }
 }
 
@@ -128,20 +176,33 @@ fn the_bench_seed_failures_are_each_explained() {
     let seed = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/bench/seed/seed.pcapng");
     let reports = diagnose_with(&seed, &Options::default());
     assert_eq!(reports.len(), 40);
-    let failed: Vec<u32> = reports.iter().filter(|r| r.outcome == Outcome::Failed).map(|r| r.id).collect();
+    let failed: Vec<u32> = reports
+        .iter()
+        .filter(|r| r.outcome == Outcome::Failed)
+        .map(|r| r.id)
+        .collect();
     assert_eq!(failed, [34, 35, 36, 37, 38, 39, 40]);
-    assert!(reports.iter().filter(|r| r.outcome == Outcome::Ok).all(|r| errors(r).is_empty()));
+    assert!(reports
+        .iter()
+        .filter(|r| r.outcome == Outcome::Ok)
+        .all(|r| errors(r).is_empty()));
     let by_id = |id: u32| reports.iter().find(|r| r.id == id).unwrap();
     // A client certificate from the rogue CA: the server's CertificateRequest named only the bench CA.
     for id in [34, 35] {
-        assert_eq!(by_id(id).alert.as_ref().unwrap().description.as_deref(), Some("unknown_ca"));
+        assert_eq!(
+            by_id(id).alert.as_ref().unwrap().description.as_deref(),
+            Some("unknown_ca")
+        );
         assert_eq!(errors(by_id(id)), ["certificate-issuer-not-requested"]);
     }
     assert_eq!(errors(by_id(38)), ["client-certificate-missing"]);
     // The client offered only AES256-SHA; the same server chose ECDHE-ECDSA-CHACHA20 in TLS 1.2 elsewhere.
     let refused = by_id(40);
     assert_eq!(errors(refused), ["no-common-cipher-suite"]);
-    assert_eq!(refused.findings[0].detail["server_chose_elsewhere"][0], "TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256");
+    assert_eq!(
+        refused.findings[0].detail["server_chose_elsewhere"][0],
+        "TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256"
+    );
     for id in [36, 37, 39] {
         assert_eq!(codes(by_id(id)), ["keys-missing"]);
         assert!(by_id(id).alert.as_ref().unwrap().encrypted);
