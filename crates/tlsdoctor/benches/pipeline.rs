@@ -13,6 +13,11 @@
 //!
 //! Throughput is in bytes of the capture file (of the message bodies for `handshake`).
 //! Run with `cargo bench -p tlsdoctor --bench pipeline`.
+//!
+//! The seed's frames are loopback GSO frames (~9.5 KB on average), so per-frame costs
+//! weigh ~10x less than in a real capture (~1 KB per frame with the ACKs). Set
+//! `TLSDOCTOR_BENCH_CAPTURE` to a capture file (for example a 32M output of
+//! `shared/bench/make-bench-capture`) to run the same stages over it too, as group `file`.
 
 use std::hint::black_box;
 use std::io::{self, Cursor};
@@ -39,6 +44,19 @@ fn seed() -> &'static [u8] {
         std::fs::read(&path)
             .unwrap_or_else(|e| panic!("reading the seed capture {}: {e}", path.display()))
     })
+}
+
+/// The capture named by `TLSDOCTOR_BENCH_CAPTURE`, if any, read once.
+fn extra_capture() -> Option<&'static [u8]> {
+    static EXTRA: OnceLock<Option<Vec<u8>>> = OnceLock::new();
+    EXTRA
+        .get_or_init(|| {
+            let path = std::env::var_os("TLSDOCTOR_BENCH_CAPTURE")?;
+            let bytes = std::fs::read(&path)
+                .unwrap_or_else(|e| panic!("reading {}: {e}", path.to_string_lossy()));
+            Some(bytes)
+        })
+        .as_deref()
 }
 
 fn reader(bytes: &'static [u8]) -> CaptureReader {
@@ -130,8 +148,21 @@ fn configure(group: &mut BenchmarkGroup<'_, criterion::measurement::WallTime>, b
 }
 
 fn stages(c: &mut Criterion) {
-    let bytes = seed();
-    let mut group = c.benchmark_group("seed");
+    stages_over(c, "seed", seed());
+    if let Some(bytes) = extra_capture() {
+        stages_over(c, "file", bytes);
+    }
+    handshake(c);
+}
+
+fn stages_over(c: &mut Criterion, name: &str, bytes: &'static [u8]) {
+    let mut frames = 0u64;
+    let mut r = reader(bytes);
+    while r.next_frame().expect("frame").is_some() {
+        frames += 1;
+    }
+    eprintln!("{name}: {} bytes in {frames} frames", bytes.len());
+    let mut group = c.benchmark_group(name);
     configure(&mut group, bytes.len() as u64);
 
     group.bench_function("capture", |b| {
@@ -212,9 +243,15 @@ fn stages(c: &mut Criterion) {
         })
     });
     group.finish();
+}
 
+fn handshake(c: &mut Criterion) {
     let samples = handshake_samples();
     let body_bytes: usize = samples.iter().map(|(_, body, _)| body.len()).sum();
+    eprintln!(
+        "handshake: {} messages, {body_bytes} body bytes",
+        samples.len()
+    );
     let mut group = c.benchmark_group("handshake");
     configure(&mut group, body_bytes as u64);
     group.bench_function("parse", |b| {

@@ -208,3 +208,14 @@ fn the_bench_seed_failures_are_each_explained() {
         assert!(by_id(id).alert.as_ref().unwrap().encrypted);
     }
 }
+
+#[test]
+fn certificate_verify_with_a_scheme_the_server_did_not_offer() {
+    let r = only("cv-declared-sha1-not-offered");
+    assert_alert(&r, Outcome::Failed, "server", Some("handshake_failure"), 9);
+    assert_eq!(errors(&r), ["signature-algorithm-not-offered"]);
+    let f = &r.findings[0];
+    assert_eq!((f.frame, f.detail["signer"].as_str()), (8, Some("client")));
+    assert_eq!(f.detail["used"], "rsa_pkcs1_sha1 (0x0201)");
+    assert!(!f.detail["offered"].to_string().contains("0x0201"));
+}

@@ -6,6 +6,7 @@ pub mod finding;
 mod negotiation;
 mod outcome;
 pub mod report;
+mod schemes;
 pub mod story;
 
 use std::collections::HashMap;
@@ -244,6 +245,7 @@ fn checks(story: &Story, outcome: &Outcome, options: &Options) -> Vec<Finding> {
         // SSL 3.0 clients send no Certificate message at all.
         out.push(client_certificate_missing(story, kx, failed));
     }
+    out.extend(schemes::not_offered(story, failed));
     if story.is_tls13() && *outcome != Outcome::Ok {
         out.extend(tls13_hidden(story));
     }

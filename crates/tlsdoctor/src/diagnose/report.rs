@@ -124,10 +124,7 @@ fn write_connection(out: &mut dyn Write, c: &ConnectionReport) -> io::Result<()>
         )?;
         writeln!(out, "    {}", f.summary)?;
         for (key, value) in &f.detail {
-            let value = match value {
-                serde_json::Value::String(s) => s.clone(),
-                other => other.to_string(),
-            };
+            let value = plain(value);
             writeln!(out, "    {DIM}{key}:{DIM:#} {value}")?;
         }
         if !f.remedy.is_empty() {
@@ -157,4 +154,13 @@ fn write_connection(out: &mut dyn Write, c: &ConnectionReport) -> io::Result<()>
         }
     }
     writeln!(out)
+}
+
+/// A detail value as a person reads it: strings bare, lists joined.
+fn plain(value: &serde_json::Value) -> String {
+    match value {
+        serde_json::Value::String(s) => s.clone(),
+        serde_json::Value::Array(items) => items.iter().map(plain).collect::<Vec<_>>().join(", "),
+        other => other.to_string(),
+    }
 }

@@ -52,7 +52,10 @@ impl<W: io::Write> Observer for JsonPrinter<W> {
                 );
                 let version = m.negotiated.version.unwrap_or(m.record_version);
                 obj.insert("version".into(), json!(names::version(version)));
-                obj.insert("record_version".into(), json!(names::version(m.record_version)));
+                obj.insert(
+                    "record_version".into(),
+                    json!(names::version(m.record_version)),
+                );
                 obj.insert("name".into(), json!(names::message_name(&m.kind)));
                 match &m.kind {
                     MessageKind::Handshake { typ, raw } => {
