@@ -632,7 +632,7 @@ impl Direction {
                     self.after_ccs = true;
                 }
             }
-            record::ALERT if body.len() % 2 == 0 => {
+            record::ALERT if body.len().is_multiple_of(2) => {
                 for alert in body.bytes.chunks_exact(2) {
                     let kind = MessageKind::Alert {
                         level: alert[0],

@@ -736,7 +736,7 @@ fn printable(s: &str) -> String {
 /// decode.
 pub fn format_name_der(der: &[u8]) -> String {
     match X509Name::from_der(der) {
-        Ok((rest, name)) if rest.is_empty() => format_name(&name),
+        Ok((&[], name)) => format_name(&name),
         _ => der.iter().map(|b| format!("{b:02x}")).collect(),
     }
 }

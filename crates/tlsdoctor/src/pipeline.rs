@@ -139,7 +139,7 @@ pub fn analyze_reader(
                     .get_or_insert_with(|| (frame.number, e.to_string()));
             }
         }
-        if summary.frames % 65536 == 0 {
+        if summary.frames.is_multiple_of(65536) {
             progress(reader.bytes_read());
         }
     }
