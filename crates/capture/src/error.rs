@@ -22,11 +22,7 @@ pub enum CaptureErrorKind {
     NotACapture { magic: [u8; 4] },
     /// The stream ended inside a record or block: `needed` bytes were announced from
     /// `offset`, only `available` were there.
-    Truncated {
-        what: &'static str,
-        needed: u64,
-        available: u64,
-    },
+    Truncated { what: &'static str, needed: u64, available: u64 },
     /// The structure is inconsistent (lengths, ids, magics).
     Malformed(String),
     /// Well-formed but outside what this reader handles (e.g. pcapng major version 2).
@@ -62,14 +58,9 @@ impl fmt::Display for CaptureErrorKind {
                 "not a pcap or pcapng file (starts with {:02x} {:02x} {:02x} {:02x})",
                 magic[0], magic[1], magic[2], magic[3]
             ),
-            CaptureErrorKind::Truncated {
-                what,
-                needed,
-                available,
-            } => write!(
-                f,
-                "file cut in a {what}: {needed} bytes announced, only {available} present"
-            ),
+            CaptureErrorKind::Truncated { what, needed, available } => {
+                write!(f, "file cut in a {what}: {needed} bytes announced, only {available} present")
+            }
             CaptureErrorKind::Malformed(s) => write!(f, "malformed: {s}"),
             CaptureErrorKind::Unsupported(s) => write!(f, "unsupported: {s}"),
         }
@@ -94,34 +85,18 @@ pub(crate) struct Fail {
 
 impl Fail {
     pub(crate) fn io(offset: u64, e: io::Error) -> Fail {
-        Fail {
-            offset,
-            kind: CaptureErrorKind::Io(e),
-        }
+        Fail { offset, kind: CaptureErrorKind::Io(e) }
     }
 
     pub(crate) fn truncated(offset: u64, what: &'static str, needed: u64, available: u64) -> Fail {
-        Fail {
-            offset,
-            kind: CaptureErrorKind::Truncated {
-                what,
-                needed,
-                available,
-            },
-        }
+        Fail { offset, kind: CaptureErrorKind::Truncated { what, needed, available } }
     }
 
     pub(crate) fn malformed(offset: u64, msg: String) -> Fail {
-        Fail {
-            offset,
-            kind: CaptureErrorKind::Malformed(msg),
-        }
+        Fail { offset, kind: CaptureErrorKind::Malformed(msg) }
     }
 
     pub(crate) fn unsupported(offset: u64, msg: String) -> Fail {
-        Fail {
-            offset,
-            kind: CaptureErrorKind::Unsupported(msg),
-        }
+        Fail { offset, kind: CaptureErrorKind::Unsupported(msg) }
     }
 }

@@ -25,22 +25,12 @@ impl Input {
     }
 
     fn with_buffer(r: Box<dyn Read + Send>, buf: Vec<u8>) -> Input {
-        Input {
-            r,
-            buf,
-            pos: 0,
-            end: 0,
-            base: 0,
-            eof: false,
-        }
+        Input { r, buf, pos: 0, end: 0, base: 0, eof: false }
     }
 
     /// Replaces the source by `wrap(unconsumed bytes, source)`, keeping the buffer.
     /// Only meaningful before anything was consumed (gzip sniffing).
-    pub(crate) fn rewrap(
-        self,
-        wrap: impl FnOnce(Vec<u8>, Box<dyn Read + Send>) -> Box<dyn Read + Send>,
-    ) -> Input {
+    pub(crate) fn rewrap(self, wrap: impl FnOnce(Vec<u8>, Box<dyn Read + Send>) -> Box<dyn Read + Send>) -> Input {
         let prefix = self.window().to_vec();
         let r = wrap(prefix, self.r);
         Input::with_buffer(r, self.buf)
@@ -63,10 +53,7 @@ impl Input {
     }
 
     pub(crate) fn slice(&self, start: usize, len: usize) -> &[u8] {
-        start
-            .checked_add(len)
-            .and_then(|end| self.buf.get(start..end))
-            .unwrap_or(&[])
+        start.checked_add(len).and_then(|end| self.buf.get(start..end)).unwrap_or(&[])
     }
 
     /// Makes at least `n` bytes available in [`Input::window`] unless the stream ends
@@ -144,9 +131,7 @@ impl Input {
                     break;
                 }
             }
-            let step = usize::try_from(n - done)
-                .unwrap_or(usize::MAX)
-                .min(self.end - self.pos);
+            let step = usize::try_from(n - done).unwrap_or(usize::MAX).min(self.end - self.pos);
             out.extend_from_slice(self.slice(self.pos, step));
             self.consume(step);
             done += step as u64;

@@ -167,24 +167,15 @@ impl CaptureReader {
         let name = path.display().to_string();
         match File::open(path) {
             Ok(file) => Self::from_reader(Box::new(file), &name),
-            Err(e) => Err(CaptureError {
-                name,
-                offset: 0,
-                kind: CaptureErrorKind::Io(e),
-            }),
+            Err(e) => Err(CaptureError { name, offset: 0, kind: CaptureErrorKind::Io(e) }),
         }
     }
 
     /// Reads a capture from any stream (gzip recognised by its magic); `name` is used in
     /// error messages. Pass an unbuffered reader: this one buffers by itself.
     pub fn from_reader(r: Box<dyn Read + Send>, name: &str) -> Result<Self, CaptureError> {
-        Self::start(r)
-            .map_err(|f| CaptureError {
-                name: name.to_string(),
-                offset: f.offset,
-                kind: f.kind,
-            })
-            .map(|(input, gzip, state)| CaptureReader {
+        Self::start(r).map_err(|f| CaptureError { name: name.to_string(), offset: f.offset, kind: f.kind }).map(
+            |(input, gzip, state)| CaptureReader {
                 name: name.to_string(),
                 input,
                 gzip,
@@ -192,7 +183,8 @@ impl CaptureReader {
                 frames: 0,
                 secrets: Vec::new(),
                 done: false,
-            })
+            },
+        )
     }
 
     fn start(r: Box<dyn Read + Send>) -> Result<(Input, bool, State), Fail> {
@@ -200,11 +192,8 @@ impl CaptureReader {
         let have = input.fill(4).map_err(|e| Fail::io(0, e))?;
         let gzip = have >= 2 && input.window().get(..2) == Some(&[0x1f, 0x8b][..]);
         if gzip {
-            input = input.rewrap(|prefix, rest| {
-                Box::new(flate2::read::MultiGzDecoder::new(
-                    Cursor::new(prefix).chain(rest),
-                ))
-            });
+            input = input
+                .rewrap(|prefix, rest| Box::new(flate2::read::MultiGzDecoder::new(Cursor::new(prefix).chain(rest))));
         }
         let have = input.fill(4).map_err(|e| Fail::io(0, e))?;
         if have < 4 {
@@ -218,10 +207,7 @@ impl CaptureReader {
             let m = u32::from_be_bytes(magic);
             let known = [pcap::MAGIC_MICROS, pcap::MAGIC_NANOS];
             if !known.contains(&m) && !known.contains(&m.swap_bytes()) {
-                return Err(Fail {
-                    offset: 0,
-                    kind: CaptureErrorKind::NotACapture { magic },
-                });
+                return Err(Fail { offset: 0, kind: CaptureErrorKind::NotACapture { magic } });
             }
             State::Pcap(pcap::Pcap::read_header(&mut input)?)
         };
@@ -282,11 +268,7 @@ impl CaptureReader {
             }
             Err(f) => {
                 self.done = true;
-                Err(CaptureError {
-                    name: self.name.clone(),
-                    offset: f.offset,
-                    kind: f.kind,
-                })
+                Err(CaptureError { name: self.name.clone(), offset: f.offset, kind: f.kind })
             }
         }
     }

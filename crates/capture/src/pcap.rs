@@ -23,12 +23,7 @@ impl Pcap {
     pub(crate) fn read_header(input: &mut Input) -> Result<Pcap, Fail> {
         let have = input.fill(GLOBAL_HEADER_LEN).map_err(|e| Fail::io(0, e))?;
         if have < GLOBAL_HEADER_LEN {
-            return Err(Fail::truncated(
-                0,
-                "pcap file header",
-                GLOBAL_HEADER_LEN as u64,
-                have as u64,
-            ));
+            return Err(Fail::truncated(0, "pcap file header", GLOBAL_HEADER_LEN as u64, have as u64));
         }
         let h = input.window();
         let (be, nanos) = match u32_at(h, 0, true) {
@@ -39,21 +34,13 @@ impl Pcap {
             _ => {
                 let mut magic = [0; 4];
                 magic.copy_from_slice(h.get(..4).unwrap_or(&[0; 4]));
-                return Err(Fail {
-                    offset: 0,
-                    kind: CaptureErrorKind::NotACapture { magic },
-                });
+                return Err(Fail { offset: 0, kind: CaptureErrorKind::NotACapture { magic } });
             }
         };
         let snaplen = u32_at(h, 16, be);
         let link_type = LinkType(u32_at(h, 20, be) & 0x0FFF_FFFF);
         input.consume(GLOBAL_HEADER_LEN);
-        Ok(Pcap {
-            be,
-            nanos,
-            link_type,
-            max_caplen: snaplen.clamp(MAX_FRAME_LEN, HARD_MAX_FRAME_LEN),
-        })
+        Ok(Pcap { be, nanos, link_type, max_caplen: snaplen.clamp(MAX_FRAME_LEN, HARD_MAX_FRAME_LEN) })
     }
 
     pub(crate) fn link_type(&self) -> LinkType {
@@ -62,19 +49,12 @@ impl Pcap {
 
     pub(crate) fn next(&mut self, input: &mut Input) -> Result<Option<RawFrame>, Fail> {
         let start = input.offset();
-        let have = input
-            .fill(RECORD_HEADER_LEN)
-            .map_err(|e| Fail::io(start, e))?;
+        let have = input.fill(RECORD_HEADER_LEN).map_err(|e| Fail::io(start, e))?;
         if have == 0 {
             return Ok(None);
         }
         if have < RECORD_HEADER_LEN {
-            return Err(Fail::truncated(
-                start,
-                "pcap record header",
-                RECORD_HEADER_LEN as u64,
-                have as u64,
-            ));
+            return Err(Fail::truncated(start, "pcap record header", RECORD_HEADER_LEN as u64, have as u64));
         }
         let h = input.window();
         let secs = u32_at(h, 0, self.be);
@@ -84,28 +64,16 @@ impl Pcap {
         if caplen > self.max_caplen {
             return Err(Fail::malformed(
                 start,
-                format!(
-                    "pcap record claims {caplen} captured bytes, more than the {} allowed",
-                    self.max_caplen
-                ),
+                format!("pcap record claims {caplen} captured bytes, more than the {} allowed", self.max_caplen),
             ));
         }
         // caplen <= HARD_MAX_FRAME_LEN, so this neither overflows nor allocates much.
         let needed = RECORD_HEADER_LEN + caplen as usize;
         let have = input.fill(needed).map_err(|e| Fail::io(start, e))?;
         if have < needed {
-            return Err(Fail::truncated(
-                start,
-                "pcap packet record",
-                needed as u64,
-                have as u64,
-            ));
+            return Err(Fail::truncated(start, "pcap packet record", needed as u64, have as u64));
         }
-        let frac_nanos = if self.nanos {
-            u64::from(frac)
-        } else {
-            u64::from(frac) * 1000
-        };
+        let frac_nanos = if self.nanos { u64::from(frac) } else { u64::from(frac) * 1000 };
         let timestamp = Timestamp {
             secs: i64::from(secs) + (frac_nanos / 1_000_000_000) as i64,
             nanos: (frac_nanos % 1_000_000_000) as u32,

@@ -49,9 +49,7 @@ impl Interface {
             None => (u128::from(frac) * 1_000_000_000 / u128::from(self.units)) as u64,
         };
         Timestamp {
-            secs: i64::try_from(secs)
-                .unwrap_or(i64::MAX)
-                .saturating_add(self.offset_secs),
+            secs: i64::try_from(secs).unwrap_or(i64::MAX).saturating_add(self.offset_secs),
             nanos: nanos as u32,
         }
     }
@@ -64,10 +62,7 @@ pub(crate) struct Pcapng {
 
 impl Pcapng {
     pub(crate) fn new() -> Pcapng {
-        Pcapng {
-            be: false,
-            interfaces: Vec::new(),
-        }
+        Pcapng { be: false, interfaces: Vec::new() }
     }
 
     /// Reads blocks until the next packet; collects decryption secrets on the way.
@@ -85,12 +80,7 @@ impl Pcapng {
                 return Ok(None);
             }
             if have < BLOCK_OVERHEAD {
-                return Err(Fail::truncated(
-                    start,
-                    "pcapng block header",
-                    BLOCK_OVERHEAD as u64,
-                    have as u64,
-                ));
+                return Err(Fail::truncated(start, "pcapng block header", BLOCK_OVERHEAD as u64, have as u64));
             }
             let head = input.window();
             if head.get(..4) == Some(&SHB_MAGIC[..]) {
@@ -110,9 +100,7 @@ impl Pcapng {
             if len < BLOCK_OVERHEAD as u32 || len & 3 != 0 {
                 return Err(Fail::malformed(
                     start,
-                    format!(
-                        "block of type {btype:#x} has total length {len} (must be a multiple of 4, at least 12)"
-                    ),
+                    format!("block of type {btype:#x} has total length {len} (must be a multiple of 4, at least 12)"),
                 ));
             }
             if len > MAX_BUFFERED_BLOCK {
@@ -134,12 +122,7 @@ impl Pcapng {
             let len = len as usize;
             let have = input.fill(len).map_err(io)?;
             if have < len {
-                return Err(Fail::truncated(
-                    start,
-                    "pcapng block",
-                    len as u64,
-                    have as u64,
-                ));
+                return Err(Fail::truncated(start, "pcapng block", len as u64, have as u64));
             }
             let block = input.window().get(..len).unwrap_or(&[]);
             let trailer = u32_at(block, len - 4, self.be);
@@ -181,19 +164,13 @@ impl Pcapng {
         if body.len() < 16 {
             return Err(Fail::malformed(
                 start,
-                format!(
-                    "section header block body is {} bytes, less than 16",
-                    body.len()
-                ),
+                format!("section header block body is {} bytes, less than 16", body.len()),
             ));
         }
         let major = u16_at(body, 4, self.be);
         let minor = u16_at(body, 6, self.be);
         if major != 1 {
-            return Err(Fail::unsupported(
-                start,
-                format!("pcapng version {major}.{minor} (only 1.x is known)"),
-            ));
+            return Err(Fail::unsupported(start, format!("pcapng version {major}.{minor} (only 1.x is known)")));
         }
         self.interfaces.clear();
         Ok(())
@@ -203,10 +180,7 @@ impl Pcapng {
         if body.len() < 8 {
             return Err(Fail::malformed(
                 start,
-                format!(
-                    "interface description block body is {} bytes, less than 8",
-                    body.len()
-                ),
+                format!("interface description block body is {} bytes, less than 8", body.len()),
             ));
         }
         let mut iface = Interface {
@@ -229,8 +203,7 @@ impl Pcapng {
                 OPT_IF_TSRESOL => {
                     if let Some(&r) = value.first() {
                         let units = if r & 0x80 != 0 {
-                            1u64.checked_shl(u32::from(r & 0x7f))
-                                .filter(|_| r & 0x7f < 64)
+                            1u64.checked_shl(u32::from(r & 0x7f)).filter(|_| r & 0x7f < 64)
                         } else {
                             10u64.checked_pow(u32::from(r))
                         };
@@ -241,9 +214,8 @@ impl Pcapng {
                             ));
                         };
                         iface.units = units;
-                        iface.nanos_per_unit = (units <= 1_000_000_000
-                            && 1_000_000_000 % units == 0)
-                            .then(|| 1_000_000_000 / units);
+                        iface.nanos_per_unit =
+                            (units <= 1_000_000_000 && 1_000_000_000 % units == 0).then(|| 1_000_000_000 / units);
                     }
                 }
                 OPT_IF_TSOFFSET if olen == 8 => {
@@ -261,37 +233,21 @@ impl Pcapng {
         self.interfaces.get(id as usize).ok_or_else(|| {
             Fail::malformed(
                 start,
-                format!(
-                    "packet on interface {id}, but the section describes {} interface(s)",
-                    self.interfaces.len()
-                ),
+                format!("packet on interface {id}, but the section describes {} interface(s)", self.interfaces.len()),
             )
         })
     }
 
     /// Enhanced (`enhanced`) or obsolete Packet Block.
-    fn packet(
-        &self,
-        body: &[u8],
-        body_index: usize,
-        start: u64,
-        enhanced: bool,
-    ) -> Result<RawFrame, Fail> {
+    fn packet(&self, body: &[u8], body_index: usize, start: u64, enhanced: bool) -> Result<RawFrame, Fail> {
         let name = if enhanced { "enhanced" } else { "obsolete" };
         if body.len() < 20 {
             return Err(Fail::malformed(
                 start,
-                format!(
-                    "{name} packet block body is {} bytes, less than 20",
-                    body.len()
-                ),
+                format!("{name} packet block body is {} bytes, less than 20", body.len()),
             ));
         }
-        let id = if enhanced {
-            u32_at(body, 0, self.be)
-        } else {
-            u32::from(u16_at(body, 0, self.be))
-        };
+        let id = if enhanced { u32_at(body, 0, self.be) } else { u32::from(u16_at(body, 0, self.be)) };
         let ts = (u64::from(u32_at(body, 4, self.be)) << 32) | u64::from(u32_at(body, 8, self.be));
         let caplen = u32_at(body, 12, self.be);
         let original_len = u32_at(body, 16, self.be);
@@ -317,10 +273,7 @@ impl Pcapng {
         if body.len() < 4 {
             return Err(Fail::malformed(
                 start,
-                format!(
-                    "simple packet block body is {} bytes, less than 4",
-                    body.len()
-                ),
+                format!("simple packet block body is {} bytes, less than 4", body.len()),
             ));
         }
         let iface = self.interface(0, start)?;
@@ -339,19 +292,11 @@ impl Pcapng {
         })
     }
 
-    fn decryption_secrets(
-        &self,
-        body: &[u8],
-        start: u64,
-        frames_read: u64,
-    ) -> Result<DecryptionSecrets, Fail> {
+    fn decryption_secrets(&self, body: &[u8], start: u64, frames_read: u64) -> Result<DecryptionSecrets, Fail> {
         if body.len() < 8 {
             return Err(Fail::malformed(
                 start,
-                format!(
-                    "decryption secrets block body is {} bytes, less than 8",
-                    body.len()
-                ),
+                format!("decryption secrets block body is {} bytes, less than 8", body.len()),
             ));
         }
         let secrets_type = u32_at(body, 0, self.be);
@@ -365,11 +310,7 @@ impl Pcapng {
                 ),
             ));
         };
-        Ok(DecryptionSecrets {
-            secrets_type,
-            data: data.to_vec(),
-            after_frame: frames_read,
-        })
+        Ok(DecryptionSecrets { secrets_type, data: data.to_vec(), after_frame: frames_read })
     }
 
     /// A block too large to buffer: decryption secrets are copied as they arrive (memory
@@ -385,8 +326,7 @@ impl Pcapng {
         let start = input.offset();
         let io = |e| Fail::io(start, e);
         let len64 = u64::from(len);
-        let cut =
-            |input: &Input| Fail::truncated(start, "pcapng block", len64, input.offset() - start);
+        let cut = |input: &Input| Fail::truncated(start, "pcapng block", len64, input.offset() - start);
         let body_len = len64 - BLOCK_OVERHEAD as u64;
         if btype == block::DSB {
             let have = input.fill(16).map_err(io)?;
@@ -414,11 +354,7 @@ impl Pcapng {
             if input.skip(rest).map_err(io)? < rest {
                 return Err(cut(input));
             }
-            secrets.push(DecryptionSecrets {
-                secrets_type,
-                data,
-                after_frame: frames_read,
-            });
+            secrets.push(DecryptionSecrets { secrets_type, data, after_frame: frames_read });
         } else {
             input.consume(8);
             if input.skip(body_len).map_err(io)? < body_len {
@@ -427,20 +363,13 @@ impl Pcapng {
         }
         let have = input.fill(4).map_err(io)?;
         if have < 4 {
-            return Err(Fail::truncated(
-                start,
-                "pcapng block",
-                len64,
-                input.offset() - start + have as u64,
-            ));
+            return Err(Fail::truncated(start, "pcapng block", len64, input.offset() - start + have as u64));
         }
         let trailer = u32_at(input.window(), 0, self.be);
         if trailer != len {
             return Err(Fail::malformed(
                 start,
-                format!(
-                    "block of type {btype:#x}: leading total length {len} but trailing {trailer}"
-                ),
+                format!("block of type {btype:#x}: leading total length {len} but trailing {trailer}"),
             ));
         }
         input.consume(4);

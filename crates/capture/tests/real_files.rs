@@ -5,9 +5,7 @@ use std::path::PathBuf;
 use tlsdoctor_capture::{CaptureReader, DecryptionSecrets, Format, LinkType, Timestamp};
 
 fn capture(name: &str) -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("../../../shared/testdata/wireshark/captures")
-        .join(name)
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared/testdata/wireshark/captures").join(name)
 }
 
 /// What tshark says: `tshark -r F -T fields -e frame.number -e frame.cap_len -e frame.time_epoch`.
@@ -49,12 +47,7 @@ fn check(e: &Expect) {
             assert_eq!(&f.data[..16], &e.first_bytes, "{} first bytes", e.file);
         }
         if n == 10 {
-            assert_eq!(
-                Some((f.data.len(), f.timestamp)),
-                e.tenth,
-                "{} tenth",
-                e.file
-            );
+            assert_eq!(Some((f.data.len(), f.timestamp)), e.tenth, "{} tenth", e.file);
         }
         last = Some((f.data.len(), f.timestamp));
     }
@@ -98,10 +91,7 @@ fn retrans_tls_pcap_raw_ipv4() {
         first: (41, ts(1548351833, 226_738_000)),
         tenth: None,
         last: (61, ts(1548351833, 227_141_000)),
-        first_bytes: [
-            0x45, 0x00, 0x00, 0x29, 0x00, 0x01, 0x00, 0x00, 0x40, 0x06, 0x66, 0xcc, 0x0a, 0x00,
-            0x00, 0x01,
-        ],
+        first_bytes: [0x45, 0x00, 0x00, 0x29, 0x00, 0x01, 0x00, 0x00, 0x40, 0x06, 0x66, 0xcc, 0x0a, 0x00, 0x00, 0x01],
     });
 }
 
@@ -117,10 +107,7 @@ fn dmgr_pcapng_linux_sll_nanoseconds() {
         first: (76, ts(1433281126, 138_011_480)),
         tenth: Some((121, ts(1433281126, 159_080_587))),
         last: (68, ts(1433281131, 640_932_283)),
-        first_bytes: [
-            0x00, 0x00, 0x03, 0x04, 0x00, 0x06, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00,
-            0x08, 0x00,
-        ],
+        first_bytes: [0x00, 0x00, 0x03, 0x04, 0x00, 0x06, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x08, 0x00],
     });
 }
 
@@ -136,10 +123,7 @@ fn tls12_dsb_pcapng_frames() {
         first: (281, ts(1542465083, 420_067_000)),
         tenth: Some((281, ts(1542465083, 422_507_000))),
         last: (83, ts(1542465083, 425_052_000)),
-        first_bytes: [
-            0x45, 0x00, 0x01, 0x19, 0xe1, 0xea, 0x40, 0x00, 0x40, 0x06, 0x18, 0x0f, 0x0a, 0x09,
-            0x00, 0x02,
-        ],
+        first_bytes: [0x45, 0x00, 0x01, 0x19, 0xe1, 0xea, 0x40, 0x00, 0x40, 0x06, 0x18, 0x0f, 0x0a, 0x09, 0x00, 0x02],
     });
 }
 
@@ -152,23 +136,13 @@ fn tls12_dsb_pcapng_secrets() {
     while r.next_frame().unwrap().is_some() {}
     let dsbs = r.decryption_secrets();
     assert_eq!(dsbs.len(), 2);
-    assert_eq!(
-        dsbs.iter().map(|d| d.after_frame).collect::<Vec<_>>(),
-        [0, 9]
-    );
-    assert_eq!(
-        dsbs.iter().map(|d| d.data.len()).collect::<Vec<_>>(),
-        [184, 176]
-    );
+    assert_eq!(dsbs.iter().map(|d| d.after_frame).collect::<Vec<_>>(), [0, 9]);
+    assert_eq!(dsbs.iter().map(|d| d.data.len()).collect::<Vec<_>>(), [184, 176]);
     for d in dsbs {
         assert_eq!(d.secrets_type, DecryptionSecrets::TLS_KEY_LOG);
         assert_eq!(d.secrets_type, 0x544c_534b);
         // Key log lines, possibly after comments.
-        let first_label = d
-            .data
-            .split(|&b| b == b'\n')
-            .find(|l| !l.starts_with(b"#") && !l.is_empty())
-            .unwrap();
+        let first_label = d.data.split(|&b| b == b'\n').find(|l| !l.starts_with(b"#") && !l.is_empty()).unwrap();
         assert!(first_label.starts_with(b"CLIENT_RANDOM "), "{d:?}");
     }
     assert!(dsbs[0].data.starts_with(b"# first\n"));
@@ -205,10 +179,7 @@ fn tls_fragmented_handshakes_pcap_gz() {
         first: (187, ts(1555546680, 752_651_000)),
         tenth: Some((114, ts(1555546680, 755_106_000))),
         last: (173, ts(1555546680, 911_802_000)),
-        first_bytes: [
-            0x45, 0x00, 0x00, 0xbb, 0x00, 0x01, 0x00, 0x00, 0x40, 0x06, 0x7c, 0x3a, 0x7f, 0x00,
-            0x00, 0x01,
-        ],
+        first_bytes: [0x45, 0x00, 0x00, 0xbb, 0x00, 0x01, 0x00, 0x00, 0x40, 0x06, 0x7c, 0x3a, 0x7f, 0x00, 0x00, 0x01],
     });
 }
 
@@ -247,12 +218,6 @@ fn every_test_capture_reads_to_the_end() {
 fn missing_file_is_an_io_error_naming_the_path() {
     let path = capture("no-such-file.pcap");
     let err = CaptureReader::open(&path).unwrap_err();
-    assert!(matches!(
-        err.kind,
-        tlsdoctor_capture::CaptureErrorKind::Io(_)
-    ));
-    assert!(
-        err.to_string().contains("no-such-file.pcap: at byte 0: "),
-        "{err}"
-    );
+    assert!(matches!(err.kind, tlsdoctor_capture::CaptureErrorKind::Io(_)));
+    assert!(err.to_string().contains("no-such-file.pcap: at byte 0: "), "{err}");
 }

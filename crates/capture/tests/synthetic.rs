@@ -5,9 +5,7 @@ mod common;
 use std::io::Write;
 
 use common::*;
-use tlsdoctor_capture::{
-    CaptureErrorKind, CaptureReader, DecryptionSecrets, Format, LinkType, Timestamp,
-};
+use tlsdoctor_capture::{CaptureErrorKind, CaptureReader, DecryptionSecrets, Format, LinkType, Timestamp};
 
 /// (number, secs, nanos, link type, interface, data, original_len) of every frame, then
 /// the final error if any.
@@ -50,26 +48,14 @@ fn pcap_big_endian_microseconds() {
     assert_eq!(r.pcap_link_type(), Some(LinkType::ETHERNET));
     let f1 = r.next_frame().unwrap().unwrap();
     assert_eq!(f1.number, 1);
-    assert_eq!(
-        f1.timestamp,
-        Timestamp {
-            secs: 0x5000_0000,
-            nanos: 999_999_000
-        }
-    );
+    assert_eq!(f1.timestamp, Timestamp { secs: 0x5000_0000, nanos: 999_999_000 });
     assert_eq!(f1.link_type, LinkType::ETHERNET);
     assert_eq!(f1.data, b"abcd");
     assert_eq!(f1.original_len, 60);
     assert!(f1.is_cut());
     let f2 = r.next_frame().unwrap().unwrap();
     assert_eq!(f2.number, 2);
-    assert_eq!(
-        f2.timestamp,
-        Timestamp {
-            secs: 8,
-            nanos: 500_000_000
-        }
-    );
+    assert_eq!(f2.timestamp, Timestamp { secs: 8, nanos: 500_000_000 });
     assert!(!f2.is_cut());
     assert!(r.next_frame().unwrap().is_none());
     assert_eq!(r.frames_read(), 2);
@@ -82,19 +68,7 @@ fn pcap_nanoseconds_both_byte_orders() {
         let mut f = pcap_header(be, true, 65535, 101);
         f.extend(pcap_record(be, 1_700_000_000, 123_456_789, b"\x45\x00", 2));
         let rows = ok_rows(f);
-        assert_eq!(
-            rows,
-            vec![(
-                1,
-                1_700_000_000,
-                123_456_789,
-                101,
-                0,
-                b"\x45\x00".to_vec(),
-                2
-            )],
-            "be={be}"
-        );
+        assert_eq!(rows, vec![(1, 1_700_000_000, 123_456_789, 101, 0, b"\x45\x00".to_vec(), 2)], "be={be}");
     }
 }
 
@@ -109,10 +83,7 @@ fn pcapng_big_endian_section() {
     let (rows, err) = read_all(&mut r);
     assert!(err.is_none());
     // Default resolution: microseconds.
-    assert_eq!(
-        rows,
-        vec![(1, 1_234_567_890, 123_456_000, 1, 0, b"hello".to_vec(), 5)]
-    );
+    assert_eq!(rows, vec![(1, 1_234_567_890, 123_456_000, 1, 0, b"hello".to_vec(), 5)]);
 }
 
 #[test]
@@ -125,13 +96,7 @@ fn pcapng_two_sections_reset_interfaces_and_byte_order() {
     f.extend(idb(true, 101, 0, &[(9, &[3])]));
     f.extend(epb(true, 0, 4_500, b"two", 3));
     let rows = ok_rows(f.clone());
-    assert_eq!(
-        rows,
-        vec![
-            (1, 3, 0, 113, 1, b"one".to_vec(), 3),
-            (2, 4, 500_000_000, 101, 0, b"two".to_vec(), 3),
-        ]
-    );
+    assert_eq!(rows, vec![(1, 3, 0, 113, 1, b"one".to_vec(), 3), (2, 4, 500_000_000, 101, 0, b"two".to_vec(), 3),]);
     // Interface 1 existed in the first section only.
     f.extend(epb(true, 1, 0, b"bad", 3));
     let bad_offset = f.len() - epb(true, 1, 0, b"bad", 3).len();
@@ -151,12 +116,7 @@ fn pcapng_two_sections_reset_interfaces_and_byte_order() {
 fn pcapng_interfaces_with_different_link_types_and_resolutions() {
     let mut f = shb(false);
     // 10^-9 with an offset of 100 s.
-    f.extend(idb(
-        false,
-        1,
-        0,
-        &[(2, b"eth0"), (9, &[9]), (14, &100i64.to_le_bytes())],
-    ));
+    f.extend(idb(false, 1, 0, &[(2, b"eth0"), (9, &[9]), (14, &100i64.to_le_bytes())]));
     // 2^-20.
     f.extend(idb(false, 228, 0, &[(9, &[0x80 | 20])]));
     f.extend(epb(false, 0, 1_600_000_000_987_654_321, b"a", 1));
@@ -179,13 +139,7 @@ fn pcapng_simple_packet_block() {
     f.extend(spb(false, &[9; 6], 6));
     f.extend(spb(false, &[7; 12], 1500)); // snaplen 8 cuts it
     let rows = ok_rows(f);
-    assert_eq!(
-        rows,
-        vec![
-            (1, 0, 0, 1, 0, vec![9; 6], 6),
-            (2, 0, 0, 1, 0, vec![7; 8], 1500),
-        ]
-    );
+    assert_eq!(rows, vec![(1, 0, 0, 1, 0, vec![9; 6], 6), (2, 0, 0, 1, 0, vec![7; 8], 1500),]);
 }
 
 #[test]
@@ -223,18 +177,10 @@ fn frame_numbers_count_every_packet_record_and_skip_other_blocks() {
         let mut r = reader(small_pcapng(be)).unwrap();
         let (rows, err) = read_all(&mut r);
         assert!(err.is_none());
-        let summary: Vec<_> = rows
-            .iter()
-            .map(|r| (r.0, r.1, r.2, r.3, r.4, r.5.len(), r.6))
-            .collect();
+        let summary: Vec<_> = rows.iter().map(|r| (r.0, r.1, r.2, r.3, r.4, r.5.len(), r.6)).collect();
         assert_eq!(
             summary,
-            vec![
-                (1, 1, 0, 1, 0, 21, 21),
-                (2, 2, 0, 101, 1, 8, 100),
-                (3, 0, 0, 1, 0, 13, 13),
-                (4, 0, 5, 101, 1, 4, 4),
-            ],
+            vec![(1, 1, 0, 1, 0, 21, 21), (2, 2, 0, 101, 1, 8, 100), (3, 0, 0, 1, 0, 13, 13), (4, 0, 5, 101, 1, 4, 4),],
             "be={be}"
         );
         let dsbs = r.decryption_secrets();
@@ -290,9 +236,9 @@ fn large_dsb_and_large_unknown_block_are_streamed() {
     let err = err.unwrap();
     assert_eq!(err.offset, dsb_end as u64);
     match err.kind {
-        CaptureErrorKind::Truncated {
-            needed, available, ..
-        } => assert_eq!((available, needed), (1000, (12 + big.len() + 1) as u64)),
+        CaptureErrorKind::Truncated { needed, available, .. } => {
+            assert_eq!((available, needed), (1000, (12 + big.len() + 1) as u64))
+        }
         k => panic!("{k:?}"),
     }
 }
@@ -308,9 +254,7 @@ fn truncated_pcap_returns_complete_frames_then_the_cut_record() {
     let err = r.next_frame().unwrap_err();
     assert_eq!(err.offset, 106);
     match err.kind {
-        CaptureErrorKind::Truncated {
-            needed, available, ..
-        } => assert_eq!((needed, available), (26, 21)),
+        CaptureErrorKind::Truncated { needed, available, .. } => assert_eq!((needed, available), (26, 21)),
         ref k => panic!("{k:?}"),
     }
     assert!(err.is_truncated());
@@ -326,25 +270,11 @@ fn truncated_pcap_returns_complete_frames_then_the_cut_record() {
     assert_eq!(rows.len(), 1);
     let err = err.unwrap();
     assert_eq!(err.offset, 60);
-    assert!(matches!(
-        err.kind,
-        CaptureErrorKind::Truncated {
-            needed: 16,
-            available: 7,
-            ..
-        }
-    ));
+    assert!(matches!(err.kind, CaptureErrorKind::Truncated { needed: 16, available: 7, .. }));
 
     // Cut inside the global header.
     let err = reader(full[..10].to_vec()).unwrap_err();
-    assert!(matches!(
-        err.kind,
-        CaptureErrorKind::Truncated {
-            needed: 24,
-            available: 10,
-            ..
-        }
-    ));
+    assert!(matches!(err.kind, CaptureErrorKind::Truncated { needed: 24, available: 10, .. }));
 }
 
 #[test]
@@ -364,11 +294,9 @@ fn truncated_pcapng_returns_complete_frames_then_the_cut_block() {
     let err = err.unwrap();
     assert_eq!(err.offset, spb_start as u64);
     match err.kind {
-        CaptureErrorKind::Truncated {
-            what,
-            needed,
-            available,
-        } => assert_eq!((what, needed, available), ("pcapng block", 32, 20)),
+        CaptureErrorKind::Truncated { what, needed, available } => {
+            assert_eq!((what, needed, available), ("pcapng block", 32, 20))
+        }
         k => panic!("{k:?}"),
     }
     assert!(r.next_frame().unwrap().is_none());
@@ -382,10 +310,7 @@ fn not_a_capture_reports_the_magic() {
         CaptureErrorKind::NotACapture { magic } => assert_eq!(&magic, b"GET "),
         ref k => panic!("{k:?}"),
     }
-    assert_eq!(
-        err.to_string(),
-        "test: at byte 0: not a pcap or pcapng file (starts with 47 45 54 20)"
-    );
+    assert_eq!(err.to_string(), "test: at byte 0: not a pcap or pcapng file (starts with 47 45 54 20)");
     let err = reader(Vec::new()).unwrap_err();
     assert!(err.is_truncated());
 }
@@ -448,10 +373,7 @@ fn pcapng_block_length_checks() {
         f.extend(w.buf);
         let err = read_all(&mut reader(f).unwrap()).1.unwrap();
         assert_eq!(err.offset, at);
-        assert!(
-            matches!(err.kind, CaptureErrorKind::Malformed(_)),
-            "{bad_len}"
-        );
+        assert!(matches!(err.kind, CaptureErrorKind::Malformed(_)), "{bad_len}");
     }
     // Captured length larger than the block.
     let mut w = W::new(false);

@@ -66,20 +66,11 @@ pub(crate) struct Reassembler {
 
 impl Reassembler {
     pub fn new(config: DecoderConfig) -> Self {
-        Reassembler {
-            config,
-            sets: HashMap::new(),
-            datagram: Vec::new(),
-            spare: Vec::new(),
-            last_purge: None,
-        }
+        Reassembler { config, sets: HashMap::new(), datagram: Vec::new(), spare: Vec::new(), last_purge: None }
     }
 
     pub fn pending(&self) -> (usize, usize) {
-        (
-            self.sets.len(),
-            self.sets.values().map(|s| s.data.len()).sum(),
-        )
+        (self.sets.len(), self.sets.values().map(|s| s.data.len()).sum())
     }
 
     /// Drops the datagrams in progress for longer than the timeout; once per second of
@@ -103,12 +94,7 @@ impl Reassembler {
 
     /// Stores a fragment. Ok(Some) when it completed its datagram, now in `self.datagram`;
     /// Err with the reason when the fragment was refused.
-    pub fn add(
-        &mut self,
-        frag: Fragment<'_>,
-        now: i64,
-        stats: &mut NetStats,
-    ) -> Result<Option<Complete>, String> {
+    pub fn add(&mut self, frag: Fragment<'_>, now: i64, stats: &mut NetStats) -> Result<Option<Complete>, String> {
         stats.fragments += 1;
         let start = frag.offset;
         let captured_end = start + frag.data.len();
@@ -125,11 +111,7 @@ impl Reassembler {
                 return Err("fragment reassembly is disabled".into());
             }
             if self.sets.len() >= self.config.max_fragment_sets {
-                let oldest = self
-                    .sets
-                    .iter()
-                    .min_by_key(|(_, s)| s.first_seen)
-                    .map(|(k, _)| *k);
+                let oldest = self.sets.iter().min_by_key(|(_, s)| s.first_seen).map(|(k, _)| *k);
                 if let Some(oldest) = oldest {
                     self.remove(&oldest);
                     stats.fragment_sets_evicted += 1;
@@ -153,15 +135,13 @@ impl Reassembler {
 
         // Refuse what contradicts the fragments already held.
         let conflict = match set.total {
-            Some(total) if end > total => Some(format!(
-                "fragment ends at byte {end}, past the datagram's end {total}"
-            )),
-            Some(total) if !frag.more && end != total => Some(format!(
-                "last fragment ends at byte {end}, another ended at {total}"
-            )),
-            None if !frag.more && set.announced.end() > end => Some(format!(
-                "last fragment ends at byte {end}, before bytes already held"
-            )),
+            Some(total) if end > total => Some(format!("fragment ends at byte {end}, past the datagram's end {total}")),
+            Some(total) if !frag.more && end != total => {
+                Some(format!("last fragment ends at byte {end}, another ended at {total}"))
+            }
+            None if !frag.more && set.announced.end() > end => {
+                Some(format!("last fragment ends at byte {end}, before bytes already held"))
+            }
             _ => None,
         };
         if let Some(conflict) = conflict {
@@ -188,10 +168,7 @@ impl Reassembler {
         }
         let FragmentSet { data, captured, .. } = &mut *set;
         captured.for_each_gap(start, captured_end, |from, to| {
-            if let (Some(dst), Some(src)) = (
-                data.get_mut(from..to),
-                frag.data.get(from - start..to - start),
-            ) {
+            if let (Some(dst), Some(src)) = (data.get_mut(from..to), frag.data.get(from - start..to - start)) {
                 dst.copy_from_slice(src);
             }
         });
@@ -220,10 +197,7 @@ impl Reassembler {
         let old = mem::replace(&mut self.datagram, set.data);
         recycle(&mut self.spare, old);
         stats.datagrams_reassembled += 1;
-        Ok(Some(Complete {
-            next,
-            missing: total.saturating_sub(held),
-        }))
+        Ok(Some(Complete { next, missing: total.saturating_sub(held) }))
     }
 
     fn drop_set(&mut self, key: &FragmentKey, stats: &mut NetStats) {

@@ -78,34 +78,22 @@ pub(crate) fn ipv4(b: &[u8]) -> Result<IpPacket<'_>, NetError> {
     let (h, _) = header::<HEADER_LEN>("ipv4", b)?;
     let version = h[VER_IHL] >> 4;
     if version != 4 {
-        return Err(NetError::new(
-            "ipv4",
-            format!("version {version}, expected 4"),
-        ));
+        return Err(NetError::new("ipv4", format!("version {version}, expected 4")));
     }
     let header_len = usize::from(h[VER_IHL] & 0x0f) * 4;
     if header_len < HEADER_LEN {
-        return Err(NetError::new(
-            "ipv4",
-            format!("header length {header_len} is below 20"),
-        ));
+        return Err(NetError::new("ipv4", format!("header length {header_len} is below 20")));
     }
     let total = usize::from(be16(h, LENGTH));
     let announced = match total {
         0 => None,
         t if t < header_len => {
-            return Err(NetError::new(
-                "ipv4",
-                format!("total length {t} is less than the header length {header_len}"),
-            ))
+            return Err(NetError::new("ipv4", format!("total length {t} is less than the header length {header_len}")))
         }
         t => Some(t - header_len),
     };
     let Some(rest) = b.get(header_len..) else {
-        return Err(NetError::new(
-            "ipv4",
-            format!("header length {header_len} with {} bytes captured", b.len()),
-        ));
+        return Err(NetError::new("ipv4", format!("header length {header_len} with {} bytes captured", b.len())));
     };
     let (payload, missing) = limit(rest, announced);
     let flags = be16(h, FLG_OFF);
@@ -118,11 +106,7 @@ pub(crate) fn ipv4(b: &[u8]) -> Result<IpPacket<'_>, NetError> {
         protocol: h[PROTOCOL],
         payload,
         missing,
-        fragment: (more || offset > 0).then(|| FragmentInfo {
-            id: u32::from(be16(h, IDENT)),
-            offset,
-            more,
-        }),
+        fragment: (more || offset > 0).then(|| FragmentInfo { id: u32::from(be16(h, IDENT)), offset, more }),
     })
 }
 
@@ -131,10 +115,7 @@ pub(crate) fn ipv6(b: &[u8]) -> Result<IpPacket<'_>, NetError> {
     let (h, rest) = header::<HEADER_LEN>("ipv6", b)?;
     let version = h[VER_TC_FLOW] >> 4;
     if version != 6 {
-        return Err(NetError::new(
-            "ipv6",
-            format!("version {version}, expected 6"),
-        ));
+        return Err(NetError::new("ipv6", format!("version {version}, expected 6")));
     }
     let announced = match be16(h, LENGTH) {
         0 => None,
@@ -146,14 +127,7 @@ pub(crate) fn ipv6(b: &[u8]) -> Result<IpPacket<'_>, NetError> {
         let lo = u64::from(be32(h, at + 8)) << 32 | u64::from(be32(h, at + 12));
         IpAddr::V6(Ipv6Addr::from(u128::from(hi) << 64 | u128::from(lo)))
     };
-    Ok(IpPacket {
-        src: addr(SRC),
-        dst: addr(DST),
-        protocol: h[NXT_HDR],
-        payload,
-        missing,
-        fragment: None,
-    })
+    Ok(IpPacket { src: addr(SRC), dst: addr(DST), protocol: h[NXT_HDR], payload, missing, fragment: None })
 }
 
 /// Where the IPv6 extension header chain ends.
@@ -185,10 +159,7 @@ pub(crate) fn ipv6_extensions(mut next: u8, mut b: &[u8]) -> Result<Ipv6Inner<'_
                 let Some(rest) = b.get(len..) else {
                     return Err(NetError::new(
                         "ipv6",
-                        format!(
-                            "extension header {next} of {len} bytes with {} bytes left",
-                            b.len()
-                        ),
+                        format!("extension header {next} of {len} bytes with {} bytes left", b.len()),
                     ));
                 };
                 next = h[0];
@@ -197,36 +168,20 @@ pub(crate) fn ipv6_extensions(mut next: u8, mut b: &[u8]) -> Result<Ipv6Inner<'_
             FRAGMENT => {
                 let (h, rest) = header::<8>("ipv6", b)?;
                 let field = be16(h, 2);
-                let info = FragmentInfo {
-                    id: be32(h, 4),
-                    offset: usize::from(field >> 3) * 8,
-                    more: field & 1 != 0,
-                };
+                let info = FragmentInfo { id: be32(h, 4), offset: usize::from(field >> 3) * 8, more: field & 1 != 0 };
                 if info.offset == 0 && !info.more {
                     // An atomic fragment (RFC 6946): the whole datagram is here.
                     next = h[0];
                     b = rest;
                     continue;
                 }
-                return Ok(Ipv6Inner::Fragment {
-                    next: h[0],
-                    info,
-                    payload: rest,
-                });
+                return Ok(Ipv6Inner::Fragment { next: h[0], info, payload: rest });
             }
-            TCP | UDP => {
-                return Ok(Ipv6Inner::Transport {
-                    protocol: next,
-                    payload: b,
-                })
-            }
+            TCP | UDP => return Ok(Ipv6Inner::Transport { protocol: next, payload: b }),
             _ => return Ok(Ipv6Inner::Other),
         }
     }
-    Err(NetError::new(
-        "ipv6",
-        format!("more than {MAX_EXTENSION_HEADERS} extension headers"),
-    ))
+    Err(NetError::new("ipv6", format!("more than {MAX_EXTENSION_HEADERS} extension headers")))
 }
 
 mod tcp_field {
@@ -248,29 +203,17 @@ mod udp_field {
 }
 
 /// TCP or UDP in an IP payload; `cut` says the IP layer announced more than `b` holds.
-pub(crate) fn transport(
-    protocol: u8,
-    src: IpAddr,
-    dst: IpAddr,
-    b: &[u8],
-    cut: bool,
-) -> Result<Decoded<'_>, NetError> {
+pub(crate) fn transport(protocol: u8, src: IpAddr, dst: IpAddr, b: &[u8], cut: bool) -> Result<Decoded<'_>, NetError> {
     match protocol {
         protocol::TCP => {
             use tcp_field::*;
             let (h, _) = header::<HEADER_LEN>("tcp", b)?;
             let header_len = usize::from(h[DATA_OFF] >> 4) * 4;
             if header_len < HEADER_LEN {
-                return Err(NetError::new(
-                    "tcp",
-                    format!("data offset {header_len} is below 20"),
-                ));
+                return Err(NetError::new("tcp", format!("data offset {header_len} is below 20")));
             }
             let Some(payload) = b.get(header_len..) else {
-                return Err(NetError::new(
-                    "tcp",
-                    format!("data offset {header_len} with {} bytes captured", b.len()),
-                ));
+                return Err(NetError::new("tcp", format!("data offset {header_len} with {} bytes captured", b.len())));
             };
             Ok(Decoded::Tcp(TcpSegment {
                 src: SocketAddr::new(src, be16(h, SRC_PORT)),
@@ -290,9 +233,7 @@ pub(crate) fn transport(
             let (payload, missing) = match length {
                 // Jumbograms (RFC 2675) and offloaded segmentation: take what is there.
                 0 => (rest, usize::from(cut)),
-                n if n < HEADER_LEN => {
-                    return Err(NetError::new("udp", format!("length {n} is below 8")))
-                }
+                n if n < HEADER_LEN => return Err(NetError::new("udp", format!("length {n} is below 8"))),
                 n => limit(rest, Some(n - HEADER_LEN)),
             };
             Ok(Decoded::Udp(UdpDatagram {

@@ -105,17 +105,11 @@ pub struct NetError {
 
 impl NetError {
     pub(crate) fn new(layer: &'static str, detail: impl Into<String>) -> Self {
-        NetError {
-            layer,
-            detail: detail.into(),
-        }
+        NetError { layer, detail: detail.into() }
     }
 
     pub(crate) fn short(layer: &'static str, needed: usize, available: usize) -> Self {
-        NetError::new(
-            layer,
-            format!("truncated header: {available} of {needed} bytes"),
-        )
+        NetError::new(layer, format!("truncated header: {available} of {needed} bytes"))
     }
 }
 
@@ -140,11 +134,7 @@ pub struct DecoderConfig {
 
 impl Default for DecoderConfig {
     fn default() -> Self {
-        DecoderConfig {
-            max_fragment_sets: 1024,
-            max_fragment_bytes: 65_536,
-            fragment_timeout_secs: 30,
-        }
+        DecoderConfig { max_fragment_sets: 1024, max_fragment_bytes: 65_536, fragment_timeout_secs: 30 }
     }
 }
 
@@ -188,20 +178,12 @@ impl Default for Decoder {
 
 impl Decoder {
     pub fn new(config: DecoderConfig) -> Self {
-        Decoder {
-            reassembler: Reassembler::new(config),
-            stats: NetStats::default(),
-        }
+        Decoder { reassembler: Reassembler::new(config), stats: NetStats::default() }
     }
 
     /// Decodes one frame to a TCP segment or UDP datagram. Never panics; an error names
     /// the layer that was malformed or truncated (or "link" for an unsupported link type).
-    pub fn decode<'a>(
-        &'a mut self,
-        link: LinkType,
-        frame: &'a [u8],
-        ts: Timestamp,
-    ) -> Result<Decoded<'a>, NetError> {
+    pub fn decode<'a>(&'a mut self, link: LinkType, frame: &'a [u8], ts: Timestamp) -> Result<Decoded<'a>, NetError> {
         self.reassembler.purge(ts.secs, &mut self.stats);
         match link::network(link, frame)? {
             Network::Ipv4(b) => self.ipv4(b, ts),
@@ -212,11 +194,7 @@ impl Decoder {
 
     pub fn stats(&self) -> NetStats {
         let (sets, bytes) = self.reassembler.pending();
-        NetStats {
-            fragment_sets_pending: sets,
-            fragment_bytes_pending: bytes,
-            ..self.stats
-        }
+        NetStats { fragment_sets_pending: sets, fragment_bytes_pending: bytes, ..self.stats }
     }
 
     fn ipv4<'a>(&'a mut self, b: &'a [u8], ts: Timestamp) -> Result<Decoded<'a>, NetError> {
@@ -225,12 +203,7 @@ impl Decoder {
             return ip::transport(p.protocol, p.src, p.dst, p.payload, p.missing > 0);
         };
         let frag = Fragment {
-            key: FragmentKey {
-                src: p.src,
-                dst: p.dst,
-                id: info.id,
-                protocol: p.protocol,
-            },
+            key: FragmentKey { src: p.src, dst: p.dst, id: info.id, protocol: p.protocol },
             offset: info.offset,
             more: info.more,
             next: p.protocol,
@@ -238,13 +211,7 @@ impl Decoder {
             missing: p.missing,
         };
         match self.reassembler.add(frag, ts.secs, &mut self.stats) {
-            Ok(Some(done)) => ip::transport(
-                done.next,
-                p.src,
-                p.dst,
-                &self.reassembler.datagram,
-                done.missing > 0,
-            ),
+            Ok(Some(done)) => ip::transport(done.next, p.src, p.dst, &self.reassembler.datagram, done.missing > 0),
             Ok(None) => Ok(Decoded::FragmentHeld),
             Err(detail) => Err(NetError::new("ipv4", detail)),
         }
@@ -254,23 +221,12 @@ impl Decoder {
         let p = ip::ipv6(b)?;
         let cut = p.missing > 0;
         let (next, info, data) = match ip::ipv6_extensions(p.protocol, p.payload)? {
-            Ipv6Inner::Transport { protocol, payload } => {
-                return ip::transport(protocol, p.src, p.dst, payload, cut)
-            }
+            Ipv6Inner::Transport { protocol, payload } => return ip::transport(protocol, p.src, p.dst, payload, cut),
             Ipv6Inner::Other => return Ok(Decoded::Other),
-            Ipv6Inner::Fragment {
-                next,
-                info,
-                payload,
-            } => (next, info, payload),
+            Ipv6Inner::Fragment { next, info, payload } => (next, info, payload),
         };
         let frag = Fragment {
-            key: FragmentKey {
-                src: p.src,
-                dst: p.dst,
-                id: info.id,
-                protocol: 0,
-            },
+            key: FragmentKey { src: p.src, dst: p.dst, id: info.id, protocol: 0 },
             offset: info.offset,
             more: info.more,
             next,
@@ -288,10 +244,7 @@ impl Decoder {
                 ip::transport(protocol, p.src, p.dst, payload, done.missing > 0)
             }
             Ipv6Inner::Other => Ok(Decoded::Other),
-            Ipv6Inner::Fragment { .. } => Err(NetError::new(
-                "ipv6",
-                "fragment header inside a reassembled datagram",
-            )),
+            Ipv6Inner::Fragment { .. } => Err(NetError::new("ipv6", "fragment header inside a reassembled datagram")),
         }
     }
 }

@@ -56,10 +56,7 @@ pub(crate) fn network(link: LinkType, frame: &[u8]) -> Result<Network<'_>, NetEr
         LinkType::RAW | LinkType(12) | LinkType(14) => match frame.first().map(|b| b >> 4) {
             Some(4) => Ok(Network::Ipv4(frame)),
             Some(6) => Ok(Network::Ipv6(frame)),
-            Some(v) => Err(NetError::new(
-                "ip",
-                format!("version {v} is neither 4 nor 6"),
-            )),
+            Some(v) => Err(NetError::new("ip", format!("version {v} is neither 4 nor 6"))),
             None => Err(NetError::short("ip", 1, 0)),
         },
         LinkType::IPV4 => Ok(Network::Ipv4(frame)),
@@ -74,10 +71,7 @@ pub(crate) fn network(link: LinkType, frame: &[u8]) -> Result<Network<'_>, NetEr
             let (h, rest) = header::<4>("loop", frame)?;
             Ok(family(u32::from_be_bytes(*h)).map_or(Network::Other, |v6| ip(v6, rest)))
         }
-        LinkType(other) => Err(NetError::new(
-            "link",
-            format!("link type {other} is not supported"),
-        )),
+        LinkType(other) => Err(NetError::new("link", format!("link type {other} is not supported"))),
     }
 }
 
@@ -86,8 +80,7 @@ pub(crate) fn header<'a, const N: usize>(
     layer: &'static str,
     b: &'a [u8],
 ) -> Result<(&'a [u8; N], &'a [u8]), NetError> {
-    b.split_first_chunk::<N>()
-        .ok_or_else(|| NetError::short(layer, N, b.len()))
+    b.split_first_chunk::<N>().ok_or_else(|| NetError::short(layer, N, b.len()))
 }
 
 /// Some(true) for IPv6, Some(false) for IPv4.
@@ -117,10 +110,7 @@ fn by_ethertype(mut ethertype: u16, mut rest: &[u8]) -> Result<Network<'_>, NetE
             ethertype::VLAN | ethertype::QINQ | ethertype::QINQ_OLD => {
                 tags += 1;
                 if tags > MAX_VLAN_TAGS {
-                    return Err(NetError::new(
-                        "vlan",
-                        format!("more than {MAX_VLAN_TAGS} stacked tags"),
-                    ));
+                    return Err(NetError::new("vlan", format!("more than {MAX_VLAN_TAGS} stacked tags")));
                 }
                 let (tag, inner) = header::<VLAN_TAG_LEN>("vlan", rest)?;
                 ethertype = u16::from_be_bytes([tag[2], tag[3]]);

@@ -29,11 +29,7 @@ fn held(d: &mut Decoder, frame: &[u8], secs: i64) {
 #[test]
 fn ipv4_out_of_order_with_duplicate() {
     let seg = segment();
-    let [a, b, c] = [
-        frag4(42, &seg, 0, 40, true),
-        frag4(42, &seg, 40, 80, true),
-        frag4(42, &seg, 80, 120, false),
-    ];
+    let [a, b, c] = [frag4(42, &seg, 0, 40, true), frag4(42, &seg, 40, 80, true), frag4(42, &seg, 80, 120, false)];
     let mut d = Decoder::default();
     held(&mut d, &c, 1);
     held(&mut d, &a, 1);
@@ -49,12 +45,7 @@ fn ipv4_out_of_order_with_duplicate() {
     assert!(!s.payload_cut);
     assert_eq!(
         d.stats(),
-        NetStats {
-            fragments: 4,
-            fragments_duplicate: 1,
-            datagrams_reassembled: 1,
-            ..NetStats::default()
-        }
+        NetStats { fragments: 4, fragments_duplicate: 1, datagrams_reassembled: 1, ..NetStats::default() }
     );
 }
 
@@ -123,10 +114,7 @@ fn ipv4_fragment_cut_by_snap_length() {
 #[test]
 fn ipv4_timeout_by_capture_time() {
     let seg = segment();
-    let mut d = Decoder::new(DecoderConfig {
-        fragment_timeout_secs: 30,
-        ..Default::default()
-    });
+    let mut d = Decoder::new(DecoderConfig { fragment_timeout_secs: 30, ..Default::default() });
     held(&mut d, &frag4(5, &seg, 0, 40, true), 100);
     held(&mut d, &frag4(5, &seg, 40, 80, true), 130); // 30 s: still in time
                                                       // An unrelated frame 31 s after the first fragment expires the set.
@@ -147,10 +135,7 @@ fn tcp_frame() -> Vec<u8> {
 #[test]
 fn ipv4_cap_on_sets_evicts_the_oldest() {
     let seg = segment();
-    let mut d = Decoder::new(DecoderConfig {
-        max_fragment_sets: 2,
-        ..Default::default()
-    });
+    let mut d = Decoder::new(DecoderConfig { max_fragment_sets: 2, ..Default::default() });
     held(&mut d, &frag4(1, &seg, 0, 40, true), 10);
     held(&mut d, &frag4(2, &seg, 0, 40, true), 11);
     held(&mut d, &frag4(3, &seg, 0, 40, true), 12); // evicts id 1
@@ -166,19 +151,11 @@ fn ipv4_cap_on_sets_evicts_the_oldest() {
 #[test]
 fn ipv4_cap_on_datagram_bytes() {
     let seg = segment();
-    let mut d = Decoder::new(DecoderConfig {
-        max_fragment_bytes: 100,
-        ..Default::default()
-    });
+    let mut d = Decoder::new(DecoderConfig { max_fragment_bytes: 100, ..Default::default() });
     held(&mut d, &frag4(1, &seg, 0, 40, true), 0);
-    let err = d
-        .decode(LinkType::RAW, &frag4(1, &seg, 80, 120, false), ts(0))
-        .unwrap_err();
+    let err = d.decode(LinkType::RAW, &frag4(1, &seg, 80, 120, false), ts(0)).unwrap_err();
     assert_eq!(err.layer, "ipv4");
-    assert_eq!(
-        err.detail,
-        "fragment ends at byte 120, beyond the 100-byte reassembly limit"
-    );
+    assert_eq!(err.detail, "fragment ends at byte 120, beyond the 100-byte reassembly limit");
     assert_eq!(d.stats().fragment_sets_dropped, 1);
     assert_eq!(d.stats().fragment_sets_pending, 0);
 }
@@ -188,20 +165,10 @@ fn ipv4_inconsistent_fragments_are_refused() {
     let seg = segment();
     let mut d = Decoder::default();
     held(&mut d, &frag4(1, &seg, 40, 80, false), 0); // says the datagram ends at 80
-    let err = d
-        .decode(LinkType::RAW, &frag4(1, &seg, 80, 120, false), ts(0))
-        .unwrap_err();
-    assert_eq!(
-        err.to_string(),
-        "ipv4: fragment ends at byte 120, past the datagram's end 80"
-    );
-    let err = d
-        .decode(LinkType::RAW, &frag4(1, &seg, 8, 40, false), ts(0))
-        .unwrap_err();
-    assert_eq!(
-        err.to_string(),
-        "ipv4: last fragment ends at byte 40, another ended at 80"
-    );
+    let err = d.decode(LinkType::RAW, &frag4(1, &seg, 80, 120, false), ts(0)).unwrap_err();
+    assert_eq!(err.to_string(), "ipv4: fragment ends at byte 120, past the datagram's end 80");
+    let err = d.decode(LinkType::RAW, &frag4(1, &seg, 8, 40, false), ts(0)).unwrap_err();
+    assert_eq!(err.to_string(), "ipv4: last fragment ends at byte 40, another ended at 80");
     assert_eq!(d.stats().fragments_invalid, 2);
     // The datagram (0..80) still completes.
     let frame = frag4(1, &seg, 0, 40, true);
@@ -229,14 +196,7 @@ fn ipv6_hop_by_hop_and_fragments_out_of_order() {
     assert_eq!(s.seq, 99);
     assert_eq!(s.payload, payload.as_slice());
     let st = d.stats();
-    assert_eq!(
-        (
-            st.fragments,
-            st.fragments_duplicate,
-            st.datagrams_reassembled
-        ),
-        (3, 1, 1)
-    );
+    assert_eq!((st.fragments, st.fragments_duplicate, st.datagrams_reassembled), (3, 1, 1));
 }
 
 #[test]
@@ -250,10 +210,7 @@ fn ipv6_fragments_over_ethernet_vlan() {
         ether(0x8100, &body)
     };
     let mut d = Decoder::default();
-    assert!(matches!(
-        d.decode(LinkType::ETHERNET, &frame(24, 48, false), ts(0)),
-        Ok(Decoded::FragmentHeld)
-    ));
+    assert!(matches!(d.decode(LinkType::ETHERNET, &frame(24, 48, false), ts(0)), Ok(Decoded::FragmentHeld)));
     let frame = frame(0, 24, true);
     let u = unwrap_udp(d.decode(LinkType::ETHERNET, &frame, ts(0)).unwrap());
     assert_eq!(u.payload, &payload);

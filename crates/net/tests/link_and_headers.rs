@@ -15,10 +15,7 @@ fn decode(link: LinkType, frame: &[u8]) -> Result<String, NetError> {
             s.src, s.dst, s.seq, s.ack, s.flags.0, s.window, s.payload, s.payload_cut
         ),
         Decoded::Udp(u) => {
-            format!(
-                "udp {} -> {} payload {:02x?} cut {}",
-                u.src, u.dst, u.payload, u.payload_cut
-            )
+            format!("udp {} -> {} payload {:02x?} cut {}", u.src, u.dst, u.payload, u.payload_cut)
         }
         Decoded::FragmentHeld => "fragment".into(),
         Decoded::Other => "other".into(),
@@ -32,8 +29,10 @@ fn layer(link: LinkType, frame: &[u8]) -> &'static str {
     }
 }
 
-const TCP4: &str = "tcp 192.0.2.1:1000 -> 198.51.100.2:443 seq 5 ack 7 flags 0x18 win 4660 payload [61, 62, 63] cut false";
-const TCP6: &str = "tcp [2001:db8::1]:1000 -> [2001:db8::2]:443 seq 5 ack 7 flags 0x18 win 4660 payload [61, 62, 63] cut false";
+const TCP4: &str =
+    "tcp 192.0.2.1:1000 -> 198.51.100.2:443 seq 5 ack 7 flags 0x18 win 4660 payload [61, 62, 63] cut false";
+const TCP6: &str =
+    "tcp [2001:db8::1]:1000 -> [2001:db8::2]:443 seq 5 ack 7 flags 0x18 win 4660 payload [61, 62, 63] cut false";
 
 fn tcp4() -> Vec<u8> {
     ipv4(6, &tcp(1000, 443, 5, b"abc"))
@@ -54,23 +53,11 @@ fn vlan(tags: &[u16], inner: u16, payload: &[u8]) -> Vec<u8> {
 
 #[test]
 fn ethernet_ipv4_and_ipv6() {
-    assert_eq!(
-        decode(LinkType::ETHERNET, &ether(0x0800, &tcp4())).unwrap(),
-        TCP4
-    );
-    assert_eq!(
-        decode(LinkType::ETHERNET, &ether(0x86dd, &tcp6())).unwrap(),
-        TCP6
-    );
+    assert_eq!(decode(LinkType::ETHERNET, &ether(0x0800, &tcp4())).unwrap(), TCP4);
+    assert_eq!(decode(LinkType::ETHERNET, &ether(0x86dd, &tcp6())).unwrap(), TCP6);
     // ARP, and an 802.3 length field: not IP.
-    assert_eq!(
-        decode(LinkType::ETHERNET, &ether(0x0806, &[0; 28])).unwrap(),
-        "other"
-    );
-    assert_eq!(
-        decode(LinkType::ETHERNET, &ether(46, &[0; 46])).unwrap(),
-        "other"
-    );
+    assert_eq!(decode(LinkType::ETHERNET, &ether(0x0806, &[0; 28])).unwrap(), "other");
+    assert_eq!(decode(LinkType::ETHERNET, &ether(46, &[0; 46])).unwrap(), "other");
 }
 
 #[test]
@@ -95,24 +82,15 @@ fn vlan_and_qinq() {
     let nine = vlan(&[0x8100; 9], 0x0800, &tcp4());
     assert_eq!(layer(LinkType::ETHERNET, &nine), "vlan");
     // A tag cut in the middle.
-    assert_eq!(
-        layer(LinkType::ETHERNET, &ether(0x8100, &[0, 1, 0x08])),
-        "vlan"
-    );
+    assert_eq!(layer(LinkType::ETHERNET, &ether(0x8100, &[0, 1, 0x08])), "vlan");
 }
 
 #[test]
 fn pppoe_session() {
     let mut body = vec![0x11, 0x00, 0x00, 0x01, 0x00, 0x00, 0x00, 0x21];
     body.extend(tcp4());
-    assert_eq!(
-        decode(LinkType::ETHERNET, &ether(0x8864, &body)).unwrap(),
-        TCP4
-    );
-    assert_eq!(
-        layer(LinkType::ETHERNET, &ether(0x8864, &body[..7])),
-        "pppoe"
-    );
+    assert_eq!(decode(LinkType::ETHERNET, &ether(0x8864, &body)).unwrap(), TCP4);
+    assert_eq!(layer(LinkType::ETHERNET, &ether(0x8864, &body[..7])), "pppoe");
 }
 
 #[test]
@@ -127,9 +105,7 @@ fn linux_sll_and_sll2() {
     tagged.extend(tcp4());
     assert_eq!(decode(LinkType::LINUX_SLL, &tagged).unwrap(), TCP4);
 
-    let mut sll2 = vec![
-        0x08, 0x00, 0, 0, 0, 0, 0, 2, 0, 1, 0, 6, 2, 0, 0, 0, 0, 1, 0, 0,
-    ];
+    let mut sll2 = vec![0x08, 0x00, 0, 0, 0, 0, 0, 2, 0, 1, 0, 6, 2, 0, 0, 0, 0, 1, 0, 0];
     sll2.extend(tcp4());
     assert_eq!(decode(LinkType::LINUX_SLL2, &sll2).unwrap(), TCP4);
     // The SLL protocol offset (14) in an SLL2 header holds 0x0000 here: not used.
@@ -144,29 +120,14 @@ fn bsd_null_in_both_byte_orders_and_loop() {
     assert_eq!(decode(null, &with([2, 0, 0, 0], tcp4())).unwrap(), TCP4);
     assert_eq!(decode(null, &with([0, 0, 0, 2], tcp4())).unwrap(), TCP4);
     for af6 in [24u32, 28, 30] {
-        assert_eq!(
-            decode(null, &with(af6.to_le_bytes(), tcp6())).unwrap(),
-            TCP6
-        );
-        assert_eq!(
-            decode(null, &with(af6.to_be_bytes(), tcp6())).unwrap(),
-            TCP6
-        );
-        assert_eq!(
-            decode(LinkType::LOOP, &with(af6.to_be_bytes(), tcp6())).unwrap(),
-            TCP6
-        );
+        assert_eq!(decode(null, &with(af6.to_le_bytes(), tcp6())).unwrap(), TCP6);
+        assert_eq!(decode(null, &with(af6.to_be_bytes(), tcp6())).unwrap(), TCP6);
+        assert_eq!(decode(LinkType::LOOP, &with(af6.to_be_bytes(), tcp6())).unwrap(), TCP6);
     }
     assert_eq!(decode(null, &with([7, 0, 0, 0], tcp4())).unwrap(), "other");
-    assert_eq!(
-        decode(LinkType::LOOP, &with([0, 0, 0, 2], tcp4())).unwrap(),
-        TCP4
-    );
+    assert_eq!(decode(LinkType::LOOP, &with([0, 0, 0, 2], tcp4())).unwrap(), TCP4);
     // LOOP is always big-endian.
-    assert_eq!(
-        decode(LinkType::LOOP, &with([2, 0, 0, 0], tcp4())).unwrap(),
-        "other"
-    );
+    assert_eq!(decode(LinkType::LOOP, &with([2, 0, 0, 0], tcp4())).unwrap(), "other");
 }
 
 #[test]
@@ -194,27 +155,17 @@ fn unknown_link_type() {
 #[test]
 fn udp_over_ipv4_and_ipv6() {
     let want = "udp 192.0.2.1:53 -> 198.51.100.2:5353 payload [01, 02] cut false";
-    assert_eq!(
-        decode(LinkType::RAW, &ipv4(17, &udp(53, 5353, &[1, 2]))).unwrap(),
-        want
-    );
+    assert_eq!(decode(LinkType::RAW, &ipv4(17, &udp(53, 5353, &[1, 2]))).unwrap(), want);
     let got = decode(LinkType::RAW, &ipv6(17, &udp(53, 5353, &[1, 2]))).unwrap();
-    assert_eq!(
-        got,
-        "udp [2001:db8::1]:53 -> [2001:db8::2]:5353 payload [01, 02] cut false"
-    );
+    assert_eq!(got, "udp [2001:db8::1]:53 -> [2001:db8::2]:5353 payload [01, 02] cut false");
     // UDP length beyond what the IP packet holds.
     let mut u = udp(53, 5353, &[1, 2]);
     u[5] = 20;
-    assert!(decode(LinkType::RAW, &ipv4(17, &u))
-        .unwrap()
-        .ends_with("payload [01, 02] cut true"));
+    assert!(decode(LinkType::RAW, &ipv4(17, &u)).unwrap().ends_with("payload [01, 02] cut true"));
     // UDP length shorter than the IP payload: the trailer is not UDP payload.
     let mut u = udp(53, 5353, &[1, 2, 3, 4]);
     u[5] = 10;
-    assert!(decode(LinkType::RAW, &ipv4(17, &u))
-        .unwrap()
-        .ends_with("payload [01, 02] cut false"));
+    assert!(decode(LinkType::RAW, &ipv4(17, &u)).unwrap().ends_with("payload [01, 02] cut false"));
 }
 
 #[test]
@@ -224,22 +175,13 @@ fn ipv4_options_and_other_protocols() {
     p.splice(20..20, [1, 1, 1, 0]);
     p[3] += 4;
     assert_eq!(decode(LinkType::RAW, &p).unwrap(), TCP4);
-    assert_eq!(
-        decode(LinkType::RAW, &ipv4(1, &[8, 0, 0, 0])).unwrap(),
-        "other"
-    ); // ICMP
+    assert_eq!(decode(LinkType::RAW, &ipv4(1, &[8, 0, 0, 0])).unwrap(), "other");
+    // ICMP
 }
 
 #[test]
 fn tcp_options_are_skipped() {
-    let mut seg = tcp_header(
-        1000,
-        443,
-        5,
-        7,
-        0x18,
-        &[1, 1, 8, 10, 0, 0, 0, 1, 0, 0, 0, 2],
-    );
+    let mut seg = tcp_header(1000, 443, 5, 7, 0x18, &[1, 1, 8, 10, 0, 0, 0, 1, 0, 0, 0, 2]);
     seg.extend(b"abc");
     assert_eq!(decode(LinkType::RAW, &ipv4(6, &seg)).unwrap(), TCP4);
 }
@@ -249,17 +191,11 @@ fn ipv4_total_length_beyond_capture_is_cut() {
     let mut p = ipv4(6, &tcp(1000, 443, 5, &[0xab; 100]));
     p.truncate(20 + 20 + 30); // snap length
     let got = decode(LinkType::RAW, &p).unwrap();
-    assert!(
-        got.ends_with(&format!("payload {:02x?} cut true", [0xab; 30])),
-        "{got}"
-    );
+    assert!(got.ends_with(&format!("payload {:02x?} cut true", [0xab; 30])), "{got}");
     // Cut inside the TCP header: an error at the TCP layer.
     p.truncate(20 + 12);
     let err = decode(LinkType::RAW, &p).unwrap_err();
-    assert_eq!(
-        (err.layer, err.detail.as_str()),
-        ("tcp", "truncated header: 12 of 20 bytes")
-    );
+    assert_eq!((err.layer, err.detail.as_str()), ("tcp", "truncated header: 12 of 20 bytes"));
 }
 
 #[test]
@@ -274,9 +210,7 @@ fn ipv4_total_length_zero_means_segmentation_offload() {
 fn ipv6_payload_length_beyond_capture_is_cut() {
     let mut p = ipv6(6, &tcp(1000, 443, 5, b"abcdef"));
     p.truncate(p.len() - 3);
-    assert!(decode(LinkType::RAW, &p)
-        .unwrap()
-        .ends_with("payload [61, 62, 63] cut true"));
+    assert!(decode(LinkType::RAW, &p).unwrap().ends_with("payload [61, 62, 63] cut true"));
 }
 
 #[test]
@@ -295,10 +229,7 @@ fn ipv6_extension_headers() {
     assert_eq!(decode(LinkType::RAW, &ipv6(44, &atomic)).unwrap(), TCP6);
     // ESP and "no next header": nothing for us.
     assert_eq!(decode(LinkType::RAW, &ipv6(50, &[0; 16])).unwrap(), "other");
-    assert_eq!(
-        decode(LinkType::RAW, &ipv6(0, &ext(59, 0, &[]))).unwrap(),
-        "other"
-    );
+    assert_eq!(decode(LinkType::RAW, &ipv6(0, &ext(59, 0, &[]))).unwrap(), "other");
     // An extension header longer than the packet.
     let long = ext(6, 0, &[]);
     let mut cut = long.clone();
@@ -325,10 +256,7 @@ fn truncated_headers_name_their_layer() {
     assert_eq!(layer(LinkType::NULL, &[2, 0, 0]), "null");
     assert_eq!(layer(LinkType::LOOP, &[0, 0]), "loop");
     assert_eq!(layer(LinkType::RAW, &tcp6()[..39]), "ipv6");
-    assert_eq!(
-        layer(LinkType::RAW, &ipv6(17, &udp(1, 2, &[]))[..47]),
-        "udp"
-    );
+    assert_eq!(layer(LinkType::RAW, &ipv6(17, &udp(1, 2, &[]))[..47]), "udp");
     assert_eq!(layer(LinkType::RAW, &ipv6(0, &[6])), "ipv6");
     assert_eq!(layer(LinkType::RAW, &ipv6(44, &[6, 0, 0, 1])), "ipv6");
 }
@@ -340,18 +268,12 @@ fn malformed_headers_name_their_layer() {
     p[0] = 0x44;
     assert_eq!(detail(&p), "ipv4: header length 16 is below 20");
     p[0] = 0x4f; // 60-byte header in a 43-byte packet
-    assert_eq!(
-        detail(&p),
-        "ipv4: total length 43 is less than the header length 60"
-    );
+    assert_eq!(detail(&p), "ipv4: total length 43 is less than the header length 60");
     p[2..4].copy_from_slice(&[0, 100]);
     assert_eq!(detail(&p), "ipv4: header length 60 with 43 bytes captured");
     let mut p = tcp4();
     p[3] = 19;
-    assert_eq!(
-        detail(&p),
-        "ipv4: total length 19 is less than the header length 20"
-    );
+    assert_eq!(detail(&p), "ipv4: total length 19 is less than the header length 20");
     let mut p = tcp4();
     p[20 + 12] = 0x40;
     assert_eq!(detail(&p), "tcp: data offset 16 is below 20");

@@ -40,23 +40,9 @@ fn decoding_unfragmented_packets_does_not_allocate() {
     let seg = tcp(1000, 443, 5, &[7; 300]);
     let frames = [
         (LinkType::ETHERNET, ether(0x0800, &ipv4(6, &seg))),
-        (
-            LinkType::ETHERNET,
-            ether(
-                0x8100,
-                &[[0, 1, 0x86, 0xdd].to_vec(), ipv6(6, &seg)].concat(),
-            ),
-        ),
+        (LinkType::ETHERNET, ether(0x8100, &[[0, 1, 0x86, 0xdd].to_vec(), ipv6(6, &seg)].concat())),
         (LinkType::RAW, ipv6(0, &ext(6, 0, &seg))),
-        (
-            LinkType::LINUX_SLL2,
-            [
-                vec![0x08, 0, 0, 0],
-                vec![0; 16],
-                ipv4(17, &udp(1, 2, &[1; 50])),
-            ]
-            .concat(),
-        ),
+        (LinkType::LINUX_SLL2, [vec![0x08, 0, 0, 0], vec![0; 16], ipv4(17, &udp(1, 2, &[1; 50]))].concat()),
         (LinkType::NULL, [vec![2, 0, 0, 0], ipv4(6, &seg)].concat()),
         (LinkType::ETHERNET, ether(0x0806, &[0; 28])),
     ];

@@ -48,10 +48,7 @@ fn ip_packet() -> impl Strategy<Value = Vec<u8>> {
         });
     let v6 = (
         prop::sample::select(vec![0u8, 6, 17, 43, 44, 50, 51, 59, 60]),
-        prop::collection::vec(
-            prop::sample::select(vec![0u8, 1, 6, 17, 44, 60, 0x20, 0x21, 0xff]),
-            0..16,
-        ),
+        prop::collection::vec(prop::sample::select(vec![0u8, 1, 6, 17, 44, 60, 0x20, 0x21, 0xff]), 0..16),
         prop::collection::vec(any::<u8>(), 0..100),
         prop::option::of(0u16..200),
     )

@@ -112,21 +112,12 @@ fn snap_length_cut_real_frame() {
 #[test]
 fn whole_captures_match_tshark() {
     let expected: [(&str, [u64; 6]); 7] = [
-        (
-            "rsasnakeoil2.pcap",
-            [58, 117377744821, 20245, 0, 0, 1288617],
-        ),
-        (
-            "tls-renegotiation.pcap",
-            [53, 123421985948, 8561, 0, 0, 1471792],
-        ),
+        ("rsasnakeoil2.pcap", [58, 117377744821, 20245, 0, 0, 1288617]),
+        ("tls-renegotiation.pcap", [53, 123421985948, 8561, 0, 0, 1471792]),
         ("retrans-tls.pcap", [2, 202, 22, 0, 0, 130864]),
         ("snakeoil-dtls.pcap", [0, 0, 0, 9, 1781, 212451]),
         ("dtls12-aes128ccm8.pcap", [0, 0, 0, 13, 757, 356669]),
-        (
-            "http2-data-reassembly.pcap",
-            [44, 157363315641, 78491, 0, 0, 1267662],
-        ),
+        ("http2-data-reassembly.pcap", [44, 157363315641, 78491, 0, 0, 1267662]),
         ("tls13-rfc8446.pcap", [13, 13993181703, 3068, 0, 0, 270682]),
     ];
     for (name, want) in expected {

@@ -96,11 +96,7 @@ impl Direction {
             }
             let fresh = &payload[skip..];
             self.advance(fresh.len());
-            out(Delivery::Data(Chunk {
-                bytes: fresh,
-                frame,
-                delivered_in: frame,
-            }));
+            out(Delivery::Data(Chunk { bytes: fresh, frame, delivered_in: frame }));
             self.drain(frame, out);
         } else {
             self.stats.out_of_order_segments += 1;
@@ -109,13 +105,7 @@ impl Direction {
                 None => true,
             };
             if keep {
-                let old = self.pending.insert(
-                    start,
-                    Pending {
-                        bytes: payload.to_vec(),
-                        frame,
-                    },
-                );
+                let old = self.pending.insert(start, Pending { bytes: payload.to_vec(), frame });
                 self.pending_bytes += payload.len();
                 self.pending_bytes -= old.map_or(0, |p| p.bytes.len());
             }
@@ -180,11 +170,7 @@ impl Direction {
             }
             let fresh = &held.bytes[skip..];
             self.advance(fresh.len());
-            out(Delivery::Data(Chunk {
-                bytes: fresh,
-                frame: held.frame,
-                delivered_in: frame,
-            }));
+            out(Delivery::Data(Chunk { bytes: fresh, frame: held.frame, delivered_in: frame }));
         }
     }
 }
@@ -194,20 +180,13 @@ mod tests {
     use super::*;
 
     fn run(dir: &mut Direction, seq: u32, data: &[u8], frame: u64, log: &mut Vec<String>) {
-        dir.segment(SeqNumber(seq), data, frame, 1 << 20, &mut |d| {
-            log.push(show(d))
-        });
+        dir.segment(SeqNumber(seq), data, frame, 1 << 20, &mut |d| log.push(show(d)));
     }
 
     fn show(d: Delivery<'_>) -> String {
         match d {
             Delivery::Data(c) => {
-                format!(
-                    "{}@{}/{}",
-                    String::from_utf8_lossy(c.bytes),
-                    c.frame,
-                    c.delivered_in
-                )
+                format!("{}@{}/{}", String::from_utf8_lossy(c.bytes), c.frame, c.delivered_in)
             }
             Delivery::Gap(n) => format!("gap {n}"),
         }
@@ -244,11 +223,7 @@ mod tests {
         run(&mut dir, 0, b"ab", 1, &mut log);
         run(&mut dir, 5, b"fg", 2, &mut log);
         dir.peer_ack(SeqNumber(3), 3, &mut |d| log.push(show(d)));
-        assert_eq!(
-            log,
-            ["ab@1/1"],
-            "a dup ACK for the hole is no proof of loss"
-        );
+        assert_eq!(log, ["ab@1/1"], "a dup ACK for the hole is no proof of loss");
         dir.peer_ack(SeqNumber(7), 4, &mut |d| log.push(show(d)));
         assert_eq!(log, ["ab@1/1", "gap 3", "fg@2/4"]);
         assert_eq!(dir.stats.missing_bytes, 3);
@@ -259,9 +234,7 @@ mod tests {
         let mut dir = Direction::default();
         let mut log = vec![];
         run(&mut dir, 0, b"a", 1, &mut log);
-        dir.segment(SeqNumber(10), b"0123456789", 2, 8, &mut |d| {
-            log.push(show(d))
-        });
+        dir.segment(SeqNumber(10), b"0123456789", 2, 8, &mut |d| log.push(show(d)));
         assert_eq!(log, ["a@1/1", "gap 9", "0123456789@2/2"]);
     }
 

@@ -24,12 +24,7 @@ pub struct FlowConfig {
 
 impl Default for FlowConfig {
     fn default() -> Self {
-        FlowConfig {
-            max_flows: 100_000,
-            max_pending_bytes: 1 << 20,
-            idle_timeout_secs: 600,
-            linger_secs: 2,
-        }
+        FlowConfig { max_flows: 100_000, max_pending_bytes: 1 << 20, idle_timeout_secs: 600, linger_secs: 2 }
     }
 }
 
@@ -90,13 +85,7 @@ pub struct FlowTable {
 
 impl FlowTable {
     pub fn new(config: FlowConfig) -> Self {
-        FlowTable {
-            config,
-            flows: HashMap::new(),
-            next_id: 1,
-            last_sweep: i64::MIN,
-            stats: FlowStats::default(),
-        }
+        FlowTable { config, flows: HashMap::new(), next_id: 1, last_sweep: i64::MIN, stats: FlowStats::default() }
     }
 
     pub fn stats(&self) -> FlowStats {
@@ -117,13 +106,7 @@ impl FlowTable {
     }
 
     /// Takes one segment seen in `frame` at capture time `now` (seconds).
-    pub fn segment(
-        &mut self,
-        seg: &TcpSegment<'_>,
-        frame: u64,
-        now: i64,
-        handler: &mut dyn StreamHandler,
-    ) {
+    pub fn segment(&mut self, seg: &TcpSegment<'_>, frame: u64, now: i64, handler: &mut dyn StreamHandler) {
         self.stats.segments += 1;
         if now.saturating_sub(self.last_sweep) >= 1 || self.flows.len() > self.config.max_flows {
             self.sweep(now, handler);
@@ -151,28 +134,12 @@ impl FlowTable {
                 RoleEvidence::Handshake => !flags.ack(),
                 RoleEvidence::PortGuess => (seg.src.port(), seg.src) > (seg.dst.port(), seg.dst),
             };
-            let (client, server) = if client_is_src {
-                (seg.src, seg.dst)
-            } else {
-                (seg.dst, seg.src)
-            };
+            let (client, server) = if client_is_src { (seg.src, seg.dst) } else { (seg.dst, seg.src) };
             let id = ConnId(self.next_id);
             self.next_id = self.next_id.saturating_add(1);
             self.stats.connections += 1;
-            handler.opened(&Opened {
-                id,
-                client,
-                server,
-                frame,
-                roles,
-            });
-            let flow = Flow {
-                id,
-                client,
-                dirs: Default::default(),
-                last_seen: now,
-                last_frame: frame,
-            };
+            handler.opened(&Opened { id, client, server, frame, roles });
+            let flow = Flow { id, client, dirs: Default::default(), last_seen: now, last_frame: frame };
             self.flows.insert(key, flow);
         }
         let Some(flow) = self.flows.get_mut(&key) else {
@@ -199,11 +166,7 @@ impl FlowTable {
         sender.segment(seq, seg.payload, frame, cap, &mut deliver);
         if (flags.fin() || flags.rst()) && !sender.closed {
             sender.closed = true;
-            let how = if flags.rst() {
-                Close::Reset
-            } else {
-                Close::Fin
-            };
+            let how = if flags.rst() { Close::Reset } else { Close::Fin };
             handler.closed(id, side, how, frame);
             if flags.rst() {
                 receiver.closed = true;
@@ -310,19 +273,14 @@ mod tests {
 
     impl StreamHandler for Log {
         fn opened(&mut self, c: &Opened) {
-            self.0.push(format!(
-                "open {} {}->{} {:?}",
-                c.id.0, c.client, c.server, c.roles
-            ));
+            self.0.push(format!("open {} {}->{} {:?}", c.id.0, c.client, c.server, c.roles));
         }
         fn data(&mut self, conn: ConnId, side: Side, chunk: Chunk<'_>) {
             let text = String::from_utf8_lossy(chunk.bytes);
-            self.0
-                .push(format!("{} {side:?} {text}@{}", conn.0, chunk.frame));
+            self.0.push(format!("{} {side:?} {text}@{}", conn.0, chunk.frame));
         }
         fn gap(&mut self, conn: ConnId, side: Side, missing: u64, frame: u64) {
-            self.0
-                .push(format!("{} {side:?} gap {missing}@{frame}", conn.0));
+            self.0.push(format!("{} {side:?} gap {missing}@{frame}", conn.0));
         }
         fn closed(&mut self, conn: ConnId, side: Side, how: Close, _frame: u64) {
             self.0.push(format!("{} {side:?} {how:?}", conn.0));
@@ -335,14 +293,7 @@ mod tests {
     const C: &str = "10.0.0.1:50000";
     const S: &str = "10.0.0.2:443";
 
-    fn seg<'a>(
-        src: &str,
-        dst: &str,
-        seq: u32,
-        ack: u32,
-        flags: u8,
-        payload: &'a [u8],
-    ) -> TcpSegment<'a> {
+    fn seg<'a>(src: &str, dst: &str, seq: u32, ack: u32, flags: u8, payload: &'a [u8]) -> TcpSegment<'a> {
         TcpSegment {
             src: src.parse().unwrap(),
             dst: dst.parse().unwrap(),
@@ -398,11 +349,7 @@ mod tests {
     fn mid_stream_pickup_guesses_the_lower_port_is_the_server() {
         let mut table = FlowTable::new(FlowConfig::default());
         let mut log = Log::default();
-        feed(
-            &mut table,
-            &mut log,
-            &[seg(S, C, 77, 1, ACK, b"late"), seg(C, S, 1, 81, ACK, b"")],
-        );
+        feed(&mut table, &mut log, &[seg(S, C, 77, 1, ACK, b"late"), seg(C, S, 1, 81, ACK, b"")]);
         assert_eq!(log.0[0], "open 1 10.0.0.1:50000->10.0.0.2:443 PortGuess");
         assert_eq!(log.0[1], "1 Server late@1");
     }
@@ -425,28 +372,17 @@ mod tests {
         assert_eq!(log.0.iter().filter(|l| l.starts_with("open")).count(), 2);
         assert!(log.0.contains(&"1 Client one@3".to_string()));
         assert!(log.0.contains(&"2 Client two@5".to_string()));
-        assert_eq!(
-            log.0[2], "end 1",
-            "the old connection ends before the new one opens"
-        );
+        assert_eq!(log.0[2], "end 1", "the old connection ends before the new one opens");
     }
 
     #[test]
     fn the_table_stays_within_its_flow_limit() {
-        let config = FlowConfig {
-            max_flows: 16,
-            ..FlowConfig::default()
-        };
+        let config = FlowConfig { max_flows: 16, ..FlowConfig::default() };
         let mut table = FlowTable::new(config);
         let mut log = Log::default();
         for i in 0..1000u32 {
             let client = format!("10.0.{}.{}:40000", i / 256, i % 256);
-            table.segment(
-                &seg(&client, S, 1, 0, SYN, b""),
-                u64::from(i) + 1,
-                0,
-                &mut log,
-            );
+            table.segment(&seg(&client, S, 1, 0, SYN, b""), u64::from(i) + 1, 0, &mut log);
             assert!(table.len() <= 17);
         }
         assert!(table.stats().evicted_for_space >= 1000 - 17);

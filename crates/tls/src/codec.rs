@@ -7,11 +7,7 @@ use std::fmt;
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum DecodeError {
     /// `what` needed `needed` bytes but only `available` were left.
-    Truncated {
-        what: &'static str,
-        needed: usize,
-        available: usize,
-    },
+    Truncated { what: &'static str, needed: usize, available: usize },
     /// `what` was decoded but `extra` bytes were left over inside its length.
     TrailingData { what: &'static str, extra: usize },
     /// A field held a value the format does not allow.
@@ -21,11 +17,7 @@ pub enum DecodeError {
 impl fmt::Display for DecodeError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            DecodeError::Truncated {
-                what,
-                needed,
-                available,
-            } => {
+            DecodeError::Truncated { what, needed, available } => {
                 write!(f, "{what}: expected {needed} bytes, got {available}")
             }
             DecodeError::TrailingData { what, extra } => {
@@ -72,11 +64,7 @@ impl<'a> Reader<'a> {
 
     pub fn take(&mut self, len: usize, what: &'static str) -> Result<&'a [u8], DecodeError> {
         if self.remaining() < len {
-            return Err(DecodeError::Truncated {
-                what,
-                needed: len,
-                available: self.remaining(),
-            });
+            return Err(DecodeError::Truncated { what, needed: len, available: self.remaining() });
         }
         let out = &self.buf[self.pos..self.pos + len];
         self.pos += len;
@@ -139,15 +127,9 @@ impl<'a> Reader<'a> {
     pub fn u16_list(&mut self, what: &'static str) -> Result<Vec<u16>, DecodeError> {
         let body = self.vec16(what)?;
         if body.len() % 2 != 0 {
-            return Err(DecodeError::Invalid {
-                what,
-                detail: format!("odd length {}", body.len()),
-            });
+            return Err(DecodeError::Invalid { what, detail: format!("odd length {}", body.len()) });
         }
-        Ok(body
-            .chunks_exact(2)
-            .map(|c| u16::from_be_bytes([c[0], c[1]]))
-            .collect())
+        Ok(body.chunks_exact(2).map(|c| u16::from_be_bytes([c[0], c[1]])).collect())
     }
 
     /// Fails with `TrailingData` unless everything was read.
@@ -167,23 +149,13 @@ mod tests {
     fn reads_length_prefixed_parts_and_reports_what_is_missing() {
         let mut r = Reader::new(&[0x00, 0x03, 1, 2, 3, 0x02, 9]);
         assert_eq!(r.vec16("list").unwrap(), &[1, 2, 3]);
-        assert_eq!(
-            r.vec8("opaque"),
-            Err(DecodeError::Truncated {
-                what: "opaque",
-                needed: 2,
-                available: 1
-            })
-        );
+        assert_eq!(r.vec8("opaque"), Err(DecodeError::Truncated { what: "opaque", needed: 2, available: 1 }));
         assert_eq!(r.remaining(), 1);
     }
 
     #[test]
     fn u16_list_rejects_odd_lengths() {
         let mut r = Reader::new(&[0x00, 0x03, 0, 1, 2]);
-        assert!(matches!(
-            r.u16_list("suites"),
-            Err(DecodeError::Invalid { .. })
-        ));
+        assert!(matches!(r.u16_list("suites"), Err(DecodeError::Invalid { .. })));
     }
 }

@@ -9,9 +9,8 @@
 use crate::codec::{DecodeError, Reader};
 use crate::messages::{hex, hex_short, Field};
 use crate::registry::{
-    CertificateCompressionAlgorithm, CertificateStatusType, ECPointFormat, ExtensionType,
-    HeartbeatMode, MaxFragmentLength, NamedGroup, ProtocolVersion, PskKeyExchangeMode,
-    ServerNameType, SignatureScheme,
+    CertificateCompressionAlgorithm, CertificateStatusType, ECPointFormat, ExtensionType, HeartbeatMode,
+    MaxFragmentLength, NamedGroup, ProtocolVersion, PskKeyExchangeMode, ServerNameType, SignatureScheme,
 };
 
 /// One extension as it is on the wire.
@@ -49,9 +48,7 @@ pub fn parse_extensions<'a>(r: &mut Reader<'a>) -> Result<Vec<Extension<'a>>, De
 /// Like [`parse_extensions`] but keeps the extensions read before an error. The error
 /// (if any) is returned beside them; the reader is left after the block when its
 /// length prefix could be read.
-pub fn parse_extensions_lenient<'a>(
-    r: &mut Reader<'a>,
-) -> (Vec<Extension<'a>>, Option<DecodeError>) {
+pub fn parse_extensions_lenient<'a>(r: &mut Reader<'a>) -> (Vec<Extension<'a>>, Option<DecodeError>) {
     let mut block = match r.sub16("extensions") {
         Ok(b) => b,
         Err(e) => {
@@ -127,13 +124,7 @@ pub struct PskIdentity<'a> {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum EchValue<'a> {
     /// ClientHelloOuter: HPKE suite, config id, encapsulated key and encrypted inner hello.
-    Outer {
-        kdf_id: u16,
-        aead_id: u16,
-        config_id: u8,
-        enc: &'a [u8],
-        payload: &'a [u8],
-    },
+    Outer { kdf_id: u16, aead_id: u16, config_id: u8, enc: &'a [u8], payload: &'a [u8] },
     /// ClientHelloInner marker (no payload).
     Inner,
     /// EncryptedExtensions: ECHConfigList the client should retry with.
@@ -252,10 +243,7 @@ impl<'a> Extension<'a> {
     pub fn decode(&self, ctx: ExtensionContext) -> ExtensionValue<'a> {
         match decode_value(self.typ, self.data, ctx) {
             Ok(v) => v,
-            Err(error) => ExtensionValue::Malformed {
-                data: self.data,
-                error,
-            },
+            Err(error) => ExtensionValue::Malformed { data: self.data, error },
         }
     }
 }
@@ -290,10 +278,7 @@ fn vec16_list<'a>(r: &mut Reader<'a>, what: &'static str) -> Result<Vec<&'a [u8]
 fn key_share_entry<'a>(r: &mut Reader<'a>) -> Result<KeyShareEntry<'a>, DecodeError> {
     let group = NamedGroup(r.u16("key_share group")?);
     let key_exchange = r.vec16("key_share key_exchange")?;
-    Ok(KeyShareEntry {
-        group,
-        key_exchange,
-    })
+    Ok(KeyShareEntry { group, key_exchange })
 }
 
 fn decode_value<'a>(
@@ -320,15 +305,10 @@ fn decode_value<'a>(
             V::ServerName(names)
         }
         ExtensionType::SUPPORTED_GROUPS => V::SupportedGroups(u16_vec(r, "supported_groups")?),
-        ExtensionType::EC_POINT_FORMATS => V::EcPointFormats(
-            r.vec8("ec_point_formats")?
-                .iter()
-                .map(|&b| ECPointFormat(b))
-                .collect(),
-        ),
-        ExtensionType::SIGNATURE_ALGORITHMS => {
-            V::SignatureAlgorithms(u16_vec(r, "signature_algorithms")?)
+        ExtensionType::EC_POINT_FORMATS => {
+            V::EcPointFormats(r.vec8("ec_point_formats")?.iter().map(|&b| ECPointFormat(b)).collect())
         }
+        ExtensionType::SIGNATURE_ALGORITHMS => V::SignatureAlgorithms(u16_vec(r, "signature_algorithms")?),
         ExtensionType::SIGNATURE_ALGORITHMS_CERT => {
             V::SignatureAlgorithmsCert(u16_vec(r, "signature_algorithms_cert")?)
         }
@@ -342,9 +322,7 @@ fn decode_value<'a>(
                     });
                 }
                 V::SupportedVersions(
-                    l.chunks_exact(2)
-                        .map(|c| ProtocolVersion(u16::from_be_bytes([c[0], c[1]])))
-                        .collect(),
+                    l.chunks_exact(2).map(|c| ProtocolVersion(u16::from_be_bytes([c[0], c[1]]))).collect(),
                 )
             }
             _ => V::SelectedVersion(ProtocolVersion(r.u16("selected_version")?)),
@@ -368,26 +346,15 @@ fn decode_value<'a>(
                 if status_type == CertificateStatusType::OCSP {
                     let responder_id_list = r.vec16("responder_id_list")?;
                     let request_extensions = r.vec16("request_extensions")?;
-                    V::StatusRequest {
-                        status_type,
-                        responder_id_list,
-                        request_extensions,
-                    }
+                    V::StatusRequest { status_type, responder_id_list, request_extensions }
                 } else {
-                    V::StatusRequest {
-                        status_type,
-                        responder_id_list: &[],
-                        request_extensions: r.rest(),
-                    }
+                    V::StatusRequest { status_type, responder_id_list: &[], request_extensions: r.rest() }
                 }
             }
             C::Certificate => {
                 let status_type = CertificateStatusType(r.u8("status_type")?);
                 let response = r.vec24("ocsp_response")?;
-                V::OcspResponse {
-                    status_type,
-                    response,
-                }
+                V::OcspResponse { status_type, response }
             }
             _ => empty(r, V::StatusRequestAck)?,
         },
@@ -395,15 +362,10 @@ fn decode_value<'a>(
         ExtensionType::EXTENDED_MASTER_SECRET => empty(r, V::ExtendedMasterSecret)?,
         ExtensionType::ENCRYPT_THEN_MAC => empty(r, V::EncryptThenMac)?,
         ExtensionType::POST_HANDSHAKE_AUTH => empty(r, V::PostHandshakeAuth)?,
-        ExtensionType::RENEGOTIATION_INFO => {
-            V::RenegotiationInfo(r.vec8("renegotiated_connection")?)
+        ExtensionType::RENEGOTIATION_INFO => V::RenegotiationInfo(r.vec8("renegotiated_connection")?),
+        ExtensionType::PSK_KEY_EXCHANGE_MODES => {
+            V::PskKeyExchangeModes(r.vec8("psk_key_exchange_modes")?.iter().map(|&b| PskKeyExchangeMode(b)).collect())
         }
-        ExtensionType::PSK_KEY_EXCHANGE_MODES => V::PskKeyExchangeModes(
-            r.vec8("psk_key_exchange_modes")?
-                .iter()
-                .map(|&b| PskKeyExchangeMode(b))
-                .collect(),
-        ),
         ExtensionType::PRE_SHARED_KEY => match ctx {
             C::ClientHello => {
                 let mut ids = r.sub16("psk identities")?;
@@ -411,10 +373,7 @@ fn decode_value<'a>(
                 while !ids.is_empty() {
                     let identity = ids.vec16("psk identity")?;
                     let obfuscated_ticket_age = ids.u32("obfuscated_ticket_age")?;
-                    identities.push(PskIdentity {
-                        identity,
-                        obfuscated_ticket_age,
-                    });
+                    identities.push(PskIdentity { identity, obfuscated_ticket_age });
                 }
                 let binders_len = r.remaining();
                 let mut b = r.sub16("psk binders")?;
@@ -422,11 +381,7 @@ fn decode_value<'a>(
                 while !b.is_empty() {
                     binders.push(b.vec8("psk binder")?);
                 }
-                V::PreSharedKeyClient {
-                    identities,
-                    binders,
-                    binders_len,
-                }
+                V::PreSharedKeyClient { identities, binders, binders_len }
             }
             _ => V::PreSharedKeyServer(r.u16("selected_identity")?),
         },
@@ -435,9 +390,7 @@ fn decode_value<'a>(
             _ => empty(r, V::EarlyData)?,
         },
         ExtensionType::COOKIE => V::Cookie(r.vec16("cookie")?),
-        ExtensionType::CERTIFICATE_AUTHORITIES => {
-            V::CertificateAuthorities(vec16_list(r, "certificate_authorities")?)
-        }
+        ExtensionType::CERTIFICATE_AUTHORITIES => V::CertificateAuthorities(vec16_list(r, "certificate_authorities")?),
         ExtensionType::OID_FILTERS => {
             let mut l = r.sub16("oid_filters")?;
             let mut out = Vec::new();
@@ -449,15 +402,10 @@ fn decode_value<'a>(
             V::OidFilters(out)
         }
         ExtensionType::RECORD_SIZE_LIMIT => V::RecordSizeLimit(r.u16("record_size_limit")?),
-        ExtensionType::MAX_FRAGMENT_LENGTH => {
-            V::MaxFragmentLength(MaxFragmentLength(r.u8("max_fragment_length")?))
-        }
+        ExtensionType::MAX_FRAGMENT_LENGTH => V::MaxFragmentLength(MaxFragmentLength(r.u8("max_fragment_length")?)),
         ExtensionType::PADDING => {
             let p = r.rest();
-            V::Padding {
-                len: p.len(),
-                all_zero: p.iter().all(|&b| b == 0),
-            }
+            V::Padding { len: p.len(), all_zero: p.iter().all(|&b| b == 0) }
         }
         ExtensionType::COMPRESS_CERTIFICATE => {
             let l = r.vec8("compress_certificate algorithms")?;
@@ -468,18 +416,14 @@ fn decode_value<'a>(
                 });
             }
             V::CompressCertificate(
-                l.chunks_exact(2)
-                    .map(|c| CertificateCompressionAlgorithm(u16::from_be_bytes([c[0], c[1]])))
-                    .collect(),
+                l.chunks_exact(2).map(|c| CertificateCompressionAlgorithm(u16::from_be_bytes([c[0], c[1]]))).collect(),
             )
         }
         ExtensionType::HEARTBEAT => V::Heartbeat(HeartbeatMode(r.u8("heartbeat mode")?)),
-        ExtensionType::APPLICATION_SETTINGS | ExtensionType::APPLICATION_SETTINGS_OLD => {
-            match ctx {
-                C::ClientHello => V::ApplicationSettingsProtocols(vec8_list(r, "alps protocols")?),
-                _ => V::ApplicationSettings(r.rest()),
-            }
-        }
+        ExtensionType::APPLICATION_SETTINGS | ExtensionType::APPLICATION_SETTINGS_OLD => match ctx {
+            C::ClientHello => V::ApplicationSettingsProtocols(vec8_list(r, "alps protocols")?),
+            _ => V::ApplicationSettings(r.rest()),
+        },
         ExtensionType::ENCRYPTED_CLIENT_HELLO => V::EncryptedClientHello(match ctx {
             C::ClientHello => match r.u8("ech type")? {
                 0 => {
@@ -488,13 +432,7 @@ fn decode_value<'a>(
                     let config_id = r.u8("ech config_id")?;
                     let enc = r.vec16("ech enc")?;
                     let payload = r.vec16("ech payload")?;
-                    EchValue::Outer {
-                        kdf_id,
-                        aead_id,
-                        config_id,
-                        enc,
-                        payload,
-                    }
+                    EchValue::Outer { kdf_id, aead_id, config_id, enc, payload }
                 }
                 1 => EchValue::Inner,
                 t => EchValue::OtherType(t, r.rest()),
@@ -520,9 +458,7 @@ fn decode_value<'a>(
             _ => V::DelegatedCredentialSchemes(u16_vec(r, "delegated_credential schemes")?),
         },
         ExtensionType::SIGNED_CERTIFICATE_TIMESTAMP => match ctx {
-            C::ClientHello | C::CertificateRequest if data.is_empty() => {
-                V::SignedCertificateTimestampRequest
-            }
+            C::ClientHello | C::CertificateRequest if data.is_empty() => V::SignedCertificateTimestampRequest,
             _ => V::SignedCertificateTimestamps(vec16_list(r, "sct list")?),
         },
         _ => V::Unknown(r.rest()),
@@ -531,12 +467,7 @@ fn decode_value<'a>(
     Ok(v)
 }
 
-fn list_field<T: std::fmt::Display>(
-    out: &mut Vec<Field>,
-    depth: u8,
-    name: &str,
-    items: impl IntoIterator<Item = T>,
-) {
+fn list_field<T: std::fmt::Display>(out: &mut Vec<Field>, depth: u8, name: &str, items: impl IntoIterator<Item = T>) {
     for it in items {
         out.push(Field::new(depth, name, it.to_string()));
     }
@@ -555,10 +486,7 @@ impl ExtensionValue<'_> {
     pub fn summary(&self) -> String {
         use ExtensionValue as V;
         fn join<T: std::fmt::Display>(v: &[T]) -> String {
-            v.iter()
-                .map(|x| x.to_string())
-                .collect::<Vec<_>>()
-                .join(", ")
+            v.iter().map(|x| x.to_string()).collect::<Vec<_>>().join(", ")
         }
         match self {
             V::ServerName(n) => n
@@ -576,25 +504,17 @@ impl ExtensionValue<'_> {
             V::DelegatedCredentialSchemes(s) => join(s),
             V::SupportedVersions(v) => join(v),
             V::SelectedVersion(v) => v.to_string(),
-            V::KeyShareClient(k) => k
-                .iter()
-                .map(|e| e.group.to_string())
-                .collect::<Vec<_>>()
-                .join(", "),
+            V::KeyShareClient(k) => k.iter().map(|e| e.group.to_string()).collect::<Vec<_>>().join(", "),
             V::KeyShareServer(e) => format!("{} ({} bytes)", e.group, e.key_exchange.len()),
             V::KeyShareRetry(g) => format!("selected group {g}"),
-            V::Alpn(p) | V::ApplicationSettingsProtocols(p) => p
-                .iter()
-                .map(|p| show_protocol(p))
-                .collect::<Vec<_>>()
-                .join(", "),
+            V::Alpn(p) | V::ApplicationSettingsProtocols(p) => {
+                p.iter().map(|p| show_protocol(p)).collect::<Vec<_>>().join(", ")
+            }
             V::StatusRequest { status_type, .. } => status_type.to_string(),
             V::StatusRequestAck => "acknowledged".into(),
             V::OcspResponse { response, .. } => format!("OCSP response ({} bytes)", response.len()),
             V::SessionTicket(t) => format!("{} bytes", t.len()),
-            V::ExtendedMasterSecret | V::EncryptThenMac | V::PostHandshakeAuth | V::EarlyData => {
-                String::new()
-            }
+            V::ExtendedMasterSecret | V::EncryptThenMac | V::PostHandshakeAuth | V::EarlyData => String::new(),
             V::RenegotiationInfo(r) => {
                 if r.is_empty() {
                     "initial handshake".into()
@@ -640,125 +560,49 @@ impl ExtensionValue<'_> {
                 for n in names {
                     match n.host_name() {
                         Some(h) => out.push(Field::new(d, "Server Name", h)),
-                        None => out.push(Field::new(
-                            d,
-                            format!("Server Name ({})", n.typ),
-                            hex(n.name),
-                        )),
+                        None => out.push(Field::new(d, format!("Server Name ({})", n.typ), hex(n.name))),
                     }
                 }
             }
             V::SupportedGroups(g) => {
-                out.push(Field::new(
-                    d,
-                    format!("Supported Groups ({} groups)", g.len()),
-                    "",
-                ));
-                list_field(
-                    &mut out,
-                    d + 1,
-                    "Supported Group",
-                    g.iter().map(|x| x.describe()),
-                );
+                out.push(Field::new(d, format!("Supported Groups ({} groups)", g.len()), ""));
+                list_field(&mut out, d + 1, "Supported Group", g.iter().map(|x| x.describe()));
             }
-            V::EcPointFormats(f) => list_field(
-                &mut out,
-                d,
-                "EC point format",
-                f.iter().map(|x| x.describe()),
-            ),
-            V::SignatureAlgorithms(s)
-            | V::SignatureAlgorithmsCert(s)
-            | V::DelegatedCredentialSchemes(s) => {
-                out.push(Field::new(
-                    d,
-                    format!("Signature Hash Algorithms ({} algorithms)", s.len()),
-                    "",
-                ));
-                list_field(
-                    &mut out,
-                    d + 1,
-                    "Signature Algorithm",
-                    s.iter().map(|x| x.describe()),
-                );
+            V::EcPointFormats(f) => list_field(&mut out, d, "EC point format", f.iter().map(|x| x.describe())),
+            V::SignatureAlgorithms(s) | V::SignatureAlgorithmsCert(s) | V::DelegatedCredentialSchemes(s) => {
+                out.push(Field::new(d, format!("Signature Hash Algorithms ({} algorithms)", s.len()), ""));
+                list_field(&mut out, d + 1, "Signature Algorithm", s.iter().map(|x| x.describe()));
             }
-            V::SupportedVersions(v) => list_field(
-                &mut out,
-                d,
-                "Supported Version",
-                v.iter().map(|x| x.describe()),
-            ),
+            V::SupportedVersions(v) => list_field(&mut out, d, "Supported Version", v.iter().map(|x| x.describe())),
             V::SelectedVersion(v) => out.push(Field::new(d, "Supported Version", v.describe())),
             V::KeyShareClient(k) => {
-                out.push(Field::new(
-                    d,
-                    format!("Client Key Share ({} shares)", k.len()),
-                    "",
-                ));
+                out.push(Field::new(d, format!("Client Key Share ({} shares)", k.len()), ""));
                 for e in k {
                     out.push(Field::new(
                         d + 1,
                         "Key Share Entry",
-                        format!(
-                            "Group: {}, Key Exchange length: {}",
-                            e.group.describe(),
-                            e.key_exchange.len()
-                        ),
+                        format!("Group: {}, Key Exchange length: {}", e.group.describe(), e.key_exchange.len()),
                     ));
                     out.push(Field::new(d + 2, "Key Exchange", hex_short(e.key_exchange)));
                 }
             }
             V::KeyShareServer(e) => {
                 out.push(Field::new(d, "Group", e.group.describe()));
-                out.push(Field::new(
-                    d,
-                    "Key Exchange Length",
-                    e.key_exchange.len().to_string(),
-                ));
+                out.push(Field::new(d, "Key Exchange Length", e.key_exchange.len().to_string()));
                 out.push(Field::new(d, "Key Exchange", hex_short(e.key_exchange)));
             }
             V::KeyShareRetry(g) => out.push(Field::new(d, "Selected Group", g.describe())),
-            V::Alpn(p) | V::ApplicationSettingsProtocols(p) => list_field(
-                &mut out,
-                d,
-                "ALPN Next Protocol",
-                p.iter().map(|x| show_protocol(x)),
-            ),
-            V::StatusRequest {
-                status_type,
-                responder_id_list,
-                request_extensions,
-            } => {
-                out.push(Field::new(
-                    d,
-                    "Certificate Status Type",
-                    status_type.describe(),
-                ));
-                out.push(Field::new(
-                    d,
-                    "Responder ID list Length",
-                    responder_id_list.len().to_string(),
-                ));
-                out.push(Field::new(
-                    d,
-                    "Request Extensions Length",
-                    request_extensions.len().to_string(),
-                ));
+            V::Alpn(p) | V::ApplicationSettingsProtocols(p) => {
+                list_field(&mut out, d, "ALPN Next Protocol", p.iter().map(|x| show_protocol(x)))
             }
-            V::OcspResponse {
-                status_type,
-                response,
-            } => {
-                out.push(Field::new(
-                    d,
-                    "Certificate Status Type",
-                    status_type.describe(),
-                ));
-                out.push(Field::new(
-                    d,
-                    "OCSP Response Length",
-                    response.len().to_string(),
-                ));
+            V::StatusRequest { status_type, responder_id_list, request_extensions } => {
+                out.push(Field::new(d, "Certificate Status Type", status_type.describe()));
+                out.push(Field::new(d, "Responder ID list Length", responder_id_list.len().to_string()));
+                out.push(Field::new(d, "Request Extensions Length", request_extensions.len().to_string()));
+            }
+            V::OcspResponse { status_type, response } => {
+                out.push(Field::new(d, "Certificate Status Type", status_type.describe()));
+                out.push(Field::new(d, "OCSP Response Length", response.len().to_string()));
             }
             V::SessionTicket(t) => {
                 if !t.is_empty() {
@@ -766,105 +610,49 @@ impl ExtensionValue<'_> {
                 }
             }
             V::RenegotiationInfo(r) => out.push(Field::new(d, "Renegotiated Connection", hex(r))),
-            V::PskKeyExchangeModes(m) => list_field(
-                &mut out,
-                d,
-                "PSK Key Exchange Mode",
-                m.iter().map(|x| x.describe()),
-            ),
-            V::PreSharedKeyClient {
-                identities,
-                binders,
-                ..
-            } => {
-                out.push(Field::new(
-                    d,
-                    format!("Identities ({})", identities.len()),
-                    "",
-                ));
+            V::PskKeyExchangeModes(m) => {
+                list_field(&mut out, d, "PSK Key Exchange Mode", m.iter().map(|x| x.describe()))
+            }
+            V::PreSharedKeyClient { identities, binders, .. } => {
+                out.push(Field::new(d, format!("Identities ({})", identities.len()), ""));
                 for i in identities {
                     out.push(Field::new(d + 1, "Identity", hex_short(i.identity)));
-                    out.push(Field::new(
-                        d + 2,
-                        "Obfuscated Ticket Age",
-                        i.obfuscated_ticket_age.to_string(),
-                    ));
+                    out.push(Field::new(d + 2, "Obfuscated Ticket Age", i.obfuscated_ticket_age.to_string()));
                 }
-                out.push(Field::new(
-                    d,
-                    format!("PSK Binders ({})", binders.len()),
-                    "",
-                ));
-                list_field(
-                    &mut out,
-                    d + 1,
-                    "PSK Binder",
-                    binders.iter().map(|b| hex(b)),
-                );
+                out.push(Field::new(d, format!("PSK Binders ({})", binders.len()), ""));
+                list_field(&mut out, d + 1, "PSK Binder", binders.iter().map(|b| hex(b)));
             }
             V::PreSharedKeyServer(i) => out.push(Field::new(d, "Selected Identity", i.to_string())),
             V::EarlyDataMax(m) => out.push(Field::new(d, "Maximum Early Data Size", m.to_string())),
             V::Cookie(c) => out.push(Field::new(d, "Cookie", hex_short(c))),
             V::CertificateAuthorities(c) => {
-                out.push(Field::new(
-                    d,
-                    format!("Distinguished Names ({})", c.len()),
-                    "",
-                ));
-                list_field(
-                    &mut out,
-                    d + 1,
-                    "Distinguished Name",
-                    c.iter().map(|n| format!("{} bytes", n.len())),
-                );
+                out.push(Field::new(d, format!("Distinguished Names ({})", c.len()), ""));
+                list_field(&mut out, d + 1, "Distinguished Name", c.iter().map(|n| format!("{} bytes", n.len())));
             }
             V::OidFilters(f) => {
                 for (oid, vals) in f {
-                    out.push(Field::new(
-                        d,
-                        "OID Filter",
-                        format!("oid {} values {}", hex(oid), hex_short(vals)),
-                    ));
+                    out.push(Field::new(d, "OID Filter", format!("oid {} values {}", hex(oid), hex_short(vals))));
                 }
             }
             V::RecordSizeLimit(l) => out.push(Field::new(d, "Record Size Limit", l.to_string())),
-            V::MaxFragmentLength(m) => {
-                out.push(Field::new(d, "Maximum Fragment Length", m.describe()))
-            }
+            V::MaxFragmentLength(m) => out.push(Field::new(d, "Maximum Fragment Length", m.describe())),
             V::Padding { len, all_zero } => out.push(Field::new(
                 d,
                 "Padding Data",
-                format!(
-                    "{len} bytes{}",
-                    if *all_zero { "" } else { " (not all zero)" }
-                ),
+                format!("{len} bytes{}", if *all_zero { "" } else { " (not all zero)" }),
             )),
-            V::CompressCertificate(a) => {
-                list_field(&mut out, d, "Algorithm", a.iter().map(|x| x.describe()))
-            }
+            V::CompressCertificate(a) => list_field(&mut out, d, "Algorithm", a.iter().map(|x| x.describe())),
             V::Heartbeat(m) => out.push(Field::new(d, "Mode", m.describe())),
             V::ApplicationSettings(s) => out.push(Field::new(d, "Settings", hex_short(s))),
             V::EncryptedClientHello(e) => match e {
-                EchValue::Outer {
-                    kdf_id,
-                    aead_id,
-                    config_id,
-                    enc,
-                    payload,
-                } => {
+                EchValue::Outer { kdf_id, aead_id, config_id, enc, payload } => {
                     out.push(Field::new(d, "Client Hello type", "Outer Client Hello (0)"));
-                    out.push(Field::new(
-                        d,
-                        "Cipher Suite",
-                        format!("KDF {kdf_id:#06x}, AEAD {aead_id:#06x}"),
-                    ));
+                    out.push(Field::new(d, "Cipher Suite", format!("KDF {kdf_id:#06x}, AEAD {aead_id:#06x}")));
                     out.push(Field::new(d, "Config Id", config_id.to_string()));
                     out.push(Field::new(d, "Enc", hex_short(enc)));
                     out.push(Field::new(d, "Payload Length", payload.len().to_string()));
                 }
-                EchValue::Inner => {
-                    out.push(Field::new(d, "Client Hello type", "Inner Client Hello (1)"))
-                }
+                EchValue::Inner => out.push(Field::new(d, "Client Hello type", "Inner Client Hello (1)")),
                 EchValue::RetryConfigs(c) => out.push(Field::new(d, "Retry Configs", hex_short(c))),
                 EchValue::Confirmation(c) => out.push(Field::new(d, "Confirmation", hex(c))),
                 EchValue::OtherType(t, rest) => {
@@ -874,33 +662,14 @@ impl ExtensionValue<'_> {
             },
             V::DelegatedCredential(dc) => {
                 out.push(Field::new(d, "Valid Time", dc.valid_time.to_string()));
-                out.push(Field::new(
-                    d,
-                    "Expected Cert Verify Algorithm",
-                    dc.expected_cert_verify_algorithm.describe(),
-                ));
-                out.push(Field::new(
-                    d,
-                    "Public Key Length",
-                    dc.spki.len().to_string(),
-                ));
-                out.push(Field::new(
-                    d,
-                    "Signature Algorithm",
-                    dc.algorithm.describe(),
-                ));
-                out.push(Field::new(
-                    d,
-                    "Signature Length",
-                    dc.signature.len().to_string(),
-                ));
+                out.push(Field::new(d, "Expected Cert Verify Algorithm", dc.expected_cert_verify_algorithm.describe()));
+                out.push(Field::new(d, "Public Key Length", dc.spki.len().to_string()));
+                out.push(Field::new(d, "Signature Algorithm", dc.algorithm.describe()));
+                out.push(Field::new(d, "Signature Length", dc.signature.len().to_string()));
             }
-            V::SignedCertificateTimestamps(s) => list_field(
-                &mut out,
-                d,
-                "Signed Certificate Timestamp",
-                s.iter().map(|x| format!("{} bytes", x.len())),
-            ),
+            V::SignedCertificateTimestamps(s) => {
+                list_field(&mut out, d, "Signed Certificate Timestamp", s.iter().map(|x| format!("{} bytes", x.len())))
+            }
             V::Unknown(data) => {
                 if !data.is_empty() {
                     out.push(Field::new(d, "Data", hex_short(data)))
@@ -929,11 +698,7 @@ pub fn extension_fields(exts: &[Extension<'_>], ctx: ExtensionContext, depth: u8
     for e in exts {
         let v = e.decode(ctx);
         let summary = v.summary();
-        out.push(Field::new(
-            depth,
-            format!("Extension: {} (len={})", e.typ, e.data.len()),
-            summary,
-        ));
+        out.push(Field::new(depth, format!("Extension: {} (len={})", e.typ, e.data.len()), summary));
         out.extend(v.fields(depth + 1));
     }
     out
@@ -944,10 +709,7 @@ mod tests {
     use super::*;
 
     fn ext(typ: u16, data: &[u8]) -> Extension<'_> {
-        Extension {
-            typ: ExtensionType(typ),
-            data,
-        }
+        Extension { typ: ExtensionType(typ), data }
     }
 
     #[test]
@@ -962,10 +724,7 @@ mod tests {
         );
         assert_eq!(
             ext(51, &ch[2..]).decode(ExtensionContext::ServerHello),
-            ExtensionValue::KeyShareServer(KeyShareEntry {
-                group: NamedGroup::X25519,
-                key_exchange: &[0xaa, 0xbb]
-            })
+            ExtensionValue::KeyShareServer(KeyShareEntry { group: NamedGroup::X25519, key_exchange: &[0xaa, 0xbb] })
         );
         assert_eq!(
             ext(51, &[0x11, 0xec]).decode(ExtensionContext::HelloRetryRequest),
@@ -980,24 +739,14 @@ mod tests {
         match ext(0, &data).decode(ExtensionContext::ClientHello) {
             ExtensionValue::Malformed { data: d, error } => {
                 assert_eq!(d, &data);
-                assert!(matches!(
-                    error,
-                    DecodeError::Truncated {
-                        needed: 5,
-                        available: 3,
-                        ..
-                    }
-                ));
+                assert!(matches!(error, DecodeError::Truncated { needed: 5, available: 3, .. }));
             }
             other => panic!("expected Malformed, got {other:?}"),
         }
         // extended_master_secret must be empty.
         assert!(matches!(
             ext(23, &[1]).decode(ExtensionContext::ServerHello),
-            ExtensionValue::Malformed {
-                error: DecodeError::TrailingData { extra: 1, .. },
-                ..
-            }
+            ExtensionValue::Malformed { error: DecodeError::TrailingData { extra: 1, .. }, .. }
         ));
     }
 
@@ -1006,10 +755,7 @@ mod tests {
         let sv = [4, 0x03, 0x04, 0x03, 0x03];
         assert_eq!(
             ext(43, &sv).decode(ExtensionContext::ClientHello),
-            ExtensionValue::SupportedVersions(vec![
-                ProtocolVersion::TLS_1_3,
-                ProtocolVersion::TLS_1_2
-            ])
+            ExtensionValue::SupportedVersions(vec![ProtocolVersion::TLS_1_3, ProtocolVersion::TLS_1_2])
         );
         assert_eq!(
             ext(43, &[3, 4]).decode(ExtensionContext::ServerHello),
@@ -1018,11 +764,7 @@ mod tests {
         // one identity "ab" age 7, one 3-byte binder.
         let psk = [0, 8, 0, 2, b'a', b'b', 0, 0, 0, 7, 0, 4, 3, 1, 2, 3];
         match ext(41, &psk).decode(ExtensionContext::ClientHello) {
-            ExtensionValue::PreSharedKeyClient {
-                identities,
-                binders,
-                binders_len,
-            } => {
+            ExtensionValue::PreSharedKeyClient { identities, binders, binders_len } => {
                 assert_eq!(identities[0].identity, b"ab");
                 assert_eq!(identities[0].obfuscated_ticket_age, 7);
                 assert_eq!(binders, vec![&[1u8, 2, 3][..]]);

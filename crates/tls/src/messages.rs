@@ -19,13 +19,11 @@
 //! structs keep them: `ServerKeyExchange::params`, `ClientHello::raw`, ....
 
 use crate::codec::{DecodeError, Reader};
-use crate::extensions::{
-    extension_fields, parse_extensions_lenient, Extension, ExtensionContext, ExtensionValue,
-};
+use crate::extensions::{extension_fields, parse_extensions_lenient, Extension, ExtensionContext, ExtensionValue};
 use crate::registry::{
-    sslv2_cipher_spec_name, CertificateCompressionAlgorithm, CertificateStatusType, CipherSuite,
-    ClientCertificateType, CompressionMethod, EcCurveType, ExtensionType, HandshakeType,
-    KeyExchange, KeyUpdateRequest, NamedGroup, ProtocolVersion, SignatureScheme,
+    sslv2_cipher_spec_name, CertificateCompressionAlgorithm, CertificateStatusType, CipherSuite, ClientCertificateType,
+    CompressionMethod, EcCurveType, ExtensionType, HandshakeType, KeyExchange, KeyUpdateRequest, NamedGroup,
+    ProtocolVersion, SignatureScheme,
 };
 
 /// What the parser knows about the connection when the message arrives.
@@ -41,8 +39,8 @@ pub struct ParseContext {
 
 /// SHA-256("HelloRetryRequest"): the ServerHello.random of a HelloRetryRequest.
 pub const HELLO_RETRY_REQUEST_RANDOM: [u8; 32] = [
-    0xcf, 0x21, 0xad, 0x74, 0xe5, 0x9a, 0x61, 0x11, 0xbe, 0x1d, 0x8c, 0x02, 0x1e, 0x65, 0xb8, 0x91,
-    0xc2, 0xa2, 0x11, 0x16, 0x7a, 0xbb, 0x8c, 0x5e, 0x07, 0x9e, 0x09, 0xe2, 0xc8, 0xa8, 0x33, 0x9c,
+    0xcf, 0x21, 0xad, 0x74, 0xe5, 0x9a, 0x61, 0x11, 0xbe, 0x1d, 0x8c, 0x02, 0x1e, 0x65, 0xb8, 0x91, 0xc2, 0xa2, 0x11,
+    0x16, 0x7a, 0xbb, 0x8c, 0x5e, 0x07, 0x9e, 0x09, 0xe2, 0xc8, 0xa8, 0x33, 0x9c,
 ];
 
 /// A decoded handshake message.
@@ -349,9 +347,7 @@ pub fn parse_handshake<'a>(
                 anomalies: trailing(&r, "HelloVerifyRequest"),
             })
         }
-        HandshakeType::NEW_SESSION_TICKET => {
-            HandshakeBody::NewSessionTicket(new_session_ticket(body, ctx)?)
-        }
+        HandshakeType::NEW_SESSION_TICKET => HandshakeBody::NewSessionTicket(new_session_ticket(body, ctx)?),
         HandshakeType::END_OF_EARLY_DATA => {
             r.expect_end("EndOfEarlyData")?;
             HandshakeBody::EndOfEarlyData
@@ -359,10 +355,7 @@ pub fn parse_handshake<'a>(
         HandshakeType::ENCRYPTED_EXTENSIONS => {
             let (extensions, mut anomalies) = extensions_block(&mut r);
             anomalies.extend(trailing(&r, "EncryptedExtensions"));
-            HandshakeBody::EncryptedExtensions(EncryptedExtensions {
-                extensions,
-                anomalies,
-            })
+            HandshakeBody::EncryptedExtensions(EncryptedExtensions { extensions, anomalies })
         }
         HandshakeType::CERTIFICATE => HandshakeBody::Certificate(certificate(body, ctx)?),
         HandshakeType::COMPRESSED_CERTIFICATE => {
@@ -376,22 +369,14 @@ pub fn parse_handshake<'a>(
                 anomalies: trailing(&r, "CompressedCertificate"),
             })
         }
-        HandshakeType::SERVER_KEY_EXCHANGE => {
-            HandshakeBody::ServerKeyExchange(server_key_exchange(body, ctx)?)
-        }
-        HandshakeType::CERTIFICATE_REQUEST => {
-            HandshakeBody::CertificateRequest(certificate_request(body, ctx)?)
-        }
+        HandshakeType::SERVER_KEY_EXCHANGE => HandshakeBody::ServerKeyExchange(server_key_exchange(body, ctx)?),
+        HandshakeType::CERTIFICATE_REQUEST => HandshakeBody::CertificateRequest(certificate_request(body, ctx)?),
         HandshakeType::SERVER_HELLO_DONE => {
             r.expect_end("ServerHelloDone")?;
             HandshakeBody::ServerHelloDone
         }
-        HandshakeType::CERTIFICATE_VERIFY => {
-            HandshakeBody::CertificateVerify(certificate_verify(body, ctx)?)
-        }
-        HandshakeType::CLIENT_KEY_EXCHANGE => {
-            HandshakeBody::ClientKeyExchange(client_key_exchange(body, ctx)?)
-        }
+        HandshakeType::CERTIFICATE_VERIFY => HandshakeBody::CertificateVerify(certificate_verify(body, ctx)?),
+        HandshakeType::CLIENT_KEY_EXCHANGE => HandshakeBody::ClientKeyExchange(client_key_exchange(body, ctx)?),
         HandshakeType::FINISHED => HandshakeBody::Finished(body),
         HandshakeType::CERTIFICATE_STATUS => {
             let status_type = CertificateStatusType(r.u8("status_type")?);
@@ -435,10 +420,7 @@ fn extensions_block<'a>(r: &mut Reader<'a>) -> (Vec<Extension<'a>>, Vec<DecodeEr
             what: "extensions",
             detail: format!(
                 "duplicate extension types: {}",
-                dups.iter()
-                    .map(|t| t.to_string())
-                    .collect::<Vec<_>>()
-                    .join(", ")
+                dups.iter().map(|t| t.to_string()).collect::<Vec<_>>().join(", ")
             ),
         });
     }
@@ -457,23 +439,13 @@ fn client_hello(body: &[u8]) -> Result<ClientHello<'_>, DecodeError> {
     let legacy_version = ProtocolVersion(r.u16("client_version")?);
     let random = random(&mut r)?;
     let session_id = r.vec8("session_id")?;
-    let cookie = if legacy_version.is_dtls() {
-        Some(r.vec8("cookie")?)
-    } else {
-        None
-    };
+    let cookie = if legacy_version.is_dtls() { Some(r.vec8("cookie")?) } else { None };
     let suites = r.u16_list("cipher_suites")?;
-    let compression_methods = r
-        .vec8("compression_methods")?
-        .iter()
-        .map(|&b| CompressionMethod(b))
-        .collect();
+    let compression_methods = r.vec8("compression_methods")?.iter().map(|&b| CompressionMethod(b)).collect();
     let mut anomalies = Vec::new();
     if session_id.len() > 32 {
-        anomalies.push(DecodeError::Invalid {
-            what: "session_id",
-            detail: format!("length {} > 32", session_id.len()),
-        });
+        anomalies
+            .push(DecodeError::Invalid { what: "session_id", detail: format!("length {} > 32", session_id.len()) });
     }
     let extensions_present = !r.is_empty();
     let extensions = if extensions_present {
@@ -532,15 +504,8 @@ pub fn parse_sslv2_client_hello(record_body: &[u8]) -> Result<ClientHello<'_>, D
         });
     }
     anomalies.extend(trailing(&r, "SSLv2 ClientHello"));
-    let cipher_specs: Vec<u32> = specs
-        .chunks_exact(3)
-        .map(|c| u32::from_be_bytes([0, c[0], c[1], c[2]]))
-        .collect();
-    let cipher_suites = cipher_specs
-        .iter()
-        .filter(|&&s| s >> 16 == 0)
-        .map(|&s| CipherSuite(s as u16))
-        .collect();
+    let cipher_specs: Vec<u32> = specs.chunks_exact(3).map(|c| u32::from_be_bytes([0, c[0], c[1], c[2]])).collect();
+    let cipher_suites = cipher_specs.iter().filter(|&&s| s >> 16 == 0).map(|&s| CipherSuite(s as u16)).collect();
     let mut random = [0u8; 32];
     let c = &challenge[challenge.len().saturating_sub(32)..];
     random[32 - c.len()..].copy_from_slice(c);
@@ -554,10 +519,7 @@ pub fn parse_sslv2_client_hello(record_body: &[u8]) -> Result<ClientHello<'_>, D
         compression_methods: vec![CompressionMethod::NULL],
         extensions_present: false,
         extensions: Vec::new(),
-        sslv2: Some(Sslv2Hello {
-            cipher_specs,
-            challenge,
-        }),
+        sslv2: Some(Sslv2Hello { cipher_specs, challenge }),
         anomalies,
     })
 }
@@ -569,8 +531,7 @@ impl<'a> ClientHello<'a> {
 
     /// The decoded extension of type `typ`, if present.
     pub fn decoded(&self, typ: ExtensionType) -> Option<ExtensionValue<'a>> {
-        self.extension(typ)
-            .map(|e| e.decode(ExtensionContext::ClientHello))
+        self.extension(typ).map(|e| e.decode(ExtensionContext::ClientHello))
     }
 
     /// The first host_name of server_name.
@@ -703,10 +664,7 @@ fn tls13_layout(ctx: &ParseContext, guess: impl FnOnce() -> bool) -> bool {
     }
 }
 
-fn new_session_ticket<'a>(
-    body: &'a [u8],
-    ctx: &ParseContext,
-) -> Result<NewSessionTicket<'a>, DecodeError> {
+fn new_session_ticket<'a>(body: &'a [u8], ctx: &ParseContext) -> Result<NewSessionTicket<'a>, DecodeError> {
     let tls13 = tls13_layout(ctx, || {
         // TLS 1.2: lifetime(4) + ticket<0..2^16-1> exactly.
         !(body.len() >= 6 && u16::from_be_bytes([body[4], body[5]]) as usize + 6 == body.len())
@@ -730,29 +688,16 @@ fn new_session_ticket<'a>(
     let ticket = r.vec16("ticket")?;
     let (extensions, mut anomalies) = extensions_block(&mut r);
     anomalies.extend(trailing(&r, "NewSessionTicket"));
-    Ok(NewSessionTicket {
-        lifetime,
-        age_add: Some(age_add),
-        nonce: Some(nonce),
-        ticket,
-        extensions,
-        tls13,
-        anomalies,
-    })
+    Ok(NewSessionTicket { lifetime, age_add: Some(age_add), nonce: Some(nonce), ticket, extensions, tls13, anomalies })
 }
 
 fn certificate<'a>(body: &'a [u8], ctx: &ParseContext) -> Result<CertificateMsg<'a>, DecodeError> {
     let tls13 = tls13_layout(ctx, || {
         // TLS 1.2: certificate_list<0..2^24-1> exactly.
-        !(body.len() >= 3
-            && u32::from_be_bytes([0, body[0], body[1], body[2]]) as usize + 3 == body.len())
+        !(body.len() >= 3 && u32::from_be_bytes([0, body[0], body[1], body[2]]) as usize + 3 == body.len())
     });
     let mut r = Reader::new(body);
-    let request_context = if tls13 {
-        Some(r.vec8("certificate_request_context")?)
-    } else {
-        None
-    };
+    let request_context = if tls13 { Some(r.vec8("certificate_request_context")?) } else { None };
     let mut list = r.sub24("certificate_list")?;
     let mut entries = Vec::new();
     let mut anomalies = Vec::new();
@@ -768,12 +713,7 @@ fn certificate<'a>(body: &'a [u8], ctx: &ParseContext) -> Result<CertificateMsg<
         entries.push(CertificateEntry { der, extensions });
     }
     anomalies.extend(trailing(&r, "Certificate"));
-    Ok(CertificateMsg {
-        request_context,
-        entries,
-        tls13,
-        anomalies,
-    })
+    Ok(CertificateMsg { request_context, entries, tls13, anomalies })
 }
 
 fn dn_list<'a>(r: &mut Reader<'a>) -> Result<Vec<&'a [u8]>, DecodeError> {
@@ -785,10 +725,7 @@ fn dn_list<'a>(r: &mut Reader<'a>) -> Result<Vec<&'a [u8]>, DecodeError> {
     Ok(out)
 }
 
-fn certificate_request<'a>(
-    body: &'a [u8],
-    ctx: &ParseContext,
-) -> Result<CertificateRequest<'a>, DecodeError> {
+fn certificate_request<'a>(body: &'a [u8], ctx: &ParseContext) -> Result<CertificateRequest<'a>, DecodeError> {
     // Layouts: TLS 1.3 (context, extensions), TLS 1.2 (types, sig algs, CAs),
     // TLS 1.0/1.1 (types, CAs).
     enum Layout {
@@ -843,18 +780,9 @@ fn certificate_request<'a>(
             })
         }
         Layout::Tls12 | Layout::Tls10 => {
-            let certificate_types = r
-                .vec8("certificate_types")?
-                .iter()
-                .map(|&b| ClientCertificateType(b))
-                .collect();
+            let certificate_types = r.vec8("certificate_types")?.iter().map(|&b| ClientCertificateType(b)).collect();
             let signature_algorithms = if matches!(layout, Layout::Tls12) {
-                Some(
-                    r.u16_list("supported_signature_algorithms")?
-                        .into_iter()
-                        .map(SignatureScheme)
-                        .collect(),
-                )
+                Some(r.u16_list("supported_signature_algorithms")?.into_iter().map(SignatureScheme).collect())
             } else {
                 None
             };
@@ -878,10 +806,7 @@ fn signature_has_scheme(ctx: &ParseContext, rest: &[u8]) -> bool {
     if let Some(b) = ctx.version.and_then(|v| v.has_signature_scheme()) {
         return b;
     }
-    let len_at = |i: usize| {
-        rest.get(i..i + 2)
-            .map(|b| u16::from_be_bytes([b[0], b[1]]) as usize)
-    };
+    let len_at = |i: usize| rest.get(i..i + 2).map(|b| u16::from_be_bytes([b[0], b[1]]) as usize);
     match (len_at(2), len_at(0)) {
         (Some(l), _) if l + 4 == rest.len() => true,
         (_, Some(l)) if l + 2 == rest.len() => false,
@@ -889,23 +814,13 @@ fn signature_has_scheme(ctx: &ParseContext, rest: &[u8]) -> bool {
     }
 }
 
-fn certificate_verify<'a>(
-    body: &'a [u8],
-    ctx: &ParseContext,
-) -> Result<CertificateVerify<'a>, DecodeError> {
+fn certificate_verify<'a>(body: &'a [u8], ctx: &ParseContext) -> Result<CertificateVerify<'a>, DecodeError> {
     let mut r = Reader::new(body);
-    let scheme = if signature_has_scheme(ctx, body) {
-        Some(SignatureScheme(r.u16("signature algorithm")?))
-    } else {
-        None
-    };
+    let scheme =
+        if signature_has_scheme(ctx, body) { Some(SignatureScheme(r.u16("signature algorithm")?)) } else { None };
     // SSL 3.0 CertificateVerify is also a length-prefixed signature (RFC 6101 5.6.8).
     let signature = r.vec16("signature")?;
-    Ok(CertificateVerify {
-        scheme,
-        signature,
-        anomalies: trailing(&r, "CertificateVerify"),
-    })
+    Ok(CertificateVerify { scheme, signature, anomalies: trailing(&r, "CertificateVerify") })
 }
 
 /// ECParameters: curve type, named group, raw explicit curve.
@@ -928,21 +843,12 @@ fn ec_params<'a>(r: &mut Reader<'a>) -> Result<EcParams<'a>, DecodeError> {
             let mut s = start;
             Ok((curve_type, None, Some(s.take(len, "explicit curve")?)))
         }
-        other => Err(DecodeError::Invalid {
-            what: "curve_type",
-            detail: format!("unsupported {other}"),
-        }),
+        other => Err(DecodeError::Invalid { what: "curve_type", detail: format!("unsupported {other}") }),
     }
 }
 
-fn server_key_exchange<'a>(
-    body: &'a [u8],
-    ctx: &ParseContext,
-) -> Result<ServerKeyExchange<'a>, DecodeError> {
-    let kx = ctx
-        .cipher_suite
-        .and_then(|s| s.info())
-        .map(|i| (i.key_exchange, i.ske_signed()));
+fn server_key_exchange<'a>(body: &'a [u8], ctx: &ParseContext) -> Result<ServerKeyExchange<'a>, DecodeError> {
+    let kx = ctx.cipher_suite.and_then(|s| s.info()).map(|i| (i.key_exchange, i.ske_signed()));
     let Some((kx, signed)) = kx else {
         return Ok(unknown_ske(body));
     };
@@ -951,21 +857,12 @@ fn server_key_exchange<'a>(
         KeyExchange::Ecdhe | KeyExchange::EcdhAnon | KeyExchange::Ecdh => {
             let (curve_type, group, explicit) = ec_params(&mut r)?;
             let point = r.vec8("ec point")?;
-            KxParams::Ecdh {
-                curve_type,
-                group,
-                explicit,
-                point,
-            }
+            KxParams::Ecdh { curve_type, group, explicit, point }
         }
-        KeyExchange::Dhe | KeyExchange::DhAnon | KeyExchange::Dh => KxParams::Dh {
-            p: r.vec16("dh_p")?,
-            g: r.vec16("dh_g")?,
-            ys: r.vec16("dh_Ys")?,
-        },
-        KeyExchange::Psk | KeyExchange::RsaPsk => KxParams::Psk {
-            hint: r.vec16("psk_identity_hint")?,
-        },
+        KeyExchange::Dhe | KeyExchange::DhAnon | KeyExchange::Dh => {
+            KxParams::Dh { p: r.vec16("dh_p")?, g: r.vec16("dh_g")?, ys: r.vec16("dh_Ys")? }
+        }
+        KeyExchange::Psk | KeyExchange::RsaPsk => KxParams::Psk { hint: r.vec16("psk_identity_hint")? },
         KeyExchange::DhePsk => KxParams::DhePsk {
             hint: r.vec16("psk_identity_hint")?,
             p: r.vec16("dh_p")?,
@@ -976,23 +873,12 @@ fn server_key_exchange<'a>(
             let hint = r.vec16("psk_identity_hint")?;
             let (curve_type, group, _) = ec_params(&mut r)?;
             let point = r.vec8("ec point")?;
-            KxParams::EcdhePsk {
-                hint,
-                curve_type,
-                group,
-                point,
-            }
+            KxParams::EcdhePsk { hint, curve_type, group, point }
         }
-        KeyExchange::Rsa => KxParams::Rsa {
-            modulus: r.vec16("rsa_modulus")?,
-            exponent: r.vec16("rsa_exponent")?,
-        },
-        KeyExchange::Srp => KxParams::Srp {
-            n: r.vec16("srp_N")?,
-            g: r.vec16("srp_g")?,
-            s: r.vec8("srp_s")?,
-            b: r.vec16("srp_B")?,
-        },
+        KeyExchange::Rsa => KxParams::Rsa { modulus: r.vec16("rsa_modulus")?, exponent: r.vec16("rsa_exponent")? },
+        KeyExchange::Srp => {
+            KxParams::Srp { n: r.vec16("srp_N")?, g: r.vec16("srp_g")?, s: r.vec8("srp_s")?, b: r.vec16("srp_B")? }
+        }
         KeyExchange::Krb5 | KeyExchange::Tls13 | KeyExchange::Other => {
             return Ok(unknown_ske(body));
         }
@@ -1031,15 +917,9 @@ fn unknown_ske(body: &[u8]) -> ServerKeyExchange<'_> {
     }
 }
 
-fn client_key_exchange<'a>(
-    body: &'a [u8],
-    ctx: &ParseContext,
-) -> Result<ClientKeyExchange<'a>, DecodeError> {
+fn client_key_exchange<'a>(body: &'a [u8], ctx: &ParseContext) -> Result<ClientKeyExchange<'a>, DecodeError> {
     let Some(info) = ctx.cipher_suite.and_then(|s| s.info()) else {
-        return Ok(ClientKeyExchange {
-            kx: ClientKx::Unknown(body),
-            anomalies: Vec::new(),
-        });
+        return Ok(ClientKeyExchange { kx: ClientKx::Unknown(body), anomalies: Vec::new() });
     };
     let mut r = Reader::new(body);
     let kx = match info.key_exchange {
@@ -1047,58 +927,30 @@ fn client_key_exchange<'a>(
             let prefixed = match ctx.version {
                 Some(v) if v == ProtocolVersion::SSL_3_0 => false,
                 Some(v) if v.has_signature_scheme().is_some() => true,
-                _ => {
-                    body.len() >= 2
-                        && u16::from_be_bytes([body[0], body[1]]) as usize + 2 == body.len()
-                }
+                _ => body.len() >= 2 && u16::from_be_bytes([body[0], body[1]]) as usize + 2 == body.len(),
             };
             ClientKx::Rsa {
-                encrypted_premaster: if prefixed {
-                    r.vec16("encrypted_pre_master_secret")?
-                } else {
-                    r.rest()
-                },
+                encrypted_premaster: if prefixed { r.vec16("encrypted_pre_master_secret")? } else { r.rest() },
                 length_prefixed: prefixed,
             }
         }
-        KeyExchange::Dhe | KeyExchange::DhAnon | KeyExchange::Dh => ClientKx::Dh {
-            public: if body.is_empty() {
-                &[]
-            } else {
-                r.vec16("dh_Yc")?
-            },
-        },
-        KeyExchange::Ecdhe | KeyExchange::EcdhAnon | KeyExchange::Ecdh => ClientKx::Ecdh {
-            point: if body.is_empty() {
-                &[]
-            } else {
-                r.vec8("ecdh_Yc")?
-            },
-        },
-        KeyExchange::Psk => ClientKx::Psk {
-            identity: r.vec16("psk_identity")?,
-        },
-        KeyExchange::DhePsk => ClientKx::DhePsk {
-            identity: r.vec16("psk_identity")?,
-            public: r.vec16("dh_Yc")?,
-        },
-        KeyExchange::EcdhePsk => ClientKx::EcdhePsk {
-            identity: r.vec16("psk_identity")?,
-            point: r.vec8("ecdh_Yc")?,
-        },
+        KeyExchange::Dhe | KeyExchange::DhAnon | KeyExchange::Dh => {
+            ClientKx::Dh { public: if body.is_empty() { &[] } else { r.vec16("dh_Yc")? } }
+        }
+        KeyExchange::Ecdhe | KeyExchange::EcdhAnon | KeyExchange::Ecdh => {
+            ClientKx::Ecdh { point: if body.is_empty() { &[] } else { r.vec8("ecdh_Yc")? } }
+        }
+        KeyExchange::Psk => ClientKx::Psk { identity: r.vec16("psk_identity")? },
+        KeyExchange::DhePsk => ClientKx::DhePsk { identity: r.vec16("psk_identity")?, public: r.vec16("dh_Yc")? },
+        KeyExchange::EcdhePsk => ClientKx::EcdhePsk { identity: r.vec16("psk_identity")?, point: r.vec8("ecdh_Yc")? },
         KeyExchange::RsaPsk => ClientKx::RsaPsk {
             identity: r.vec16("psk_identity")?,
             encrypted_premaster: r.vec16("encrypted_pre_master_secret")?,
         },
-        KeyExchange::Srp => ClientKx::Srp {
-            a: r.vec16("srp_A")?,
-        },
+        KeyExchange::Srp => ClientKx::Srp { a: r.vec16("srp_A")? },
         KeyExchange::Krb5 | KeyExchange::Tls13 | KeyExchange::Other => ClientKx::Unknown(r.rest()),
     };
-    Ok(ClientKeyExchange {
-        kx,
-        anomalies: trailing(&r, "ClientKeyExchange"),
-    })
+    Ok(ClientKeyExchange { kx, anomalies: trailing(&r, "ClientKeyExchange") })
 }
 
 // ---------------------------------------------------------------------------------
@@ -1114,11 +966,7 @@ pub struct Field {
 
 impl Field {
     pub fn new(depth: u8, name: impl Into<String>, value: impl Into<String>) -> Field {
-        Field {
-            depth,
-            name: name.into(),
-            value: value.into(),
-        }
+        Field { depth, name: name.into(), value: value.into() }
     }
 }
 
@@ -1191,11 +1039,7 @@ impl HandshakeBody<'_> {
                 out.push(Field::new(0, "Cookie", hex(m.cookie)));
             }
             H::NewSessionTicket(m) => {
-                out.push(Field::new(
-                    0,
-                    "Session Ticket Lifetime Hint",
-                    format!("{} seconds", m.lifetime),
-                ));
+                out.push(Field::new(0, "Session Ticket Lifetime Hint", format!("{} seconds", m.lifetime)));
                 if let Some(a) = m.age_add {
                     out.push(Field::new(0, "Session Ticket Age Add", a.to_string()));
                 }
@@ -1211,53 +1055,27 @@ impl HandshakeBody<'_> {
                     ext_fields(&mut out, &m.extensions, ExtensionContext::NewSessionTicket);
                 }
             }
-            H::EncryptedExtensions(m) => ext_fields(
-                &mut out,
-                &m.extensions,
-                ExtensionContext::EncryptedExtensions,
-            ),
+            H::EncryptedExtensions(m) => ext_fields(&mut out, &m.extensions, ExtensionContext::EncryptedExtensions),
             H::Certificate(m) => {
                 if let Some(c) = m.request_context {
                     out.push(Field::new(0, "Certificate Request Context", hex(c)));
                 }
                 out.push(Field::new(
                     0,
-                    format!(
-                        "Certificates ({})",
-                        plural(m.entries.len(), "certificate", "certificates")
-                    ),
-                    format!(
-                        "{} bytes",
-                        m.entries.iter().map(|e| e.der.len() + 3).sum::<usize>()
-                    ),
+                    format!("Certificates ({})", plural(m.entries.len(), "certificate", "certificates")),
+                    format!("{} bytes", m.entries.iter().map(|e| e.der.len() + 3).sum::<usize>()),
                 ));
                 for e in &m.entries {
-                    out.push(Field::new(
-                        1,
-                        "Certificate",
-                        format!("{} bytes", e.der.len()),
-                    ));
+                    out.push(Field::new(1, "Certificate", format!("{} bytes", e.der.len())));
                     if m.tls13 {
-                        out.extend(extension_fields(
-                            &e.extensions,
-                            ExtensionContext::Certificate,
-                            2,
-                        ));
+                        out.extend(extension_fields(&e.extensions, ExtensionContext::Certificate, 2));
                     }
                 }
             }
             H::CompressedCertificate(m) => {
                 out.push(Field::new(0, "Algorithm", m.algorithm.describe()));
-                out.push(Field::new(
-                    0,
-                    "Uncompressed Length",
-                    m.uncompressed_length.to_string(),
-                ));
-                out.push(Field::new(
-                    0,
-                    "Compressed Certificate Message Length",
-                    m.compressed.len().to_string(),
-                ));
+                out.push(Field::new(0, "Uncompressed Length", m.uncompressed_length.to_string()));
+                out.push(Field::new(0, "Compressed Certificate Message Length", m.compressed.len().to_string()));
             }
             H::ServerKeyExchange(m) => ske_fields(&mut out, m),
             H::CertificateRequest(m) => {
@@ -1265,74 +1083,42 @@ impl HandshakeBody<'_> {
                     out.push(Field::new(0, "Certificate Request Context", hex(c)));
                 }
                 if !m.tls13 {
-                    out.push(Field::new(
-                        0,
-                        format!("Certificate types ({})", m.certificate_types.len()),
-                        "",
-                    ));
+                    out.push(Field::new(0, format!("Certificate types ({})", m.certificate_types.len()), ""));
                     for t in &m.certificate_types {
                         out.push(Field::new(1, "Certificate type", t.describe()));
                     }
                     if let Some(s) = &m.signature_algorithms {
-                        out.push(Field::new(
-                            0,
-                            format!("Signature Hash Algorithms ({} algorithms)", s.len()),
-                            "",
-                        ));
+                        out.push(Field::new(0, format!("Signature Hash Algorithms ({} algorithms)", s.len()), ""));
                         for x in s {
                             out.push(Field::new(1, "Signature Algorithm", x.describe()));
                         }
                     }
-                    out.push(Field::new(
-                        0,
-                        format!("Distinguished Names ({})", m.certificate_authorities.len()),
-                        "",
-                    ));
+                    out.push(Field::new(0, format!("Distinguished Names ({})", m.certificate_authorities.len()), ""));
                     for n in &m.certificate_authorities {
-                        out.push(Field::new(
-                            1,
-                            "Distinguished Name",
-                            format!("{} bytes", n.len()),
-                        ));
+                        out.push(Field::new(1, "Distinguished Name", format!("{} bytes", n.len())));
                     }
                 } else {
-                    ext_fields(
-                        &mut out,
-                        &m.extensions,
-                        ExtensionContext::CertificateRequest,
-                    );
+                    ext_fields(&mut out, &m.extensions, ExtensionContext::CertificateRequest);
                 }
             }
             H::CertificateVerify(m) => {
                 if let Some(s) = m.scheme {
                     out.push(Field::new(0, "Signature Algorithm", s.describe()));
                 }
-                out.push(Field::new(
-                    0,
-                    "Signature length",
-                    m.signature.len().to_string(),
-                ));
+                out.push(Field::new(0, "Signature length", m.signature.len().to_string()));
                 out.push(Field::new(0, "Signature", hex_short(m.signature)));
             }
             H::ClientKeyExchange(m) => cke_fields(&mut out, m),
             H::Finished(v) => out.push(Field::new(0, "Verify Data", hex(v))),
             H::CertificateStatus(m) => {
-                out.push(Field::new(
-                    0,
-                    "Certificate Status Type",
-                    m.status_type.describe(),
-                ));
+                out.push(Field::new(0, "Certificate Status Type", m.status_type.describe()));
                 for r in &m.responses {
                     out.push(Field::new(0, "OCSP Response", format!("{} bytes", r.len())));
                 }
             }
             H::KeyUpdate(k) => out.push(Field::new(0, "Key Update Request", k.describe())),
             H::MessageHash(h) => out.push(Field::new(0, "Hash", hex(h))),
-            H::Unknown(b) => out.push(Field::new(
-                0,
-                "Data",
-                format!("{} ({} bytes)", hex_short(b), b.len()),
-            )),
+            H::Unknown(b) => out.push(Field::new(0, "Data", format!("{} ({} bytes)", hex_short(b), b.len()))),
         }
         anomaly_fields(&mut out, self.anomalies());
         out
@@ -1343,10 +1129,7 @@ fn ext_fields(out: &mut Vec<Field>, exts: &[Extension<'_>], ctx: ExtensionContex
     out.push(Field::new(
         0,
         format!("Extensions ({})", exts.len()),
-        format!(
-            "{} bytes",
-            exts.iter().map(|e| e.data.len() + 4).sum::<usize>()
-        ),
+        format!("{} bytes", exts.iter().map(|e| e.data.len() + 4).sum::<usize>()),
     ));
     out.extend(extension_fields(exts, ctx, 1));
 }
@@ -1354,43 +1137,25 @@ fn ext_fields(out: &mut Vec<Field>, exts: &[Extension<'_>], ctx: ExtensionContex
 fn client_hello_fields(out: &mut Vec<Field>, m: &ClientHello<'_>) {
     out.push(Field::new(0, "Version", m.legacy_version.describe()));
     out.push(Field::new(0, "Random", hex(&m.random)));
-    out.push(Field::new(
-        0,
-        "Session ID",
-        format!("{} (len={})", hex(m.session_id), m.session_id.len()),
-    ));
+    out.push(Field::new(0, "Session ID", format!("{} (len={})", hex(m.session_id), m.session_id.len())));
     if let Some(c) = m.cookie {
         out.push(Field::new(0, "Cookie", hex(c)));
     }
     if let Some(v2) = &m.sslv2 {
-        out.push(Field::new(
-            0,
-            format!("Cipher Specs ({} specs)", v2.cipher_specs.len()),
-            "",
-        ));
+        out.push(Field::new(0, format!("Cipher Specs ({} specs)", v2.cipher_specs.len()), ""));
         for s in &v2.cipher_specs {
             let name = sslv2_cipher_spec_name(*s).unwrap_or("unknown");
             out.push(Field::new(1, "Cipher Spec", format!("{name} ({s:#08x})")));
         }
         out.push(Field::new(0, "Challenge", hex(v2.challenge)));
     } else {
-        out.push(Field::new(
-            0,
-            format!(
-                "Cipher Suites ({})",
-                plural(m.cipher_suites.len(), "suite", "suites")
-            ),
-            "",
-        ));
+        out.push(Field::new(0, format!("Cipher Suites ({})", plural(m.cipher_suites.len(), "suite", "suites")), ""));
         for s in &m.cipher_suites {
             out.push(Field::new(1, "Cipher Suite", s.describe()));
         }
         out.push(Field::new(
             0,
-            format!(
-                "Compression Methods ({})",
-                plural(m.compression_methods.len(), "method", "methods")
-            ),
+            format!("Compression Methods ({})", plural(m.compression_methods.len(), "method", "methods")),
             "",
         ));
         for c in &m.compression_methods {
@@ -1404,32 +1169,16 @@ fn client_hello_fields(out: &mut Vec<Field>, m: &ClientHello<'_>) {
 
 fn server_hello_fields(out: &mut Vec<Field>, m: &ServerHello<'_>) {
     if m.is_hello_retry_request {
-        out.push(Field::new(
-            0,
-            "Hello Retry Request",
-            "random is the HelloRetryRequest value",
-        ));
+        out.push(Field::new(0, "Hello Retry Request", "random is the HelloRetryRequest value"));
     }
     out.push(Field::new(0, "Version", m.legacy_version.describe()));
     out.push(Field::new(0, "Random", hex(&m.random)));
     if let Some(v) = m.downgrade_sentinel() {
-        out.push(Field::new(
-            1,
-            "Downgrade sentinel",
-            format!("server supports TLS 1.3, negotiated {v} or below"),
-        ));
+        out.push(Field::new(1, "Downgrade sentinel", format!("server supports TLS 1.3, negotiated {v} or below")));
     }
-    out.push(Field::new(
-        0,
-        "Session ID",
-        format!("{} (len={})", hex(m.session_id), m.session_id.len()),
-    ));
+    out.push(Field::new(0, "Session ID", format!("{} (len={})", hex(m.session_id), m.session_id.len())));
     out.push(Field::new(0, "Cipher Suite", m.cipher_suite.describe()));
-    out.push(Field::new(
-        0,
-        "Compression Method",
-        m.compression_method.describe(),
-    ));
+    out.push(Field::new(0, "Compression Method", m.compression_method.describe()));
     if m.extensions_present {
         ext_fields(out, &m.extensions, m.context());
     }
@@ -1444,34 +1193,17 @@ fn ec_group_text(curve_type: EcCurveType, group: Option<NamedGroup>) -> String {
 
 fn ske_fields(out: &mut Vec<Field>, m: &ServerKeyExchange<'_>) {
     let f = |out: &mut Vec<Field>, n: &str, v: &[u8]| {
-        out.push(Field::new(
-            1,
-            format!("{n} (len={})", v.len()),
-            hex_short(v),
-        ))
+        out.push(Field::new(1, format!("{n} (len={})", v.len()), hex_short(v)))
     };
     match &m.kx {
-        KxParams::Ecdh {
-            curve_type,
-            group,
-            point,
-            ..
-        } => {
+        KxParams::Ecdh { curve_type, group, point, .. } => {
             out.push(Field::new(0, "EC Diffie-Hellman Server Params", ""));
             out.push(Field::new(1, "Curve Type", curve_type.describe()));
-            out.push(Field::new(
-                1,
-                "Named Curve",
-                ec_group_text(*curve_type, *group),
-            ));
+            out.push(Field::new(1, "Named Curve", ec_group_text(*curve_type, *group)));
             f(out, "Pubkey", point);
         }
         KxParams::Dh { p, g, ys } => {
-            out.push(Field::new(
-                0,
-                "Diffie-Hellman Server Params",
-                format!("{}-bit p", bits(p)),
-            ));
+            out.push(Field::new(0, "Diffie-Hellman Server Params", format!("{}-bit p", bits(p))));
             f(out, "p", p);
             f(out, "g", g);
             f(out, "Pubkey", ys);
@@ -1481,36 +1213,19 @@ fn ske_fields(out: &mut Vec<Field>, m: &ServerKeyExchange<'_>) {
         }
         KxParams::DhePsk { hint, p, g, ys } => {
             out.push(Field::new(0, "PSK Identity Hint", show_bytes(hint)));
-            out.push(Field::new(
-                0,
-                "Diffie-Hellman Server Params",
-                format!("{}-bit p", bits(p)),
-            ));
+            out.push(Field::new(0, "Diffie-Hellman Server Params", format!("{}-bit p", bits(p))));
             f(out, "p", p);
             f(out, "g", g);
             f(out, "Pubkey", ys);
         }
-        KxParams::EcdhePsk {
-            hint,
-            curve_type,
-            group,
-            point,
-        } => {
+        KxParams::EcdhePsk { hint, curve_type, group, point } => {
             out.push(Field::new(0, "PSK Identity Hint", show_bytes(hint)));
             out.push(Field::new(0, "EC Diffie-Hellman Server Params", ""));
-            out.push(Field::new(
-                1,
-                "Named Curve",
-                ec_group_text(*curve_type, *group),
-            ));
+            out.push(Field::new(1, "Named Curve", ec_group_text(*curve_type, *group)));
             f(out, "Pubkey", point);
         }
         KxParams::Rsa { modulus, exponent } => {
-            out.push(Field::new(
-                0,
-                "RSA-EXPORT Server Params",
-                format!("{}-bit modulus", bits(modulus)),
-            ));
+            out.push(Field::new(0, "RSA-EXPORT Server Params", format!("{}-bit modulus", bits(modulus))));
             f(out, "Modulus", modulus);
             f(out, "Exponent", exponent);
         }
@@ -1533,36 +1248,21 @@ fn ske_fields(out: &mut Vec<Field>, m: &ServerKeyExchange<'_>) {
         if let Some(s) = m.scheme {
             out.push(Field::new(1, "Signature Algorithm", s.describe()));
         }
-        out.push(Field::new(
-            1,
-            "Signature Length",
-            m.signature.len().to_string(),
-        ));
+        out.push(Field::new(1, "Signature Length", m.signature.len().to_string()));
         out.push(Field::new(1, "Signature", hex_short(m.signature)));
     }
 }
 
 fn cke_fields(out: &mut Vec<Field>, m: &ClientKeyExchange<'_>) {
     let f = |out: &mut Vec<Field>, n: &str, v: &[u8]| {
-        out.push(Field::new(
-            1,
-            format!("{n} (len={})", v.len()),
-            hex_short(v),
-        ))
+        out.push(Field::new(1, format!("{n} (len={})", v.len()), hex_short(v)))
     };
     match &m.kx {
-        ClientKx::Rsa {
-            encrypted_premaster,
-            length_prefixed,
-        } => {
+        ClientKx::Rsa { encrypted_premaster, length_prefixed } => {
             out.push(Field::new(
                 0,
                 "RSA Encrypted PreMaster Secret",
-                if *length_prefixed {
-                    ""
-                } else {
-                    "no length prefix (SSL 3.0)"
-                },
+                if *length_prefixed { "" } else { "no length prefix (SSL 3.0)" },
             ));
             f(out, "Encrypted PreMaster", encrypted_premaster);
         }
@@ -1583,10 +1283,7 @@ fn cke_fields(out: &mut Vec<Field>, m: &ClientKeyExchange<'_>) {
             out.push(Field::new(0, "PSK Identity", show_bytes(identity)));
             f(out, "Pubkey", point);
         }
-        ClientKx::RsaPsk {
-            identity,
-            encrypted_premaster,
-        } => {
+        ClientKx::RsaPsk { identity, encrypted_premaster } => {
             out.push(Field::new(0, "PSK Identity", show_bytes(identity)));
             f(out, "Encrypted PreMaster", encrypted_premaster);
         }

@@ -71,10 +71,7 @@ mod tests {
         assert!(RecordHeader::parse([22, 3, 1, 0, 200]).is_plausible());
         assert!(!RecordHeader::parse([22, 3, 5, 0, 200]).is_plausible());
         assert!(!RecordHeader::parse([b'G', b'E', b'T', b' ', b'/']).is_plausible());
-        assert!(
-            !RecordHeader::parse([23, 3, 3, 0x48, 0x01]).is_plausible(),
-            "over 2^14+2048"
-        );
+        assert!(!RecordHeader::parse([23, 3, 3, 0x48, 0x01]).is_plausible(), "over 2^14+2048");
         let ccs = RecordHeader::parse([20, 3, 3, 0, 2]);
         assert!(ccs.is_plausible() && !ccs.is_plausible_resync(Some(0x0303)));
         let data = RecordHeader::parse([23, 3, 3, 0x40, 0x11]);
@@ -83,10 +80,7 @@ mod tests {
 
     #[test]
     fn recognises_sslv2_client_hello() {
-        assert_eq!(
-            sslv2_client_hello_len(&[0x80, 0x2e, 1, 3, 1, 0, 0x15]),
-            Some(0x30)
-        );
+        assert_eq!(sslv2_client_hello_len(&[0x80, 0x2e, 1, 3, 1, 0, 0x15]), Some(0x30));
         assert_eq!(sslv2_client_hello_len(&[0x16, 0x03, 1, 3, 1]), None);
     }
 }

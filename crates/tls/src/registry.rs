@@ -115,10 +115,7 @@ impl ProtocolVersion {
 
     /// TLS 1.3 or one of its drafts (including DTLS 1.3).
     pub fn is_tls13(self) -> bool {
-        self.0 == 0x0304
-            || self.0 == 0xfefc
-            || (self.0 >> 8) == 0x7f
-            || matches!(self.0, 0xfb17 | 0xfb1a)
+        self.0 == 0x0304 || self.0 == 0xfefc || (self.0 >> 8) == 0x7f || matches!(self.0, 0xfb17 | 0xfb1a)
     }
 
     /// Whether signatures carry a SignatureAndHashAlgorithm / SignatureScheme prefix
@@ -314,13 +311,8 @@ pub struct SuiteInfo {
 impl SuiteInfo {
     /// Whether ServerKeyExchange carries a signature for this suite.
     pub fn ske_signed(&self) -> bool {
-        matches!(
-            self.key_exchange,
-            KeyExchange::Dhe | KeyExchange::Ecdhe | KeyExchange::Rsa | KeyExchange::Srp
-        ) && matches!(
-            self.authentication,
-            Authentication::Rsa | Authentication::Dss | Authentication::Ecdsa
-        )
+        matches!(self.key_exchange, KeyExchange::Dhe | KeyExchange::Ecdhe | KeyExchange::Rsa | KeyExchange::Srp)
+            && matches!(self.authentication, Authentication::Rsa | Authentication::Dss | Authentication::Ecdsa)
     }
 }
 
@@ -337,10 +329,7 @@ impl CipherSuite {
             return None;
         }
         let name = self.name()?;
-        let body = name
-            .strip_prefix("TLS_")
-            .or_else(|| name.strip_prefix("SSL_"))
-            .unwrap_or(name);
+        let body = name.strip_prefix("TLS_").or_else(|| name.strip_prefix("SSL_")).unwrap_or(name);
         let Some((kx, bulk)) = body.split_once("_WITH_") else {
             // TLS 1.3 suites: TLS_AES_128_GCM_SHA256, TLS_SM4_GCM_SM3, TLS_SHA256_SHA256;
             // also the GM/T suites (ECDHE_SM4_CBC_SM3), which are not TLS 1.3.
@@ -362,10 +351,7 @@ impl CipherSuite {
             });
         };
         let export = kx.contains("EXPORT");
-        let kx = kx
-            .trim_end_matches("_EXPORT1024")
-            .trim_end_matches("_EXPORT")
-            .trim_end_matches("_FIPS");
+        let kx = kx.trim_end_matches("_EXPORT1024").trim_end_matches("_EXPORT").trim_end_matches("_FIPS");
         use Authentication as A;
         use KeyExchange as K;
         let (key_exchange, authentication) = match kx {
@@ -391,13 +377,7 @@ impl CipherSuite {
             "NULL" => (K::Other, A::Anon),
             _ => (K::Other, A::Other),
         };
-        Some(SuiteInfo {
-            key_exchange,
-            authentication,
-            tls13: false,
-            export,
-            bulk,
-        })
+        Some(SuiteInfo { key_exchange, authentication, tls13: false, export, bulk })
     }
 }
 
@@ -1363,38 +1343,20 @@ mod tests {
     #[test]
     fn cipher_suite_names_and_display() {
         assert_eq!(CipherSuite(0x1301).name(), Some("TLS_AES_128_GCM_SHA256"));
-        assert_eq!(
-            CipherSuite(0xc02f).to_string(),
-            "TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256"
-        );
+        assert_eq!(CipherSuite(0xc02f).to_string(), "TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256");
         assert_eq!(CipherSuite(0x5600).name(), Some("TLS_FALLBACK_SCSV"));
-        assert_eq!(
-            CipherSuite(0x00ff).name(),
-            Some("TLS_EMPTY_RENEGOTIATION_INFO_SCSV")
-        );
+        assert_eq!(CipherSuite(0x00ff).name(), Some("TLS_EMPTY_RENEGOTIATION_INFO_SCSV"));
         assert_eq!(CipherSuite(0x0a0a).to_string(), "GREASE (0x0a0a)");
         assert!(CipherSuite(0xfafa).is_grease());
         assert!(!CipherSuite(0x0a1a).is_grease());
         assert_eq!(CipherSuite(0x1234).to_string(), "unknown (0x1234)");
         assert_eq!(CipherSuite(0x1234).name(), None);
-        assert_eq!(
-            CipherSuite(0xc0aa).name(),
-            Some("TLS_PSK_DHE_WITH_AES_128_CCM_8")
-        );
+        assert_eq!(CipherSuite(0xc0aa).name(), Some("TLS_PSK_DHE_WITH_AES_128_CCM_8"));
         assert_eq!(CipherSuite(0x00c6).name(), Some("TLS_SM4_GCM_SM3"));
-        assert_eq!(
-            CipherSuite(0xc100).name(),
-            Some("TLS_GOSTR341112_256_WITH_KUZNYECHIK_CTR_OMAC")
-        );
-        assert_eq!(
-            CipherSuite(0x0003).name(),
-            Some("TLS_RSA_EXPORT_WITH_RC4_40_MD5")
-        );
+        assert_eq!(CipherSuite(0xc100).name(), Some("TLS_GOSTR341112_256_WITH_KUZNYECHIK_CTR_OMAC"));
+        assert_eq!(CipherSuite(0x0003).name(), Some("TLS_RSA_EXPORT_WITH_RC4_40_MD5"));
         assert!(CipherSuite::all().len() > 350);
-        assert_eq!(
-            format!("{:?}", CipherSuite(0x1301)),
-            "CipherSuite(TLS_AES_128_GCM_SHA256, 0x1301)"
-        );
+        assert_eq!(format!("{:?}", CipherSuite(0x1301)), "CipherSuite(TLS_AES_128_GCM_SHA256, 0x1301)");
     }
 
     #[test]
@@ -1423,10 +1385,7 @@ mod tests {
         assert_eq!(k(0xc100), KeyExchange::Other);
         let e = CipherSuite(0x0014).info().unwrap();
         assert!(e.export);
-        assert_eq!(
-            (e.key_exchange, e.authentication),
-            (KeyExchange::Dhe, Authentication::Rsa)
-        );
+        assert_eq!((e.key_exchange, e.authentication), (KeyExchange::Dhe, Authentication::Rsa));
         assert!(!CipherSuite(0x0034).info().unwrap().ske_signed());
         assert!(!CipherSuite(0x00a8).info().unwrap().ske_signed());
         assert!(CipherSuite(0x0003).info().unwrap().ske_signed()); // RSA export key
@@ -1444,26 +1403,17 @@ mod tests {
         assert_eq!(NamedGroup(0x0100).to_string(), "ffdhe2048");
         assert_eq!(NamedGroup(0x001a).to_string(), "brainpoolP256r1");
         assert_eq!(NamedGroup(0x2a2a).to_string(), "GREASE (0x2a2a)");
-        assert_eq!(
-            SignatureScheme(0x0403).to_string(),
-            "ecdsa_secp256r1_sha256"
-        );
+        assert_eq!(SignatureScheme(0x0403).to_string(), "ecdsa_secp256r1_sha256");
         assert_eq!(SignatureScheme(0x0301).to_string(), "sha224_rsa");
         assert_eq!(SignatureScheme(0x0905).to_string(), "mldsa65");
-        assert_eq!(
-            SignatureScheme(0x081a).to_string(),
-            "ecdsa_brainpoolP256r1tls13_sha256"
-        );
+        assert_eq!(SignatureScheme(0x081a).to_string(), "ecdsa_brainpoolP256r1tls13_sha256");
         assert_eq!(SignatureScheme(0x0709).to_string(), "gostr34102012_256a");
         assert_eq!(SignatureScheme(0x0201).hash_and_signature(), (2, 1));
         assert_eq!(ExtensionType(0).to_string(), "server_name");
         assert_eq!(ExtensionType(0xfe0d).to_string(), "encrypted_client_hello");
         assert_eq!(ExtensionType(0xff01).to_string(), "renegotiation_info");
         assert_eq!(ExtensionType(17613).to_string(), "application_settings");
-        assert_eq!(
-            ExtensionType(13172).to_string(),
-            "next_protocol_negotiation"
-        );
+        assert_eq!(ExtensionType(13172).to_string(), "next_protocol_negotiation");
         assert_eq!(ExtensionType(30032).to_string(), "channel_id");
         assert_eq!(ExtensionType(0xdada).to_string(), "GREASE (0xdada)");
         assert_eq!(ExtensionType(0x7777).to_string(), "unknown (0x7777)");

@@ -24,10 +24,7 @@ pub struct StreamConfig {
 
 impl Default for StreamConfig {
     fn default() -> Self {
-        StreamConfig {
-            max_message_len: 1 << 20,
-            detect_limit: 64 * 1024,
-        }
+        StreamConfig { max_message_len: 1 << 20, detect_limit: 64 * 1024 }
     }
 }
 
@@ -145,11 +142,7 @@ pub enum AnomalyKind {
     /// A handshake message declared more bytes than the configured limit.
     OversizedMessage { typ: u8, length: u32 },
     /// The stream ended inside a record or handshake message.
-    TruncatedAtEnd {
-        what: &'static str,
-        have: u64,
-        need: u64,
-    },
+    TruncatedAtEnd { what: &'static str, have: u64, need: u64 },
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -300,15 +293,8 @@ impl TlsConnection {
     pub fn new(config: StreamConfig, stream_start_seen: bool) -> Self {
         TlsConnection {
             config,
-            dirs: [
-                Direction::new(Side::Client, stream_start_seen),
-                Direction::new(Side::Server, stream_start_seen),
-            ],
-            shared: Shared {
-                negotiated: Negotiated::default(),
-                early_data_offered: false,
-                upgrade: None,
-            },
+            dirs: [Direction::new(Side::Client, stream_start_seen), Direction::new(Side::Server, stream_start_seen)],
+            shared: Shared { negotiated: Negotiated::default(), early_data_offered: false, upgrade: None },
         }
     }
 
@@ -363,20 +349,10 @@ impl Direction {
     }
 
     fn anomaly(&self, frame: u64, kind: AnomalyKind, out: &mut dyn FnMut(Event<'_>)) {
-        out(Event::Anomaly(Anomaly {
-            side: self.side,
-            frame,
-            kind,
-        }));
+        out(Event::Anomaly(Anomaly { side: self.side, frame, kind }));
     }
 
-    fn feed(
-        &mut self,
-        config: &StreamConfig,
-        shared: &mut Shared,
-        chunk: Chunk<'_>,
-        out: &mut dyn FnMut(Event<'_>),
-    ) {
+    fn feed(&mut self, config: &StreamConfig, shared: &mut Shared, chunk: Chunk<'_>, out: &mut dyn FnMut(Event<'_>)) {
         match self.mode {
             Mode::Tls => self.feed_records(config, shared, chunk, out),
             Mode::Detect => self.detect(config, shared, chunk, out),
@@ -390,13 +366,7 @@ impl Direction {
     }
 
     /// The first bytes of a stream: TLS, SSL 2.0 hello, or something else.
-    fn detect(
-        &mut self,
-        config: &StreamConfig,
-        shared: &mut Shared,
-        chunk: Chunk<'_>,
-        out: &mut dyn FnMut(Event<'_>),
-    ) {
+    fn detect(&mut self, config: &StreamConfig, shared: &mut Shared, chunk: Chunk<'_>, out: &mut dyn FnMut(Event<'_>)) {
         self.scan.push(chunk.bytes, chunk.frame, chunk.delivered_in);
         let start = &self.scan.bytes;
         if let Some(len) = record::sslv2_client_hello_len(start) {
@@ -412,9 +382,7 @@ impl Direction {
                 frames: &self.frames,
                 record_version: 0x0002,
                 negotiated: shared.negotiated,
-                kind: MessageKind::Sslv2ClientHello {
-                    raw: &start[2..len],
-                },
+                kind: MessageKind::Sslv2ClientHello { raw: &start[2..len] },
             };
             out(Event::Message(msg));
             self.scan.consume(len);
@@ -435,30 +403,17 @@ impl Direction {
         } else {
             self.mode = Mode::Plaintext;
             let bytes = std::mem::take(&mut self.scan);
-            let first = Chunk {
-                bytes: &bytes.bytes,
-                frame: chunk.frame,
-                delivered_in: chunk.delivered_in,
-            };
+            let first = Chunk { bytes: &bytes.bytes, frame: chunk.frame, delivered_in: chunk.delivered_in };
             self.watch_plaintext(config, shared, first, out);
         }
     }
 
     /// Feeds the held bytes to the record parser, with their provenance.
-    fn replay_scan(
-        &mut self,
-        config: &StreamConfig,
-        shared: &mut Shared,
-        out: &mut dyn FnMut(Event<'_>),
-    ) {
+    fn replay_scan(&mut self, config: &StreamConfig, shared: &mut Shared, out: &mut dyn FnMut(Event<'_>)) {
         let held = std::mem::take(&mut self.scan);
         let mut start = 0;
         for &(end, frame, delivered_in) in &held.spans {
-            let chunk = Chunk {
-                bytes: &held.bytes[start..end],
-                frame,
-                delivered_in,
-            };
+            let chunk = Chunk { bytes: &held.bytes[start..end], frame, delivered_in };
             self.feed(config, shared, chunk, out);
             start = end;
         }
@@ -520,8 +475,7 @@ impl Direction {
             };
             let take = current.remaining.min(bytes.len());
             if current.keep_body {
-                self.body
-                    .push(&bytes[..take], chunk.frame, chunk.delivered_in);
+                self.body.push(&bytes[..take], chunk.frame, chunk.delivered_in);
             }
             current.remaining -= take;
             bytes = &bytes[take..];
@@ -534,24 +488,14 @@ impl Direction {
         }
     }
 
-    fn start_record(
-        &mut self,
-        shared: &mut Shared,
-        chunk: Chunk<'_>,
-        out: &mut dyn FnMut(Event<'_>),
-    ) {
+    fn start_record(&mut self, shared: &mut Shared, chunk: Chunk<'_>, out: &mut dyn FnMut(Event<'_>)) {
         let header = RecordHeader::parse(self.head);
         if !header.is_plausible() {
-            self.anomaly(
-                chunk.delivered_in,
-                AnomalyKind::BadRecordHeader { bytes: self.head },
-                out,
-            );
+            self.anomaly(chunk.delivered_in, AnomalyKind::BadRecordHeader { bytes: self.head }, out);
             self.mode = Mode::Resync;
             self.handshake.clear();
             // The header's first byte is not a boundary; the search starts after it.
-            self.scan
-                .push(&self.head[1..], chunk.frame, chunk.delivered_in);
+            self.scan.push(&self.head[1..], chunk.frame, chunk.delivered_in);
             self.skipped = 1;
             return;
         }
@@ -583,16 +527,8 @@ impl Direction {
         let header = current.header;
         let tls13 = header.content_type == record::APPLICATION_DATA
             && (shared.negotiated.is_tls13()
-                || (self.side == Side::Client
-                    && shared.early_data_offered
-                    && shared.negotiated.version.is_none()));
-        let event = RecordEvent {
-            side: self.side,
-            frame,
-            header,
-            encrypted: current.encrypted,
-            tls13,
-        };
+                || (self.side == Side::Client && shared.early_data_offered && shared.negotiated.version.is_none()));
+        let event = RecordEvent { side: self.side, frame, header, encrypted: current.encrypted, tls13 };
         out(Event::Record(event));
         let negotiated = shared.negotiated;
         let mut message = |kind: MessageKind<'_>, frames: &[u64]| {
@@ -610,10 +546,7 @@ impl Direction {
             return;
         }
         if current.encrypted {
-            let kind = MessageKind::Encrypted {
-                content_type: header.content_type,
-                length: header.length,
-            };
+            let kind = MessageKind::Encrypted { content_type: header.content_type, length: header.length };
             message(kind, &self.record_frames);
             return;
         }
@@ -634,22 +567,13 @@ impl Direction {
             }
             record::ALERT if body.len().is_multiple_of(2) => {
                 for alert in body.bytes.chunks_exact(2) {
-                    let kind = MessageKind::Alert {
-                        level: alert[0],
-                        description: alert[1],
-                    };
+                    let kind = MessageKind::Alert { level: alert[0], description: alert[1] };
                     message(kind, &self.record_frames);
                 }
             }
-            record::HEARTBEAT => message(
-                MessageKind::Heartbeat { raw: &body.bytes },
-                &self.record_frames,
-            ),
+            record::HEARTBEAT => message(MessageKind::Heartbeat { raw: &body.bytes }, &self.record_frames),
             content_type => {
-                let kind = AnomalyKind::BadRecordContent {
-                    content_type,
-                    length: header.length,
-                };
+                let kind = AnomalyKind::BadRecordContent { content_type, length: header.length };
                 self.anomaly(frame, kind, out);
             }
         }
@@ -684,11 +608,7 @@ impl Direction {
             let len = u32::from_be_bytes([0, b[1], b[2], b[3]]);
             let total = 4 + len as usize;
             if len as usize > config.max_message_len {
-                self.anomaly(
-                    frame,
-                    AnomalyKind::OversizedMessage { typ, length: len },
-                    out,
-                );
+                self.anomaly(frame, AnomalyKind::OversizedMessage { typ, length: len }, out);
                 self.handshake_skip = total.saturating_sub(self.handshake.len());
                 self.handshake.clear();
                 return;
@@ -698,10 +618,7 @@ impl Direction {
             }
             let raw = &self.handshake.bytes[..total];
             match typ {
-                1 => {
-                    shared.early_data_offered =
-                        hello_extensions(raw, true).any(|(t, _)| t == EARLY_DATA)
-                }
+                1 => shared.early_data_offered = hello_extensions(raw, true).any(|(t, _)| t == EARLY_DATA),
                 2 => {
                     if let Some(choice) = server_hello_choice(raw) {
                         shared.negotiated = choice;
@@ -762,13 +679,7 @@ impl Direction {
 
     /// Looks for a record boundary: a plausible header whose record is followed by
     /// another plausible header (or, at the end of the stream, by nothing).
-    fn resync(
-        &mut self,
-        config: &StreamConfig,
-        shared: &mut Shared,
-        at_end: bool,
-        out: &mut dyn FnMut(Event<'_>),
-    ) {
+    fn resync(&mut self, config: &StreamConfig, shared: &mut Shared, at_end: bool, out: &mut dyn FnMut(Event<'_>)) {
         let bytes = &self.scan.bytes;
         let mut p = 0;
         let mut found = false;
@@ -799,13 +710,7 @@ impl Direction {
         self.scan.consume(p);
         if found {
             if self.skipped > 0 {
-                self.anomaly(
-                    frame,
-                    AnomalyKind::Resynchronised {
-                        skipped: self.skipped,
-                    },
-                    out,
-                );
+                self.anomaly(frame, AnomalyKind::Resynchronised { skipped: self.skipped }, out);
             }
             self.skipped = 0;
             self.mode = Mode::Tls;
@@ -817,12 +722,7 @@ impl Direction {
         }
     }
 
-    fn finish(
-        &mut self,
-        config: &StreamConfig,
-        shared: &mut Shared,
-        out: &mut dyn FnMut(Event<'_>),
-    ) {
+    fn finish(&mut self, config: &StreamConfig, shared: &mut Shared, out: &mut dyn FnMut(Event<'_>)) {
         if self.mode == Mode::Resync && !self.scan.bytes.is_empty() {
             self.resync(config, shared, true, out);
         }
@@ -830,21 +730,9 @@ impl Direction {
         if let Some(current) = self.current.take() {
             let need = u64::from(current.header.length);
             let have = need - current.remaining as u64;
-            self.anomaly(
-                frame,
-                AnomalyKind::TruncatedAtEnd {
-                    what: "record",
-                    have,
-                    need,
-                },
-                out,
-            );
+            self.anomaly(frame, AnomalyKind::TruncatedAtEnd { what: "record", have, need }, out);
         } else if self.head_len > 0 && self.mode == Mode::Tls {
-            let kind = AnomalyKind::TruncatedAtEnd {
-                what: "record header",
-                have: self.head_len as u64,
-                need: 5,
-            };
+            let kind = AnomalyKind::TruncatedAtEnd { what: "record header", have: self.head_len as u64, need: 5 };
             self.anomaly(frame, kind, out);
         }
         if self.handshake.len() > 0 || self.handshake_skip > 0 {
@@ -854,15 +742,7 @@ impl Direction {
                 4.. => 4 + u64::from(u32::from_be_bytes([0, b[1], b[2], b[3]])),
                 _ => 4,
             };
-            self.anomaly(
-                frame,
-                AnomalyKind::TruncatedAtEnd {
-                    what: "handshake message",
-                    have,
-                    need,
-                },
-                out,
-            );
+            self.anomaly(frame, AnomalyKind::TruncatedAtEnd { what: "handshake message", have, need }, out);
         }
         self.handshake.clear();
         self.mode = Mode::Ignored;
@@ -916,13 +796,9 @@ const EARLY_DATA: u16 = 42;
 /// decoding is `messages`'.
 fn hello_extensions(raw: &[u8], client: bool) -> impl Iterator<Item = (u16, &[u8])> {
     let mut r = Reader::new(raw.get(4..).unwrap_or_default());
-    let start = r
-        .take(2 + 32, "version and random")
-        .and_then(|_| r.vec8("session id"));
+    let start = r.take(2 + 32, "version and random").and_then(|_| r.vec8("session id"));
     let middle = if client {
-        start
-            .and_then(|_| r.vec16("cipher suites"))
-            .and_then(|_| r.vec8("compression methods"))
+        start.and_then(|_| r.vec16("cipher suites")).and_then(|_| r.vec8("compression methods"))
     } else {
         start.and_then(|_| r.take(3, "cipher suite and compression"))
     };
@@ -942,10 +818,7 @@ fn server_hello_choice(raw: &[u8]) -> Option<Negotiated> {
     let version = hello_extensions(raw, false)
         .find(|(t, data)| *t == SUPPORTED_VERSIONS && data.len() == 2)
         .map_or(legacy, |(_, d)| u16::from_be_bytes([d[0], d[1]]));
-    Some(Negotiated {
-        version: Some(version),
-        cipher_suite: Some(suite),
-    })
+    Some(Negotiated { version: Some(version), cipher_suite: Some(suite) })
 }
 
 #[cfg(test)]
@@ -984,11 +857,7 @@ mod tests {
         }
 
         fn without_records(&self) -> Vec<&str> {
-            self.0
-                .iter()
-                .filter(|l| !l.starts_with('R'))
-                .map(|s| s.as_str())
-                .collect()
+            self.0.iter().filter(|l| !l.starts_with('R')).map(|s| s.as_str()).collect()
         }
     }
 
@@ -1028,28 +897,19 @@ mod tests {
 
     impl Run {
         fn new(start_seen: bool) -> Self {
-            Run {
-                conn: TlsConnection::new(StreamConfig::default(), start_seen),
-                log: Log::default(),
-                frame: 0,
-            }
+            Run { conn: TlsConnection::new(StreamConfig::default(), start_seen), log: Log::default(), frame: 0 }
         }
 
         fn send(&mut self, side: Side, bytes: &[u8]) {
             self.frame += 1;
-            let chunk = Chunk {
-                bytes,
-                frame: self.frame,
-                delivered_in: self.frame,
-            };
+            let chunk = Chunk { bytes, frame: self.frame, delivered_in: self.frame };
             let log = &mut self.log;
             self.conn.data(side, chunk, &mut |e| log.take(e));
         }
 
         fn gap(&mut self, side: Side, missing: u64) {
             let log = &mut self.log;
-            self.conn
-                .gap(side, missing, self.frame, &mut |e| log.take(e));
+            self.conn.gap(side, missing, self.frame, &mut |e| log.take(e));
         }
 
         fn finish(&mut self) {
@@ -1063,31 +923,12 @@ mod tests {
         let cert = handshake(11, 3000);
         let mut wire = record(22, 0x0303, &cert[..1000]);
         wire.extend(record(22, 0x0303, &cert[1000..2500]));
-        wire.extend(record(
-            22,
-            0x0303,
-            &[
-                &cert[2500..],
-                &handshake(16, 70)[..],
-                &handshake(15, 260)[..],
-            ]
-            .concat(),
-        ));
+        wire.extend(record(22, 0x0303, &[&cert[2500..], &handshake(16, 70)[..], &handshake(15, 260)[..]].concat()));
         let mut run = Run::new(true);
         run.send(Side::Client, &wire[..1400]);
         run.send(Side::Client, &wire[1400..2900]);
         run.send(Side::Client, &wire[2900..]);
-        assert_eq!(
-            run.log.0,
-            [
-                "R22@1",
-                "R22@2",
-                "R22@3",
-                "H11@3[1, 2, 3]len3004",
-                "H16@3[3]len74",
-                "H15@3[3]len264"
-            ]
-        );
+        assert_eq!(run.log.0, ["R22@1", "R22@2", "R22@3", "H11@3[1, 2, 3]len3004", "H16@3[3]len74", "H15@3[3]len264"]);
     }
 
     #[test]
@@ -1098,10 +939,7 @@ mod tests {
         flight.extend(record(22, 0x0303, &[0x55; 40]));
         run.send(Side::Client, &flight);
         run.send(Side::Client, &record(21, 0x0303, &[0x77; 26]));
-        assert_eq!(
-            run.log.without_records(),
-            ["H2@1[1]len42", "CCS@2", "E22@2", "E21@3"]
-        );
+        assert_eq!(run.log.without_records(), ["H2@1[1]len42", "CCS@2", "E22@2", "E21@3"]);
         assert_eq!(run.conn.negotiated().version, Some(0x0303));
     }
 
@@ -1109,24 +947,12 @@ mod tests {
     fn tls13_compatibility_change_cipher_spec_does_not_hide_the_second_client_hello() {
         let mut run = Run::new(true);
         run.send(Side::Client, &record(22, 0x0301, &handshake(1, 200)));
-        run.send(
-            Side::Server,
-            &record(22, 0x0303, &server_hello(Some(0x0304))),
-        );
+        run.send(Side::Server, &record(22, 0x0303, &server_hello(Some(0x0304))));
         let mut flight = record(20, 0x0303, &[1]);
         flight.extend(record(22, 0x0303, &handshake(1, 220)));
         run.send(Side::Client, &flight);
         run.send(Side::Client, &record(21, 0x0303, &[2, 40]));
-        assert_eq!(
-            run.log.without_records(),
-            [
-                "H1@1[1]len204",
-                "H2@2[2]len50",
-                "CCS@3",
-                "H1@3[3]len224",
-                "A2.40@4"
-            ]
-        );
+        assert_eq!(run.log.without_records(), ["H1@1[1]len204", "H2@2[2]len50", "CCS@3", "H1@3[3]len224", "A2.40@4"]);
         assert!(run.conn.negotiated().is_tls13());
     }
 
@@ -1136,20 +962,8 @@ mod tests {
         let data = record(23, 0x0303, &[0; 3000]);
         run.send(Side::Client, &data[..1000]);
         run.gap(Side::Client, 1000);
-        run.send(
-            Side::Client,
-            &[&data[2000..], &record(21, 0x0303, &[1, 0])[..]].concat(),
-        );
-        assert_eq!(
-            run.log.0,
-            [
-                "!Gap { missing: 1000, cost: Nothing }@1",
-                "R23@2",
-                "E23@2",
-                "R21@2",
-                "A1.0@2"
-            ]
-        );
+        run.send(Side::Client, &[&data[2000..], &record(21, 0x0303, &[1, 0])[..]].concat());
+        assert_eq!(run.log.0, ["!Gap { missing: 1000, cost: Nothing }@1", "R23@2", "E23@2", "R21@2", "A1.0@2"]);
     }
 
     #[test]
@@ -1165,12 +979,7 @@ mod tests {
         run.finish();
         assert_eq!(
             run.log.without_records(),
-            [
-                "!Gap { missing: 60, cost: Sync }@1",
-                "!Resynchronised { skipped: 7 }@2",
-                "E23@2",
-                "A2.51@2"
-            ]
+            ["!Gap { missing: 60, cost: Sync }@1", "!Resynchronised { skipped: 7 }@2", "E23@2", "A2.51@2"]
         );
     }
 
@@ -1212,35 +1021,19 @@ mod tests {
         wire.extend(record(23, 0x0303, &[2; 20]));
         run.send(Side::Server, &wire);
         run.finish();
-        assert_eq!(
-            run.log.without_records(),
-            ["!Resynchronised { skipped: 33 }@1", "E23@1", "E23@1"]
-        );
+        assert_eq!(run.log.without_records(), ["!Resynchronised { skipped: 33 }@1", "E23@1", "E23@1"]);
     }
 
     #[test]
     fn an_oversized_message_is_reported_and_skipped() {
-        let config = StreamConfig {
-            max_message_len: 1000,
-            ..StreamConfig::default()
-        };
+        let config = StreamConfig { max_message_len: 1000, ..StreamConfig::default() };
         let mut run = Run::new(true);
         run.conn = TlsConnection::new(config, true);
         let big = handshake(11, 5000);
         let mut wire = record(22, 0x0303, &big[..4000]);
-        wire.extend(record(
-            22,
-            0x0303,
-            &[&big[4000..], &handshake(14, 0)[..]].concat(),
-        ));
+        wire.extend(record(22, 0x0303, &[&big[4000..], &handshake(14, 0)[..]].concat()));
         run.send(Side::Server, &wire);
-        assert_eq!(
-            run.log.without_records(),
-            [
-                "!OversizedMessage { typ: 11, length: 5000 }@1",
-                "H14@1[1]len4"
-            ]
-        );
+        assert_eq!(run.log.without_records(), ["!OversizedMessage { typ: 11, length: 5000 }@1", "H14@1[1]len4"]);
     }
 
     #[test]
@@ -1249,10 +1042,7 @@ mod tests {
         let wire = record(22, 0x0303, &handshake(11, 3000)[..2000]);
         run.send(Side::Client, &wire[..1500]);
         run.finish();
-        assert_eq!(
-            run.log.0,
-            ["!TruncatedAtEnd { what: \"record\", have: 1495, need: 2000 }@1"]
-        );
+        assert_eq!(run.log.0, ["!TruncatedAtEnd { what: \"record\", have: 1495, need: 2000 }@1"]);
     }
 
     #[test]

@@ -334,10 +334,7 @@ impl CertificateSummary {
             ),
         ];
         if !self.subject_alt_names.is_empty() {
-            out.push((
-                "subject alt names".to_string(),
-                self.subject_alt_names.join(", "),
-            ));
+            out.push(("subject alt names".to_string(), self.subject_alt_names.join(", ")));
         }
         if let Some(ku) = &self.key_usage {
             out.push(("key usage".to_string(), ku.join(", ")));
@@ -362,15 +359,10 @@ impl CertificateSummary {
 /// Decode one DER certificate (the whole input must be the certificate).
 pub fn summarize(der: &[u8]) -> Result<CertificateSummary, DecodeError> {
     let tbs_der_range = tbs_range(der)?;
-    let (rest, cert) = X509Certificate::from_der(der).map_err(|e| DecodeError::Invalid {
-        what: WHAT,
-        detail: e.to_string(),
-    })?;
+    let (rest, cert) =
+        X509Certificate::from_der(der).map_err(|e| DecodeError::Invalid { what: WHAT, detail: e.to_string() })?;
     if !rest.is_empty() {
-        return Err(DecodeError::TrailingData {
-            what: WHAT,
-            extra: rest.len(),
-        });
+        return Err(DecodeError::TrailingData { what: WHAT, extra: rest.len() });
     }
     // Our framing and x509-parser's must agree on the signed bytes.
     if der.get(tbs_der_range.clone()) != Some(cert.tbs_certificate.as_ref()) {
@@ -466,12 +458,7 @@ const KEY_USAGE_NAMES: [&str; 9] = [
 pub fn format_unix_utc(secs: i64) -> String {
     let (y, m, d) = civil_from_days(secs.div_euclid(86_400));
     let sod = secs.rem_euclid(86_400);
-    format!(
-        "{y:04}-{m:02}-{d:02} {:02}:{:02}:{:02} UTC",
-        sod / 3600,
-        sod % 3600 / 60,
-        sod % 60
-    )
+    format!("{y:04}-{m:02}-{d:02} {:02}:{:02}:{:02} UTC", sod / 3600, sod % 3600 / 60, sod % 60)
 }
 
 /// Days since 1970-01-01 to (year, month, day); H. Hinnant's `civil_from_days`.
@@ -505,15 +492,8 @@ impl Tlv<'_> {
 
 /// One TLV at the start of `buf` (single-byte tags, definite lengths only).
 fn read_tlv<'a>(buf: &'a [u8], what: &'static str) -> Result<Tlv<'a>, DecodeError> {
-    let invalid = |detail: &str| DecodeError::Invalid {
-        what,
-        detail: detail.to_string(),
-    };
-    let truncated = |needed: usize| DecodeError::Truncated {
-        what,
-        needed,
-        available: buf.len(),
-    };
+    let invalid = |detail: &str| DecodeError::Invalid { what, detail: detail.to_string() };
+    let truncated = |needed: usize| DecodeError::Truncated { what, needed, available: buf.len() };
     let (&tag, after_tag) = buf.split_first().ok_or_else(|| truncated(2))?;
     if tag & 0x1f == 0x1f {
         return Err(invalid("multi-byte tag"));
@@ -530,20 +510,14 @@ fn read_tlv<'a>(buf: &'a [u8], what: &'static str) -> Result<Tlv<'a>, DecodeErro
             return Err(invalid("length of more than 4 bytes"));
         }
         let bytes = after_len.get(..n).ok_or_else(|| truncated(2 + n))?;
-        let len = bytes
-            .iter()
-            .fold(0usize, |acc, &b| (acc << 8) | usize::from(b));
+        let len = bytes.iter().fold(0usize, |acc, &b| (acc << 8) | usize::from(b));
         (len, 2 + n)
     };
     let content = buf
         .get(header_len..)
         .and_then(|rest| rest.get(..len))
         .ok_or_else(|| truncated(header_len.saturating_add(len)))?;
-    Ok(Tlv {
-        tag,
-        header_len,
-        content,
-    })
+    Ok(Tlv { tag, header_len, content })
 }
 
 /// The tbsCertificate TLV inside `Certificate ::= SEQUENCE { tbs, alg, sig }`.
@@ -556,10 +530,7 @@ fn tbs_range(der: &[u8]) -> Result<Range<usize>, DecodeError> {
         });
     }
     if outer.total_len() < der.len() {
-        return Err(DecodeError::TrailingData {
-            what: WHAT,
-            extra: der.len() - outer.total_len(),
-        });
+        return Err(DecodeError::TrailingData { what: WHAT, extra: der.len() - outer.total_len() });
     }
     let tbs = read_tlv(outer.content, "tbsCertificate")?;
     if tbs.tag != 0x30 {
@@ -582,9 +553,7 @@ fn bit_len(magnitude: &[u8]) -> u32 {
         None => 0,
         Some(&top) => {
             let len = u32::try_from(magnitude.len()).unwrap_or(u32::MAX / 8);
-            (len - 1)
-                .saturating_mul(8)
-                .saturating_add(8 - top.leading_zeros())
+            (len - 1).saturating_mul(8).saturating_add(8 - top.leading_zeros())
         }
     }
 }
@@ -613,39 +582,25 @@ fn rsa_key(key: &[u8]) -> Result<(u32, Vec<u8>, Vec<u8>), DecodeError> {
     let n = read_integer(seq.content, "RSA modulus")?;
     let e = read_integer(&seq.content[n.total_len()..], "RSA exponent")?;
     let modulus = magnitude(n.content);
-    Ok((
-        bit_len(modulus),
-        modulus.to_vec(),
-        magnitude(e.content).to_vec(),
-    ))
+    Ok((bit_len(modulus), modulus.to_vec(), magnitude(e.content).to_vec()))
 }
 
 fn universal(any: &Any, tag: Tag) -> bool {
     any.class() == Class::Universal && any.tag() == tag
 }
 
-fn public_key(
-    spki: &x509_parser::x509::SubjectPublicKeyInfo,
-) -> Result<PublicKeyInfo, DecodeError> {
+fn public_key(spki: &x509_parser::x509::SubjectPublicKeyInfo) -> Result<PublicKeyInfo, DecodeError> {
     let oid = spki.algorithm.algorithm.to_id_string();
     let key: &[u8] = &spki.subject_public_key.data;
     let params = spki.algorithm.parameters.as_ref();
     Ok(match oid.as_str() {
         "1.2.840.113549.1.1.1" => {
             let (bits, modulus, exponent) = rsa_key(key)?;
-            PublicKeyInfo::Rsa {
-                bits,
-                modulus,
-                exponent,
-            }
+            PublicKeyInfo::Rsa { bits, modulus, exponent }
         }
         "1.2.840.113549.1.1.10" => {
             let (bits, modulus, exponent) = rsa_key(key)?;
-            PublicKeyInfo::RsaPss {
-                bits,
-                modulus,
-                exponent,
-            }
+            PublicKeyInfo::RsaPss { bits, modulus, exponent }
         }
         "1.2.840.10045.2.1" => {
             let curve = match params {
@@ -655,19 +610,14 @@ fn public_key(
                 Some(_) => Curve::Other("explicit parameters".to_string()),
                 None => Curve::Other("no parameters".to_string()),
             };
-            PublicKeyInfo::Ec {
-                curve,
-                point: key.to_vec(),
-            }
+            PublicKeyInfo::Ec { curve, point: key.to_vec() }
         }
         "1.3.101.112" => PublicKeyInfo::Ed25519(key.to_vec()),
         "1.3.101.113" => PublicKeyInfo::Ed448(key.to_vec()),
         "1.2.840.10040.4.1" => {
             // Dss-Parms ::= SEQUENCE { p INTEGER, q INTEGER, g INTEGER }
             let bits = match params {
-                Some(p) if universal(p, Tag::Sequence) => {
-                    bit_len(magnitude(read_integer(p.data, "DSA p")?.content))
-                }
+                Some(p) if universal(p, Tag::Sequence) => bit_len(magnitude(read_integer(p.data, "DSA p")?.content)),
                 _ => 0,
             };
             PublicKeyInfo::Dsa { bits }
@@ -742,15 +692,8 @@ pub fn format_name_der(der: &[u8]) -> String {
 }
 
 fn format_name(name: &X509Name) -> String {
-    let mut rdns: Vec<String> = name
-        .iter()
-        .map(|rdn| {
-            rdn.iter()
-                .map(format_attribute)
-                .collect::<Vec<_>>()
-                .join("+")
-        })
-        .collect();
+    let mut rdns: Vec<String> =
+        name.iter().map(|rdn| rdn.iter().map(format_attribute).collect::<Vec<_>>().join("+")).collect();
     rdns.reverse();
     rdns.join(", ")
 }
@@ -805,22 +748,19 @@ fn directory_string(any: &Any) -> Option<String> {
         // UTF8String, NumericString, PrintableString, IA5String, VisibleString
         Tag(12) | Tag(18) | Tag(19) | Tag(22) | Tag(26) => String::from_utf8(data.to_vec()).ok(),
         // TeletexString: in practice UTF-8 or Latin-1
-        Tag(20) => Some(
-            String::from_utf8(data.to_vec())
-                .unwrap_or_else(|_| data.iter().map(|&b| char::from(b)).collect()),
-        ),
+        Tag(20) => {
+            Some(String::from_utf8(data.to_vec()).unwrap_or_else(|_| data.iter().map(|&b| char::from(b)).collect()))
+        }
         // BMPString: UTF-16BE
-        Tag(30) if data.chunks_exact(2).remainder().is_empty() => char::decode_utf16(
-            data.chunks_exact(2)
-                .map(|c| u16::from_be_bytes([c[0], c[1]])),
-        )
-        .collect::<Result<String, _>>()
-        .ok(),
+        Tag(30) if data.chunks_exact(2).remainder().is_empty() => {
+            char::decode_utf16(data.chunks_exact(2).map(|c| u16::from_be_bytes([c[0], c[1]])))
+                .collect::<Result<String, _>>()
+                .ok()
+        }
         // UniversalString: UTF-32BE
-        Tag(28) if data.chunks_exact(4).remainder().is_empty() => data
-            .chunks_exact(4)
-            .map(|c| char::from_u32(u32::from_be_bytes([c[0], c[1], c[2], c[3]])))
-            .collect(),
+        Tag(28) if data.chunks_exact(4).remainder().is_empty() => {
+            data.chunks_exact(4).map(|c| char::from_u32(u32::from_be_bytes([c[0], c[1], c[2], c[3]]))).collect()
+        }
         _ => None,
     }
 }
@@ -1151,16 +1091,9 @@ mod tests {
 
     fn rsa_parts(key: &PublicKeyInfo) -> (u32, &[u8], &[u8]) {
         match key {
-            PublicKeyInfo::Rsa {
-                bits,
-                modulus,
-                exponent,
+            PublicKeyInfo::Rsa { bits, modulus, exponent } | PublicKeyInfo::RsaPss { bits, modulus, exponent } => {
+                (*bits, modulus, exponent)
             }
-            | PublicKeyInfo::RsaPss {
-                bits,
-                modulus,
-                exponent,
-            } => (*bits, modulus, exponent),
             other => panic!("not RSA: {other:?}"),
         }
     }
@@ -1185,27 +1118,13 @@ mod tests {
         assert_eq!(s.subject, "CN=Bench Root CA, O=Bench");
         assert_eq!(s.issuer, "CN=Bench Root CA, O=Bench");
         assert_eq!(s.serial_hex, "72A5B5195E3D5AF019BF4D60D5CA78436D700D17");
-        assert_eq!(
-            (s.not_before, s.not_after),
-            (SEED_NOT_BEFORE, SEED_NOT_AFTER)
-        );
-        assert_eq!(
-            s.signature_algorithm,
-            SignatureAlgorithm::RsaPkcs1 { hash: Hash::Sha256 }
-        );
+        assert_eq!((s.not_before, s.not_after), (SEED_NOT_BEFORE, SEED_NOT_AFTER));
+        assert_eq!(s.signature_algorithm, SignatureAlgorithm::RsaPkcs1 { hash: Hash::Sha256 });
         assert_eq!(s.signature_algorithm.to_string(), "sha256WithRSAEncryption");
-        check_rsa_modulus(
-            &s.public_key,
-            2048,
-            "C6B433387F43455D497499",
-            "234628ECE1B3",
-        );
+        check_rsa_modulus(&s.public_key, 2048, "C6B433387F43455D497499", "234628ECE1B3");
         assert_eq!(s.public_key.to_string(), "RSA 2048 bits");
         assert_eq!((s.is_ca, s.path_len), (Some(true), None));
-        assert_eq!(
-            (s.key_usage.clone(), s.extended_key_usage.clone()),
-            (None, None)
-        );
+        assert_eq!((s.key_usage.clone(), s.extended_key_usage.clone()), (None, None));
         assert!(s.subject_alt_names.is_empty());
         assert!(s.self_issued);
         assert_eq!(s.version, 3);
@@ -1213,13 +1132,7 @@ mod tests {
         check_spans(
             &der,
             &s,
-            &Layout {
-                outer: (4, 817),
-                tbs: (4, 537),
-                issuer: (50, 2, 40),
-                subject: (124, 2, 40),
-                spki: (166, 4, 290),
-            },
+            &Layout { outer: (4, 817), tbs: (4, 537), issuer: (50, 2, 40), subject: (124, 2, 40), spki: (166, 4, 290) },
         );
     }
 
@@ -1230,17 +1143,9 @@ mod tests {
         assert_eq!(s.subject, "CN=server-rsa, O=Bench");
         assert_eq!(s.issuer, "CN=Bench Root CA, O=Bench");
         assert_eq!(s.serial_hex, "13C0B6B90E634C18DA717DD2ED3BAADA8C2743EB");
-        assert_eq!(
-            (s.not_before, s.not_after),
-            (SEED_NOT_BEFORE, SEED_NOT_AFTER)
-        );
+        assert_eq!((s.not_before, s.not_after), (SEED_NOT_BEFORE, SEED_NOT_AFTER));
         assert_eq!(s.signature_algorithm.to_string(), "sha256WithRSAEncryption");
-        check_rsa_modulus(
-            &s.public_key,
-            2048,
-            "9EED7D2F58D083EC626642",
-            "FE9C409A4A93",
-        );
+        check_rsa_modulus(&s.public_key, 2048, "9EED7D2F58D083EC626642", "FE9C409A4A93");
         assert_eq!(s.subject_alt_names, ["DNS:bench.example"]);
         assert_eq!(s.extended_key_usage, Some(vec!["serverAuth".to_string()]));
         assert_eq!(s.key_usage, None);
@@ -1254,13 +1159,7 @@ mod tests {
         check_spans(
             &der,
             &s,
-            &Layout {
-                outer: (4, 855),
-                tbs: (4, 575),
-                issuer: (50, 2, 40),
-                subject: (124, 2, 37),
-                spki: (163, 4, 290),
-            },
+            &Layout { outer: (4, 855), tbs: (4, 575), issuer: (50, 2, 40), subject: (124, 2, 37), spki: (163, 4, 290) },
         );
         let fields = s.fields();
         let expected: Vec<(String, String)> = [
@@ -1289,10 +1188,7 @@ mod tests {
         assert_eq!(s.subject, "CN=server-ecdsa, O=Bench");
         assert_eq!(s.issuer, "CN=Bench Root CA, O=Bench");
         assert_eq!(s.serial_hex, "13C0B6B90E634C18DA717DD2ED3BAADA8C2743EC");
-        assert_eq!(
-            (s.not_before, s.not_after),
-            (SEED_NOT_BEFORE, SEED_NOT_AFTER)
-        );
+        assert_eq!((s.not_before, s.not_after), (SEED_NOT_BEFORE, SEED_NOT_AFTER));
         assert_eq!(s.signature_algorithm.to_string(), "sha256WithRSAEncryption");
         assert_eq!(s.public_key.to_string(), "EC P-256");
         match &s.public_key {
@@ -1312,13 +1208,7 @@ mod tests {
         check_spans(
             &der,
             &s,
-            &Layout {
-                outer: (4, 654),
-                tbs: (4, 374),
-                issuer: (50, 2, 40),
-                subject: (124, 2, 39),
-                spki: (165, 2, 89),
-            },
+            &Layout { outer: (4, 654), tbs: (4, 374), issuer: (50, 2, 40), subject: (124, 2, 39), spki: (165, 2, 89) },
         );
     }
 
@@ -1328,23 +1218,14 @@ mod tests {
         let ca = summarize(&ca_der).unwrap();
         assert_eq!(ca.subject, "CN=Rogue CA, O=Bench");
         assert_eq!(ca.serial_hex, "5D7F060DCFA0BCFA3725D8B55FD673CDE1F6ACF9");
-        assert_eq!(
-            ca.signature_algorithm,
-            SignatureAlgorithm::Ecdsa { hash: Hash::Sha256 }
-        );
+        assert_eq!(ca.signature_algorithm, SignatureAlgorithm::Ecdsa { hash: Hash::Sha256 });
         assert_eq!(ca.public_key.to_string(), "EC P-256");
         assert_eq!(ca.is_ca, Some(true));
         assert!(ca.self_issued);
         check_spans(
             &ca_der,
             &ca,
-            &Layout {
-                outer: (4, 412),
-                tbs: (4, 321),
-                issuer: (47, 2, 35),
-                subject: (116, 2, 35),
-                spki: (153, 2, 89),
-            },
+            &Layout { outer: (4, 412), tbs: (4, 321), issuer: (47, 2, 35), subject: (116, 2, 35), spki: (153, 2, 89) },
         );
 
         let der = der(CLIENT_ROGUE_PEM);
@@ -1352,33 +1233,19 @@ mod tests {
         assert_eq!(s.subject, "CN=client-rogue, O=Bench");
         assert_eq!(s.issuer, "CN=Rogue CA, O=Bench");
         assert_eq!(s.serial_hex, "03E57EC7649FF2F7E2B49F22789072D7E637981F");
-        assert_eq!(
-            (s.not_before, s.not_after),
-            (SEED_NOT_BEFORE + 1, SEED_NOT_AFTER + 1)
-        );
+        assert_eq!((s.not_before, s.not_after), (SEED_NOT_BEFORE + 1, SEED_NOT_AFTER + 1));
         assert_eq!(s.signature_algorithm.to_string(), "ecdsa-with-SHA256");
         assert_eq!(s.signature_algorithm.hash(), Some(Hash::Sha256));
         // ECDSA signature values are DER SEQUENCE { r, s }.
         assert_eq!(s.signature_value[0], 0x30);
-        check_rsa_modulus(
-            &s.public_key,
-            2048,
-            "93C8A3BD21B96CFA9DA7A8",
-            "16E0EA6390C1",
-        );
+        check_rsa_modulus(&s.public_key, 2048, "93C8A3BD21B96CFA9DA7A8", "16E0EA6390C1");
         assert_eq!(s.extended_key_usage, Some(vec!["clientAuth".to_string()]));
         assert!(s.subject_alt_names.is_empty());
         assert_eq!(s.issuer_der, ca.subject_der);
         check_spans(
             &der,
             &s,
-            &Layout {
-                outer: (4, 633),
-                tbs: (4, 543),
-                issuer: (47, 2, 35),
-                subject: (116, 2, 39),
-                spki: (157, 4, 290),
-            },
+            &Layout { outer: (4, 633), tbs: (4, 543), issuer: (47, 2, 35), subject: (116, 2, 39), spki: (157, 4, 290) },
         );
     }
 
@@ -1387,10 +1254,7 @@ mod tests {
         let der = der(ED_PEM);
         let s = summarize(&der).unwrap();
         // openssl RFC2253: CN=ed.example,OU=T\C3\A9st\+Ops,O=Foo\, Inc.,C=DE
-        assert_eq!(
-            s.subject,
-            r"CN=ed.example, OU=Tést\+Ops, O=Foo\, Inc., C=DE"
-        );
+        assert_eq!(s.subject, r"CN=ed.example, OU=Tést\+Ops, O=Foo\, Inc., C=DE");
         assert_eq!(s.issuer, s.subject);
         assert!(s.self_issued);
         assert_eq!(s.serial_hex, "FF01"); // DER 00 FF 01
@@ -1421,37 +1285,21 @@ mod tests {
                 "URI:https://ed.example/x",
             ]
         );
-        assert_eq!(
-            s.key_usage,
-            Some(vec!["digitalSignature", "keyCertSign", "cRLSign"])
-        );
+        assert_eq!(s.key_usage, Some(vec!["digitalSignature", "keyCertSign", "cRLSign"]));
         assert_eq!(
             s.extended_key_usage,
-            Some(vec![
-                "serverAuth".to_string(),
-                "clientAuth".to_string(),
-                "1.2.3.4.5".to_string()
-            ])
+            Some(vec!["serverAuth".to_string(), "clientAuth".to_string(), "1.2.3.4.5".to_string()])
         );
         assert_eq!((s.is_ca, s.path_len), (Some(true), Some(2)));
         let fields = s.fields();
         let get = |k: &str| fields.iter().find(|(n, _)| n == k).map(|(_, v)| v.as_str());
         assert_eq!(get("basic constraints"), Some("CA:TRUE, pathlen:2"));
-        assert_eq!(
-            get("key usage"),
-            Some("digitalSignature, keyCertSign, cRLSign")
-        );
+        assert_eq!(get("key usage"), Some("digitalSignature, keyCertSign, cRLSign"));
         assert_eq!(get("self-issued"), Some("yes"));
         check_spans(
             &der,
             &s,
-            &Layout {
-                outer: (4, 534),
-                tbs: (4, 456),
-                issuer: (25, 2, 74),
-                subject: (133, 2, 74),
-                spki: (209, 2, 42),
-            },
+            &Layout { outer: (4, 534), tbs: (4, 456), issuer: (25, 2, 74), subject: (133, 2, 74), spki: (209, 2, 42) },
         );
     }
 
@@ -1462,34 +1310,18 @@ mod tests {
         assert_eq!(s.subject, "CN=pss.example");
         assert_eq!(s.serial_hex, "07");
         assert_eq!((s.not_before, s.not_after), (1_795_737_766, 1_798_329_766));
-        assert_eq!(
-            s.signature_algorithm,
-            SignatureAlgorithm::RsaPss {
-                hash: Some(Hash::Sha384)
-            }
-        );
+        assert_eq!(s.signature_algorithm, SignatureAlgorithm::RsaPss { hash: Some(Hash::Sha384) });
         assert_eq!(s.signature_algorithm.to_string(), "RSASSA-PSS");
         assert!(matches!(s.public_key, PublicKeyInfo::Rsa { .. }));
-        check_rsa_modulus(
-            &s.public_key,
-            3072,
-            "CA17A5B6F65793269C44E3",
-            "7A879F659A93",
-        );
+        check_rsa_modulus(&s.public_key, 3072, "CA17A5B6F65793269C44E3", "7A879F659A93");
         assert_eq!(s.public_key.to_string(), "RSA 3072 bits");
         assert_eq!(s.signature_value.len(), 384);
-        assert_eq!(
-            s.key_usage,
-            Some(vec!["digitalSignature", "keyEncipherment"])
-        );
+        assert_eq!(s.key_usage, Some(vec!["digitalSignature", "keyEncipherment"]));
         assert_eq!(s.extended_key_usage, None);
         assert_eq!((s.is_ca, s.path_len), (None, None));
         assert_eq!(s.subject_alt_names, ["DNS:pss.example"]);
         let fields = s.fields();
-        assert!(fields.contains(&(
-            "signature algorithm".to_string(),
-            "RSASSA-PSS (SHA384)".to_string()
-        )));
+        assert!(fields.contains(&("signature algorithm".to_string(), "RSASSA-PSS (SHA384)".to_string())));
         assert!(!fields.iter().any(|(k, _)| k == "basic constraints"));
         check_spans(
             &der,
@@ -1511,29 +1343,13 @@ mod tests {
         assert_eq!(s.subject, "CN=rsapss-key.example");
         assert_eq!(s.serial_hex, "01");
         assert!(matches!(s.public_key, PublicKeyInfo::RsaPss { .. }));
-        check_rsa_modulus(
-            &s.public_key,
-            2048,
-            "B8DEAC018AA3BA92918F93",
-            "97BE18B4E127",
-        );
+        check_rsa_modulus(&s.public_key, 2048, "B8DEAC018AA3BA92918F93", "97BE18B4E127");
         assert_eq!(s.public_key.to_string(), "RSA-PSS 2048 bits");
-        assert_eq!(
-            s.signature_algorithm,
-            SignatureAlgorithm::RsaPss {
-                hash: Some(Hash::Sha256)
-            }
-        );
+        assert_eq!(s.signature_algorithm, SignatureAlgorithm::RsaPss { hash: Some(Hash::Sha256) });
         check_spans(
             &der,
             &s,
-            &Layout {
-                outer: (4, 880),
-                tbs: (4, 547),
-                issuer: (84, 2, 29),
-                subject: (147, 2, 29),
-                spki: (178, 4, 288),
-            },
+            &Layout { outer: (4, 880), tbs: (4, 547), issuer: (84, 2, 29), subject: (147, 2, 29), spki: (178, 4, 288) },
         );
     }
 
@@ -1561,13 +1377,7 @@ mod tests {
         check_spans(
             &der,
             &s,
-            &Layout {
-                outer: (4, 535),
-                tbs: (4, 412),
-                issuer: (29, 2, 69),
-                subject: (134, 2, 69),
-                spki: (205, 2, 118),
-            },
+            &Layout { outer: (4, 535), tbs: (4, 412), issuer: (29, 2, 69), subject: (134, 2, 69), spki: (205, 2, 118) },
         );
     }
 
@@ -1578,10 +1388,7 @@ mod tests {
         assert_eq!(s.subject, "CN=dsa.example");
         assert_eq!(s.serial_hex, "02");
         assert_eq!((s.not_before, s.not_after), (1_795_737_802, 1_795_824_202));
-        assert_eq!(
-            s.signature_algorithm,
-            SignatureAlgorithm::Dsa { hash: Hash::Sha256 }
-        );
+        assert_eq!(s.signature_algorithm, SignatureAlgorithm::Dsa { hash: Hash::Sha256 });
         assert_eq!(s.signature_algorithm.to_string(), "dsa_with_SHA256");
         assert_eq!(s.public_key, PublicKeyInfo::Dsa { bits: 2048 });
         assert_eq!(s.public_key.to_string(), "DSA 2048 bits");
@@ -1615,20 +1422,7 @@ mod tests {
         for days in 0..146_097 {
             assert_eq!(civil_from_days(days), (y, m, d));
             let leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
-            let len = [
-                31,
-                if leap { 29 } else { 28 },
-                31,
-                30,
-                31,
-                30,
-                31,
-                31,
-                30,
-                31,
-                30,
-                31,
-            ];
+            let len = [31, if leap { 29 } else { 28 }, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
             d += 1;
             if d > len[(m - 1) as usize] {
                 d = 1;
@@ -1656,14 +1450,8 @@ mod tests {
     fn directory_string_kinds() {
         let any = |tag: u32, data: &'static [u8]| Any::from_tag_and_data(Tag(tag), data);
         // BMPString "Aé", UniversalString "Z", TeletexString Latin-1 "é".
-        assert_eq!(
-            directory_string(&any(30, &[0, 0x41, 0, 0xe9])).as_deref(),
-            Some("Aé")
-        );
-        assert_eq!(
-            directory_string(&any(28, &[0, 0, 0, 0x5a])).as_deref(),
-            Some("Z")
-        );
+        assert_eq!(directory_string(&any(30, &[0, 0x41, 0, 0xe9])).as_deref(), Some("Aé"));
+        assert_eq!(directory_string(&any(28, &[0, 0, 0, 0x5a])).as_deref(), Some("Z"));
         assert_eq!(directory_string(&any(20, &[0xe9])).as_deref(), Some("é"));
         assert_eq!(directory_string(&any(30, &[0, 0x41, 0])), None);
         assert_eq!(directory_string(&any(12, &[0xff])), None);
@@ -1686,30 +1474,15 @@ mod tests {
     fn framing_errors() {
         let good = der(ROGUE_PEM);
         assert!(matches!(summarize(&[]), Err(DecodeError::Truncated { .. })));
-        assert!(matches!(
-            summarize(&[0x30]),
-            Err(DecodeError::Truncated { .. })
-        ));
+        assert!(matches!(summarize(&[0x30]), Err(DecodeError::Truncated { .. })));
         let mut trailing = good.clone();
         trailing.push(0);
-        assert_eq!(
-            summarize(&trailing),
-            Err(DecodeError::TrailingData {
-                what: WHAT,
-                extra: 1
-            })
-        );
+        assert_eq!(summarize(&trailing), Err(DecodeError::TrailingData { what: WHAT, extra: 1 }));
         let mut wrong_tag = good.clone();
         wrong_tag[0] = 0x31;
-        assert!(matches!(
-            summarize(&wrong_tag),
-            Err(DecodeError::Invalid { .. })
-        ));
+        assert!(matches!(summarize(&wrong_tag), Err(DecodeError::Invalid { .. })));
         // Indefinite length (BER, not DER).
-        assert!(matches!(
-            summarize(&[0x30, 0x80, 0x30, 0x80, 0, 0, 0, 0]),
-            Err(DecodeError::Invalid { .. })
-        ));
+        assert!(matches!(summarize(&[0x30, 0x80, 0x30, 0x80, 0, 0, 0, 0]), Err(DecodeError::Invalid { .. })));
         // Inner TBS length one byte longer than the outer content allows.
         let mut bad_tbs = good.clone();
         bad_tbs[7] = bad_tbs[7].wrapping_add(0x80);

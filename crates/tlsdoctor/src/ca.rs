@@ -20,10 +20,7 @@ impl fmt::Display for CaError {
 
 /// Loads every certificate of `path` (a file, or a directory's files).
 pub fn load(path: &Path) -> Result<Vec<(Vec<u8>, CertificateSummary)>, CaError> {
-    let err = |detail: String| CaError {
-        path: path.to_path_buf(),
-        detail,
-    };
+    let err = |detail: String| CaError { path: path.to_path_buf(), detail };
     if path.is_dir() {
         let mut entries: Vec<PathBuf> = std::fs::read_dir(path)
             .map_err(|e| err(e.to_string()))?
@@ -46,10 +43,7 @@ pub fn load(path: &Path) -> Result<Vec<(Vec<u8>, CertificateSummary)>, CaError> 
 }
 
 fn load_file(path: &Path) -> Result<Vec<(Vec<u8>, CertificateSummary)>, CaError> {
-    let err = |detail: String| CaError {
-        path: path.to_path_buf(),
-        detail,
-    };
+    let err = |detail: String| CaError { path: path.to_path_buf(), detail };
     let bytes = std::fs::read(path).map_err(|e| err(e.to_string()))?;
     let ders: Vec<Vec<u8>> = if bytes.windows(10).any(|w| w == b"-----BEGIN") {
         let mut ders = Vec::new();

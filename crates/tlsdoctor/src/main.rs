@@ -84,24 +84,9 @@ enum Format {
 fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
-        Command::Dissect {
-            captures,
-            verbose,
-            format,
-        } => dissect(&captures, verbose, format),
-        Command::Diagnose {
-            captures,
-            ca,
-            format,
-            only_failed,
-            server,
-            sni,
-        } => {
-            let filter = Filter {
-                only_failed,
-                server,
-                sni,
-            };
+        Command::Dissect { captures, verbose, format } => dissect(&captures, verbose, format),
+        Command::Diagnose { captures, ca, format, only_failed, server, sni } => {
+            let filter = Filter { only_failed, server, sni };
             diagnose(&captures, &ca, format, &filter)
         }
     }
@@ -122,21 +107,13 @@ impl Filter {
                 || want == format!("{}:{}", c.server.ip, c.server.port)
                 || want == format!("[{}]:{}", c.server.ip, c.server.port)
         });
-        let sni_matches = self.sni.as_deref().is_none_or(|want| {
-            c.sni
-                .as_deref()
-                .is_some_and(|s| s.eq_ignore_ascii_case(want))
-        });
+        let sni_matches =
+            self.sni.as_deref().is_none_or(|want| c.sni.as_deref().is_some_and(|s| s.eq_ignore_ascii_case(want)));
         (!self.only_failed || failed) && server_matches && sni_matches
     }
 }
 
-fn diagnose(
-    captures: &[PathBuf],
-    ca: &[PathBuf],
-    format: ReportFormat,
-    filter: &Filter,
-) -> ExitCode {
+fn diagnose(captures: &[PathBuf], ca: &[PathBuf], format: ReportFormat, filter: &Filter) -> ExitCode {
     let mut options = Options::default();
     for path in ca {
         match tlsdoctor::ca::load(path) {
@@ -161,10 +138,7 @@ fn diagnose(
             None => unusable = true,
         }
     }
-    let shown: Vec<ConnectionReport> = connections
-        .into_iter()
-        .filter(|c| filter.keeps(c))
-        .collect();
+    let shown: Vec<ConnectionReport> = connections.into_iter().filter(|c| filter.keeps(c)).collect();
     let written = match format {
         ReportFormat::Json => report::write_json(&mut io::stdout().lock(), &inputs, &shown),
         ReportFormat::Text => report::write_text(&mut anstream::stdout().lock(), &shown),
@@ -177,10 +151,7 @@ fn diagnose(
     }
     if unusable {
         ExitCode::from(2)
-    } else if shown
-        .iter()
-        .any(|c| c.outcome == Outcome::Failed || c.has_error())
-    {
+    } else if shown.iter().any(|c| c.outcome == Outcome::Failed || c.has_error()) {
         ExitCode::from(1)
     } else {
         ExitCode::SUCCESS
@@ -269,10 +240,7 @@ fn progress_bar(path: &Path) -> Option<indicatif::ProgressBar> {
         return None;
     }
     let bar = indicatif::ProgressBar::new(len);
-    let style = indicatif::ProgressStyle::with_template(
-        "{bar:40} {bytes}/{total_bytes} {bytes_per_sec} {eta}",
-    )
-    .ok()?;
+    let style = indicatif::ProgressStyle::with_template("{bar:40} {bytes}/{total_bytes} {bytes_per_sec} {eta}").ok()?;
     bar.set_style(style);
     Some(bar)
 }
@@ -281,18 +249,11 @@ fn progress_bar(path: &Path) -> Option<indicatif::ProgressBar> {
 fn report_input_problems(s: &InputSummary) {
     let mut err = io::stderr().lock();
     if let Some(cut) = &s.truncated {
-        let _ = writeln!(
-            err,
-            "tlsdoctor: {cut}; the {} frames before the cut were analysed",
-            s.frames
-        );
+        let _ = writeln!(err, "tlsdoctor: {cut}; the {} frames before the cut were analysed", s.frames);
     }
     if s.cut_frames > 0 {
-        let _ = writeln!(
-            err,
-            "tlsdoctor: {}: {} frames were cut short by the capture's snap length",
-            s.name, s.cut_frames
-        );
+        let _ =
+            writeln!(err, "tlsdoctor: {}: {} frames were cut short by the capture's snap length", s.name, s.cut_frames);
     }
     if let Some((frame, why)) = &s.first_undecodable {
         let _ = writeln!(
@@ -309,10 +270,6 @@ fn report_input_problems(s: &InputSummary) {
         );
     }
     if s.tls_connections == 0 {
-        let _ = writeln!(
-            err,
-            "tlsdoctor: {}: no TLS found in {} frames",
-            s.name, s.frames
-        );
+        let _ = writeln!(err, "tlsdoctor: {}: no TLS found in {} frames", s.name, s.frames);
     }
 }

@@ -1,9 +1,7 @@
 //! How messages are named for people: Wireshark's Info column spellings and the
 //! registry names the JSON output uses.
 
-use tlsdoctor_tls::registry::{
-    AlertDescription, AlertLevel, ContentType, HandshakeType, ProtocolVersion,
-};
+use tlsdoctor_tls::registry::{AlertDescription, AlertLevel, ContentType, HandshakeType, ProtocolVersion};
 use tlsdoctor_tls::stream::{AnomalyKind, GapCost, MessageKind};
 
 /// "TLS 1.2", or the hex value of an unknown version.
@@ -14,8 +12,7 @@ pub fn version(v: u16) -> String {
 /// Wireshark's protocol column: "TLSv1.2".
 pub fn protocol_column(v: u16) -> String {
     let v = ProtocolVersion(v);
-    v.wireshark_name()
-        .map_or_else(|| v.to_string(), str::to_string)
+    v.wireshark_name().map_or_else(|| v.to_string(), str::to_string)
 }
 
 /// The record content type a message came in.
@@ -43,12 +40,8 @@ pub fn info(kind: &MessageKind<'_>) -> String {
             let description = AlertDescription(*description);
             format!(
                 "Alert (Level: {}, Description: {})",
-                level
-                    .info_name()
-                    .map_or_else(|| level.to_string(), str::to_string),
-                description
-                    .info_name()
-                    .map_or_else(|| description.to_string(), str::to_string)
+                level.info_name().map_or_else(|| level.to_string(), str::to_string),
+                description.info_name().map_or_else(|| description.to_string(), str::to_string)
             )
         }
         MessageKind::Heartbeat { raw } => match raw.first() {
@@ -84,14 +77,8 @@ pub fn anomaly(kind: &AnomalyKind) -> String {
         AnomalyKind::BadRecordHeader { bytes } => {
             format!("not a TLS record header: {:02x?}", bytes)
         }
-        AnomalyKind::BadRecordContent {
-            content_type,
-            length,
-        } => {
-            format!(
-                "malformed {} record of {length} bytes",
-                ContentType(*content_type)
-            )
+        AnomalyKind::BadRecordContent { content_type, length } => {
+            format!("malformed {} record of {length} bytes", ContentType(*content_type))
         }
         AnomalyKind::Resynchronised { skipped } => {
             format!("record boundaries found again after {skipped} bytes")
@@ -105,10 +92,7 @@ pub fn anomaly(kind: &AnomalyKind) -> String {
             format!("capture gap: {missing} bytes missing, {cost}")
         }
         AnomalyKind::OversizedMessage { typ, length } => {
-            format!(
-                "{} declares {length} bytes, over the limit; skipped",
-                HandshakeType(*typ)
-            )
+            format!("{} declares {length} bytes, over the limit; skipped", HandshakeType(*typ))
         }
         AnomalyKind::TruncatedAtEnd { what, have, need } => {
             format!("capture ends inside a {what} ({have} of {need} bytes)")

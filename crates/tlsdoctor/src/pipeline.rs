@@ -9,8 +9,7 @@ use std::path::Path;
 use tlsdoctor_capture::{CaptureError, CaptureReader, Format, Timestamp};
 use tlsdoctor_net::{Decoded, Decoder, DecoderConfig};
 use tlsdoctor_tcp::{
-    Chunk, Close, ConnId, FlowConfig, FlowStats, FlowTable, Opened, RoleEvidence, Side,
-    StreamHandler,
+    Chunk, Close, ConnId, FlowConfig, FlowStats, FlowTable, Opened, RoleEvidence, Side, StreamHandler,
 };
 use tlsdoctor_tls::stream::{Event, MessageKind, StreamConfig, TlsConnection};
 
@@ -76,11 +75,7 @@ pub struct InputSummary {
 }
 
 /// Reads one capture file through the whole pipeline.
-pub fn analyze(
-    path: &Path,
-    config: &Config,
-    observer: &mut dyn Observer,
-) -> Result<InputSummary, CaptureError> {
+pub fn analyze(path: &Path, config: &Config, observer: &mut dyn Observer) -> Result<InputSummary, CaptureError> {
     let reader = CaptureReader::open(path)?;
     analyze_reader(reader, config, observer, &mut |_| {})
 }
@@ -134,9 +129,7 @@ pub fn analyze_reader(
             Ok(_) => {}
             Err(e) => {
                 summary.undecodable_frames += 1;
-                summary
-                    .first_undecodable
-                    .get_or_insert_with(|| (frame.number, e.to_string()));
+                summary.first_undecodable.get_or_insert_with(|| (frame.number, e.to_string()));
             }
         }
         if summary.frames.is_multiple_of(65536) {
@@ -203,11 +196,7 @@ struct Streams<'o> {
 
 impl Streams<'_> {
     /// Runs `feed` on a connection's parser and hands its events to the observer.
-    fn with_tls(
-        &mut self,
-        id: ConnId,
-        feed: impl FnOnce(&mut TlsConnection, &mut dyn FnMut(Event<'_>)),
-    ) {
+    fn with_tls(&mut self, id: ConnId, feed: impl FnOnce(&mut TlsConnection, &mut dyn FnMut(Event<'_>))) {
         let Some(ConnState { view, tls }) = self.conns.get_mut(&id) else {
             return;
         };
@@ -236,11 +225,7 @@ impl StreamHandler for Streams<'_> {
         };
         let start_seen = o.roles == RoleEvidence::Handshake;
         let tls = TlsConnection::new(self.config.clone(), start_seen);
-        let view = ConnView {
-            conn,
-            swapped: false,
-            roles_settled: start_seen,
-        };
+        let view = ConnView { conn, swapped: false, roles_settled: start_seen };
         self.conns.insert(o.id, ConnState { view, tls });
     }
 

@@ -8,9 +8,7 @@ use tlsdoctor::diagnose::{ConnectionReport, Diagnoser, Options, Outcome, Severit
 use tlsdoctor::pipeline::{analyze, Config};
 
 fn fixture(name: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../../tests/fixtures")
-        .join(name)
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/fixtures").join(name)
 }
 
 fn diagnose_with(path: &Path, options: &Options) -> Vec<ConnectionReport> {
@@ -21,10 +19,7 @@ fn diagnose_with(path: &Path, options: &Options) -> Vec<ConnectionReport> {
 
 /// The one connection of a diagnose fixture.
 fn only(name: &str) -> ConnectionReport {
-    let mut reports = diagnose_with(
-        &fixture(&format!("diagnose/{name}.pcapng")),
-        &Options::default(),
-    );
+    let mut reports = diagnose_with(&fixture(&format!("diagnose/{name}.pcapng")), &Options::default());
     assert_eq!(reports.len(), 1, "{name}: one TLS connection");
     reports.remove(0)
 }
@@ -34,27 +29,14 @@ fn codes(r: &ConnectionReport) -> Vec<&'static str> {
 }
 
 fn errors(r: &ConnectionReport) -> Vec<&'static str> {
-    r.findings
-        .iter()
-        .filter(|f| f.severity == Severity::Error)
-        .map(|f| f.code)
-        .collect()
+    r.findings.iter().filter(|f| f.severity == Severity::Error).map(|f| f.code).collect()
 }
 
 /// Outcome and the alert: (sender, description, frame).
-fn assert_alert(
-    r: &ConnectionReport,
-    outcome: Outcome,
-    sender: &str,
-    description: Option<&str>,
-    frame: u64,
-) {
+fn assert_alert(r: &ConnectionReport, outcome: Outcome, sender: &str, description: Option<&str>, frame: u64) {
     assert_eq!(r.outcome, outcome, "outcome of connection {}", r.id);
     let alert = r.alert.as_ref().expect("an alert");
-    assert_eq!(
-        (alert.sender, alert.description.as_deref(), alert.frame),
-        (sender, description, frame)
-    );
+    assert_eq!((alert.sender, alert.description.as_deref(), alert.frame), (sender, description, frame));
     assert_eq!(alert.encrypted, description.is_none());
 }
 
@@ -102,36 +84,17 @@ fn client_certificate_missing_in_tls12() {
 #[test]
 fn expired_client_certificate() {
     let r = only("client-certificate-expired");
-    assert_alert(
-        &r,
-        Outcome::Failed,
-        "server",
-        Some("certificate_expired"),
-        9,
-    );
+    assert_alert(&r, Outcome::Failed, "server", Some("certificate_expired"), 9);
     assert_eq!(errors(&r), ["certificate-expired"]);
     let f = &r.findings[0];
-    assert_eq!(
-        (
-            f.frame,
-            f.detail["role"].as_str(),
-            f.detail["index"].as_u64()
-        ),
-        (8, Some("client"), Some(0))
-    );
+    assert_eq!((f.frame, f.detail["role"].as_str(), f.detail["index"].as_u64()), (8, Some("client"), Some(0)));
     assert_eq!(f.detail["not_after"], "2025-01-01 00:00:00 UTC");
 }
 
 #[test]
 fn a_ca_certificate_presented_as_client_certificate() {
     let r = only("client-sends-ca-cert");
-    assert_alert(
-        &r,
-        Outcome::Failed,
-        "server",
-        Some("unsupported_certificate"),
-        9,
-    );
+    assert_alert(&r, Outcome::Failed, "server", Some("unsupported_certificate"), 9);
     assert_eq!(errors(&r), ["certificate-usage-invalid"]);
     let problems = r.findings[0].detail["problems"].to_string();
     assert!(problems.contains("lacks digitalSignature"), "{problems}");
@@ -143,29 +106,18 @@ fn no_common_cipher_suite_without_other_evidence_is_a_refusal_with_the_offer() {
     let r = only("no-common-cipher-suite");
     assert_alert(&r, Outcome::Failed, "server", Some("handshake_failure"), 6);
     assert_eq!(codes(&r), ["handshake-refused"]);
-    assert!(r.findings[0].detail["offered_cipher_suites"]
-        .as_array()
-        .is_some_and(|a| !a.is_empty()));
+    assert!(r.findings[0].detail["offered_cipher_suites"].as_array().is_some_and(|a| !a.is_empty()));
 }
 
 #[test]
 fn tls13_client_auth_failure_is_recognised_without_keys() {
-    for name in [
-        "tls13-client-cert-untrusted",
-        "tls13-client-certificate-missing",
-    ] {
+    for name in ["tls13-client-cert-untrusted", "tls13-client-certificate-missing"] {
         let r = only(name);
         assert_alert(&r, Outcome::Failed, "server", None, 9);
         assert_eq!(codes(&r), ["keys-missing"], "{name}");
         let summary = &r.findings[0].summary;
-        assert!(
-            summary.contains("refused the client's encrypted second flight"),
-            "{name}: {summary}"
-        );
-        assert_eq!(
-            r.findings[0].detail["client_random"].as_str().map(str::len),
-            Some(64)
-        );
+        assert!(summary.contains("refused the client's encrypted second flight"), "{name}: {summary}");
+        assert_eq!(r.findings[0].detail["client_random"].as_str().map(str::len), Some(64));
     }
 }
 
@@ -176,23 +128,13 @@ fn the_bench_seed_failures_are_each_explained() {
     let seed = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/bench/seed/seed.pcapng");
     let reports = diagnose_with(&seed, &Options::default());
     assert_eq!(reports.len(), 40);
-    let failed: Vec<u32> = reports
-        .iter()
-        .filter(|r| r.outcome == Outcome::Failed)
-        .map(|r| r.id)
-        .collect();
+    let failed: Vec<u32> = reports.iter().filter(|r| r.outcome == Outcome::Failed).map(|r| r.id).collect();
     assert_eq!(failed, [34, 35, 36, 37, 38, 39, 40]);
-    assert!(reports
-        .iter()
-        .filter(|r| r.outcome == Outcome::Ok)
-        .all(|r| errors(r).is_empty()));
+    assert!(reports.iter().filter(|r| r.outcome == Outcome::Ok).all(|r| errors(r).is_empty()));
     let by_id = |id: u32| reports.iter().find(|r| r.id == id).unwrap();
     // A client certificate from the rogue CA: the server's CertificateRequest named only the bench CA.
     for id in [34, 35] {
-        assert_eq!(
-            by_id(id).alert.as_ref().unwrap().description.as_deref(),
-            Some("unknown_ca")
-        );
+        assert_eq!(by_id(id).alert.as_ref().unwrap().description.as_deref(), Some("unknown_ca"));
         assert_eq!(errors(by_id(id)), ["certificate-issuer-not-requested"]);
     }
     assert_eq!(errors(by_id(38)), ["client-certificate-missing"]);
@@ -214,8 +156,105 @@ fn certificate_verify_with_a_scheme_the_server_did_not_offer() {
     let r = only("cv-declared-sha1-not-offered");
     assert_alert(&r, Outcome::Failed, "server", Some("handshake_failure"), 9);
     assert_eq!(errors(&r), ["signature-algorithm-not-offered"]);
+    assert_eq!(r.findings[0].detail["certificate_verify"], "different-hash");
     let f = &r.findings[0];
     assert_eq!((f.frame, f.detail["signer"].as_str()), (8, Some("client")));
     assert_eq!(f.detail["used"], "rsa_pkcs1_sha1 (0x0201)");
     assert!(!f.detail["offered"].to_string().contains("0x0201"));
+}
+
+/// (fixture, expected cause) for a client CertificateVerify that does not verify.
+const CERTIFICATE_VERIFY_FAILURES: &[(&str, &str)] = &[
+    ("cv-corrupt-pkcs1", "wrong-key-or-corrupt"),
+    ("gnutls-cv-corrupt", "wrong-key-or-corrupt"),
+    ("cv-declared-sha1", "different-hash"),
+    ("transcript-altered", "different-transcript"),
+    ("transcript-altered-pkcs1", "different-transcript"),
+    ("cv-corrupt-ecdsa", "undetermined"),
+];
+
+#[test]
+fn the_motivating_sample_names_the_certificate_verify() {
+    let mut reports = diagnose_with(
+        &Path::new(env!("CARGO_MANIFEST_DIR")).join("../../samples/mtls-decrypt-error.pcapng"),
+        &Options::default(),
+    );
+    let r = reports.remove(0);
+    assert_alert(&r, Outcome::Failed, "server", Some("decrypt_error"), 9);
+    assert_eq!(codes(&r), ["client-certificate-verify-invalid"]);
+    let f = &r.findings[0];
+    assert_eq!((f.frame, f.detail["cause"].as_str()), (8, Some("wrong-key-or-corrupt")));
+    assert_eq!(f.detail["scheme"], "rsa_pss_rsae_sha256 (0x0804)");
+}
+
+#[test]
+fn certificate_verify_failures_are_told_apart() {
+    for (name, cause) in CERTIFICATE_VERIFY_FAILURES {
+        let r = only(name);
+        assert_alert(&r, Outcome::Failed, "server", Some("decrypt_error"), 9);
+        assert_eq!(errors(&r), ["client-certificate-verify-invalid"], "{name}");
+        let f = &r.findings[0];
+        assert_eq!((f.frame, f.detail["cause"].as_str()), (8, Some(*cause)), "{name}");
+    }
+    let f = &only("cv-declared-sha1").findings[0];
+    assert_eq!(f.detail["signed_hash"], "SHA-256", "the digest inside is SHA-256, SHA-1 was declared");
+}
+
+#[test]
+fn a_corrupt_certificate_signature_is_told_apart_from_a_corrupt_certificate_verify() {
+    // Same alert, same frames as the sample; here the certificate is the cause.
+    for name in ["client-cert-signature-corrupt", "client-cert-signature-corrupt-by-client"] {
+        let r = only(name);
+        assert_alert(&r, Outcome::Failed, "server", Some("decrypt_error"), 9);
+        assert_eq!(errors(&r), ["certificate-signature-invalid"], "{name}");
+        let f = &r.findings[0];
+        assert_eq!((f.frame, f.detail["role"].as_str(), f.detail["index"].as_u64()), (8, Some("client"), Some(0)));
+    }
+    // Altered by a proxy after the client signed it: its CertificateVerify breaks too, as a consequence.
+    assert_eq!(only("client-cert-signature-corrupt").findings[0].detail["certificate_verify"], "different-transcript");
+    assert!(only("client-cert-signature-corrupt-by-client").findings[0].detail.get("certificate_verify").is_none());
+}
+
+#[test]
+fn server_key_exchange_signature_failures() {
+    let r = only("ske-signature-corrupt");
+    assert_alert(&r, Outcome::Failed, "client", Some("decrypt_error"), 8);
+    assert_eq!(errors(&r), ["server-key-exchange-signature-invalid"]);
+    assert_eq!((r.findings[0].frame, r.findings[0].detail["cause"].as_str()), (6, Some("wrong-key-or-corrupt")));
+    let r = only("transcript-altered-ecdhe-client-leg");
+    assert_eq!(errors(&r), ["server-key-exchange-signature-invalid"]);
+    assert_eq!(r.findings[0].detail["cause"], "different-transcript");
+    // The server's leg of the same run: the signature verifies here, so the client saw other bytes.
+    let r = only("transcript-altered-ecdhe");
+    assert_alert(&r, Outcome::Failed, "client", Some("decrypt_error"), 8);
+    assert_eq!(errors(&r), ["handshake-altered-in-transit"]);
+}
+
+#[test]
+fn a_sha1_signed_certificate_is_weak_not_invalid() {
+    let refused = only("client-cert-sha1-refused");
+    assert_alert(&refused, Outcome::Failed, "server", Some("bad_certificate"), 9);
+    assert_eq!(errors(&refused), ["certificate-signature-weak"]);
+    assert_eq!(refused.findings[0].detail["signature_valid"], true);
+    let accepted = only("good-mtls-sha1-cert");
+    assert_eq!(accepted.outcome, Outcome::Ok);
+    assert_eq!(codes(&accepted), ["certificate-signature-weak"]);
+    assert_eq!(accepted.findings[0].severity, Severity::Warning);
+}
+
+#[test]
+fn given_ca_certificates_anchor_chains() {
+    let ca = tlsdoctor::ca::load(&fixture("diagnose/pki/ca.pem")).unwrap();
+    let options = Options { ca_certificates: ca };
+    let good = diagnose_with(&fixture("diagnose/good-mtls-rsa.pcapng"), &options);
+    assert!(good[0].findings.is_empty(), "{:?}", good[0].findings);
+    // The seed's rogue client chain ends at a CA that is not the given one.
+    let seed_ca =
+        tlsdoctor::ca::load(&Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/bench/seed/pki/ca.pem"))
+            .unwrap();
+    let seed = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/bench/seed/seed.pcapng");
+    let reports = diagnose_with(&seed, &Options { ca_certificates: seed_ca });
+    let rogue = reports.iter().find(|r| r.id == 34).unwrap();
+    assert!(codes(rogue).contains(&"certificate-issuer-missing"), "{:?}", codes(rogue));
+    assert!(reports.iter().filter(|r| r.outcome == Outcome::Ok).all(|r| r.findings.is_empty()));
 }

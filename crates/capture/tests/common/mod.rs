@@ -17,35 +17,20 @@ pub struct W {
 
 impl W {
     pub fn new(be: bool) -> W {
-        W {
-            be,
-            buf: Vec::new(),
-        }
+        W { be, buf: Vec::new() }
     }
     pub fn u16(&mut self, v: u16) -> &mut W {
-        let b = if self.be {
-            v.to_be_bytes()
-        } else {
-            v.to_le_bytes()
-        };
+        let b = if self.be { v.to_be_bytes() } else { v.to_le_bytes() };
         self.buf.extend_from_slice(&b);
         self
     }
     pub fn u32(&mut self, v: u32) -> &mut W {
-        let b = if self.be {
-            v.to_be_bytes()
-        } else {
-            v.to_le_bytes()
-        };
+        let b = if self.be { v.to_be_bytes() } else { v.to_le_bytes() };
         self.buf.extend_from_slice(&b);
         self
     }
     pub fn u64(&mut self, v: u64) -> &mut W {
-        let b = if self.be {
-            v.to_be_bytes()
-        } else {
-            v.to_le_bytes()
-        };
+        let b = if self.be { v.to_be_bytes() } else { v.to_le_bytes() };
         self.buf.extend_from_slice(&b);
         self
     }
@@ -64,23 +49,13 @@ impl W {
 /// pcap global header.
 pub fn pcap_header(be: bool, nanos: bool, snaplen: u32, linktype: u32) -> Vec<u8> {
     let mut w = W::new(be);
-    w.u32(if nanos { 0xa1b2_3c4d } else { 0xa1b2_c3d4 })
-        .u16(2)
-        .u16(4)
-        .u32(0)
-        .u32(0)
-        .u32(snaplen)
-        .u32(linktype);
+    w.u32(if nanos { 0xa1b2_3c4d } else { 0xa1b2_c3d4 }).u16(2).u16(4).u32(0).u32(0).u32(snaplen).u32(linktype);
     w.buf
 }
 
 pub fn pcap_record(be: bool, secs: u32, frac: u32, data: &[u8], orig: u32) -> Vec<u8> {
     let mut w = W::new(be);
-    w.u32(secs)
-        .u32(frac)
-        .u32(data.len() as u32)
-        .u32(orig)
-        .bytes(data);
+    w.u32(secs).u32(frac).u32(data.len() as u32).u32(orig).bytes(data);
     w.buf
 }
 
@@ -113,22 +88,13 @@ pub fn options(be: bool, opts: &[(u16, &[u8])]) -> Vec<u8> {
 
 pub fn idb(be: bool, linktype: u16, snaplen: u32, opts: &[(u16, &[u8])]) -> Vec<u8> {
     let mut w = W::new(be);
-    w.u16(linktype)
-        .u16(0)
-        .u32(snaplen)
-        .bytes(&options(be, opts));
+    w.u16(linktype).u16(0).u32(snaplen).bytes(&options(be, opts));
     block(be, 1, &w.buf)
 }
 
 pub fn epb(be: bool, iface: u32, ts: u64, data: &[u8], orig: u32) -> Vec<u8> {
     let mut w = W::new(be);
-    w.u32(iface)
-        .u32((ts >> 32) as u32)
-        .u32(ts as u32)
-        .u32(data.len() as u32)
-        .u32(orig)
-        .bytes(data)
-        .pad4();
+    w.u32(iface).u32((ts >> 32) as u32).u32(ts as u32).u32(data.len() as u32).u32(orig).bytes(data).pad4();
     // An option after the data, which readers must ignore.
     w.u16(1).u16(3).bytes(b"hi!").pad4().u16(0).u16(0);
     block(be, 6, &w.buf)
@@ -142,13 +108,7 @@ pub fn spb(be: bool, data: &[u8], orig: u32) -> Vec<u8> {
 
 pub fn pb(be: bool, iface: u16, ts: u64, data: &[u8], orig: u32) -> Vec<u8> {
     let mut w = W::new(be);
-    w.u16(iface)
-        .u16(7)
-        .u32((ts >> 32) as u32)
-        .u32(ts as u32)
-        .u32(data.len() as u32)
-        .u32(orig)
-        .bytes(data);
+    w.u16(iface).u16(7).u32((ts >> 32) as u32).u32(ts as u32).u32(data.len() as u32).u32(orig).bytes(data);
     block(be, 2, &w.buf)
 }
 

@@ -6,23 +6,14 @@ use tlsdoctor_net::{Decoded, TcpSegment, UdpDatagram};
 
 pub fn hex(s: &str) -> Vec<u8> {
     let s: Vec<u8> = s.bytes().filter(|b| !b.is_ascii_whitespace()).collect();
-    s.chunks(2)
-        .map(|p| u8::from_str_radix(std::str::from_utf8(p).unwrap(), 16).unwrap())
-        .collect()
+    s.chunks(2).map(|p| u8::from_str_radix(std::str::from_utf8(p).unwrap(), 16).unwrap()).collect()
 }
 
 pub fn ts(secs: i64) -> Timestamp {
     Timestamp { secs, nanos: 0 }
 }
 
-pub fn tcp_header(
-    sport: u16,
-    dport: u16,
-    seq: u32,
-    ack: u32,
-    flags: u8,
-    options: &[u8],
-) -> Vec<u8> {
+pub fn tcp_header(sport: u16, dport: u16, seq: u32, ack: u32, flags: u8, options: &[u8]) -> Vec<u8> {
     assert_eq!(options.len() % 4, 0);
     let mut v = Vec::new();
     v.extend(sport.to_be_bytes());
@@ -125,12 +116,7 @@ pub fn unwrap_udp<'a>(d: Decoded<'a>) -> UdpDatagram<'a> {
 /// Records of a little-endian microsecond classic pcap file: (link type, data).
 pub fn read_pcap(path: &std::path::Path) -> (u32, Vec<Vec<u8>>) {
     let d = std::fs::read(path).unwrap();
-    assert_eq!(
-        &d[..4],
-        &[0xd4, 0xc3, 0xb2, 0xa1],
-        "{}: not a LE pcap",
-        path.display()
-    );
+    assert_eq!(&d[..4], &[0xd4, 0xc3, 0xb2, 0xa1], "{}: not a LE pcap", path.display());
     let le32 = |at: usize| u32::from_le_bytes(d[at..at + 4].try_into().unwrap());
     let link = le32(20);
     let mut frames = Vec::new();
@@ -144,7 +130,5 @@ pub fn read_pcap(path: &std::path::Path) -> (u32, Vec<Vec<u8>>) {
 }
 
 pub fn capture(name: &str) -> std::path::PathBuf {
-    std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../../../shared/testdata/wireshark/captures")
-        .join(name)
+    std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/testdata/wireshark/captures").join(name)
 }

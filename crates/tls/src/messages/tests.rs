@@ -13,10 +13,7 @@ use crate::registry::{ClientCertificateType as Cct, CompressionMethod, PskKeyExc
 
 fn unhex(s: &str) -> Vec<u8> {
     let s: String = s.chars().filter(|c| !c.is_whitespace()).collect();
-    (0..s.len())
-        .step_by(2)
-        .map(|i| u8::from_str_radix(&s[i..i + 2], 16).unwrap())
-        .collect()
+    (0..s.len()).step_by(2).map(|i| u8::from_str_radix(&s[i..i + 2], 16).unwrap()).collect()
 }
 
 /// A handshake message with header: checks type and length, returns the body.
@@ -35,11 +32,7 @@ macro_rules! data {
 }
 
 fn ctx(v: Option<ProtocolVersion>, s: Option<CipherSuite>, from_server: bool) -> ParseContext {
-    ParseContext {
-        version: v,
-        cipher_suite: s,
-        from_server,
-    }
+    ParseContext { version: v, cipher_suite: s, from_server }
 }
 
 const TLS12: Option<ProtocolVersion> = Some(ProtocolVersion::TLS_1_2);
@@ -61,29 +54,15 @@ fn tls13_client_hello_from_openssl3() {
     assert_eq!(ch.cipher_suites.len(), 31);
     assert_eq!(ch.cipher_suites[0], CipherSuite::TLS_AES_256_GCM_SHA384);
     assert_eq!(ch.cipher_suites[0].to_string(), "TLS_AES_256_GCM_SHA384");
-    assert_eq!(
-        ch.cipher_suites[2].describe(),
-        "TLS_AES_128_GCM_SHA256 (0x1301)"
-    );
-    assert_eq!(
-        ch.cipher_suites[3].to_string(),
-        "TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384"
-    );
-    assert_eq!(
-        ch.cipher_suites[30],
-        CipherSuite::TLS_EMPTY_RENEGOTIATION_INFO_SCSV
-    );
+    assert_eq!(ch.cipher_suites[2].describe(), "TLS_AES_128_GCM_SHA256 (0x1301)");
+    assert_eq!(ch.cipher_suites[3].to_string(), "TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384");
+    assert_eq!(ch.cipher_suites[30], CipherSuite::TLS_EMPTY_RENEGOTIATION_INFO_SCSV);
     assert_eq!(ch.compression_methods, vec![CompressionMethod::NULL]);
     assert_eq!(ch.server_name(), Some("example.com"));
     assert_eq!(ch.alpn(), vec![&b"h2"[..], &b"http/1.1"[..]]);
     assert_eq!(
         ch.offered_versions(),
-        vec![
-            ProtocolVersion::TLS_1_3,
-            ProtocolVersion::TLS_1_2,
-            ProtocolVersion::TLS_1_1,
-            ProtocolVersion::TLS_1_0
-        ]
+        vec![ProtocolVersion::TLS_1_3, ProtocolVersion::TLS_1_2, ProtocolVersion::TLS_1_1, ProtocolVersion::TLS_1_0]
     );
     let groups = match ch.decoded(ExtensionType::SUPPORTED_GROUPS) {
         Some(ExtensionValue::SupportedGroups(g)) => g,
@@ -126,36 +105,25 @@ fn tls13_client_hello_from_openssl3() {
     }
     assert_eq!(
         ch.decoded(ExtensionType::PSK_KEY_EXCHANGE_MODES),
-        Some(ExtensionValue::PskKeyExchangeModes(vec![
-            PskKeyExchangeMode::PSK_DHE_KE
-        ]))
+        Some(ExtensionValue::PskKeyExchangeModes(vec![PskKeyExchangeMode::PSK_DHE_KE]))
     );
     assert!(ch.truncated_for_binders().is_none());
 
     // Display.
     let f = HandshakeBody::ClientHello(ch.clone()).fields();
-    let find = |name: &str| {
-        f.iter()
-            .find(|x| x.name == name)
-            .unwrap_or_else(|| panic!("{name}: {f:#?}"))
-    };
+    let find = |name: &str| f.iter().find(|x| x.name == name).unwrap_or_else(|| panic!("{name}: {f:#?}"));
     assert_eq!(find("Cipher Suites (31 suites)").depth, 0);
     assert_eq!(find("Version").value, "TLS 1.2 (0x0303)");
-    assert!(f
-        .iter()
-        .any(|x| x.depth == 1 && x.value == "TLS_CHACHA20_POLY1305_SHA256 (0x1303)"));
+    assert!(f.iter().any(|x| x.depth == 1 && x.value == "TLS_CHACHA20_POLY1305_SHA256 (0x1303)"));
     assert_eq!(find("Extension: server_name (len=16)").value, "example.com");
     assert_eq!(find("Server Name").value, "example.com");
-    assert_eq!(
-        find("Extension: application_layer_protocol_negotiation (len=14)").value,
-        "h2, http/1.1"
+    assert_eq!(find("Extension: application_layer_protocol_negotiation (len=14)").value, "h2, http/1.1");
+    assert!(f.iter().any(|x| x.name == "Supported Group" && x.value == "x25519 (0x001d)"));
+    assert!(
+        f.iter()
+            .any(|x| x.name == "Key Share Entry"
+                && x.value.starts_with("Group: x25519 (0x001d), Key Exchange length: 32"))
     );
-    assert!(f
-        .iter()
-        .any(|x| x.name == "Supported Group" && x.value == "x25519 (0x001d)"));
-    assert!(f.iter().any(|x| x.name == "Key Share Entry"
-        && x.value
-            .starts_with("Group: x25519 (0x001d), Key Exchange length: 32")));
 }
 
 #[test]
@@ -172,26 +140,17 @@ fn tls13_server_hello_and_encrypted_extensions() {
     assert_eq!(sh.negotiated_version(), ProtocolVersion::TLS_1_3);
     assert_eq!(sh.downgrade_sentinel(), None);
     match sh.decoded(ExtensionType::KEY_SHARE) {
-        Some(ExtensionValue::KeyShareServer(KeyShareEntry {
-            group,
-            key_exchange,
-        })) => {
+        Some(ExtensionValue::KeyShareServer(KeyShareEntry { group, key_exchange })) => {
             assert_eq!(group, NamedGroup::X25519);
             assert_eq!(&key_exchange[..4], &[0xa4, 0x39, 0x84, 0xd8]);
         }
         other => panic!("{other:?}"),
     }
 
-    let body = msg(
-        data!("c13_s_EncryptedExtensions"),
-        HandshakeType::ENCRYPTED_EXTENSIONS,
-    );
-    let HandshakeBody::EncryptedExtensions(ee) = parse_handshake(
-        HandshakeType::ENCRYPTED_EXTENSIONS,
-        &body,
-        &ctx(TLS13, None, true),
-    )
-    .unwrap() else {
+    let body = msg(data!("c13_s_EncryptedExtensions"), HandshakeType::ENCRYPTED_EXTENSIONS);
+    let HandshakeBody::EncryptedExtensions(ee) =
+        parse_handshake(HandshakeType::ENCRYPTED_EXTENSIONS, &body, &ctx(TLS13, None, true)).unwrap()
+    else {
         panic!()
     };
     assert!(ee.extensions.is_empty() && ee.anomalies.is_empty());
@@ -210,22 +169,14 @@ fn hello_retry_request_is_recognised() {
         panic!()
     };
     assert!(sh.is_hello_retry_request);
-    assert_eq!(
-        sh.decoded(ExtensionType::KEY_SHARE),
-        Some(ExtensionValue::KeyShareRetry(NamedGroup::SECP256R1))
-    );
+    assert_eq!(sh.decoded(ExtensionType::KEY_SHARE), Some(ExtensionValue::KeyShareRetry(NamedGroup::SECP256R1)));
     let f = HandshakeBody::ServerHello(sh).fields();
-    assert!(f
-        .iter()
-        .any(|x| x.name == "Selected Group" && x.value == "secp256r1 (0x0017)"));
+    assert!(f.iter().any(|x| x.name == "Selected Group" && x.value == "secp256r1 (0x0017)"));
 }
 
 #[test]
 fn tls13_certificate_request_certificate_and_verify() {
-    let body = msg(
-        data!("c13_s_CertificateRequest"),
-        HandshakeType::CERTIFICATE_REQUEST,
-    );
+    let body = msg(data!("c13_s_CertificateRequest"), HandshakeType::CERTIFICATE_REQUEST);
     for c in [ctx(TLS13, None, true), ParseContext::default()] {
         let HandshakeBody::CertificateRequest(cr) =
             parse_handshake(HandshakeType::CERTIFICATE_REQUEST, &body, &c).unwrap()
@@ -271,16 +222,10 @@ fn tls13_certificate_request_certificate_and_verify() {
     };
     assert!(empty.entries.is_empty());
 
-    let body = msg(
-        data!("c13_s_CertificateVerify"),
-        HandshakeType::CERTIFICATE_VERIFY,
-    );
-    let HandshakeBody::CertificateVerify(cv) = parse_handshake(
-        HandshakeType::CERTIFICATE_VERIFY,
-        &body,
-        &ctx(TLS13, None, true),
-    )
-    .unwrap() else {
+    let body = msg(data!("c13_s_CertificateVerify"), HandshakeType::CERTIFICATE_VERIFY);
+    let HandshakeBody::CertificateVerify(cv) =
+        parse_handshake(HandshakeType::CERTIFICATE_VERIFY, &body, &ctx(TLS13, None, true)).unwrap()
+    else {
         panic!()
     };
     assert_eq!(cv.scheme, Some(SignatureScheme::RSA_PSS_RSAE_SHA256));
@@ -297,10 +242,7 @@ fn tls12_client_hello_and_server_hello() {
     };
     assert_eq!(
         ch.cipher_suites,
-        vec![
-            CipherSuite::TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256,
-            CipherSuite::TLS_EMPTY_RENEGOTIATION_INFO_SCSV
-        ]
+        vec![CipherSuite::TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256, CipherSuite::TLS_EMPTY_RENEGOTIATION_INFO_SCSV]
     );
     assert_eq!(ch.server_name(), Some("example.com"));
 
@@ -316,19 +258,14 @@ fn tls12_client_hello_and_server_hello() {
                                        // OpenSSL's TLS 1.3-capable server marks the TLS 1.2 downgrade.
     assert_eq!(sh.downgrade_sentinel(), Some(ProtocolVersion::TLS_1_2));
     assert!(sh.extension(ExtensionType::RENEGOTIATION_INFO).is_some());
-    assert_eq!(
-        sh.decoded(ExtensionType::RENEGOTIATION_INFO),
-        Some(ExtensionValue::RenegotiationInfo(&[]))
-    );
+    assert_eq!(sh.decoded(ExtensionType::RENEGOTIATION_INFO), Some(ExtensionValue::RenegotiationInfo(&[])));
 }
 
 #[test]
 fn tls12_certificate() {
     let body = msg(data!("c12_s_Certificate"), HandshakeType::CERTIFICATE);
     for c in [ctx(TLS12, None, true), ParseContext::default()] {
-        let HandshakeBody::Certificate(cert) =
-            parse_handshake(HandshakeType::CERTIFICATE, &body, &c).unwrap()
-        else {
+        let HandshakeBody::Certificate(cert) = parse_handshake(HandshakeType::CERTIFICATE, &body, &c).unwrap() else {
             panic!()
         };
         assert!(!cert.tls13);
@@ -345,28 +282,15 @@ fn tls12_certificate() {
 
 #[test]
 fn tls12_ecdhe_rsa_server_key_exchange() {
-    let body = msg(
-        data!("c12_s_ServerKeyExchange"),
-        HandshakeType::SERVER_KEY_EXCHANGE,
-    );
-    let c = ctx(
-        TLS12,
-        Some(CipherSuite::TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256),
-        true,
-    );
-    let HandshakeBody::ServerKeyExchange(ske) =
-        parse_handshake(HandshakeType::SERVER_KEY_EXCHANGE, &body, &c).unwrap()
+    let body = msg(data!("c12_s_ServerKeyExchange"), HandshakeType::SERVER_KEY_EXCHANGE);
+    let c = ctx(TLS12, Some(CipherSuite::TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256), true);
+    let HandshakeBody::ServerKeyExchange(ske) = parse_handshake(HandshakeType::SERVER_KEY_EXCHANGE, &body, &c).unwrap()
     else {
         panic!()
     };
     assert!(ske.anomalies.is_empty());
     match ske.kx {
-        KxParams::Ecdh {
-            curve_type,
-            group,
-            point,
-            explicit,
-        } => {
+        KxParams::Ecdh { curve_type, group, point, explicit } => {
             assert_eq!(curve_type, EcCurveType::NAMED_CURVE);
             assert_eq!(group, Some(NamedGroup::X25519));
             assert_eq!(point.len(), 32);
@@ -391,43 +315,28 @@ fn tls12_ecdhe_rsa_server_key_exchange() {
     };
     assert_eq!(guess.scheme, ske.scheme);
     // Cipher suite unknown: raw.
-    let HandshakeBody::ServerKeyExchange(raw) = parse_handshake(
-        HandshakeType::SERVER_KEY_EXCHANGE,
-        &body,
-        &ParseContext::default(),
-    )
-    .unwrap() else {
+    let HandshakeBody::ServerKeyExchange(raw) =
+        parse_handshake(HandshakeType::SERVER_KEY_EXCHANGE, &body, &ParseContext::default()).unwrap()
+    else {
         panic!()
     };
     assert_eq!(raw.kx, KxParams::Unknown(&body));
     let f = HandshakeBody::ServerKeyExchange(ske).fields();
-    assert!(f
-        .iter()
-        .any(|x| x.name == "Named Curve" && x.value == "x25519 (0x001d)"));
-    assert!(f
-        .iter()
-        .any(|x| x.name == "Signature Algorithm" && x.value == "rsa_pss_rsae_sha256 (0x0804)"));
+    assert!(f.iter().any(|x| x.name == "Named Curve" && x.value == "x25519 (0x001d)"));
+    assert!(f.iter().any(|x| x.name == "Signature Algorithm" && x.value == "rsa_pss_rsae_sha256 (0x0804)"));
 }
 
 #[test]
 fn tls10_dhe_server_key_exchange_has_no_scheme() {
-    let body = msg(
-        data!("c10_s_ServerKeyExchange"),
-        HandshakeType::SERVER_KEY_EXCHANGE,
-    );
+    let body = msg(data!("c10_s_ServerKeyExchange"), HandshakeType::SERVER_KEY_EXCHANGE);
     let suite = Some(CipherSuite::TLS_DHE_RSA_WITH_AES_128_CBC_SHA);
     for v in [TLS10, None] {
-        let HandshakeBody::ServerKeyExchange(ske) = parse_handshake(
-            HandshakeType::SERVER_KEY_EXCHANGE,
-            &body,
-            &ctx(v, suite, true),
-        )
-        .unwrap() else {
+        let HandshakeBody::ServerKeyExchange(ske) =
+            parse_handshake(HandshakeType::SERVER_KEY_EXCHANGE, &body, &ctx(v, suite, true)).unwrap()
+        else {
             panic!()
         };
-        let KxParams::Dh { p, g, ys } = ske.kx else {
-            panic!("{:?}", ske.kx)
-        };
+        let KxParams::Dh { p, g, ys } = ske.kx else { panic!("{:?}", ske.kx) };
         assert_eq!((p.len(), g.len(), ys.len()), (128, 1, 128));
         assert_eq!(g, &[2]);
         assert_eq!(ske.params.len(), 2 + 128 + 2 + 1 + 2 + 128);
@@ -441,10 +350,7 @@ fn tls10_dhe_server_key_exchange_has_no_scheme() {
 
 #[test]
 fn certificate_request_tls12_and_tls10() {
-    let body = msg(
-        data!("c12_s_CertificateRequest"),
-        HandshakeType::CERTIFICATE_REQUEST,
-    );
+    let body = msg(data!("c12_s_CertificateRequest"), HandshakeType::CERTIFICATE_REQUEST);
     for c in [ctx(TLS12, None, true), ParseContext::default()] {
         let HandshakeBody::CertificateRequest(cr) =
             parse_handshake(HandshakeType::CERTIFICATE_REQUEST, &body, &c).unwrap()
@@ -452,10 +358,7 @@ fn certificate_request_tls12_and_tls10() {
             panic!()
         };
         assert!(!cr.tls13);
-        assert_eq!(
-            cr.certificate_types,
-            vec![Cct::RSA_SIGN, Cct::DSS_SIGN, Cct::ECDSA_SIGN]
-        );
+        assert_eq!(cr.certificate_types, vec![Cct::RSA_SIGN, Cct::DSS_SIGN, Cct::ECDSA_SIGN]);
         let algs = cr.signature_algorithms.as_ref().unwrap();
         assert_eq!(algs.len(), 20);
         assert_eq!(algs[19], SignatureScheme(0x0602));
@@ -463,15 +366,10 @@ fn certificate_request_tls12_and_tls10() {
         assert_eq!(cr.certificate_authorities.len(), 1);
         assert_eq!(cr.certificate_authorities[0].len(), 40);
         let f = HandshakeBody::CertificateRequest(cr).fields();
-        assert!(f
-            .iter()
-            .any(|x| x.name == "Certificate type" && x.value == "ecdsa_sign (0x40)"));
+        assert!(f.iter().any(|x| x.name == "Certificate type" && x.value == "ecdsa_sign (0x40)"));
         assert!(f.iter().any(|x| x.name == "Distinguished Names (1)"));
     }
-    let body = msg(
-        data!("c10_s_CertificateRequest"),
-        HandshakeType::CERTIFICATE_REQUEST,
-    );
+    let body = msg(data!("c10_s_CertificateRequest"), HandshakeType::CERTIFICATE_REQUEST);
     for c in [ctx(TLS10, None, true), ParseContext::default()] {
         let HandshakeBody::CertificateRequest(cr) =
             parse_handshake(HandshakeType::CERTIFICATE_REQUEST, &body, &c).unwrap()
@@ -487,61 +385,39 @@ fn certificate_request_tls12_and_tls10() {
 
 #[test]
 fn client_key_exchange_and_certificate_verify() {
-    let body = msg(
-        data!("c12_c_ClientKeyExchange"),
-        HandshakeType::CLIENT_KEY_EXCHANGE,
-    );
-    let HandshakeBody::ClientKeyExchange(cke) = parse_handshake(
-        HandshakeType::CLIENT_KEY_EXCHANGE,
-        &body,
-        &ctx(TLS12, Some(CipherSuite(0xc02f)), false),
-    )
-    .unwrap() else {
+    let body = msg(data!("c12_c_ClientKeyExchange"), HandshakeType::CLIENT_KEY_EXCHANGE);
+    let HandshakeBody::ClientKeyExchange(cke) =
+        parse_handshake(HandshakeType::CLIENT_KEY_EXCHANGE, &body, &ctx(TLS12, Some(CipherSuite(0xc02f)), false))
+            .unwrap()
+    else {
         panic!()
     };
     assert!(matches!(cke.kx, ClientKx::Ecdh { point } if point.len() == 32));
 
-    let body = msg(
-        data!("c10_c_ClientKeyExchange"),
-        HandshakeType::CLIENT_KEY_EXCHANGE,
-    );
-    let HandshakeBody::ClientKeyExchange(cke) = parse_handshake(
-        HandshakeType::CLIENT_KEY_EXCHANGE,
-        &body,
-        &ctx(TLS10, Some(CipherSuite(0x0033)), false),
-    )
-    .unwrap() else {
+    let body = msg(data!("c10_c_ClientKeyExchange"), HandshakeType::CLIENT_KEY_EXCHANGE);
+    let HandshakeBody::ClientKeyExchange(cke) =
+        parse_handshake(HandshakeType::CLIENT_KEY_EXCHANGE, &body, &ctx(TLS10, Some(CipherSuite(0x0033)), false))
+            .unwrap()
+    else {
         panic!()
     };
     assert!(matches!(cke.kx, ClientKx::Dh { public } if public.len() == 128));
 
-    let body = msg(
-        data!("c12_c_CertificateVerify"),
-        HandshakeType::CERTIFICATE_VERIFY,
-    );
+    let body = msg(data!("c12_c_CertificateVerify"), HandshakeType::CERTIFICATE_VERIFY);
     for v in [TLS12, None] {
-        let HandshakeBody::CertificateVerify(cv) = parse_handshake(
-            HandshakeType::CERTIFICATE_VERIFY,
-            &body,
-            &ctx(v, None, false),
-        )
-        .unwrap() else {
+        let HandshakeBody::CertificateVerify(cv) =
+            parse_handshake(HandshakeType::CERTIFICATE_VERIFY, &body, &ctx(v, None, false)).unwrap()
+        else {
             panic!()
         };
         assert_eq!(cv.scheme, Some(SignatureScheme::RSA_PSS_RSAE_SHA256));
         assert_eq!(cv.signature.len(), 256);
     }
-    let body = msg(
-        data!("c10_c_CertificateVerify"),
-        HandshakeType::CERTIFICATE_VERIFY,
-    );
+    let body = msg(data!("c10_c_CertificateVerify"), HandshakeType::CERTIFICATE_VERIFY);
     for v in [TLS10, None] {
-        let HandshakeBody::CertificateVerify(cv) = parse_handshake(
-            HandshakeType::CERTIFICATE_VERIFY,
-            &body,
-            &ctx(v, None, false),
-        )
-        .unwrap() else {
+        let HandshakeBody::CertificateVerify(cv) =
+            parse_handshake(HandshakeType::CERTIFICATE_VERIFY, &body, &ctx(v, None, false)).unwrap()
+        else {
             panic!()
         };
         assert_eq!(cv.scheme, None);
@@ -552,17 +428,11 @@ fn client_key_exchange_and_certificate_verify() {
 
 #[test]
 fn tls12_new_session_ticket() {
-    let body = msg(
-        data!("c12_s_NewSessionTicket"),
-        HandshakeType::NEW_SESSION_TICKET,
-    );
+    let body = msg(data!("c12_s_NewSessionTicket"), HandshakeType::NEW_SESSION_TICKET);
     for v in [TLS12, None] {
-        let HandshakeBody::NewSessionTicket(t) = parse_handshake(
-            HandshakeType::NEW_SESSION_TICKET,
-            &body,
-            &ctx(v, None, true),
-        )
-        .unwrap() else {
+        let HandshakeBody::NewSessionTicket(t) =
+            parse_handshake(HandshakeType::NEW_SESSION_TICKET, &body, &ctx(v, None, true)).unwrap()
+        else {
             panic!()
         };
         assert!(!t.tls13);
@@ -580,23 +450,15 @@ fn sslv2_client_hello_from_rsasnakeoil2() {
     let v2 = ch.sslv2.as_ref().unwrap();
     assert_eq!(v2.cipher_specs.len(), 26);
     assert_eq!(v2.cipher_specs[0], 0x010080);
-    assert_eq!(
-        sslv2_cipher_spec_name(v2.cipher_specs[0]),
-        Some("SSL2_RC4_128_WITH_MD5")
-    );
+    assert_eq!(sslv2_cipher_spec_name(v2.cipher_specs[0]), Some("SSL2_RC4_128_WITH_MD5"));
     assert_eq!(v2.challenge.len(), 16);
     // 16-byte challenge right-aligned in the 32-byte random.
     assert_eq!(&ch.random[..16], &[0; 16]);
     assert_eq!(&ch.random[16..], v2.challenge);
     assert!(ch.session_id.is_empty());
-    assert!(ch
-        .cipher_suites
-        .contains(&CipherSuite::TLS_RSA_WITH_AES_256_CBC_SHA));
+    assert!(ch.cipher_suites.contains(&CipherSuite::TLS_RSA_WITH_AES_256_CBC_SHA));
     assert!(ch.cipher_suites.contains(&CipherSuite(0xfeff)));
-    assert_eq!(
-        CipherSuite(0xfeff).to_string(),
-        "SSL_RSA_FIPS_WITH_3DES_EDE_CBC_SHA"
-    );
+    assert_eq!(CipherSuite(0xfeff).to_string(), "SSL_RSA_FIPS_WITH_3DES_EDE_CBC_SHA");
     assert!(HandshakeBody::ClientHello(ch)
         .fields()
         .iter()
@@ -609,30 +471,19 @@ fn ssl3_rsa_client_key_exchange_has_no_length_prefix() {
     let body = unhex(data!("ssl3_client_key_exchange_body"));
     assert_eq!(body.len(), 128);
     let suite = Some(CipherSuite::TLS_RSA_WITH_AES_256_CBC_SHA);
-    let HandshakeBody::ClientKeyExchange(cke) = parse_handshake(
-        HandshakeType::CLIENT_KEY_EXCHANGE,
-        &body,
-        &ctx(Some(ProtocolVersion::SSL_3_0), suite, false),
-    )
-    .unwrap() else {
+    let HandshakeBody::ClientKeyExchange(cke) =
+        parse_handshake(HandshakeType::CLIENT_KEY_EXCHANGE, &body, &ctx(Some(ProtocolVersion::SSL_3_0), suite, false))
+            .unwrap()
+    else {
         panic!()
     };
-    assert_eq!(
-        cke.kx,
-        ClientKx::Rsa {
-            encrypted_premaster: &body,
-            length_prefixed: false
-        }
-    );
+    assert_eq!(cke.kx, ClientKx::Rsa { encrypted_premaster: &body, length_prefixed: false });
     // TLS: prefixed.
     let mut tls = vec![0, 128];
     tls.extend_from_slice(&body);
-    let HandshakeBody::ClientKeyExchange(cke) = parse_handshake(
-        HandshakeType::CLIENT_KEY_EXCHANGE,
-        &tls,
-        &ctx(None, suite, false),
-    )
-    .unwrap() else {
+    let HandshakeBody::ClientKeyExchange(cke) =
+        parse_handshake(HandshakeType::CLIENT_KEY_EXCHANGE, &tls, &ctx(None, suite, false)).unwrap()
+    else {
         panic!()
     };
     assert!(
@@ -642,38 +493,15 @@ fn ssl3_rsa_client_key_exchange_has_no_length_prefix() {
 
 #[test]
 fn trailing_bytes_are_noted_not_fatal() {
-    let mut body = msg(
-        data!("c12_c_CertificateVerify"),
-        HandshakeType::CERTIFICATE_VERIFY,
-    );
+    let mut body = msg(data!("c12_c_CertificateVerify"), HandshakeType::CERTIFICATE_VERIFY);
     body.extend_from_slice(&[0xde, 0xad]);
-    let parsed = parse_handshake(
-        HandshakeType::CERTIFICATE_VERIFY,
-        &body,
-        &ctx(TLS12, None, false),
-    )
-    .unwrap();
-    assert_eq!(
-        parsed.anomalies(),
-        &[DecodeError::TrailingData {
-            what: "CertificateVerify",
-            extra: 2
-        }]
-    );
+    let parsed = parse_handshake(HandshakeType::CERTIFICATE_VERIFY, &body, &ctx(TLS12, None, false)).unwrap();
+    assert_eq!(parsed.anomalies(), &[DecodeError::TrailingData { what: "CertificateVerify", extra: 2 }]);
     assert!(parsed.fields().iter().any(|f| f.name == "Anomaly"));
     // Empty messages cannot carry a note.
-    assert!(parse_handshake(
-        HandshakeType::SERVER_HELLO_DONE,
-        &[0],
-        &ParseContext::default()
-    )
-    .is_err());
+    assert!(parse_handshake(HandshakeType::SERVER_HELLO_DONE, &[0], &ParseContext::default()).is_err());
     assert_eq!(
-        parse_handshake(
-            HandshakeType::SERVER_HELLO_DONE,
-            &[],
-            &ParseContext::default()
-        ),
+        parse_handshake(HandshakeType::SERVER_HELLO_DONE, &[], &ParseContext::default()),
         Ok(HandshakeBody::ServerHelloDone)
     );
 }
@@ -682,9 +510,7 @@ fn trailing_bytes_are_noted_not_fatal() {
 fn client_hello_with_psk_binders_and_ech() {
     // Minimal TLS 1.3 ClientHello: ECH outer, then pre_shared_key last.
     let mut exts = vec![0xfe, 0x0d, 0, 12, 0, 0, 1, 0, 1, 7, 0, 1, 0xee, 0, 1, 0xff];
-    exts.extend_from_slice(&[
-        0, 41, 0, 16, 0, 8, 0, 2, b'i', b'd', 0, 0, 0, 9, 0, 4, 3, 1, 2, 3,
-    ]);
+    exts.extend_from_slice(&[0, 41, 0, 16, 0, 8, 0, 2, b'i', b'd', 0, 0, 0, 9, 0, 4, 3, 1, 2, 3]);
     let mut body = vec![3, 3];
     body.extend_from_slice(&[7; 32]);
     body.extend_from_slice(&[0, 0, 2, 0x13, 0x01, 1, 0]);
@@ -720,30 +546,17 @@ fn malformed_extension_block_keeps_message() {
         panic!()
     };
     assert_eq!(ch.cipher_suites.len(), 2);
-    assert!(matches!(
-        ch.anomalies[0],
-        DecodeError::Truncated {
-            what: "extensions",
-            ..
-        }
-    ));
+    assert!(matches!(ch.anomalies[0], DecodeError::Truncated { what: "extensions", .. }));
     // Truncated before the mandatory fields end: an error.
-    assert!(parse_handshake(
-        HandshakeType::CLIENT_HELLO,
-        &body[..40],
-        &ParseContext::default()
-    )
-    .is_err());
+    assert!(parse_handshake(HandshakeType::CLIENT_HELLO, &body[..40], &ParseContext::default()).is_err());
 }
 
 mod never_panics {
     use super::*;
     use proptest::prelude::*;
 
-    const SUITES: [u16; 12] = [
-        0xc02f, 0x0039, 0x002f, 0x00a8, 0x00aa, 0xc035, 0x0092, 0xc01d, 0xc01e, 0x1301, 0x0003,
-        0xc018,
-    ];
+    const SUITES: [u16; 12] =
+        [0xc02f, 0x0039, 0x002f, 0x00a8, 0x00aa, 0xc035, 0x0092, 0xc01d, 0xc01e, 0x1301, 0x0003, 0xc018];
 
     proptest! {
         #![proptest_config(ProptestConfig::with_cases(2000))]

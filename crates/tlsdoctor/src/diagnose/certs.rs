@@ -54,11 +54,7 @@ pub fn validity(chain: &DecodedChain<'_>, role: Role, now: i64, failed: bool) ->
         let (code, when, verb) = if cert.not_after < now {
             ("certificate-expired", cert.not_after, "expired on")
         } else if cert.not_before > now {
-            (
-                "certificate-not-yet-valid",
-                cert.not_before,
-                "is not valid before",
-            )
+            ("certificate-not-yet-valid", cert.not_before, "is not valid before")
         } else {
             continue;
         };
@@ -109,18 +105,10 @@ pub fn name_matches(pattern: &str, host: &str) -> bool {
 
 pub fn name(chain: &DecodedChain<'_>, sni: &str, failed: bool) -> Option<Finding> {
     let (_, leaf) = chain.certs.iter().find(|(i, _)| *i == 0)?;
-    let dns: Vec<&str> = leaf
-        .subject_alt_names
-        .iter()
-        .filter_map(|n| n.strip_prefix("DNS:"))
-        .collect();
+    let dns: Vec<&str> = leaf.subject_alt_names.iter().filter_map(|n| n.strip_prefix("DNS:")).collect();
     let names: Vec<String> = if dns.is_empty() {
         // No DNS names in the SAN: clients fall back to the subject CN.
-        leaf.subject
-            .split(", ")
-            .filter_map(|p| p.strip_prefix("CN="))
-            .map(str::to_string)
-            .collect()
+        leaf.subject.split(", ").filter_map(|p| p.strip_prefix("CN=")).map(str::to_string).collect()
     } else {
         dns.iter().map(|s| s.to_string()).collect()
     };
@@ -140,12 +128,7 @@ pub fn name(chain: &DecodedChain<'_>, sni: &str, failed: bool) -> Option<Finding
     )
 }
 
-pub fn usage(
-    chain: &DecodedChain<'_>,
-    role: Role,
-    suite: Option<CipherSuite>,
-    failed: bool,
-) -> Option<Finding> {
+pub fn usage(chain: &DecodedChain<'_>, role: Role, suite: Option<CipherSuite>, failed: bool) -> Option<Finding> {
     let (_, leaf) = chain.certs.iter().find(|(i, _)| *i == 0)?;
     let wanted_eku = match role {
         Role::Server => "serverAuth",
@@ -153,30 +136,15 @@ pub fn usage(
     };
     let mut problems = Vec::new();
     if let Some(ekus) = &leaf.extended_key_usage {
-        if !ekus
-            .iter()
-            .any(|e| e == wanted_eku || e == "anyExtendedKeyUsage")
-        {
-            problems.push(format!(
-                "its extended key usage ({}) lacks {wanted_eku}",
-                ekus.join(", ")
-            ));
+        if !ekus.iter().any(|e| e == wanted_eku || e == "anyExtendedKeyUsage") {
+            problems.push(format!("its extended key usage ({}) lacks {wanted_eku}", ekus.join(", ")));
         }
     }
-    let rsa_key_exchange = suite
-        .and_then(|s| s.info())
-        .is_some_and(|i| i.key_exchange == KeyExchange::Rsa);
-    let wanted_ku = if role == Role::Server && rsa_key_exchange {
-        "keyEncipherment"
-    } else {
-        "digitalSignature"
-    };
+    let rsa_key_exchange = suite.and_then(|s| s.info()).is_some_and(|i| i.key_exchange == KeyExchange::Rsa);
+    let wanted_ku = if role == Role::Server && rsa_key_exchange { "keyEncipherment" } else { "digitalSignature" };
     if let Some(kus) = &leaf.key_usage {
         if !kus.contains(&wanted_ku) {
-            problems.push(format!(
-                "its key usage ({}) lacks {wanted_ku}",
-                kus.join(", ")
-            ));
+            problems.push(format!("its key usage ({}) lacks {wanted_ku}", kus.join(", ")));
         }
     }
     if leaf.is_ca == Some(true) && role == Role::Client {
@@ -190,7 +158,13 @@ pub fn usage(
             "certificate-usage-invalid",
             severity(failed),
             chain.chain.frame,
-            format!("the {} certificate ({}) may not be used as a TLS {}: {}", role.name(), leaf.subject, role.name(), problems.join("; ")),
+            format!(
+                "the {} certificate ({}) may not be used as a TLS {}: {}",
+                role.name(),
+                leaf.subject,
+                role.name(),
+                problems.join("; ")
+            ),
         )
         .detail("role", role.name())
         .detail("subject", leaf.subject.clone())
@@ -209,10 +183,7 @@ pub fn requested_issuer(story: &Story, chain: &DecodedChain<'_>, failed: bool) -
         return None;
     }
     let names = &request.certificate_authorities;
-    let reaches = chain
-        .certs
-        .iter()
-        .any(|(_, c)| names.contains(&c.issuer_der) || names.contains(&c.subject_der));
+    let reaches = chain.certs.iter().any(|(_, c)| names.contains(&c.issuer_der) || names.contains(&c.subject_der));
     if reaches {
         return None;
     }

@@ -23,20 +23,8 @@ pub struct Finding {
 }
 
 impl Finding {
-    pub fn new(
-        code: &'static str,
-        severity: Severity,
-        frame: u64,
-        summary: impl Into<String>,
-    ) -> Finding {
-        Finding {
-            code,
-            severity,
-            frame,
-            summary: summary.into(),
-            detail: Map::new(),
-            remedy: String::new(),
-        }
+    pub fn new(code: &'static str, severity: Severity, frame: u64, summary: impl Into<String>) -> Finding {
+        Finding { code, severity, frame, summary: summary.into(), detail: Map::new(), remedy: String::new() }
     }
 
     pub fn detail(mut self, key: &str, value: impl Into<Value>) -> Finding {

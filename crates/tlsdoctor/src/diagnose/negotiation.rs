@@ -33,11 +33,7 @@ impl ServerChoices {
         if hello.hello_retry {
             return;
         }
-        let choice = Choice {
-            version: hello.version,
-            suite: hello.cipher_suite,
-            group: hello.selected_group,
-        };
+        let choice = Choice { version: hello.version, suite: hello.cipher_suite, group: hello.selected_group };
         let seen = self.by_server.entry(story.conn.server).or_default();
         if seen.len() < CHOICES_PER_SERVER && !seen.contains(&choice) {
             seen.push(choice);
@@ -57,16 +53,11 @@ pub fn refusal(story: &Story, choices: &ServerChoices) -> Vec<Finding> {
     let Some(hello) = &story.client_hello else {
         return Vec::new();
     };
-    let alert = story
-        .alerts
-        .iter()
-        .find(|a| a.side == tlsdoctor_tcp::Side::Server);
+    let alert = story.alerts.iter().find(|a| a.side == tlsdoctor_tcp::Side::Server);
     let frame = alert.map_or(hello.frame, |a| a.frame);
     let said = alert
         .and_then(|a| a.description)
-        .map_or("closed the connection".to_string(), |d| {
-            format!("answered {}", AlertDescription(d))
-        });
+        .map_or("closed the connection".to_string(), |d| format!("answered {}", AlertDescription(d)));
     // Only choices the server made at a version this client offered say something
     // about this offer (a TLS 1.3 suite tells nothing to a TLS 1.2-only client).
     let evidence: Vec<Choice> = choices
@@ -79,8 +70,7 @@ pub fn refusal(story: &Story, choices: &ServerChoices) -> Vec<Finding> {
         .copied()
         .collect();
     let mut out = Vec::new();
-    let elsewhere =
-        "elsewhere in this capture, at a version this client offered, the same server chose";
+    let elsewhere = "elsewhere in this capture, at a version this client offered, the same server chose";
 
     if alert.and_then(|a| a.description) == Some(70) {
         out.push(
@@ -94,11 +84,8 @@ pub fn refusal(story: &Story, choices: &ServerChoices) -> Vec<Finding> {
             .remedy("enable on the client a protocol version the server supports (or the reverse); TLS 1.2 and 1.3 are the safe choices"),
         );
     }
-    let suites: Vec<CipherSuite> = evidence
-        .iter()
-        .map(|c| c.suite)
-        .filter(|s| !hello.cipher_suites.contains(s))
-        .collect();
+    let suites: Vec<CipherSuite> =
+        evidence.iter().map(|c| c.suite).filter(|s| !hello.cipher_suites.contains(s)).collect();
     if !suites.is_empty() {
         out.push(
             Finding::new(
@@ -114,7 +101,9 @@ pub fn refusal(story: &Story, choices: &ServerChoices) -> Vec<Finding> {
             )
             .detail("offered", names(&hello.cipher_suites))
             .detail("server_chose_elsewhere", names(&suites))
-            .remedy("enable on the client one of the cipher suites the server accepts, or widen the server's cipher list"),
+            .remedy(
+                "enable on the client one of the cipher suites the server accepts, or widen the server's cipher list",
+            ),
         );
     }
     let groups: Vec<NamedGroup> = evidence
@@ -137,7 +126,9 @@ pub fn refusal(story: &Story, choices: &ServerChoices) -> Vec<Finding> {
             )
             .detail("offered", names(&hello.groups))
             .detail("server_chose_elsewhere", names(&groups))
-            .remedy("enable on the client a key-exchange group the server accepts (x25519 and secp256r1 are universal)"),
+            .remedy(
+                "enable on the client a key-exchange group the server accepts (x25519 and secp256r1 are universal)",
+            ),
         );
     }
     if out.is_empty() {

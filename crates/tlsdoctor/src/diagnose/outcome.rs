@@ -28,10 +28,7 @@ pub fn tls13_finished(story: &Story) -> bool {
     let Some(client_flight) = story.sealed.iter().find(|r| r.side == Side::Client) else {
         return false;
     };
-    story
-        .sealed
-        .iter()
-        .any(|r| r.side == Side::Server && r.frame > client_flight.frame && !alert_sized(r.length))
+    story.sealed.iter().any(|r| r.side == Side::Server && r.frame > client_flight.frame && !alert_sized(r.length))
         || story.sealed_counts[Side::Server.index()] > story.sealed.len() as u64
 }
 
@@ -54,13 +51,7 @@ fn inferred_tls13_alert(story: &Story) -> Option<AlertInfo> {
         .filter_map(|side| story.last_sealed[side.index()])
         .filter(|r| alert_sized(r.length) && r.content_type == 23)
         .min_by_key(|r| r.frame)
-        .map(|r| AlertInfo {
-            side: r.side,
-            frame: r.frame,
-            level: None,
-            description: None,
-            after_handshake: false,
-        })
+        .map(|r| AlertInfo { side: r.side, frame: r.frame, level: None, description: None, after_handshake: false })
 }
 
 /// The alert the report shows: the first fatal one, else the first before the handshake
@@ -81,9 +72,8 @@ pub fn judge(story: &Story) -> Outcome {
     if finished(story) {
         return if fatal { Outcome::Failed } else { Outcome::Ok };
     }
-    let alert_before = fatal
-        || story.alerts.iter().any(|a| !a.after_handshake)
-        || inferred_tls13_alert(story).is_some();
+    let alert_before =
+        fatal || story.alerts.iter().any(|a| !a.after_handshake) || inferred_tls13_alert(story).is_some();
     let closed_by_peer = story.conn.closed.iter().any(Option::is_some);
     if alert_before || closed_by_peer {
         Outcome::Failed

@@ -30,11 +30,7 @@ impl From<&InputSummary> for InputReport {
     }
 }
 
-pub fn write_json(
-    out: &mut dyn Write,
-    inputs: &[InputReport],
-    connections: &[ConnectionReport],
-) -> io::Result<()> {
+pub fn write_json(out: &mut dyn Write, inputs: &[InputReport], connections: &[ConnectionReport]) -> io::Result<()> {
     let report = json!({
         "tool": {"name": "tlsdoctor", "version": env!("CARGO_PKG_VERSION")},
         "inputs": inputs,
@@ -54,25 +50,12 @@ const BOLD: Style = Style::new().bold();
 /// (anstream strips it when the output is not a terminal or NO_COLOR is set).
 pub fn write_text(out: &mut dyn Write, connections: &[ConnectionReport]) -> io::Result<()> {
     let mut order: Vec<&ConnectionReport> = connections.iter().collect();
-    order.sort_by_key(|c| {
-        (
-            c.outcome != Outcome::Failed,
-            !c.has_error(),
-            c.outcome != Outcome::Incomplete,
-            c.id,
-        )
-    });
+    order.sort_by_key(|c| (c.outcome != Outcome::Failed, !c.has_error(), c.outcome != Outcome::Incomplete, c.id));
     for c in order {
         write_connection(out, c)?;
     }
-    let failed = connections
-        .iter()
-        .filter(|c| c.outcome == Outcome::Failed)
-        .count();
-    let incomplete = connections
-        .iter()
-        .filter(|c| c.outcome == Outcome::Incomplete)
-        .count();
+    let failed = connections.iter().filter(|c| c.outcome == Outcome::Failed).count();
+    let incomplete = connections.iter().filter(|c| c.outcome == Outcome::Incomplete).count();
     writeln!(
         out,
         "{BOLD}{} TLS connection(s): {} ok, {failed} failed, {incomplete} incomplete{BOLD:#}",
@@ -117,11 +100,7 @@ fn write_connection(out: &mut dyn Write, c: &ConnectionReport) -> io::Result<()>
             Severity::Info => DIM,
         };
         let severity = format!("{:?}", f.severity).to_lowercase();
-        writeln!(
-            out,
-            "\n  {style}{severity}{style:#} {BOLD}{}{BOLD:#} (frame {})",
-            f.code, f.frame
-        )?;
+        writeln!(out, "\n  {style}{severity}{style:#} {BOLD}{}{BOLD:#} (frame {})", f.code, f.frame)?;
         writeln!(out, "    {}", f.summary)?;
         for (key, value) in &f.detail {
             let value = plain(value);
@@ -136,21 +115,11 @@ fn write_connection(out: &mut dyn Write, c: &ConnectionReport) -> io::Result<()>
         let mut steps = c.ladder.iter().peekable();
         while let Some(first) = steps.next() {
             let mut messages = vec![first.message.as_str()];
-            while let Some(next) = steps.next_if(|s| s.frame == first.frame && s.from == first.from)
-            {
+            while let Some(next) = steps.next_if(|s| s.frame == first.frame && s.from == first.from) {
                 messages.push(&next.message);
             }
-            let arrow = if first.from == "client" {
-                "client → server"
-            } else {
-                "server → client"
-            };
-            writeln!(
-                out,
-                "  {:>7}  {arrow}  {}",
-                first.frame,
-                messages.join(", ")
-            )?;
+            let arrow = if first.from == "client" { "client → server" } else { "server → client" };
+            writeln!(out, "  {:>7}  {arrow}  {}", first.frame, messages.join(", "))?;
         }
     }
     writeln!(out)

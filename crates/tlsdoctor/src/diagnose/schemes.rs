@@ -12,17 +12,11 @@ fn names(schemes: &[SignatureScheme]) -> Vec<String> {
 /// The client's CertificateVerify against the CertificateRequest's list, and the
 /// ServerKeyExchange against the ClientHello's signature_algorithms.
 pub fn not_offered(story: &Story, failed: bool) -> Vec<Finding> {
-    let severity = if failed {
-        Severity::Error
-    } else {
-        Severity::Warning
-    };
+    let severity = if failed { Severity::Error } else { Severity::Warning };
     let mut out = Vec::new();
     let cv = story.client_certificate_verify.as_ref();
-    let offered = story
-        .certificate_request
-        .as_ref()
-        .and_then(|r| r.signature_algorithms.as_ref().map(|s| (r.frame, s)));
+    let offered =
+        story.certificate_request.as_ref().and_then(|r| r.signature_algorithms.as_ref().map(|s| (r.frame, s)));
     if let (Some(cv), Some((request_frame, offered))) = (cv, offered) {
         if let Some(used) = cv.scheme.filter(|s| !offered.contains(s)) {
             out.push(
@@ -43,10 +37,7 @@ pub fn not_offered(story: &Story, failed: bool) -> Vec<Finding> {
         }
     }
     let ske = story.server_key_exchange.as_ref();
-    let offered = story
-        .client_hello
-        .as_ref()
-        .and_then(|h| h.signature_algorithms.as_ref().map(|s| (h.frame, s)));
+    let offered = story.client_hello.as_ref().and_then(|h| h.signature_algorithms.as_ref().map(|s| (h.frame, s)));
     if let (Some(ske), Some((hello_frame, offered))) = (ske, offered) {
         if let Some(used) = ske.scheme.filter(|s| !offered.contains(s)) {
             out.push(

@@ -4,9 +4,7 @@
 
 use tlsdoctor_tcp::Side;
 use tlsdoctor_tls::extensions::ExtensionValue;
-use tlsdoctor_tls::messages::{
-    parse_handshake, parse_sslv2_client_hello, HandshakeBody, ParseContext,
-};
+use tlsdoctor_tls::messages::{parse_handshake, parse_sslv2_client_hello, HandshakeBody, ParseContext};
 use tlsdoctor_tls::registry::{
     CipherSuite, ExtensionType, HandshakeType, NamedGroup, ProtocolVersion, SignatureScheme,
 };
@@ -184,17 +182,9 @@ impl Story {
     /// (encrypted) the client's second flight went and the server answered after it.
     pub fn handshake_finished(&self) -> bool {
         if self.is_tls13() {
-            let client_flight = self
-                .sealed
-                .iter()
-                .find(|r| r.side == Side::Client)
-                .map(|r| r.frame);
-            let server_after = client_flight.and_then(|f| {
-                self.sealed
-                    .iter()
-                    .find(|r| r.side == Side::Server && r.frame > f)
-                    .map(|r| r.frame)
-            });
+            let client_flight = self.sealed.iter().find(|r| r.side == Side::Client).map(|r| r.frame);
+            let server_after = client_flight
+                .and_then(|f| self.sealed.iter().find(|r| r.side == Side::Server && r.frame > f).map(|r| r.frame));
             return server_after.is_some();
         }
         self.finished.iter().all(Option::is_some)
@@ -223,16 +213,8 @@ impl Story {
                 description: Some(description),
                 after_handshake: self.handshake_finished(),
             }),
-            MessageKind::Encrypted {
-                content_type,
-                length,
-            } => {
-                let record = SealedRecord {
-                    side: m.side,
-                    frame: m.frame,
-                    content_type,
-                    length,
-                };
+            MessageKind::Encrypted { content_type, length } => {
+                let record = SealedRecord { side: m.side, frame: m.frame, content_type, length };
                 match content_type {
                     22 if self.change_cipher_spec[side].is_some() => {
                         self.finished[side].get_or_insert(m.frame);
@@ -311,10 +293,7 @@ impl Story {
                 });
             }
             HandshakeBody::Certificate(chain) => {
-                let chain = Chain {
-                    frame: m.frame,
-                    certificates: chain.certificates().map(<[u8]>::to_vec).collect(),
-                };
+                let chain = Chain { frame: m.frame, certificates: chain.certificates().map(<[u8]>::to_vec).collect() };
                 if from_client {
                     self.client_certificates = Some(chain);
                 } else {
@@ -335,32 +314,19 @@ impl Story {
                     frame: m.frame,
                     certificate_types: req.certificate_types.iter().map(|t| t.0).collect(),
                     signature_algorithms: req.signature_algorithms.clone(),
-                    certificate_authorities: req
-                        .certificate_authorities
-                        .iter()
-                        .map(|n| n.to_vec())
-                        .collect(),
+                    certificate_authorities: req.certificate_authorities.iter().map(|n| n.to_vec()).collect(),
                 });
             }
-            HandshakeBody::ServerHelloDone if !from_client => {
-                self.server_hello_done = Some(m.frame)
-            }
-            HandshakeBody::ClientKeyExchange(_) if from_client => {
-                self.client_key_exchange = Some(m.frame)
-            }
+            HandshakeBody::ServerHelloDone if !from_client => self.server_hello_done = Some(m.frame),
+            HandshakeBody::ClientKeyExchange(_) if from_client => self.client_key_exchange = Some(m.frame),
             _ => {}
         }
     }
 }
 
-fn client_hello_info(
-    frame: u64,
-    hello: &tlsdoctor_tls::messages::ClientHello<'_>,
-) -> ClientHelloInfo {
+fn client_hello_info(frame: u64, hello: &tlsdoctor_tls::messages::ClientHello<'_>) -> ClientHelloInfo {
     let schemes = |typ| match hello.decoded(typ) {
-        Some(
-            ExtensionValue::SignatureAlgorithms(v) | ExtensionValue::SignatureAlgorithmsCert(v),
-        ) => Some(v),
+        Some(ExtensionValue::SignatureAlgorithms(v) | ExtensionValue::SignatureAlgorithmsCert(v)) => Some(v),
         _ => None,
     };
     ClientHelloInfo {
@@ -380,11 +346,7 @@ fn client_hello_info(
         signature_algorithms: schemes(ExtensionType::SIGNATURE_ALGORITHMS),
         signature_algorithms_cert: schemes(ExtensionType::SIGNATURE_ALGORITHMS_CERT),
         sni: hello.server_name().map(str::to_string),
-        alpn: hello
-            .alpn()
-            .iter()
-            .map(|p| String::from_utf8_lossy(p).into_owned())
-            .collect(),
+        alpn: hello.alpn().iter().map(|p| String::from_utf8_lossy(p).into_owned()).collect(),
         sslv2: false,
     }
 }

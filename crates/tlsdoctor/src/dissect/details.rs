@@ -1,9 +1,7 @@
 //! The decoded fields of a handshake message, indented, for `dissect -v`.
 
 use tlsdoctor_tcp::Side;
-use tlsdoctor_tls::messages::{
-    parse_handshake, parse_sslv2_client_hello, Field, HandshakeBody, ParseContext,
-};
+use tlsdoctor_tls::messages::{parse_handshake, parse_sslv2_client_hello, Field, HandshakeBody, ParseContext};
 use tlsdoctor_tls::registry::{CipherSuite, HandshakeType, ProtocolVersion};
 use tlsdoctor_tls::stream::{Message, MessageKind};
 use tlsdoctor_tls::x509;
@@ -20,9 +18,7 @@ pub(crate) fn details(m: &Message<'_>) -> Vec<String> {
         MessageKind::Handshake { typ, raw } => {
             parse_handshake(HandshakeType(typ), raw.get(4..).unwrap_or_default(), &ctx)
         }
-        MessageKind::Sslv2ClientHello { raw } => {
-            parse_sslv2_client_hello(raw).map(HandshakeBody::ClientHello)
-        }
+        MessageKind::Sslv2ClientHello { raw } => parse_sslv2_client_hello(raw).map(HandshakeBody::ClientHello),
         _ => return Vec::new(),
     };
     let frames: Vec<String> = m.frames.iter().map(u64::to_string).collect();
@@ -44,9 +40,7 @@ pub(crate) fn details(m: &Message<'_>) -> Vec<String> {
                     lines.push(format!("{INDENT}  Certificate {i}:"));
                     match x509::summarize(der) {
                         Ok(cert) => lines.extend(
-                            cert.fields()
-                                .iter()
-                                .map(|(name, value)| field_line(&Field::new(1, name, value), 0)),
+                            cert.fields().iter().map(|(name, value)| field_line(&Field::new(1, name, value), 0)),
                         ),
                         Err(e) => lines.push(format!("{INDENT}    [not a valid certificate: {e}]")),
                     }

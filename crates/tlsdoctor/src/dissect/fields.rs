@@ -42,13 +42,8 @@ impl<W: io::Write> FieldsPrinter<W> {
         }
         self.has_tls = false;
         let join = |v: &[u8]| v.iter().map(u8::to_string).collect::<Vec<_>>().join(",");
-        let (frame, types, cts) = (
-            self.frame,
-            join(&self.handshake_types),
-            join(&self.content_types),
-        );
-        self.sink
-            .write(|out| writeln!(out, "{frame}\t{types}\t{cts}"));
+        let (frame, types, cts) = (self.frame, join(&self.handshake_types), join(&self.content_types));
+        self.sink.write(|out| writeln!(out, "{frame}\t{types}\t{cts}"));
         self.handshake_types.clear();
         self.content_types.clear();
     }
@@ -64,14 +59,8 @@ impl<W: io::Write> Observer for FieldsPrinter<W> {
         match event {
             // tshark files TLS 1.3's outer type under `tls.record.opaque_type`.
             Event::Record(r) if !r.tls13 => self.content_types.push(r.header.content_type),
-            Event::Message(Message {
-                kind: MessageKind::Handshake { typ, .. },
-                ..
-            }) => self.handshake_types.push(*typ),
-            Event::Message(Message {
-                kind: MessageKind::Sslv2ClientHello { .. },
-                ..
-            }) => self.handshake_types.push(1),
+            Event::Message(Message { kind: MessageKind::Handshake { typ, .. }, .. }) => self.handshake_types.push(*typ),
+            Event::Message(Message { kind: MessageKind::Sslv2ClientHello { .. }, .. }) => self.handshake_types.push(1),
             _ => {}
         }
     }

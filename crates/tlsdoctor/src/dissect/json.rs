@@ -17,9 +17,7 @@ pub struct JsonPrinter<W: io::Write> {
 
 impl<W: io::Write> JsonPrinter<W> {
     pub fn new(out: W) -> Self {
-        JsonPrinter {
-            sink: Sink::new(out),
-        }
+        JsonPrinter { sink: Sink::new(out) }
     }
 
     pub fn finish(self) -> io::Result<W> {
@@ -46,16 +44,10 @@ impl<W: io::Write> Observer for JsonPrinter<W> {
         match event {
             Event::Record(_) => return,
             Event::Message(m) => {
-                obj.insert(
-                    "content_type".into(),
-                    json!(names::content_type(&m.kind).to_string()),
-                );
+                obj.insert("content_type".into(), json!(names::content_type(&m.kind).to_string()));
                 let version = m.negotiated.version.unwrap_or(m.record_version);
                 obj.insert("version".into(), json!(names::version(version)));
-                obj.insert(
-                    "record_version".into(),
-                    json!(names::version(m.record_version)),
-                );
+                obj.insert("record_version".into(), json!(names::version(m.record_version)));
                 obj.insert("name".into(), json!(names::message_name(&m.kind)));
                 match &m.kind {
                     MessageKind::Handshake { typ, raw } => {
@@ -69,10 +61,7 @@ impl<W: io::Write> Observer for JsonPrinter<W> {
                     }
                     MessageKind::Alert { level, description } => {
                         obj.insert("level".into(), json!(AlertLevel(*level).to_string()));
-                        obj.insert(
-                            "description".into(),
-                            json!(AlertDescription(*description).to_string()),
-                        );
+                        obj.insert("description".into(), json!(AlertDescription(*description).to_string()));
                     }
                     MessageKind::Encrypted { length, .. } => {
                         obj.insert("length".into(), json!(length));

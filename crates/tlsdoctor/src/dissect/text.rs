@@ -28,11 +28,7 @@ struct Line {
 
 impl<W: io::Write> TextPrinter<W> {
     pub fn new(out: W, verbose: bool) -> Self {
-        TextPrinter {
-            sink: Sink::new(out),
-            verbose,
-            line: None,
-        }
+        TextPrinter { sink: Sink::new(out), verbose, line: None }
     }
 
     pub fn finish(mut self) -> io::Result<W> {
@@ -60,12 +56,7 @@ impl<W: io::Write> TextPrinter<W> {
     }
 
     /// The line of `frame`, started anew when the frame changes.
-    fn line_for(
-        &mut self,
-        conn: &Connection,
-        event: &Event<'_>,
-        protocol: impl FnOnce() -> String,
-    ) -> &mut Line {
+    fn line_for(&mut self, conn: &Connection, event: &Event<'_>, protocol: impl FnOnce() -> String) -> &mut Line {
         let frame = event.frame();
         if self.line.as_ref().is_some_and(|l| l.frame != frame) {
             self.flush();

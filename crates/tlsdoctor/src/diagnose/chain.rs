@@ -1,0 +1,185 @@
+//! A presented chain, link by link: is each certificate signed by its issuer, and does
+//! the chain reach one of the CA certificates the user gave?
+
+use tlsdoctor_tls::x509::{CertificateSummary, Hash};
+
+use super::certs::{DecodedChain, Role};
+use super::finding::{Finding, Severity};
+
+/// What checking one certificate's signature with an issuer's key gave.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Link {
+    Valid,
+    Invalid,
+    /// The check could not be made (an algorithm or key tlsdoctor does not handle).
+    Unchecked(String),
+}
+
+/// Where an issuer was found.
+#[derive(Clone, Copy)]
+enum Issuer<'a> {
+    InChain(usize, &'a CertificateSummary, &'a [u8]),
+    Given(&'a CertificateSummary, &'a [u8]),
+}
+
+pub struct ChainCheck<'a> {
+    pub role: Role,
+    pub cas: &'a [(Vec<u8>, CertificateSummary)],
+    /// Checks a certificate's signature (its DER) against an issuer (its DER).
+    pub verify: &'a dyn Fn(&[u8], &[u8]) -> Link,
+    /// The handshake failed with an alert about this side's certificate.
+    pub failed: bool,
+}
+
+impl ChainCheck<'_> {
+    pub fn run(&self, chain: &DecodedChain<'_>) -> Vec<Finding> {
+        let mut out = Vec::new();
+        let ders = &chain.chain.certificates;
+        let find_issuer = |cert: &CertificateSummary, own: usize| -> Option<Issuer<'_>> {
+            let in_chain = chain.certs.iter().find(|(j, c)| *j != own && c.subject_der == cert.issuer_der);
+            if let Some((j, c)) = in_chain {
+                return Some(Issuer::InChain(*j, c, ders[*j].as_slice()));
+            }
+            self.cas
+                .iter()
+                .find(|(_, c)| c.subject_der == cert.issuer_der)
+                .map(|(der, c)| Issuer::Given(c, der.as_slice()))
+        };
+        // Each link of the chain as presented.
+        for (i, cert) in &chain.certs {
+            if cert.self_issued && self.cas.iter().all(|(_, c)| c.subject_der != cert.subject_der) {
+                continue;
+            }
+            let Some(issuer) = find_issuer(cert, *i) else {
+                out.extend(self.weak(chain, *i, cert, None));
+                continue;
+            };
+            let (issuer_summary, issuer_der, source) = match issuer {
+                Issuer::InChain(j, c, der) => (c, der, format!("certificate #{j} of the chain")),
+                Issuer::Given(c, der) => (c, der, "the given CA certificates".to_string()),
+            };
+            let link = (self.verify)(&ders[*i], issuer_der);
+            if link != Link::Invalid {
+                out.extend(self.weak(chain, *i, cert, Some(link == Link::Valid)));
+            } else {
+                out.push(
+                    Finding::new(
+                        "certificate-signature-invalid",
+                        Severity::Error,
+                        chain.chain.frame,
+                        format!(
+                            "the {} certificate #{i} ({}) is not validly signed by its issuer ({}, from {source}): the signature does not verify with the issuer's key",
+                            self.role.name(),
+                            cert.subject,
+                            issuer_summary.subject
+                        ),
+                    )
+                    .detail("role", self.role.name())
+                    .detail("index", *i)
+                    .detail("subject", cert.subject.clone())
+                    .detail("issuer", issuer_summary.subject.clone())
+                    .detail("signature_algorithm", cert.signature_algorithm.to_string())
+                    .remedy("the certificate was altered after it was signed, or it names the wrong issuer: reissue it, and look for a middlebox that rewrites handshakes"),
+                );
+            }
+        }
+        if !self.cas.is_empty() {
+            out.extend(self.anchor(chain, &find_issuer));
+        }
+        out
+    }
+
+    /// A certificate signed with a digest modern peers refuse, valid or not (`valid`:
+    /// None when its issuer was not at hand to check).
+    fn weak(
+        &self,
+        chain: &DecodedChain<'_>,
+        i: usize,
+        cert: &CertificateSummary,
+        valid: Option<bool>,
+    ) -> Option<Finding> {
+        let hash = cert.signature_algorithm.hash().filter(|h| matches!(h, Hash::Md5 | Hash::Sha1))?;
+        let validity = match valid {
+            Some(true) => "the signature itself is valid",
+            Some(false) => "the signature could not be checked",
+            None => "its issuer is not at hand to check the signature (give it with --ca)",
+        };
+        let severity = if self.failed { Severity::Error } else { Severity::Warning };
+        Some(
+            Finding::new(
+                "certificate-signature-weak",
+                severity,
+                chain.chain.frame,
+                format!(
+                    "the {} certificate #{i} ({}) is signed with {} ({}): {validity}, but current TLS stacks refuse {hash} certificate signatures by policy (OpenSSL 3 at security level 1 and above)",
+                    self.role.name(),
+                    cert.subject,
+                    cert.signature_algorithm,
+                    hash
+                ),
+            )
+            .detail("role", self.role.name())
+            .detail("index", i)
+            .detail("subject", cert.subject.clone())
+            .detail("signature_algorithm", cert.signature_algorithm.to_string())
+            .detail("signature_valid", valid)
+            .remedy("reissue the certificate signed with SHA-256 or better; lowering the peer's security level (OpenSSL @SECLEVEL=0) is a stopgap, not a fix"),
+        )
+    }
+
+    /// Walks from the leaf towards a given CA.
+    fn anchor<'c>(
+        &self,
+        chain: &'c DecodedChain<'_>,
+        find_issuer: &dyn Fn(&CertificateSummary, usize) -> Option<Issuer<'c>>,
+    ) -> Option<Finding> {
+        let (_, leaf) = chain.certs.first()?;
+        let is_given = |c: &CertificateSummary| {
+            self.cas.iter().any(|(_, ca)| ca.subject_der == c.subject_der && ca.spki_der == c.spki_der)
+        };
+        let (mut index, mut current) = (0usize, leaf);
+        for _ in 0..=chain.certs.len() {
+            if is_given(current) {
+                return None;
+            }
+            match find_issuer(current, index) {
+                Some(Issuer::Given(..)) => return None,
+                Some(Issuer::InChain(j, next, _)) if j != index => (index, current) = (j, next),
+                _ => break,
+            }
+        }
+        let severity = if self.failed { Severity::Error } else { Severity::Warning };
+        let (code, summary) = if current.self_issued {
+            (
+                "certificate-untrusted",
+                format!(
+                    "the {} chain ends at {}, which is not among the given CA certificates",
+                    self.role.name(),
+                    current.subject
+                ),
+            )
+        } else {
+            (
+                "certificate-issuer-missing",
+                format!(
+                    "the issuer of {} ({}) is neither in the {} chain nor among the given CA certificates",
+                    current.subject,
+                    current.issuer,
+                    self.role.name()
+                ),
+            )
+        };
+        Some(
+            Finding::new(code, severity, chain.chain.frame, summary)
+                .detail("role", self.role.name())
+                .detail("last_subject", current.subject.clone())
+                .detail("last_issuer", current.issuer.clone())
+                .remedy(match code {
+                    "certificate-untrusted" => {
+                        "give the CA that issued this chain with --ca, or make the peer trust it"
+                    }
+                    _ => "send the missing intermediate certificate in the chain (or give it with --ca)",
+                }),
+        )
+    }
+}

@@ -1,0 +1,176 @@
+//! The handshake signatures, re-done: the client's CertificateVerify over the transcript
+//! and the server's ServerKeyExchange over the randoms and parameters (TLS 1.2 and
+//! older; TLS 1.3 signs inside the encrypted handshake). A failure is opened to say why.
+
+use tlsdoctor_tls::registry::ProtocolVersion;
+use tlsdoctor_tls::x509;
+use tlsdoctor_verify::{classify_failure, verify, FailureCause, PublicKey, SignatureAlgorithm, VerifyError};
+
+use super::finding::{Finding, Severity};
+use super::story::Story;
+
+/// The algorithm a signature declares, or the one its version implies (TLS 1.0/1.1:
+/// MD5+SHA-1 for RSA, SHA-1 for ECDSA and DSA).
+fn declared(scheme: Option<tlsdoctor_tls::registry::SignatureScheme>, key: &PublicKey) -> Option<SignatureAlgorithm> {
+    match scheme {
+        Some(s) => SignatureAlgorithm::from_scheme(s),
+        None => SignatureAlgorithm::tls10_for_key(key),
+    }
+}
+
+fn cause_code(cause: &FailureCause) -> &'static str {
+    match cause {
+        FailureCause::WrongKeyOrCorrupt => "wrong-key-or-corrupt",
+        FailureCause::DifferentTranscript => "different-transcript",
+        FailureCause::DifferentHash { .. } => "different-hash",
+        _ => "undetermined",
+    }
+}
+
+/// What a cause means, and what to do about it.
+fn explain(cause: &FailureCause, signer: &str, what: &str) -> (String, String) {
+    match cause {
+        FailureCause::WrongKeyOrCorrupt => (
+            format!("opened with the public key of the {signer}'s certificate, the signature holds no valid padding: it was made with another private key, or damaged on the way"),
+            format!("check that the {signer}'s private key belongs to its certificate (compare `openssl x509 -noout -pubkey -in CERT` with `openssl pkey -pubout -in KEY`); if they match, look for a device between the peers that alters {what}"),
+        ),
+        FailureCause::DifferentTranscript => (
+            format!("the signature opens with the {signer}'s key and holds a correct hash of other bytes: the {signer} signed a handshake that differs from the one in this capture"),
+            "something between the peers (a TLS-inspecting proxy, a load balancer, a broken offload) changed handshake bytes; capture on both sides of it to find which".to_string(),
+        ),
+        FailureCause::DifferentHash { used, declared, .. } => (
+            format!(
+                "the signature opens with the {signer}'s key, but it holds a {} digest while the message declares {}: the {signer} hashed with another algorithm than it announced",
+                used.name(),
+                declared.name()
+            ),
+            format!("update the {signer}'s TLS library or signing module (smart card, HSM, PKCS#11 middleware), or restrict it to the scheme it really uses"),
+        ),
+        _ => (
+            format!("an ECDSA or EdDSA signature cannot be opened: a wrong {signer} key and other signed bytes look the same"),
+            format!("check that the {signer}'s private key belongs to its certificate; if it does, look for a device between the peers that alters {what}"),
+        ),
+    }
+}
+
+/// A short label of the check and its inputs for the finding's detail.
+fn verify_failure(
+    code: &'static str,
+    frame: u64,
+    key: &PublicKey,
+    algorithm: &SignatureAlgorithm,
+    message: &[&[u8]],
+    signature: &[u8],
+    signer: &str,
+    what: &str,
+) -> Option<Finding> {
+    match verify(key, *algorithm, message, signature) {
+        Ok(_) => None,
+        Err(VerifyError::Invalid) => {
+            let cause = classify_failure(key, *algorithm, message, signature);
+            let (why, remedy) = explain(&cause, signer, what);
+            let mut finding = Finding::new(
+                code,
+                Severity::Error,
+                frame,
+                format!("the {signer}'s {what} signature ({algorithm}) does not verify with the {signer} certificate's public key ({}); {why}", key.describe()),
+            )
+            .detail("cause", cause_code(&cause))
+            .detail("algorithm", algorithm.to_string())
+            .detail("key", key.describe())
+            .remedy(remedy);
+            if let FailureCause::DifferentHash { used, .. } = &cause {
+                finding = finding.detail("signed_hash", used.name());
+            }
+            Some(finding)
+        }
+        Err(e) => Some(
+            Finding::new(
+                code,
+                Severity::Error,
+                frame,
+                format!("the {signer}'s {what} signature ({algorithm}) cannot be made with the {signer} certificate's key ({}): {e}", key.describe()),
+            )
+            .detail("cause", "key-does-not-fit-scheme")
+            .detail("algorithm", algorithm.to_string())
+            .detail("key", key.describe())
+            .remedy(format!("the {signer} must sign with a scheme that matches its certificate's key type")),
+        ),
+    }
+}
+
+/// Leaf public key of a chain.
+fn leaf_key(chain: &super::story::Chain) -> Option<PublicKey> {
+    let leaf = x509::summarize(chain.certificates.first()?).ok()?;
+    PublicKey::from_spki_der(&leaf.spki_der).ok()
+}
+
+fn signs_in_clear(story: &Story) -> bool {
+    story.version().is_some_and(|v| v != ProtocolVersion(0x0300) && !v.is_tls13())
+}
+
+pub fn client_certificate_verify(story: &Story) -> Option<Finding> {
+    let cv = story.client_certificate_verify.as_ref()?;
+    let chain = story.client_certificates.as_ref()?;
+    if !signs_in_clear(story) {
+        return None;
+    }
+    let transcript = cv.transcript.as_deref()?;
+    let key = leaf_key(chain)?;
+    let algorithm = declared(cv.scheme, &key)?;
+    let mut finding = verify_failure(
+        "client-certificate-verify-invalid",
+        cv.frame,
+        &key,
+        &algorithm,
+        &[transcript],
+        &cv.signature,
+        "client",
+        "CertificateVerify",
+    )?;
+    // A leaf whose key did not sign: does another certificate of the chain's key fit?
+    for (i, der) in chain.certificates.iter().enumerate().skip(1) {
+        let Some(other) =
+            x509::summarize(der).ok().and_then(|c| PublicKey::from_spki_der(&c.spki_der).ok().map(|k| (k, c.subject)))
+        else {
+            continue;
+        };
+        if verify(&other.0, algorithm, &[transcript], &cv.signature).is_ok() {
+            finding.summary = format!(
+                "the client's CertificateVerify was signed with the key of certificate #{i} of its chain ({}), not with the key of its leaf certificate",
+                other.1
+            );
+            finding = finding
+                .detail("signed_by", other.1)
+                .remedy("configure the client with the private key that belongs to its leaf certificate");
+        }
+    }
+    Some(finding.detail("transcript_bytes", transcript.len()).detail("scheme", scheme_name(cv.scheme)))
+}
+
+pub fn server_key_exchange(story: &Story) -> Option<Finding> {
+    let ske = story.server_key_exchange.as_ref()?;
+    if !ske.signed || !signs_in_clear(story) {
+        return None;
+    }
+    let (hello, server) = (story.client_hello.as_ref()?, story.server_hello.as_ref()?);
+    let key = leaf_key(story.server_certificates.as_ref()?)?;
+    let algorithm = declared(ske.scheme, &key)?;
+    let message: [&[u8]; 3] = [&hello.random, &server.random, &ske.params];
+    verify_failure(
+        "server-key-exchange-signature-invalid",
+        ske.frame,
+        &key,
+        &algorithm,
+        &message,
+        &ske.signature,
+        "server",
+        "ServerKeyExchange",
+    )
+    .map(|f| f.detail("scheme", scheme_name(ske.scheme)))
+}
+
+/// The declared scheme, or what TLS 1.0/1.1 imply when none is declared.
+fn scheme_name(scheme: Option<tlsdoctor_tls::registry::SignatureScheme>) -> String {
+    scheme.map_or_else(|| "none (TLS 1.0/1.1: implied by the key type)".to_string(), |s| s.describe())
+}
