@@ -4,17 +4,11 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
 fn repo(path: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../..")
-        .join(path)
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..").join(path)
 }
 
 fn tlsdoctor(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_tlsdoctor"))
-        .args(args)
-        .env("NO_COLOR", "1")
-        .output()
-        .unwrap()
+    Command::new(env!("CARGO_BIN_EXE_tlsdoctor")).args(args).env("NO_COLOR", "1").output().unwrap()
 }
 
 fn text(bytes: &[u8]) -> String {
@@ -32,20 +26,10 @@ fn dissect_json_lines_follow_the_contract() {
     let sample = repo("samples/mtls-decrypt-error.pcapng");
     let out = tlsdoctor(&["dissect", "--format", "json", sample.to_str().unwrap()]);
     assert!(out.status.success(), "{}", text(&out.stderr));
-    let lines: Vec<serde_json::Value> = text(&out.stdout)
-        .lines()
-        .map(|l| serde_json::from_str(l).expect("each line is JSON"))
-        .collect();
+    let lines: Vec<serde_json::Value> =
+        text(&out.stdout).lines().map(|l| serde_json::from_str(l).expect("each line is JSON")).collect();
     for line in &lines {
-        for key in [
-            "frame",
-            "connection",
-            "from",
-            "content_type",
-            "version",
-            "name",
-            "encrypted",
-        ] {
+        for key in ["frame", "connection", "from", "content_type", "version", "name", "encrypted"] {
             assert!(line.get(key).is_some(), "{key} missing in {line}");
         }
     }
@@ -53,35 +37,16 @@ fn dissect_json_lines_follow_the_contract() {
     let client_flight: Vec<&str> = at(8).map(|l| l["name"].as_str().unwrap()).collect();
     assert_eq!(
         client_flight,
-        [
-            "certificate",
-            "client_key_exchange",
-            "certificate_verify",
-            "change_cipher_spec",
-            "handshake"
-        ]
+        ["certificate", "client_key_exchange", "certificate_verify", "change_cipher_spec", "handshake"]
     );
     let certificate = at(8).next().unwrap();
-    assert_eq!(
-        (
-            certificate["handshake_type"].as_u64(),
-            certificate["from"].as_str()
-        ),
-        (Some(11), Some("client"))
-    );
-    let finished = at(8).last().unwrap();
+    assert_eq!((certificate["handshake_type"].as_u64(), certificate["from"].as_str()), (Some(11), Some("client")));
+    let finished = at(8).next_back().unwrap();
     assert_eq!(finished["encrypted"], true);
-    assert!(
-        finished.get("handshake_type").is_none(),
-        "an encrypted message has no type"
-    );
+    assert!(finished.get("handshake_type").is_none(), "an encrypted message has no type");
     let alert = at(9).next().unwrap();
     assert_eq!(
-        (
-            alert["content_type"].as_str(),
-            alert["level"].as_str(),
-            alert["description"].as_str()
-        ),
+        (alert["content_type"].as_str(), alert["level"].as_str(), alert["description"].as_str()),
         (Some("alert"), Some("fatal"), Some("decrypt_error"))
     );
 }
@@ -91,10 +56,7 @@ fn dissect_text_lines_look_like_wiresharks_packet_list() {
     let sample = repo("samples/mtls-decrypt-error.pcapng");
     let out = tlsdoctor(&["dissect", sample.to_str().unwrap()]);
     let stdout = text(&out.stdout);
-    let line = stdout
-        .lines()
-        .find(|l| l.trim_start().starts_with("8 "))
-        .unwrap();
+    let line = stdout.lines().find(|l| l.trim_start().starts_with("8 ")).unwrap();
     assert!(
         line.ends_with("TLSv1.2  Certificate, Client Key Exchange, Certificate Verify, Change Cipher Spec, Encrypted Handshake Message"),
         "{line}"
@@ -109,10 +71,7 @@ fn not_a_capture_is_refused_with_the_file_and_offset() {
     let out = tlsdoctor(&["dissect", file.to_str().unwrap()]);
     assert_eq!(out.status.code(), Some(2));
     let stderr = text(&out.stderr);
-    assert!(
-        stderr.contains("not-a-capture.txt") && stderr.contains("at byte 0"),
-        "{stderr}"
-    );
+    assert!(stderr.contains("not-a-capture.txt") && stderr.contains("at byte 0"), "{stderr}");
     let missing = tlsdoctor(&["diagnose", "/nonexistent/capture.pcap"]);
     assert_eq!(missing.status.code(), Some(2));
     assert!(text(&missing.stderr).contains("/nonexistent/capture.pcap"));
@@ -123,12 +82,8 @@ fn a_truncated_capture_is_analysed_up_to_the_cut() {
     let full = std::fs::read(repo("samples/mtls-decrypt-error.pcapng")).unwrap();
     // Cut inside the block of the server's alert (the last TLS frame but for the FINs).
     let file = scratch("cut.pcapng");
-    let whole = tlsdoctor(&[
-        "dissect",
-        "--format",
-        "fields",
-        repo("samples/mtls-decrypt-error.pcapng").to_str().unwrap(),
-    ]);
+    let whole =
+        tlsdoctor(&["dissect", "--format", "fields", repo("samples/mtls-decrypt-error.pcapng").to_str().unwrap()]);
     let mut cut_at = full.len() - 1;
     let mut found = String::new();
     while cut_at > 0 {
@@ -138,8 +93,7 @@ fn a_truncated_capture_is_analysed_up_to_the_cut() {
         if !found.contains("9\t\t21") {
             assert!(out.status.success());
             assert!(
-                text(&out.stderr).contains("the ")
-                    && text(&out.stderr).contains("frames before the cut were analysed"),
+                text(&out.stderr).contains("the ") && text(&out.stderr).contains("frames before the cut were analysed"),
                 "{}",
                 text(&out.stderr)
             );
@@ -147,14 +101,8 @@ fn a_truncated_capture_is_analysed_up_to_the_cut() {
         }
         cut_at -= 16;
     }
-    assert!(
-        text(&whole.stdout).starts_with(&found),
-        "what precedes the cut is unchanged"
-    );
-    assert!(
-        found.contains("8\t11,16,15"),
-        "the client's flight before the cut is still there: {found}"
-    );
+    assert!(text(&whole.stdout).starts_with(&found), "what precedes the cut is unchanged");
+    assert!(found.contains("8\t11,16,15"), "the client's flight before the cut is still there: {found}");
 }
 
 #[test]
@@ -166,28 +114,15 @@ fn diagnose_exit_status_and_filters() {
     assert!(text(&failed.stdout).contains("FAILED  connection 1"));
     let ok = tlsdoctor(&["diagnose", good.to_str().unwrap()]);
     assert_eq!(ok.status.code(), Some(0), "{}", text(&ok.stdout));
-    let both = tlsdoctor(&[
-        "diagnose",
-        "--format",
-        "json",
-        "--only-failed",
-        good.to_str().unwrap(),
-        sample.to_str().unwrap(),
-    ]);
+    let both =
+        tlsdoctor(&["diagnose", "--format", "json", "--only-failed", good.to_str().unwrap(), sample.to_str().unwrap()]);
     let report: serde_json::Value = serde_json::from_slice(&both.stdout).unwrap();
     assert_eq!(report["inputs"].as_array().map(Vec::len), Some(2));
     let shown = report["connections"].as_array().unwrap();
     assert_eq!(shown.len(), 1);
     assert_eq!(shown[0]["outcome"], "failed");
     assert_eq!(shown[0]["alert"]["description"], "decrypt_error");
-    let other_sni = tlsdoctor(&[
-        "diagnose",
-        "--format",
-        "json",
-        "--sni",
-        "other.example",
-        sample.to_str().unwrap(),
-    ]);
+    let other_sni = tlsdoctor(&["diagnose", "--format", "json", "--sni", "other.example", sample.to_str().unwrap()]);
     let report: serde_json::Value = serde_json::from_slice(&other_sni.stdout).unwrap();
     assert_eq!(report["connections"].as_array().map(Vec::len), Some(0));
 }
@@ -199,9 +134,5 @@ fn a_capture_without_tls_says_so() {
     let out = tlsdoctor(&["dissect", dtls.to_str().unwrap()]);
     assert!(out.status.success());
     assert!(out.stdout.is_empty());
-    assert!(
-        text(&out.stderr).contains("no TLS found in"),
-        "{}",
-        text(&out.stderr)
-    );
+    assert!(text(&out.stderr).contains("no TLS found in"), "{}", text(&out.stderr));
 }

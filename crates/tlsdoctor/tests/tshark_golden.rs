@@ -12,12 +12,8 @@ fn repo() -> PathBuf {
 
 /// Where a golden file's capture lives: our fixtures, or the shared Wireshark captures.
 fn capture_for(name: &str) -> Option<PathBuf> {
-    let candidates = [
-        repo().join("tests/fixtures").join(name),
-        repo()
-            .join("../shared/testdata/wireshark/captures")
-            .join(name),
-    ];
+    let candidates =
+        [repo().join("tests/fixtures").join(name), repo().join("../shared/testdata/wireshark/captures").join(name)];
     candidates.into_iter().find(|p| p.exists())
 }
 
@@ -27,11 +23,7 @@ fn rows(text: &str) -> Vec<(String, String, String)> {
     text.lines()
         .filter_map(|line| {
             let mut cols = line.split('\t').map(str::to_string);
-            let row = (
-                cols.next()?,
-                cols.next().unwrap_or_default(),
-                cols.next().unwrap_or_default(),
-            );
+            let row = (cols.next()?, cols.next().unwrap_or_default(), cols.next().unwrap_or_default());
             (!row.1.is_empty() || !row.2.is_empty()).then_some(row)
         })
         .collect()
@@ -51,23 +43,14 @@ const NOT_TLS_OVER_TCP: &[&str] = &["quic-fragmented-handshakes.pcapng.gz"];
 /// handshake types need only be among tshark's.
 const DECRYPTED_BY_TSHARK: &[&str] = &["tls12-dsb.pcapng"];
 
-fn agree(
-    name: &str,
-    tshark: &[(String, String, String)],
-    ours: &[(String, String, String)],
-) -> bool {
+fn agree(name: &str, tshark: &[(String, String, String)], ours: &[(String, String, String)]) -> bool {
     if !DECRYPTED_BY_TSHARK.contains(&name) {
         return tshark == ours;
     }
     tshark.len() == ours.len()
         && tshark.iter().zip(ours).all(|(t, o)| {
             let theirs: Vec<&str> = t.1.split(',').collect();
-            t.0 == o.0
-                && t.2 == o.2
-                && o.1
-                    .split(',')
-                    .filter(|x| !x.is_empty())
-                    .all(|x| theirs.contains(&x))
+            t.0 == o.0 && t.2 == o.2 && o.1.split(',').filter(|x| !x.is_empty()).all(|x| theirs.contains(&x))
         })
 }
 
@@ -76,11 +59,7 @@ fn frames_and_message_types_match_tshark() {
     let golden_dir = repo().join("tests/golden");
     let mut compared = 0;
     let mut failures = Vec::new();
-    let mut entries: Vec<_> = std::fs::read_dir(&golden_dir)
-        .unwrap()
-        .flatten()
-        .map(|e| e.path())
-        .collect();
+    let mut entries: Vec<_> = std::fs::read_dir(&golden_dir).unwrap().flatten().map(|e| e.path()).collect();
     entries.sort();
     for golden in entries {
         let file = golden.file_name().unwrap().to_string_lossy().to_string();
@@ -98,11 +77,8 @@ fn frames_and_message_types_match_tshark() {
         let actual = rows(&dissect_fields(&capture));
         compared += 1;
         if !agree(name, &expected, &actual) {
-            let first_diff = expected
-                .iter()
-                .zip(&actual)
-                .position(|(e, a)| e != a)
-                .unwrap_or(expected.len().min(actual.len()));
+            let first_diff =
+                expected.iter().zip(&actual).position(|(e, a)| e != a).unwrap_or(expected.len().min(actual.len()));
             failures.push(format!(
                 "{name}: {} rows expected, {} found; first difference at row {first_diff}: tshark {:?}, tlsdoctor {:?}",
                 expected.len(),
@@ -113,10 +89,5 @@ fn frames_and_message_types_match_tshark() {
         }
     }
     assert!(compared >= 40, "only {compared} golden files compared");
-    assert!(
-        failures.is_empty(),
-        "{} of {compared} captures differ:\n{}",
-        failures.len(),
-        failures.join("\n")
-    );
+    assert!(failures.is_empty(), "{} of {compared} captures differ:\n{}", failures.len(), failures.join("\n"));
 }

@@ -28,11 +28,11 @@ fn cause_code(cause: &FailureCause) -> &'static str {
 }
 
 /// What a cause means, and what to do about it.
-fn explain(cause: &FailureCause, signer: &str, what: &str) -> (String, String) {
+fn explain(cause: &FailureCause, signer: &str) -> (String, String) {
     match cause {
         FailureCause::WrongKeyOrCorrupt => (
             format!("opened with the public key of the {signer}'s certificate, the signature holds no valid padding: it was made with another private key, or damaged on the way"),
-            format!("check that the {signer}'s private key belongs to its certificate (compare `openssl x509 -noout -pubkey -in CERT` with `openssl pkey -pubout -in KEY`); if they match, look for a device between the peers that alters {what}"),
+            format!("check that the {signer}'s private key belongs to its certificate (compare `openssl x509 -noout -pubkey -in CERT` with `openssl pkey -pubout -in KEY`); if they match, look for a device between the peers that alters the handshake"),
         ),
         FailureCause::DifferentTranscript => (
             format!("the signature opens with the {signer}'s key and holds a correct hash of other bytes: the {signer} signed a handshake that differs from the one in this capture"),
@@ -48,54 +48,55 @@ fn explain(cause: &FailureCause, signer: &str, what: &str) -> (String, String) {
         ),
         _ => (
             format!("an ECDSA or EdDSA signature cannot be opened: a wrong {signer} key and other signed bytes look the same"),
-            format!("check that the {signer}'s private key belongs to its certificate; if it does, look for a device between the peers that alters {what}"),
+            format!("check that the {signer}'s private key belongs to its certificate; if it does, look for a device between the peers that alters the handshake"),
         ),
     }
 }
 
-/// A short label of the check and its inputs for the finding's detail.
-fn verify_failure(
+/// One signature to re-check, with what the finding needs to name it.
+struct Signed<'a> {
     code: &'static str,
     frame: u64,
-    key: &PublicKey,
-    algorithm: &SignatureAlgorithm,
-    message: &[&[u8]],
-    signature: &[u8],
-    signer: &str,
-    what: &str,
-) -> Option<Finding> {
-    match verify(key, *algorithm, message, signature) {
-        Ok(_) => None,
-        Err(VerifyError::Invalid) => {
-            let cause = classify_failure(key, *algorithm, message, signature);
-            let (why, remedy) = explain(&cause, signer, what);
-            let mut finding = Finding::new(
-                code,
-                Severity::Error,
-                frame,
-                format!("the {signer}'s {what} signature ({algorithm}) does not verify with the {signer} certificate's public key ({}); {why}", key.describe()),
-            )
-            .detail("cause", cause_code(&cause))
-            .detail("algorithm", algorithm.to_string())
-            .detail("key", key.describe())
-            .remedy(remedy);
-            if let FailureCause::DifferentHash { used, .. } = &cause {
-                finding = finding.detail("signed_hash", used.name());
+    signer: &'static str,
+    what: &'static str,
+    key: &'a PublicKey,
+    algorithm: SignatureAlgorithm,
+    message: &'a [&'a [u8]],
+    signature: &'a [u8],
+}
+
+impl Signed<'_> {
+    /// None when the signature verifies; else the finding that says why not.
+    fn failure(&self) -> Option<Finding> {
+        let Signed { code, frame, signer, what, key, algorithm, message, signature } = *self;
+        let described = key.describe();
+        let base = |summary: String, cause: &str| {
+            Finding::new(code, Severity::Error, frame, summary)
+                .detail("cause", cause)
+                .detail("algorithm", algorithm.to_string())
+                .detail("key", described.clone())
+        };
+        match verify(key, algorithm, message, signature) {
+            Ok(_) => None,
+            Err(VerifyError::Invalid) => {
+                let cause = classify_failure(key, algorithm, message, signature);
+                let (why, remedy) = explain(&cause, signer);
+                let summary = format!("the {signer}'s {what} signature ({algorithm}) does not verify with the {signer} certificate's public key ({described}); {why}");
+                let mut finding = base(summary, cause_code(&cause)).remedy(remedy);
+                if let FailureCause::DifferentHash { used, .. } = &cause {
+                    finding = finding.detail("signed_hash", used.name());
+                }
+                Some(finding)
             }
-            Some(finding)
+            Err(e) => {
+                let summary = format!("the {signer}'s {what} signature ({algorithm}) cannot be made with the {signer} certificate's key ({described}): {e}");
+                Some(
+                    base(summary, "key-does-not-fit-scheme").remedy(format!(
+                        "the {signer} must sign with a scheme that matches its certificate's key type"
+                    )),
+                )
+            }
         }
-        Err(e) => Some(
-            Finding::new(
-                code,
-                Severity::Error,
-                frame,
-                format!("the {signer}'s {what} signature ({algorithm}) cannot be made with the {signer} certificate's key ({}): {e}", key.describe()),
-            )
-            .detail("cause", "key-does-not-fit-scheme")
-            .detail("algorithm", algorithm.to_string())
-            .detail("key", key.describe())
-            .remedy(format!("the {signer} must sign with a scheme that matches its certificate's key type")),
-        ),
     }
 }
 
@@ -118,16 +119,18 @@ pub fn client_certificate_verify(story: &Story) -> Option<Finding> {
     let transcript = cv.transcript.as_deref()?;
     let key = leaf_key(chain)?;
     let algorithm = declared(cv.scheme, &key)?;
-    let mut finding = verify_failure(
-        "client-certificate-verify-invalid",
-        cv.frame,
-        &key,
-        &algorithm,
-        &[transcript],
-        &cv.signature,
-        "client",
-        "CertificateVerify",
-    )?;
+    let message: [&[u8]; 1] = [transcript];
+    let signed = Signed {
+        code: "client-certificate-verify-invalid",
+        frame: cv.frame,
+        signer: "client",
+        what: "CertificateVerify",
+        key: &key,
+        algorithm,
+        message: &message,
+        signature: &cv.signature,
+    };
+    let mut finding = signed.failure()?;
     // A leaf whose key did not sign: does another certificate of the chain's key fit?
     for (i, der) in chain.certificates.iter().enumerate().skip(1) {
         let Some(other) =
@@ -157,17 +160,17 @@ pub fn server_key_exchange(story: &Story) -> Option<Finding> {
     let key = leaf_key(story.server_certificates.as_ref()?)?;
     let algorithm = declared(ske.scheme, &key)?;
     let message: [&[u8]; 3] = [&hello.random, &server.random, &ske.params];
-    verify_failure(
-        "server-key-exchange-signature-invalid",
-        ske.frame,
-        &key,
-        &algorithm,
-        &message,
-        &ske.signature,
-        "server",
-        "ServerKeyExchange",
-    )
-    .map(|f| f.detail("scheme", scheme_name(ske.scheme)))
+    let signed = Signed {
+        code: "server-key-exchange-signature-invalid",
+        frame: ske.frame,
+        signer: "server",
+        what: "ServerKeyExchange",
+        key: &key,
+        algorithm,
+        message: &message,
+        signature: &ske.signature,
+    };
+    signed.failure().map(|f| f.detail("scheme", scheme_name(ske.scheme)))
 }
 
 /// The declared scheme, or what TLS 1.0/1.1 imply when none is declared.
