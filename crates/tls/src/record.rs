@@ -37,10 +37,11 @@ impl RecordHeader {
     }
 
     /// Stricter, for finding a record boundary in the middle of a stream: the version
-    /// must be the one this stream already used, and fixed-size types must have their size.
-    pub fn is_plausible_resync(&self, known_version: Option<u16>) -> bool {
+    /// must be one this stream is known to use (any TLS version when none is known yet),
+    /// and fixed-size types must have their size.
+    pub fn is_plausible_resync(&self, known_versions: &[u16]) -> bool {
         self.is_plausible()
-            && known_version.map_or(self.version >= 0x0301, |v| v == self.version)
+            && if known_versions.is_empty() { self.version >= 0x0301 } else { known_versions.contains(&self.version) }
             && match self.content_type {
                 CHANGE_CIPHER_SPEC => self.length == 1,
                 HEARTBEAT => false,
@@ -73,9 +74,10 @@ mod tests {
         assert!(!RecordHeader::parse([b'G', b'E', b'T', b' ', b'/']).is_plausible());
         assert!(!RecordHeader::parse([23, 3, 3, 0x48, 0x01]).is_plausible(), "over 2^14+2048");
         let ccs = RecordHeader::parse([20, 3, 3, 0, 2]);
-        assert!(ccs.is_plausible() && !ccs.is_plausible_resync(Some(0x0303)));
+        assert!(ccs.is_plausible() && !ccs.is_plausible_resync(&[0x0303]));
         let data = RecordHeader::parse([23, 3, 3, 0x40, 0x11]);
-        assert!(data.is_plausible_resync(Some(0x0303)) && !data.is_plausible_resync(Some(0x0301)));
+        assert!(data.is_plausible_resync(&[0x0303]) && !data.is_plausible_resync(&[0x0301]));
+        assert!(data.is_plausible_resync(&[0x0301, 0x0303]) && data.is_plausible_resync(&[]));
     }
 
     #[test]

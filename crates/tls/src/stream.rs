@@ -499,7 +499,8 @@ impl Direction {
             self.skipped = 1;
             return;
         }
-        self.record_version.get_or_insert(header.version);
+        // The latest: a ClientHello's record often says TLS 1.0, the records after it not.
+        self.record_version = Some(header.version);
         let encrypted = match header.content_type {
             record::APPLICATION_DATA => true,
             record::CHANGE_CIPHER_SPEC => false,
@@ -680,15 +681,19 @@ impl Direction {
     /// Looks for a record boundary: a plausible header whose record is followed by
     /// another plausible header (or, at the end of the stream, by nothing).
     fn resync(&mut self, config: &StreamConfig, shared: &mut Shared, at_end: bool, out: &mut dyn FnMut(Event<'_>)) {
+        // Record versions this stream may use from here: its own latest, and what the
+        // negotiated version puts on the wire (TLS 1.3 records say TLS 1.2).
+        let negotiated = shared.negotiated.version.map(|v| if shared.negotiated.is_tls13() { 0x0303 } else { v });
+        let known: Vec<u16> = self.record_version.into_iter().chain(negotiated).collect();
         let bytes = &self.scan.bytes;
         let mut p = 0;
         let mut found = false;
         while p + HEADER_LEN <= bytes.len() {
             let header = header_at(bytes, p);
-            if header.is_plausible_resync(self.record_version) {
+            if header.is_plausible_resync(&known) {
                 let next = p + HEADER_LEN + usize::from(header.length);
                 if next + HEADER_LEN <= bytes.len() {
-                    if header_at(bytes, next).is_plausible_resync(self.record_version) {
+                    if header_at(bytes, next).is_plausible_resync(&known) {
                         found = true;
                         break;
                     }
@@ -706,7 +711,8 @@ impl Direction {
         }
         self.skipped += p as u64;
         self.looked_at += p;
-        let frame = self.scan.spans.first().map_or(self.last_frame, |s| s.2);
+        // The frame holding the boundary that was found.
+        let frame = self.scan.spans.iter().find(|s| s.0 > p).map_or(self.last_frame, |s| s.2);
         self.scan.consume(p);
         if found {
             if self.skipped > 0 {

@@ -10,13 +10,13 @@ pub mod report;
 mod schemes;
 mod signatures;
 pub mod story;
+pub mod summary;
 
 use std::collections::HashMap;
 use std::net::SocketAddr;
 
 use serde::Serialize;
 use tlsdoctor_tcp::{ConnId, Side};
-use tlsdoctor_tls::registry::AlertDescription;
 use tlsdoctor_tls::stream::{AnomalyKind, Event, GapCost, TlsConnection};
 use tlsdoctor_tls::x509::CertificateSummary;
 
@@ -79,6 +79,8 @@ pub struct ConnectionReport {
     pub outcome: Outcome,
     pub alert: Option<AlertReport>,
     pub findings: Vec<Finding>,
+    /// What each side offered, chose and sent.
+    pub story: summary::StorySummary,
     #[serde(skip)]
     pub ladder: Vec<Step>,
 }
@@ -391,15 +393,10 @@ fn report_for(story: &Story, outcome: Outcome, findings: Vec<Finding>, ladder: V
         cipher_suite: story.server_hello.as_ref().map(|s| s.cipher_suite.to_string()),
         client_auth,
         decrypted: false,
-        alert: outcome::alert(story).map(|a| AlertReport {
-            sender: side_name(a.side),
-            level: a.level.map(|l| if l == 2 { "fatal" } else { "warning" }),
-            description: a.description.map(|d| AlertDescription(d).to_string()),
-            frame: a.frame,
-            encrypted: a.description.is_none(),
-        }),
+        alert: outcome::alert(story).as_ref().map(summary::alert_report),
         outcome,
         findings,
+        story: summary::summarize(story),
         ladder,
     }
 }

@@ -18,10 +18,7 @@ pub fn fixture(name: &str) -> String {
 
 /// A capture of the shared Wireshark test data.
 pub fn wireshark_capture(name: &str) -> String {
-    format!(
-        "{}/../../../shared/testdata/wireshark/captures/{name}",
-        env!("CARGO_MANIFEST_DIR")
-    )
+    format!("{}/../../../shared/testdata/wireshark/captures/{name}", env!("CARGO_MANIFEST_DIR"))
 }
 
 /// One frame of a capture, owned.
@@ -50,10 +47,7 @@ pub fn read_frames(path: &str) -> Vec<OwnedFrame> {
 }
 
 /// A classic pcap (nanosecond timestamps, little endian) of `frames`, all of `link_type`.
-pub fn write_pcap<'a>(
-    link_type: u32,
-    frames: impl IntoIterator<Item = (Timestamp, &'a [u8], u32)>,
-) -> Vec<u8> {
+pub fn write_pcap<'a>(link_type: u32, frames: impl IntoIterator<Item = (Timestamp, &'a [u8], u32)>) -> Vec<u8> {
     let mut out = Vec::new();
     out.extend_from_slice(&0xa1b2_3c4du32.to_le_bytes()); // nanosecond magic
     out.extend_from_slice(&2u16.to_le_bytes());
@@ -153,10 +147,7 @@ impl OwnedFrame {
     /// A copy of bytes `range` of this frame's payload, as a segment of its own.
     pub fn trimmed(&self, range: std::ops::Range<usize>) -> Vec<u8> {
         let v = self.tcp();
-        self.with_segment(
-            v.seq.wrapping_add(range.start as u32),
-            &self.payload()[range],
-        )
+        self.with_segment(v.seq.wrapping_add(range.start as u32), &self.payload()[range])
     }
 }
 
@@ -196,10 +187,7 @@ pub fn rebuild(frames: &[OwnedFrame], items: &[Item]) -> Rebuilt {
         }
     }
     let link = frames[0].link_type;
-    let bytes = write_pcap(
-        link,
-        records.iter().map(|(ts, d, l)| (*ts, d.as_slice(), *l)),
-    );
+    let bytes = write_pcap(link, records.iter().map(|(ts, d, l)| (*ts, d.as_slice(), *l)));
     Rebuilt { bytes, origin }
 }
 
@@ -238,6 +226,8 @@ pub struct Collector {
     pub origin: Option<Vec<u64>>,
     pub seen: Vec<Seen>,
     pub records: u64,
+    /// Each TLS connection's client address, as the pipeline finally labelled it.
+    pub clients: std::collections::BTreeMap<u32, std::net::SocketAddr>,
 }
 
 impl Collector {
@@ -249,24 +239,17 @@ impl Collector {
     }
 
     pub fn messages(&self) -> Vec<Seen> {
-        self.seen
-            .iter()
-            .filter(|s| !matches!(s.what, What::Anomaly(_)))
-            .cloned()
-            .collect()
+        self.seen.iter().filter(|s| !matches!(s.what, What::Anomaly(_))).cloned().collect()
     }
 
     pub fn anomalies(&self) -> Vec<Seen> {
-        self.seen
-            .iter()
-            .filter(|s| matches!(s.what, What::Anomaly(_)))
-            .cloned()
-            .collect()
+        self.seen.iter().filter(|s| matches!(s.what, What::Anomaly(_))).cloned().collect()
     }
 }
 
 impl Observer for Collector {
     fn tls(&mut self, conn: &Connection, event: &Event<'_>) {
+        self.clients.insert(conn.id.0, conn.client);
         let (what, frames) = match event {
             Event::Record(_) => {
                 self.records += 1;
@@ -280,13 +263,7 @@ impl Observer for Collector {
                     MessageKind::ChangeCipherSpec => What::Ccs,
                     MessageKind::Alert { level, description } => What::Alert(level, description),
                     MessageKind::Heartbeat { .. } => What::Heartbeat,
-                    MessageKind::Encrypted {
-                        content_type,
-                        length,
-                    } => What::Encrypted {
-                        content_type,
-                        length,
-                    },
+                    MessageKind::Encrypted { content_type, length } => What::Encrypted { content_type, length },
                 };
                 let mut frames: Vec<u64> = Vec::new();
                 for f in m.frames.iter().map(|&f| self.map(f)) {
@@ -297,32 +274,20 @@ impl Observer for Collector {
                 (what, frames)
             }
         };
-        let seen = Seen {
-            conn: conn.id.0,
-            frame: self.map(event.frame()),
-            side: event.side(),
-            what,
-            frames,
-        };
+        let seen = Seen { conn: conn.id.0, frame: self.map(event.frame()), side: event.side(), what, frames };
         self.seen.push(seen);
     }
 }
 
 /// Runs a capture held in memory through the pipeline.
-pub fn analyze_bytes(
-    bytes: Vec<u8>,
-    observer: &mut dyn Observer,
-) -> Result<InputSummary, CaptureError> {
+pub fn analyze_bytes(bytes: Vec<u8>, observer: &mut dyn Observer) -> Result<InputSummary, CaptureError> {
     let reader = CaptureReader::from_reader(Box::new(Cursor::new(bytes)), "impaired.pcap")?;
     analyze_reader(reader, &Config::default(), observer, &mut |_| {})
 }
 
 /// What the pipeline finds in `bytes`, in original frame numbers.
 pub fn observe(bytes: Vec<u8>, origin: Option<Vec<u64>>) -> (Collector, InputSummary) {
-    let mut c = Collector {
-        origin,
-        ..Collector::default()
-    };
+    let mut c = Collector { origin, ..Collector::default() };
     let summary = analyze_bytes(bytes, &mut c).expect("capture is readable");
     (c, summary)
 }
