@@ -877,7 +877,7 @@ mod tests {
 
     fn handshake(typ: u8, body_len: usize) -> Vec<u8> {
         let mut m = vec![typ, 0, (body_len >> 8) as u8, body_len as u8];
-        m.extend(std::iter::repeat(0xab).take(body_len));
+        m.extend(std::iter::repeat_n(0xab, body_len));
         m
     }
 

@@ -39,10 +39,8 @@ use tlsdoctor_tls::stream::{Event, MessageKind};
 fn seed() -> &'static [u8] {
     static SEED: OnceLock<Vec<u8>> = OnceLock::new();
     SEED.get_or_init(|| {
-        let path = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-            .join("../../../shared/bench/seed/seed.pcapng");
-        std::fs::read(&path)
-            .unwrap_or_else(|e| panic!("reading the seed capture {}: {e}", path.display()))
+        let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared/bench/seed/seed.pcapng");
+        std::fs::read(&path).unwrap_or_else(|e| panic!("reading the seed capture {}: {e}", path.display()))
     })
 }
 
@@ -52,16 +50,14 @@ fn extra_capture() -> Option<&'static [u8]> {
     EXTRA
         .get_or_init(|| {
             let path = std::env::var_os("TLSDOCTOR_BENCH_CAPTURE")?;
-            let bytes = std::fs::read(&path)
-                .unwrap_or_else(|e| panic!("reading {}: {e}", path.to_string_lossy()));
+            let bytes = std::fs::read(&path).unwrap_or_else(|e| panic!("reading {}: {e}", path.to_string_lossy()));
             Some(bytes)
         })
         .as_deref()
 }
 
 fn reader(bytes: &'static [u8]) -> CaptureReader {
-    CaptureReader::from_reader(Box::new(Cursor::new(bytes)), "seed.pcapng")
-        .expect("the seed is a capture")
+    CaptureReader::from_reader(Box::new(Cursor::new(bytes)), "seed.pcapng").expect("the seed is a capture")
 }
 
 /// Counts what it is given, so nothing is optimised away.
@@ -119,24 +115,13 @@ fn handshake_samples() -> Vec<Sample> {
             };
             let typ = HandshakeType(typ);
             if !self.0.iter().any(|(t, _, c)| *t == typ && *c == ctx) {
-                self.0
-                    .push((typ, raw.get(4..).unwrap_or_default().to_vec(), ctx));
+                self.0.push((typ, raw.get(4..).unwrap_or_default().to_vec(), ctx));
             }
         }
     }
     let mut collect = Collect(Vec::new());
-    pipeline::analyze_reader(
-        reader(seed()),
-        &Config::default(),
-        &mut collect,
-        &mut |_| {},
-    )
-    .expect("seed analysis");
-    assert!(
-        collect.0.len() >= 10,
-        "only {} distinct handshake messages in the seed",
-        collect.0.len()
-    );
+    pipeline::analyze_reader(reader(seed()), &Config::default(), &mut collect, &mut |_| {}).expect("seed analysis");
+    assert!(collect.0.len() >= 10, "only {} distinct handshake messages in the seed", collect.0.len());
     collect.0
 }
 
@@ -182,9 +167,7 @@ fn stages_over(c: &mut Criterion, name: &str, bytes: &'static [u8]) {
             let mut net = Decoder::new(Default::default());
             let mut payload = 0usize;
             while let Some(frame) = r.next_frame().expect("frame") {
-                if let Ok(Decoded::Tcp(seg)) =
-                    net.decode(frame.link_type, frame.data, frame.timestamp)
-                {
+                if let Ok(Decoded::Tcp(seg)) = net.decode(frame.link_type, frame.data, frame.timestamp) {
                     payload += seg.payload.len();
                 }
             }
@@ -199,9 +182,7 @@ fn stages_over(c: &mut Criterion, name: &str, bytes: &'static [u8]) {
             let mut flows = FlowTable::new(Default::default());
             let mut handler = CountingHandler::default();
             while let Some(frame) = r.next_frame().expect("frame") {
-                if let Ok(Decoded::Tcp(seg)) =
-                    net.decode(frame.link_type, frame.data, frame.timestamp)
-                {
+                if let Ok(Decoded::Tcp(seg)) = net.decode(frame.link_type, frame.data, frame.timestamp) {
                     flows.segment(&seg, frame.number, frame.timestamp.secs, &mut handler);
                 }
             }
@@ -215,8 +196,7 @@ fn stages_over(c: &mut Criterion, name: &str, bytes: &'static [u8]) {
         b.iter(|| {
             let mut observer = CountingObserver::default();
             let summary =
-                pipeline::analyze_reader(reader(bytes), &config, &mut observer, &mut |_| {})
-                    .expect("analysis");
+                pipeline::analyze_reader(reader(bytes), &config, &mut observer, &mut |_| {}).expect("analysis");
             black_box((summary.frames, observer.events))
         })
     });
@@ -225,8 +205,7 @@ fn stages_over(c: &mut Criterion, name: &str, bytes: &'static [u8]) {
         b.iter(|| {
             let mut printer = FieldsPrinter::new(io::sink());
             let summary =
-                pipeline::analyze_reader(reader(bytes), &config, &mut printer, &mut |_| {})
-                    .expect("analysis");
+                pipeline::analyze_reader(reader(bytes), &config, &mut printer, &mut |_| {}).expect("analysis");
             printer.finish().expect("sink");
             black_box(summary.frames)
         })
@@ -236,8 +215,7 @@ fn stages_over(c: &mut Criterion, name: &str, bytes: &'static [u8]) {
         b.iter(|| {
             let mut printer = JsonPrinter::new(io::sink());
             let summary =
-                pipeline::analyze_reader(reader(bytes), &config, &mut printer, &mut |_| {})
-                    .expect("analysis");
+                pipeline::analyze_reader(reader(bytes), &config, &mut printer, &mut |_| {}).expect("analysis");
             printer.finish().expect("sink");
             black_box(summary.frames)
         })
@@ -248,10 +226,7 @@ fn stages_over(c: &mut Criterion, name: &str, bytes: &'static [u8]) {
 fn handshake(c: &mut Criterion) {
     let samples = handshake_samples();
     let body_bytes: usize = samples.iter().map(|(_, body, _)| body.len()).sum();
-    eprintln!(
-        "handshake: {} messages, {body_bytes} body bytes",
-        samples.len()
-    );
+    eprintln!("handshake: {} messages, {body_bytes} body bytes", samples.len());
     let mut group = c.benchmark_group("handshake");
     configure(&mut group, body_bytes as u64);
     group.bench_function("parse", |b| {

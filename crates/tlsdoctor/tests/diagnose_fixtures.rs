@@ -170,7 +170,7 @@ const CERTIFICATE_VERIFY_FAILURES: &[(&str, &str)] = &[
     ("cv-declared-sha1", "different-hash"),
     ("transcript-altered", "different-transcript"),
     ("transcript-altered-pkcs1", "different-transcript"),
-    ("cv-corrupt-ecdsa", "undetermined"),
+    ("cv-corrupt-ecdsa", "unknown"),
 ];
 
 #[test]

@@ -14,7 +14,7 @@ pub enum SignatureAlgorithm {
     /// RSASSA-PKCS1-v1_5 with a DigestInfo; with [`Hash::Md5Sha1`] the TLS 1.0/1.1
     /// form without DigestInfo.
     RsaPkcs1(Hash),
-    /// RSASSA-PSS with MGF1 over the same hash. TLS uses `salt_len == hash.len()`
+    /// RSASSA-PSS with MGF1 over the same hash. TLS uses `salt_len == hash.output_len()`
     /// (see [`SignatureAlgorithm::rsa_pss`]); certificates say it in their parameters.
     RsaPss {
         hash: Hash,
@@ -29,7 +29,7 @@ pub enum SignatureAlgorithm {
 impl SignatureAlgorithm {
     /// RSA-PSS with the salt length TLS requires (the hash length).
     pub fn rsa_pss(hash: Hash) -> SignatureAlgorithm {
-        SignatureAlgorithm::RsaPss { hash, salt_len: hash.len() }
+        SignatureAlgorithm::RsaPss { hash, salt_len: hash.output_len() }
     }
 
     /// The algorithm a TLS 1.2 SignatureAndHashAlgorithm / TLS 1.3 SignatureScheme
@@ -123,7 +123,7 @@ impl fmt::Display for SignatureAlgorithm {
         match *self {
             SignatureAlgorithm::RsaPkcs1(Hash::Md5Sha1) => f.write_str("RSA PKCS#1 v1.5 MD5+SHA-1 (no DigestInfo)"),
             SignatureAlgorithm::RsaPkcs1(h) => write!(f, "RSA PKCS#1 v1.5 {h}"),
-            SignatureAlgorithm::RsaPss { hash, salt_len } if salt_len == hash.len() => {
+            SignatureAlgorithm::RsaPss { hash, salt_len } if salt_len == hash.output_len() => {
                 write!(f, "RSA-PSS {hash}")
             }
             SignatureAlgorithm::RsaPss { hash, salt_len } => {

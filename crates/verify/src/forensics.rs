@@ -240,7 +240,7 @@ fn classify_rsa(key: &PublicKey, declared: SignatureAlgorithm, parts: &[&[u8]], 
     if let Some(t) = pkcs1_payload(&em) {
         let (used, digest_found, canonical) = match parse_digest_info(t) {
             Some((hash, d)) => (hash, d, t.strip_prefix(hash.digest_info_prefix().as_slice()) == Some(d)),
-            None if t.len() == Hash::Md5Sha1.len() => (Hash::Md5Sha1, t, true),
+            None if t.len() == Hash::Md5Sha1.output_len() => (Hash::Md5Sha1, t, true),
             None => return FailureCause::Unknown,
         };
         let same_bytes = digest(used, parts) == digest_found;
@@ -343,7 +343,7 @@ fn parse_digest_info(t: &[u8]) -> Option<(Hash, &[u8])> {
         return None;
     }
     let hash = PSS_HASHES.into_iter().find(|h| h.oid_der() == Some(oid))?;
-    (digest.len() == hash.len()).then_some((hash, digest))
+    (digest.len() == hash.output_len()).then_some((hash, digest))
 }
 
 /// One DER TLV with the given tag: (content, rest). Definite lengths up to 2 bytes.
@@ -382,7 +382,7 @@ fn pss_structure(em: &[u8], mod_bits: usize, hash: Hash, m_hash: Option<&[u8]>) 
     if lead.iter().any(|b| *b != 0) {
         return None;
     }
-    let h_len = hash.len();
+    let h_len = hash.output_len();
     if em_len < h_len + 2 || em.last() != Some(&0xbc) {
         return None;
     }

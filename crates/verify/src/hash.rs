@@ -25,7 +25,7 @@ impl Hash {
         [Hash::Sha256, Hash::Sha384, Hash::Sha512, Hash::Sha1, Hash::Sha224, Hash::Md5, Hash::Md5Sha1];
 
     /// Output length in bytes.
-    pub fn len(self) -> usize {
+    pub fn output_len(self) -> usize {
         match self {
             Hash::Md5 => 16,
             Hash::Sha1 => 20,
@@ -84,10 +84,10 @@ impl Hash {
         };
         // SEQUENCE { SEQUENCE { OID, NULL }, OCTET STRING digest }; all short lengths.
         let alg_len = 2 + oid.len() + 2;
-        let total = 2 + alg_len + 2 + self.len();
+        let total = 2 + alg_len + 2 + self.output_len();
         let mut out = vec![0x30, total as u8, 0x30, alg_len as u8, 0x06, oid.len() as u8];
         out.extend_from_slice(oid);
-        out.extend_from_slice(&[0x05, 0x00, 0x04, self.len() as u8]);
+        out.extend_from_slice(&[0x05, 0x00, 0x04, self.output_len() as u8]);
         out
     }
 }
@@ -138,7 +138,7 @@ pub fn digest(hash: Hash, data: &[&[u8]]) -> Vec<u8> {
 
 /// MGF1 (RFC 8017 B.2.1) with `hash`: `len` bytes of mask from `seed`.
 pub(crate) fn mgf1(hash: Hash, seed: &[u8], len: usize) -> Vec<u8> {
-    let mut out = Vec::with_capacity(len + hash.len());
+    let mut out = Vec::with_capacity(len + hash.output_len());
     let mut counter: u32 = 0;
     while out.len() < len {
         out.extend_from_slice(&digest(hash, &[seed, &counter.to_be_bytes()]));
@@ -161,7 +161,7 @@ mod tests {
         for h in Hash::ALL {
             let whole = digest(h, &[b"abcdef"]);
             assert_eq!(digest(h, &[b"ab", b"", b"cdef"]), whole, "{h}");
-            assert_eq!(whole.len(), h.len(), "{h}");
+            assert_eq!(whole.len(), h.output_len(), "{h}");
         }
     }
 

@@ -90,8 +90,10 @@ pub fn verify(
     let ok = match (&key.inner, alg) {
         (Inner::Rsa(k), SignatureAlgorithm::RsaPkcs1(hash)) => {
             check_rsa_signature(k, signature)?;
-            let scheme =
-                Pkcs1v15Sign { hash_len: Some(hash.len()), prefix: hash.digest_info_prefix().into_boxed_slice() };
+            let scheme = Pkcs1v15Sign {
+                hash_len: Some(hash.output_len()),
+                prefix: hash.digest_info_prefix().into_boxed_slice(),
+            };
             k.verify(scheme, &digest(hash, message_parts), signature).is_ok()
         }
         (Inner::Rsa(k), SignatureAlgorithm::RsaPss { hash, salt_len }) => {

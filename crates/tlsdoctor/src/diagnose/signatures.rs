@@ -18,37 +18,42 @@ fn declared(scheme: Option<tlsdoctor_tls::registry::SignatureScheme>, key: &Publ
     }
 }
 
-fn cause_code(cause: &FailureCause) -> &'static str {
-    match cause {
-        FailureCause::WrongKeyOrCorrupt => "wrong-key-or-corrupt",
-        FailureCause::DifferentTranscript => "different-transcript",
-        FailureCause::DifferentHash { .. } => "different-hash",
-        _ => "undetermined",
-    }
-}
-
 /// What a cause means, and what to do about it.
 fn explain(cause: &FailureCause, signer: &str) -> (String, String) {
+    let key_check = format!(
+        "check that the {signer}'s private key belongs to its certificate (compare `openssl x509 -noout -pubkey -in CERT` with `openssl pkey -pubout -in KEY`); if they match, look for a device between the peers that alters the handshake"
+    );
+    let middlebox = "something between the peers (a TLS-inspecting proxy, a load balancer, a broken offload) changed handshake bytes; capture on both sides of it to find which".to_string();
+    let library = format!("update the {signer}'s TLS library or signing module (smart card, HSM, PKCS#11 middleware), or restrict it to the scheme it really uses");
     match cause {
         FailureCause::WrongKeyOrCorrupt => (
             format!("opened with the public key of the {signer}'s certificate, the signature holds no valid padding: it was made with another private key, or damaged on the way"),
-            format!("check that the {signer}'s private key belongs to its certificate (compare `openssl x509 -noout -pubkey -in CERT` with `openssl pkey -pubout -in KEY`); if they match, look for a device between the peers that alters the handshake"),
+            key_check,
         ),
         FailureCause::DifferentTranscript => (
             format!("the signature opens with the {signer}'s key and holds a correct hash of other bytes: the {signer} signed a handshake that differs from the one in this capture"),
-            "something between the peers (a TLS-inspecting proxy, a load balancer, a broken offload) changed handshake bytes; capture on both sides of it to find which".to_string(),
+            middlebox,
         ),
-        FailureCause::DifferentHash { used, declared, .. } => (
+        FailureCause::DifferentHash { used, declared, same_bytes } => (
             format!(
-                "the signature opens with the {signer}'s key, but it holds a {} digest while the message declares {}: the {signer} hashed with another algorithm than it announced",
+                "the signature opens with the {signer}'s key, but it holds a {} digest{} while the message declares {}: the {signer} hashed with another algorithm than it announced",
                 used.name(),
+                if *same_bytes { " of these very bytes" } else { " of other bytes" },
                 declared.name()
             ),
-            format!("update the {signer}'s TLS library or signing module (smart card, HSM, PKCS#11 middleware), or restrict it to the scheme it really uses"),
+            library,
+        ),
+        FailureCause::DifferentScheme { used, .. } => (
+            format!("the signature opens with the {signer}'s key as {used}, not as the declared scheme: the {signer} signed with another padding than it announced"),
+            library,
+        ),
+        FailureCause::NonStandardEncoding(how) => (
+            format!("the right key signed the right bytes, but the encoding is not the standard one ({how}): strict stacks refuse it"),
+            format!("update the {signer}'s TLS library or signing module"),
         ),
         _ => (
             format!("an ECDSA or EdDSA signature cannot be opened: a wrong {signer} key and other signed bytes look the same"),
-            format!("check that the {signer}'s private key belongs to its certificate; if it does, look for a device between the peers that alters the handshake"),
+            key_check,
         ),
     }
 }
@@ -82,7 +87,7 @@ impl Signed<'_> {
                 let cause = classify_failure(key, algorithm, message, signature);
                 let (why, remedy) = explain(&cause, signer);
                 let summary = format!("the {signer}'s {what} signature ({algorithm}) does not verify with the {signer} certificate's public key ({described}); {why}");
-                let mut finding = base(summary, cause_code(&cause)).remedy(remedy);
+                let mut finding = base(summary, cause.code()).remedy(remedy);
                 if let FailureCause::DifferentHash { used, .. } = &cause {
                     finding = finding.detail("signed_hash", used.name());
                 }

@@ -1,0 +1,248 @@
+//! Every check of one connection's story, in the order a peer makes them, and the
+//! findings that explain what the capture shows.
+
+use tlsdoctor_tcp::Side;
+use tlsdoctor_tls::stream::{AnomalyKind, GapCost};
+
+use super::finding::{Finding, Severity};
+use super::outcome::{self, Outcome};
+use super::story::Story;
+use super::{certs, chain, schemes, side_name, signatures, Options};
+
+/// Lost bytes before the handshake finished: what follows is judged in part only.
+pub fn gaps(story: &Story) -> Option<Finding> {
+    let (frame, missing) = story.anomalies.iter().find_map(|a| match a.kind {
+        AnomalyKind::Gap { missing, cost: GapCost::Record | GapCost::Sync } => Some((a.frame, missing)),
+        _ => None,
+    })?;
+    if story.handshake_finished() && story.client_certificate_verify.is_some() {
+        return None;
+    }
+    Some(
+        Finding::new(
+            "capture-gap",
+            Severity::Warning,
+            frame,
+            format!("the capture lost {missing} bytes of this connection in frame {frame}; what follows is analysed in part"),
+        )
+        .detail("missing_bytes", missing)
+        .remedy("capture closer to one of the peers, with a larger buffer (dumpcap -B), so no segment is lost"),
+    )
+}
+
+/// Every check of a connection's story.
+pub fn checks(story: &Story, outcome: &Outcome, options: &Options) -> Vec<Finding> {
+    let failed = *outcome == Outcome::Failed;
+    let now = story.conn.first_time.secs;
+    let suite = story.server_hello.as_ref().map(|s| s.cipher_suite);
+    let mut out = Vec::new();
+    if let Some(chain) = &story.server_certificates {
+        let chain = certs::decode(chain);
+        let refused = failed && story.alerts.iter().any(|a| a.side == Side::Client);
+        let check = chain::ChainCheck {
+            role: certs::Role::Server,
+            cas: &options.ca_certificates,
+            verify: &certificate_link,
+            failed: refused,
+        };
+        out.extend(check.run(&chain));
+        out.extend(certs::validity(&chain, certs::Role::Server, now, false));
+        if let Some(sni) = story.client_hello.as_ref().and_then(|h| h.sni.as_deref()) {
+            out.extend(certs::name(&chain, sni, false));
+        }
+        out.extend(certs::usage(&chain, certs::Role::Server, suite, false));
+    }
+    let refused_client_cert = failed && server_refused_client_certificate(story);
+    let mut client_chain_invalid = false;
+    if let Some(chain) = &story.client_certificates {
+        let decoded = certs::decode(chain);
+        if chain.certificates.is_empty() {
+            if story.certificate_request.is_some() {
+                out.push(client_certificate_missing(story, chain.frame, failed));
+            }
+        } else {
+            let check = chain::ChainCheck {
+                role: certs::Role::Client,
+                cas: &options.ca_certificates,
+                verify: &certificate_link,
+                failed: refused_client_cert,
+            };
+            let chain_findings = check.run(&decoded);
+            client_chain_invalid = chain_findings.iter().any(|f| f.code == "certificate-signature-invalid");
+            out.extend(chain_findings);
+            out.extend(certs::validity(&decoded, certs::Role::Client, now, refused_client_cert));
+            out.extend(certs::usage(&decoded, certs::Role::Client, suite, refused_client_cert));
+            out.extend(certs::requested_issuer(story, &decoded, refused_client_cert));
+        }
+    } else if let (Some(_), Some(kx)) = (&story.certificate_request, story.client_key_exchange) {
+        // SSL 3.0 clients send no Certificate message at all.
+        out.push(client_certificate_missing(story, kx, failed));
+    }
+    out.extend(schemes::not_offered(story, failed));
+    out.extend(signatures::server_key_exchange(story));
+    // A client certificate altered on the way also breaks the CertificateVerify over it;
+    // the server stops at the certificate, which is then the cause to name.
+    // Likewise a scheme the server did not offer is refused before any verification.
+    let stopped_before = |f: &Finding| {
+        f.code == "certificate-signature-invalid"
+            || (f.code == "signature-algorithm-not-offered" && f.detail["signer"] == "client")
+    };
+    match signatures::client_certificate_verify(story) {
+        Some(cv) if client_chain_invalid || out.iter().any(stopped_before) => {
+            if let Some(f) = out.iter_mut().find(|f| stopped_before(f)) {
+                f.detail.insert("certificate_verify".into(), cv.detail["cause"].clone());
+            }
+        }
+        Some(cv) => out.push(cv),
+        None => {}
+    }
+    if story.is_tls13() && *outcome != Outcome::Ok {
+        out.extend(tls13_hidden(story));
+    }
+    if !out.iter().any(|f| f.severity == Severity::Error) {
+        out.extend(unexplained_decrypt_error(story));
+        if options.ca_certificates.is_empty() {
+            out.extend(trust_unknown(story));
+        }
+    }
+    out
+}
+
+/// A peer refused the other's chain as untrusted, and nothing in the capture says why:
+/// trust is decided by CA certificates the capture does not carry.
+fn trust_unknown(story: &Story) -> Option<Finding> {
+    let alert = story.alerts.iter().find(|a| matches!(a.description, Some(42 | 46 | 48)) && !a.after_handshake)?;
+    let (refused, chain) = match alert.side {
+        Side::Server => ("client", story.client_certificates.as_ref()?),
+        Side::Client => ("server", story.server_certificates.as_ref()?),
+    };
+    let issuer = chain
+        .certificates
+        .last()
+        .and_then(|der| tlsdoctor_tls::x509::summarize(der).ok())
+        .map_or_else(|| "unknown".to_string(), |c| c.issuer);
+    Some(
+        Finding::new(
+            "certificate-trust-unknown",
+            Severity::Warning,
+            alert.frame,
+            format!(
+                "the {} refused the {refused}'s certificate chain (frame {}); its signatures hold as far as the capture shows, and it ends at the issuer {issuer}: whether the {} trusts that CA cannot be told without its CA certificates",
+                side_name(alert.side),
+                chain.frame,
+                side_name(alert.side)
+            ),
+        )
+        .detail("role", refused)
+        .detail("chain_ends_at", issuer)
+        .remedy(format!("run again with --ca and the CA certificates the {} trusts, to see where the chain breaks", side_name(alert.side))),
+    )
+}
+
+/// A decrypt_error that no signature in this capture explains: every signature the
+/// alerting peer checked verifies here, so it checked other bytes, or the Finished.
+fn unexplained_decrypt_error(story: &Story) -> Option<Finding> {
+    let alert = story.alerts.iter().find(|a| a.description == Some(51) && !a.after_handshake)?;
+    if story.is_tls13() {
+        return None;
+    }
+    match alert.side {
+        Side::Client
+            if story.server_key_exchange.as_ref().is_some_and(|s| s.signed)
+                && story.change_cipher_spec[0].is_none() =>
+        {
+            let ske = story.server_key_exchange.as_ref()?;
+            Some(
+                Finding::new(
+                    "handshake-altered-in-transit",
+                    Severity::Error,
+                    alert.frame,
+                    format!(
+                        "the client answered decrypt_error to the server's flight, but the ServerKeyExchange signature of frame {} verifies in this capture with the server certificate's key: the client must have received other handshake bytes than the ones captured here",
+                        ske.frame
+                    ),
+                )
+                .detail("verified_here", "server-key-exchange")
+                .remedy("something between this capture point and the client alters the handshake (a TLS-inspecting proxy, a broken offload): capture next to the client as well and compare the ServerHello and ServerKeyExchange bytes"),
+            )
+        }
+        Side::Server if story.client_certificate_verify.is_some() => {
+            let cv = story.client_certificate_verify.as_ref()?;
+            let finished = story.finished[0].map_or(String::new(), |f| format!(" (frame {f})"));
+            Some(
+                Finding::new(
+                    "keys-missing",
+                    Severity::Warning,
+                    alert.frame,
+                    format!(
+                        "the server answered decrypt_error, but the client's CertificateVerify of frame {} verifies in this capture; the server's remaining check that answers decrypt_error is the client's Finished{finished}, which needs the connection's secrets",
+                        cv.frame
+                    ),
+                )
+                .detail("verified_here", "certificate-verify")
+                .remedy("get the client's key log (SSLKEYLOGFILE) for this connection so the Finished message can be checked"),
+            )
+        }
+        _ => None,
+    }
+}
+
+/// One link of a chain: `cert` checked against `issuer`'s key.
+fn certificate_link(cert: &[u8], issuer: &[u8]) -> chain::Link {
+    let Ok(issuer) = tlsdoctor_tls::x509::summarize(issuer) else {
+        return chain::Link::Unchecked("the issuer certificate does not decode".to_string());
+    };
+    match tlsdoctor_verify::verify_certificate_signature(cert, &issuer.spki_der) {
+        Ok(_) => chain::Link::Valid,
+        Err(tlsdoctor_verify::VerifyError::Invalid) => chain::Link::Invalid,
+        Err(e) => chain::Link::Unchecked(e.to_string()),
+    }
+}
+
+/// A TLS 1.3 handshake that did not finish: its certificates, CertificateVerify and
+/// alerts are encrypted, so the checks need the connection's secrets.
+fn tls13_hidden(story: &Story) -> Option<Finding> {
+    let hello = story.client_hello.as_ref()?;
+    let random: String = hello.random.iter().map(|b| format!("{b:02x}")).collect();
+    let client_flight: Vec<_> = story.sealed.iter().filter(|r| r.side == Side::Client).collect();
+    let alert = outcome::alert(story);
+    let summary = match (client_flight.first(), alert) {
+        (Some(first), Some(a)) if a.side == Side::Server && a.frame > first.frame => format!(
+            "the server refused the client's encrypted second flight (frame {}: its Certificate, CertificateVerify and Finished, {} bytes) with an encrypted alert in frame {}; in TLS 1.3 these are encrypted, so which check failed needs the connection's secrets",
+            first.frame,
+            client_flight.iter().map(|r| u64::from(r.length)).sum::<u64>(),
+            a.frame
+        ),
+        (_, Some(a)) => format!(
+            "the {} ended the TLS 1.3 handshake with an encrypted alert in frame {}; the certificates and signatures are encrypted, so which check failed needs the connection's secrets",
+            side_name(a.side),
+            a.frame
+        ),
+        _ => "the TLS 1.3 handshake did not finish, and its certificates and signatures are encrypted: judging them needs the connection's secrets".to_string(),
+    };
+    Some(
+        Finding::new("keys-missing", Severity::Warning, alert.map_or(hello.frame, |a| a.frame), summary)
+            .detail("client_random", random)
+            .remedy("capture again with the client's key log (SSLKEYLOGFILE) and look for the line with this client random; with it tlsdoctor can open the encrypted handshake"),
+    )
+}
+
+/// The server's alert says it refused the client's certificate (or the lack of one).
+fn server_refused_client_certificate(story: &Story) -> bool {
+    story.alerts.iter().any(|a| {
+        a.side == Side::Server && matches!(a.description, Some(40 | 42 | 43 | 44 | 45 | 46 | 48 | 49 | 51 | 116) | None)
+    })
+}
+
+fn client_certificate_missing(story: &Story, frame: u64, failed: bool) -> Finding {
+    let request = story.certificate_request.as_ref().map_or(0, |r| r.frame);
+    let severity = if failed { Severity::Error } else { Severity::Info };
+    Finding::new(
+        "client-certificate-missing",
+        severity,
+        frame,
+        format!("the server asked for a client certificate (frame {request}) and the client sent none"),
+    )
+    .detail("certificate_request_frame", request)
+    .remedy("configure the client with a certificate and key (for curl: --cert/--key; openssl s_client: -cert/-key) issued by a CA the server trusts")
+}
