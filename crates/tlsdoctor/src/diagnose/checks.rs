@@ -1,6 +1,10 @@
 //! Every check of one connection's story, in the order a peer makes them, and the
 //! findings that explain what the capture shows.
 
+use std::cell::RefCell;
+use std::collections::HashMap;
+use std::hash::{Hash, Hasher};
+
 use tlsdoctor_tcp::Side;
 use tlsdoctor_tls::stream::{AnomalyKind, GapCost};
 
@@ -31,7 +35,8 @@ pub fn gaps(story: &Story) -> Option<Finding> {
 }
 
 /// Every check of a connection's story.
-pub fn checks(story: &Story, outcome: &Outcome, options: &Options) -> Vec<Finding> {
+pub fn checks(story: &Story, outcome: &Outcome, options: &Options, links: &LinkCache) -> Vec<Finding> {
+    let certificate_link = |cert: &[u8], issuer: &[u8]| links.check(cert, issuer);
     let failed = *outcome == Outcome::Failed;
     let now = story.conn.first_time.secs;
     let suite = story.server_hello.as_ref().map(|s| s.cipher_suite);
@@ -185,6 +190,38 @@ fn unexplained_decrypt_error(story: &Story) -> Option<Finding> {
         }
         _ => None,
     }
+}
+
+/// Chain links already checked: the same certificates come back in connection after
+/// connection, and an RSA verification costs more than the rest of a handshake.
+#[derive(Default)]
+pub struct LinkCache {
+    links: RefCell<HashMap<(u64, u64), chain::Link>>,
+}
+
+/// Links remembered at most; past it the cache starts over.
+const CACHED_LINKS: usize = 4096;
+
+impl LinkCache {
+    fn check(&self, cert: &[u8], issuer: &[u8]) -> chain::Link {
+        let key = (fingerprint(cert), fingerprint(issuer));
+        if let Some(link) = self.links.borrow().get(&key) {
+            return link.clone();
+        }
+        let link = certificate_link(cert, issuer);
+        let mut links = self.links.borrow_mut();
+        if links.len() >= CACHED_LINKS {
+            links.clear();
+        }
+        links.insert(key, link.clone());
+        link
+    }
+}
+
+fn fingerprint(bytes: &[u8]) -> u64 {
+    let mut hasher = std::collections::hash_map::DefaultHasher::new();
+    bytes.hash(&mut hasher);
+    hasher.finish()
 }
 
 /// One link of a chain: `cert` checked against `issuer`'s key.

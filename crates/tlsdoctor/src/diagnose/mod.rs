@@ -105,6 +105,7 @@ const LADDER_STEPS: usize = 40;
 /// Builds stories from the pipeline and diagnoses each connection when it ends.
 pub struct Diagnoser<'a> {
     options: &'a Options,
+    links: checks::LinkCache,
     open: HashMap<ConnId, (Story, Vec<Step>)>,
     reports: Vec<ConnectionReport>,
     /// Connections refused at the ClientHello, judged at the end against what the same
@@ -117,6 +118,7 @@ impl<'a> Diagnoser<'a> {
     pub fn new(options: &'a Options) -> Self {
         Diagnoser {
             options,
+            links: checks::LinkCache::default(),
             open: HashMap::new(),
             reports: Vec::new(),
             refused: Vec::new(),
@@ -140,7 +142,7 @@ impl<'a> Diagnoser<'a> {
         let outcome = outcome::judge(&story);
         let mut findings = Vec::new();
         findings.extend(checks::gaps(&story));
-        findings.extend(checks::checks(&story, &outcome, self.options));
+        findings.extend(checks::checks(&story, &outcome, self.options, &self.links));
         findings.sort_by_key(|f| f.severity);
         let report = report_for(&story, outcome, findings, ladder);
         if negotiation::refused_at_hello(&story, &report.outcome) {
