@@ -258,3 +258,18 @@ fn given_ca_certificates_anchor_chains() {
     assert!(codes(rogue).contains(&"certificate-issuer-missing"), "{:?}", codes(rogue));
     assert!(reports.iter().filter(|r| r.outcome == Outcome::Ok).all(|r| r.findings.is_empty()));
 }
+
+#[test]
+fn the_checks_that_passed_are_listed() {
+    let ca = tlsdoctor::ca::load(&fixture("diagnose/pki/ca.pem")).unwrap();
+    let reports = diagnose_with(
+        &Path::new(env!("CARGO_MANIFEST_DIR")).join("../../samples/mtls-decrypt-error.pcapng"),
+        &Options { ca_certificates: ca },
+    );
+    let passed = reports[0].passed.join("\n");
+    assert!(passed.contains("the ServerKeyExchange (RSA-PSS SHA-256, frame 6) verifies"), "{passed}");
+    assert!(passed.contains("the client certificate chain: ") && passed.contains("up to a given CA"), "{passed}");
+    assert!(!passed.contains("CertificateVerify"), "the failed check is not among the passed: {passed}");
+    let good = only("good-mtls-rsa");
+    assert!(good.passed.iter().any(|p| p.starts_with("the client's CertificateVerify")), "{:?}", good.passed);
+}

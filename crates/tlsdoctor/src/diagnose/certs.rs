@@ -10,8 +10,8 @@ use super::story::{Chain, Story};
 /// Which end of the connection a chain belongs to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Role {
-    Server,
-    Client,
+    Server = 0,
+    Client = 1,
 }
 
 impl Role {

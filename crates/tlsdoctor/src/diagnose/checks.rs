@@ -1,7 +1,7 @@
 //! Every check of one connection's story, in the order a peer makes them, and the
 //! findings that explain what the capture shows.
 
-use std::cell::RefCell;
+use std::cell::{Cell, RefCell};
 use std::collections::HashMap;
 use std::hash::{Hash, Hasher};
 
@@ -34,9 +34,19 @@ pub fn gaps(story: &Story) -> Option<Finding> {
     )
 }
 
-/// Every check of a connection's story.
-pub fn checks(story: &Story, outcome: &Outcome, options: &Options, links: &LinkCache) -> Vec<Finding> {
-    let certificate_link = |cert: &[u8], issuer: &[u8]| links.check(cert, issuer);
+/// Every check of a connection's story: the findings, and the checks that passed.
+pub fn checks(story: &Story, outcome: &Outcome, options: &Options, links: &LinkCache) -> (Vec<Finding>, Vec<String>) {
+    let valid_links = [Cell::new(0usize), Cell::new(0usize)];
+    let counting = |role: certs::Role| {
+        let counter = &valid_links[role as usize];
+        move |cert: &[u8], issuer: &[u8]| {
+            let link = links.check(cert, issuer);
+            counter.set(counter.get() + usize::from(link == chain::Link::Valid));
+            link
+        }
+    };
+    let (server_link, client_link) = (counting(certs::Role::Server), counting(certs::Role::Client));
+    let mut passed = Vec::new();
     let failed = *outcome == Outcome::Failed;
     let now = story.conn.first_time.secs;
     let suite = story.server_hello.as_ref().map(|s| s.cipher_suite);
@@ -47,7 +57,7 @@ pub fn checks(story: &Story, outcome: &Outcome, options: &Options, links: &LinkC
         let check = chain::ChainCheck {
             role: certs::Role::Server,
             cas: &options.ca_certificates,
-            verify: &certificate_link,
+            verify: &server_link,
             failed: refused,
         };
         out.extend(check.run(&chain));
@@ -69,7 +79,7 @@ pub fn checks(story: &Story, outcome: &Outcome, options: &Options, links: &LinkC
             let check = chain::ChainCheck {
                 role: certs::Role::Client,
                 cas: &options.ca_certificates,
-                verify: &certificate_link,
+                verify: &client_link,
                 failed: refused_client_cert,
             };
             let chain_findings = check.run(&decoded);
@@ -84,7 +94,11 @@ pub fn checks(story: &Story, outcome: &Outcome, options: &Options, links: &LinkC
         out.push(client_certificate_missing(story, kx, failed));
     }
     out.extend(schemes::not_offered(story, failed));
-    out.extend(signatures::server_key_exchange(story));
+    match signatures::server_key_exchange(story) {
+        signatures::Check::Valid(note) => passed.push(note),
+        signatures::Check::Invalid(f) => out.push(f),
+        signatures::Check::NotMade => {}
+    }
     // A client certificate altered on the way also breaks the CertificateVerify over it;
     // the server stops at the certificate, which is then the cause to name.
     // Likewise a scheme the server did not offer is refused before any verification.
@@ -93,13 +107,24 @@ pub fn checks(story: &Story, outcome: &Outcome, options: &Options, links: &LinkC
             || (f.code == "signature-algorithm-not-offered" && f.detail["signer"] == "client")
     };
     match signatures::client_certificate_verify(story) {
-        Some(cv) if client_chain_invalid || out.iter().any(stopped_before) => {
+        signatures::Check::Invalid(cv) if client_chain_invalid || out.iter().any(stopped_before) => {
             if let Some(f) = out.iter_mut().find(|f| stopped_before(f)) {
                 f.detail.insert("certificate_verify".into(), cv.detail["cause"].clone());
             }
         }
-        Some(cv) => out.push(cv),
-        None => {}
+        signatures::Check::Invalid(cv) => out.push(cv),
+        signatures::Check::Valid(note) => passed.push(note),
+        signatures::Check::NotMade => {}
+    }
+    for role in [certs::Role::Server, certs::Role::Client] {
+        let valid = valid_links[role as usize].get();
+        let broken = out
+            .iter()
+            .any(|f| f.detail.get("role").is_some_and(|r| r == role.name()) && f.code.starts_with("certificate-"));
+        if valid > 0 && !broken {
+            let anchored = if options.ca_certificates.is_empty() { "" } else { ", up to a given CA" };
+            passed.push(format!("the {} certificate chain: {valid} signature(s) verify{anchored}", role.name()));
+        }
     }
     if story.is_tls13() && *outcome != Outcome::Ok {
         out.extend(tls13_hidden(story));
@@ -110,7 +135,7 @@ pub fn checks(story: &Story, outcome: &Outcome, options: &Options, links: &LinkC
             out.extend(trust_unknown(story));
         }
     }
-    out
+    (out, passed)
 }
 
 /// A peer refused the other's chain as untrusted, and nothing in the capture says why:

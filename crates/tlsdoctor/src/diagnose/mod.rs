@@ -80,6 +80,8 @@ pub struct ConnectionReport {
     pub outcome: Outcome,
     pub alert: Option<AlertReport>,
     pub findings: Vec<Finding>,
+    /// The checks that were made and passed, in words.
+    pub passed: Vec<String>,
     /// What each side offered, chose and sent.
     pub story: summary::StorySummary,
     #[serde(skip)]
@@ -142,9 +144,11 @@ impl<'a> Diagnoser<'a> {
         let outcome = outcome::judge(&story);
         let mut findings = Vec::new();
         findings.extend(checks::gaps(&story));
-        findings.extend(checks::checks(&story, &outcome, self.options, &self.links));
+        let (checked, passed) = checks::checks(&story, &outcome, self.options, &self.links);
+        findings.extend(checked);
         findings.sort_by_key(|f| f.severity);
-        let report = report_for(&story, outcome, findings, ladder);
+        let mut report = report_for(&story, outcome, findings, ladder);
+        report.passed = passed;
         if negotiation::refused_at_hello(&story, &report.outcome) {
             self.refused.push((self.reports.len(), story));
         }
@@ -195,6 +199,7 @@ fn report_for(story: &Story, outcome: Outcome, findings: Vec<Finding>, ladder: V
         alert: outcome::alert(story).as_ref().map(summary::alert_report),
         outcome,
         findings,
+        passed: Vec::new(),
         story: summary::summarize(story),
         ladder,
     }

@@ -110,6 +110,12 @@ fn write_connection(out: &mut dyn Write, c: &ConnectionReport) -> io::Result<()>
             writeln!(out, "    {BOLD}what to do:{BOLD:#} {}", f.remedy)?;
         }
     }
+    if !c.passed.is_empty() {
+        writeln!(out, "\n  {DIM}checks that passed:{DIM:#}")?;
+        for note in &c.passed {
+            writeln!(out, "    {GOOD}✓{GOOD:#} {note}")?;
+        }
+    }
     if !c.ladder.is_empty() {
         writeln!(out, "\n  {DIM}handshake:{DIM:#}")?;
         let mut steps = c.ladder.iter().peekable();

@@ -58,6 +58,24 @@ fn explain(cause: &FailureCause, signer: &str) -> (String, String) {
     }
 }
 
+/// What re-checking a signature gave.
+pub enum Check {
+    /// It verifies: a sentence for the report's list of passed checks.
+    Valid(String),
+    Invalid(Finding),
+    /// Not applicable, or the inputs are missing (TLS 1.3, SSL 3.0, no transcript).
+    NotMade,
+}
+
+impl Check {
+    fn from_option(finding: Option<Finding>, valid: impl FnOnce() -> String) -> Check {
+        match finding {
+            Some(f) => Check::Invalid(f),
+            None => Check::Valid(valid()),
+        }
+    }
+}
+
 /// One signature to re-check, with what the finding needs to name it.
 struct Signed<'a> {
     code: &'static str,
@@ -115,22 +133,33 @@ fn signs_in_clear(story: &Story) -> bool {
     story.version().is_some_and(|v| v != ProtocolVersion(0x0300) && !v.is_tls13())
 }
 
-pub fn client_certificate_verify(story: &Story) -> Option<Finding> {
-    let cv = story.client_certificate_verify.as_ref()?;
-    let chain = story.client_certificates.as_ref()?;
-    if !signs_in_clear(story) {
-        return None;
-    }
-    let transcript = cv.transcript.as_deref()?;
-    let key = leaf_key(chain)?;
-    let algorithm = declared(cv.scheme, &key)?;
+pub fn client_certificate_verify(story: &Story) -> Check {
+    let Some((cv, chain)) = story.client_certificate_verify.as_ref().zip(story.client_certificates.as_ref()) else {
+        return Check::NotMade;
+    };
+    let Some(transcript) = cv.transcript.as_deref().filter(|_| signs_in_clear(story)) else { return Check::NotMade };
+    let Some(key) = leaf_key(chain) else { return Check::NotMade };
+    let Some(algorithm) = declared(cv.scheme, &key) else { return Check::NotMade };
+    let valid = || {
+        format!("the client's CertificateVerify ({algorithm}, frame {}) verifies with its certificate's key over {} transcript bytes", cv.frame, transcript.len())
+    };
+    Check::from_option(client_certificate_verify_failure(cv, chain, &key, algorithm, transcript), valid)
+}
+
+fn client_certificate_verify_failure(
+    cv: &super::story::CertificateVerifyInfo,
+    chain: &super::story::Chain,
+    key: &PublicKey,
+    algorithm: SignatureAlgorithm,
+    transcript: &[u8],
+) -> Option<Finding> {
     let message: [&[u8]; 1] = [transcript];
     let signed = Signed {
         code: "client-certificate-verify-invalid",
         frame: cv.frame,
         signer: "client",
         what: "CertificateVerify",
-        key: &key,
+        key,
         algorithm,
         message: &message,
         signature: &cv.signature,
@@ -156,14 +185,15 @@ pub fn client_certificate_verify(story: &Story) -> Option<Finding> {
     Some(finding.detail("transcript_bytes", transcript.len()).detail("scheme", scheme_name(cv.scheme)))
 }
 
-pub fn server_key_exchange(story: &Story) -> Option<Finding> {
-    let ske = story.server_key_exchange.as_ref()?;
-    if !ske.signed || !signs_in_clear(story) {
-        return None;
-    }
-    let (hello, server) = (story.client_hello.as_ref()?, story.server_hello.as_ref()?);
-    let key = leaf_key(story.server_certificates.as_ref()?)?;
-    let algorithm = declared(ske.scheme, &key)?;
+pub fn server_key_exchange(story: &Story) -> Check {
+    let Some(ske) = story.server_key_exchange.as_ref().filter(|s| s.signed && signs_in_clear(story)) else {
+        return Check::NotMade;
+    };
+    let (Some(hello), Some(server)) = (story.client_hello.as_ref(), story.server_hello.as_ref()) else {
+        return Check::NotMade;
+    };
+    let Some(key) = story.server_certificates.as_ref().and_then(leaf_key) else { return Check::NotMade };
+    let Some(algorithm) = declared(ske.scheme, &key) else { return Check::NotMade };
     let message: [&[u8]; 3] = [&hello.random, &server.random, &ske.params];
     let signed = Signed {
         code: "server-key-exchange-signature-invalid",
@@ -175,7 +205,10 @@ pub fn server_key_exchange(story: &Story) -> Option<Finding> {
         message: &message,
         signature: &ske.signature,
     };
-    signed.failure().map(|f| f.detail("scheme", scheme_name(ske.scheme)))
+    let valid = || {
+        format!("the ServerKeyExchange ({algorithm}, frame {}) verifies with the server certificate's key", ske.frame)
+    };
+    Check::from_option(signed.failure().map(|f| f.detail("scheme", scheme_name(ske.scheme))), valid)
 }
 
 /// The declared scheme, or what TLS 1.0/1.1 imply when none is declared.
