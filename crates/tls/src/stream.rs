@@ -90,6 +90,8 @@ pub struct Message<'a> {
     pub record_version: u16,
     /// What the ServerHello chose, as known once this message is read.
     pub negotiated: Negotiated,
+    /// The message was read from a decrypted record.
+    pub decrypted: bool,
     pub kind: MessageKind<'a>,
 }
 
@@ -118,6 +120,10 @@ pub enum MessageKind<'a> {
         content_type: u8,
         length: u16,
     },
+    /// Decrypted application data.
+    ApplicationData {
+        data: &'a [u8],
+    },
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -143,6 +149,8 @@ pub enum AnomalyKind {
     OversizedMessage { typ: u8, length: u32 },
     /// The stream ended inside a record or handshake message.
     TruncatedAtEnd { what: &'static str, have: u64, need: u64 },
+    /// Keys were known for the record but it did not open with them.
+    DecryptFailed { reason: String },
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -169,6 +177,26 @@ impl Negotiated {
     }
 }
 
+/// Opens encrypted records. Implemented outside the wire layer (crypto lives
+/// elsewhere): the parser tells it the handshake as it goes, and asks it to open each
+/// record that it cannot read.
+pub trait RecordOpener {
+    /// A handshake message of `side`, in clear or decrypted: key schedules move on.
+    fn handshake(&mut self, side: Side, typ: u8, raw: &[u8]);
+    /// A ChangeCipherSpec of `side`: its next records use the keys just negotiated.
+    fn change_cipher_spec(&mut self, side: Side);
+    /// Opens a record of `side`: None when no keys are known for it.
+    fn open(&mut self, side: Side, header: RecordHeader, body: &[u8]) -> Option<Result<Opened, String>>;
+}
+
+/// A record's content after decryption.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Opened {
+    /// The real content type (TLS 1.3's inner type).
+    pub content_type: u8,
+    pub data: Vec<u8>,
+}
+
 /// One TCP connection's TLS parser.
 pub struct TlsConnection {
     config: StreamConfig,
@@ -183,6 +211,7 @@ struct Shared {
     early_data_offered: bool,
     /// The client asked for a plain-text upgrade to TLS.
     upgrade: Option<&'static str>,
+    opener: Option<Box<dyn RecordOpener + Send>>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -274,6 +303,8 @@ struct Direction {
     handshake: Provenanced,
     /// Bytes of an oversized handshake message still to skip.
     handshake_skip: usize,
+    /// The handshake bytes held came from decrypted records.
+    handshake_decrypted: bool,
     /// Bytes held while recognising TLS or looking for record boundaries.
     scan: Provenanced,
     /// Bytes dropped while looking for record boundaries since the last sync.
@@ -294,8 +325,20 @@ impl TlsConnection {
         TlsConnection {
             config,
             dirs: [Direction::new(Side::Client, stream_start_seen), Direction::new(Side::Server, stream_start_seen)],
-            shared: Shared { negotiated: Negotiated::default(), early_data_offered: false, upgrade: None },
+            shared: Shared {
+                negotiated: Negotiated::default(),
+                early_data_offered: false,
+                upgrade: None,
+                opener: None,
+            },
         }
+    }
+
+    /// A parser that asks `opener` to decrypt what it cannot read.
+    pub fn with_opener(config: StreamConfig, stream_start_seen: bool, opener: Box<dyn RecordOpener + Send>) -> Self {
+        let mut conn = TlsConnection::new(config, stream_start_seen);
+        conn.shared.opener = Some(opener);
+        conn
     }
 
     pub fn negotiated(&self) -> Negotiated {
@@ -338,6 +381,7 @@ impl Direction {
             record_frames: Vec::new(),
             handshake: Provenanced::default(),
             handshake_skip: 0,
+            handshake_decrypted: false,
             scan: Provenanced::default(),
             skipped: 0,
             looked_at: 0,
@@ -382,6 +426,7 @@ impl Direction {
                 frames: &self.frames,
                 record_version: 0x0002,
                 negotiated: shared.negotiated,
+                decrypted: false,
                 kind: MessageKind::Sslv2ClientHello { raw: &start[2..len] },
             };
             out(Event::Message(msg));
@@ -509,7 +554,7 @@ impl Direction {
         self.current = Some(Current {
             header,
             remaining: usize::from(header.length),
-            keep_body: !encrypted,
+            keep_body: !encrypted || shared.opener.is_some(),
             encrypted,
             damaged: false,
         });
@@ -531,37 +576,81 @@ impl Direction {
                 || (self.side == Side::Client && shared.early_data_offered && shared.negotiated.version.is_none()));
         let event = RecordEvent { side: self.side, frame, header, encrypted: current.encrypted, tls13 };
         out(Event::Record(event));
-        let negotiated = shared.negotiated;
-        let mut message = |kind: MessageKind<'_>, frames: &[u64]| {
-            out(Event::Message(Message {
-                side: self.side,
-                frame,
-                frames,
-                record_version: header.version,
-                negotiated,
-                kind,
-            }))
-        };
         if current.damaged {
             self.body.clear();
             return;
         }
+        let mut body = std::mem::take(&mut self.body);
+        let mut decrypted = false;
         if current.encrypted {
-            let kind = MessageKind::Encrypted { content_type: header.content_type, length: header.length };
-            message(kind, &self.record_frames);
-            return;
+            let opened = shared.opener.as_mut().and_then(|o| o.open(self.side, header, &body.bytes));
+            match opened {
+                Some(Ok(opened)) => {
+                    // The plaintext keeps the provenance of the record's last bytes.
+                    let (origin, _) = body.spans.last().map_or((frame, frame), |s| (s.1, s.2));
+                    body.clear();
+                    body.push(&opened.data, origin, frame);
+                    self.dispatch(config, shared, header.version, opened.content_type, &body, true, frame, out);
+                    decrypted = true;
+                }
+                Some(Err(reason)) => self.anomaly(frame, AnomalyKind::DecryptFailed { reason }, out),
+                None => {}
+            }
+            if !decrypted {
+                let kind = MessageKind::Encrypted { content_type: header.content_type, length: header.length };
+                self.emit(shared, header.version, frame, false, kind, out);
+            }
+        } else {
+            self.dispatch(config, shared, header.version, header.content_type, &body, false, frame, out);
         }
-        let body = std::mem::take(&mut self.body);
-        match header.content_type {
+        body.clear();
+        self.body = body;
+    }
+
+    fn emit(
+        &self,
+        shared: &Shared,
+        version: u16,
+        frame: u64,
+        decrypted: bool,
+        kind: MessageKind<'_>,
+        out: &mut dyn FnMut(Event<'_>),
+    ) {
+        out(Event::Message(Message {
+            side: self.side,
+            frame,
+            frames: &self.record_frames,
+            record_version: version,
+            negotiated: shared.negotiated,
+            decrypted,
+            kind,
+        }))
+    }
+
+    /// A record's content, in clear or decrypted, by its (inner) content type.
+    #[allow(clippy::too_many_arguments)]
+    fn dispatch(
+        &mut self,
+        config: &StreamConfig,
+        shared: &mut Shared,
+        version: u16,
+        content_type: u8,
+        body: &Provenanced,
+        decrypted: bool,
+        frame: u64,
+        out: &mut dyn FnMut(Event<'_>),
+    ) {
+        match content_type {
             record::HANDSHAKE => {
-                self.take_handshake_bytes(&body);
-                self.body = body;
-                self.body.clear();
-                self.split_handshake_messages(config, shared, header.version, frame, out);
-                return;
+                self.take_handshake_bytes(body);
+                self.handshake_decrypted = decrypted;
+                self.split_handshake_messages(config, shared, version, frame, out);
             }
             record::CHANGE_CIPHER_SPEC if body.bytes == [1] => {
-                message(MessageKind::ChangeCipherSpec, &self.record_frames);
+                self.emit(shared, version, frame, decrypted, MessageKind::ChangeCipherSpec, out);
+                if let Some(opener) = shared.opener.as_mut() {
+                    opener.change_cipher_spec(self.side);
+                }
                 if !shared.negotiated.is_tls13() {
                     self.after_ccs = true;
                 }
@@ -569,17 +658,20 @@ impl Direction {
             record::ALERT if body.len().is_multiple_of(2) => {
                 for alert in body.bytes.chunks_exact(2) {
                     let kind = MessageKind::Alert { level: alert[0], description: alert[1] };
-                    message(kind, &self.record_frames);
+                    self.emit(shared, version, frame, decrypted, kind, out);
                 }
             }
-            record::HEARTBEAT => message(MessageKind::Heartbeat { raw: &body.bytes }, &self.record_frames),
+            record::HEARTBEAT => {
+                self.emit(shared, version, frame, decrypted, MessageKind::Heartbeat { raw: &body.bytes }, out)
+            }
+            record::APPLICATION_DATA if decrypted => {
+                self.emit(shared, version, frame, true, MessageKind::ApplicationData { data: &body.bytes }, out)
+            }
             content_type => {
-                let kind = AnomalyKind::BadRecordContent { content_type, length: header.length };
-                self.anomaly(frame, kind, out);
+                let length = body.len().min(usize::from(u16::MAX)) as u16;
+                self.anomaly(frame, AnomalyKind::BadRecordContent { content_type, length }, out);
             }
         }
-        self.body = body;
-        self.body.clear();
     }
 
     /// Appends a handshake record's body, minus what an oversized message skips.
@@ -627,6 +719,9 @@ impl Direction {
                 }
                 _ => {}
             }
+            if let Some(opener) = shared.opener.as_mut() {
+                opener.handshake(self.side, typ, raw);
+            }
             self.handshake.frames_until(total, &mut self.frames);
             out(Event::Message(Message {
                 side: self.side,
@@ -634,6 +729,7 @@ impl Direction {
                 frames: &self.frames,
                 record_version,
                 negotiated: shared.negotiated,
+                decrypted: self.handshake_decrypted,
                 kind: MessageKind::Handshake { typ, raw },
             }));
             self.handshake.consume(total);

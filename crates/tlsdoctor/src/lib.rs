@@ -3,6 +3,7 @@
 #![forbid(unsafe_code)]
 
 pub mod ca;
+pub mod decrypt;
 pub mod diagnose;
 pub mod dissect;
 pub mod names;

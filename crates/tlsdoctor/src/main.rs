@@ -3,13 +3,16 @@
 use std::io::{self, IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
+use std::sync::Arc;
 
-use clap::{Parser, Subcommand, ValueEnum};
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use tlsdoctor::decrypt::secrets;
 use tlsdoctor::diagnose::report::{self, InputReport};
 use tlsdoctor::diagnose::{ConnectionReport, Diagnoser, Options, Outcome};
-use tlsdoctor::dissect::{FieldsPrinter, JsonPrinter, TextPrinter};
+use tlsdoctor::dissect::{DataPrinter, FieldsPrinter, JsonPrinter, TextPrinter};
 use tlsdoctor::pipeline::{self, Config, InputSummary, Observer};
 use tlsdoctor_capture::CaptureReader;
+use tlsdoctor_keys::KeyLog;
 
 #[derive(Parser)]
 #[command(
@@ -46,6 +49,8 @@ enum Command {
         /// Only connections whose ClientHello asked for this name.
         #[arg(long)]
         sni: Option<String>,
+        #[command(flatten)]
+        secrets: SecretArgs,
     },
     /// Every TLS message of the captures, one line per frame like Wireshark's packet list.
     #[command(
@@ -60,7 +65,42 @@ enum Command {
         verbose: bool,
         #[arg(long, value_enum, default_value_t = Format::Text)]
         format: Format,
+        #[command(flatten)]
+        secrets: SecretArgs,
     },
+    /// The decrypted application data of every connection, per direction.
+    #[command(
+        after_help = "Examples:\n  tlsdoctor decrypt capture.pcapng --keylog keys.log\n  tlsdoctor decrypt --format hex capture.pcap --keylog keys.log\n  tlsdoctor decrypt --out-dir streams/ capture.pcapng --keylog keys.log"
+    )]
+    Decrypt {
+        /// Capture files (pcap, pcapng, optionally gzip-compressed).
+        #[arg(required = true)]
+        captures: Vec<PathBuf>,
+        #[arg(long, value_enum, default_value_t = DataFormat::Text)]
+        format: DataFormat,
+        /// Write each direction's bytes, raw, to DIR/conn-N-client.bin and DIR/conn-N-server.bin.
+        #[arg(long, value_name = "DIR")]
+        out_dir: Option<PathBuf>,
+        #[command(flatten)]
+        secrets: SecretArgs,
+    },
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum DataFormat {
+    /// Printable text, other bytes as \xNN escapes.
+    Text,
+    /// A hex dump.
+    Hex,
+}
+
+/// Where secrets come from, for every subcommand that decrypts.
+#[derive(Args, Default)]
+struct SecretArgs {
+    /// NSS key log file (SSLKEYLOGFILE format); repeatable. $SSLKEYLOGFILE is read too.
+    /// Secrets embedded in pcapng files are always used.
+    #[arg(long = "keylog", value_name = "FILE")]
+    keylogs: Vec<PathBuf>,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -84,11 +124,24 @@ enum Format {
 fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
-        Command::Dissect { captures, verbose, format } => dissect(&captures, verbose, format),
-        Command::Diagnose { captures, ca, format, only_failed, server, sni } => {
-            let filter = Filter { only_failed, server, sni };
-            diagnose(&captures, &ca, format, &filter)
+        Command::Dissect { captures, verbose, format, secrets } => {
+            match config_with_secrets(&captures, &secrets, false) {
+                Ok(config) => dissect(&captures, verbose, format, &config),
+                Err(status) => status,
+            }
         }
+        Command::Diagnose { captures, ca, format, only_failed, server, sni, secrets } => {
+            let filter = Filter { only_failed, server, sni };
+            match config_with_secrets(&captures, &secrets, false) {
+                Ok(config) => diagnose(&captures, &ca, format, &filter, &config),
+                Err(status) => status,
+            }
+        }
+        Command::Decrypt { captures, format, out_dir, secrets } => match config_with_secrets(&captures, &secrets, true)
+        {
+            Ok(config) => decrypt(&captures, format, out_dir.as_deref(), &config),
+            Err(status) => status,
+        },
     }
 }
 
@@ -113,7 +166,7 @@ impl Filter {
     }
 }
 
-fn diagnose(captures: &[PathBuf], ca: &[PathBuf], format: ReportFormat, filter: &Filter) -> ExitCode {
+fn diagnose(captures: &[PathBuf], ca: &[PathBuf], format: ReportFormat, filter: &Filter, config: &Config) -> ExitCode {
     let mut options = Options::default();
     for path in ca {
         match tlsdoctor::ca::load(path) {
@@ -124,13 +177,12 @@ fn diagnose(captures: &[PathBuf], ca: &[PathBuf], format: ReportFormat, filter: 
             }
         }
     }
-    let config = Config::default();
     let mut inputs = Vec::new();
     let mut connections = Vec::new();
     let mut unusable = false;
     for path in captures {
         let mut diagnoser = Diagnoser::new(&options);
-        match run_one(path, &config, &mut diagnoser) {
+        match run_one(path, config, &mut diagnoser) {
             Some(summary) => {
                 inputs.push(InputReport::from(&summary));
                 connections.extend(diagnoser.finish());
@@ -158,23 +210,22 @@ fn diagnose(captures: &[PathBuf], ca: &[PathBuf], format: ReportFormat, filter: 
     }
 }
 
-fn dissect(captures: &[PathBuf], verbose: bool, format: Format) -> ExitCode {
+fn dissect(captures: &[PathBuf], verbose: bool, format: Format, config: &Config) -> ExitCode {
     let out = io::BufWriter::with_capacity(1 << 16, io::stdout().lock());
-    let config = Config::default();
     match format {
         Format::Text => {
             let mut printer = TextPrinter::new(out, verbose);
-            let status = run_all(captures, &config, &mut printer);
+            let status = run_all(captures, config, &mut printer);
             finish(status, printer.finish())
         }
         Format::Json => {
             let mut printer = JsonPrinter::new(out);
-            let status = run_all(captures, &config, &mut printer);
+            let status = run_all(captures, config, &mut printer);
             finish(status, printer.finish())
         }
         Format::Fields => {
             let mut printer = FieldsPrinter::new(out);
-            let status = run_all(captures, &config, &mut printer);
+            let status = run_all(captures, config, &mut printer);
             finish(status, printer.finish())
         }
     }
@@ -272,4 +323,58 @@ fn report_input_problems(s: &InputSummary) {
     if s.tls_connections == 0 {
         let _ = writeln!(err, "tlsdoctor: {}: no TLS found in {} frames", s.name, s.frames);
     }
+}
+
+/// The configuration with every secret the user gave or the captures carry. Lines of a
+/// key log that cannot be read are named by file and line number on stderr.
+fn config_with_secrets(captures: &[PathBuf], args: &SecretArgs, required: bool) -> Result<Config, ExitCode> {
+    let mut files = args.keylogs.clone();
+    if let Some(env) = std::env::var_os("SSLKEYLOGFILE").filter(|v| !v.is_empty()) {
+        files.push(PathBuf::from(env));
+    }
+    let mut keys = KeyLog::new();
+    let mut problems = Vec::new();
+    for file in &files {
+        match secrets::load_keylog(file) {
+            Ok((found, bad)) => {
+                keys.merge(&found);
+                problems.extend(bad);
+            }
+            Err(e) => {
+                eprintln!("tlsdoctor: --keylog {e}");
+                return Err(ExitCode::from(2));
+            }
+        }
+    }
+    for capture in captures {
+        // An unreadable capture is reported when it is analysed.
+        if let Ok((found, bad)) = secrets::embedded(capture) {
+            keys.merge(&found);
+            problems.extend(bad);
+        }
+    }
+    for problem in &problems {
+        eprintln!("tlsdoctor: {problem}; line skipped");
+    }
+    if keys.is_empty() {
+        if required {
+            eprintln!("tlsdoctor: no secrets: give a key log with --keylog (or set SSLKEYLOGFILE), or a pcapng with embedded secrets");
+            return Err(ExitCode::from(2));
+        }
+        return Ok(Config::default());
+    }
+    Ok(Config { keys: Some(Arc::new(keys)), ..Config::default() })
+}
+
+fn decrypt(captures: &[PathBuf], format: DataFormat, out_dir: Option<&Path>, config: &Config) -> ExitCode {
+    if let Some(dir) = out_dir {
+        if let Err(e) = std::fs::create_dir_all(dir) {
+            eprintln!("tlsdoctor: --out-dir {}: {e}", dir.display());
+            return ExitCode::from(2);
+        }
+    }
+    let out = io::BufWriter::with_capacity(1 << 16, io::stdout().lock());
+    let mut printer = DataPrinter::new(out, format == DataFormat::Hex, out_dir.map(Path::to_path_buf));
+    let status = run_all(captures, config, &mut printer);
+    finish(status, printer.finish())
 }

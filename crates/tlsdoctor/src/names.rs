@@ -23,6 +23,7 @@ pub fn content_type(kind: &MessageKind<'_>) -> ContentType {
         MessageKind::Alert { .. } => 21,
         MessageKind::Heartbeat { .. } => 24,
         MessageKind::Encrypted { content_type, .. } => *content_type,
+        MessageKind::ApplicationData { .. } => 23,
     })
 }
 
@@ -49,6 +50,7 @@ pub fn info(kind: &MessageKind<'_>) -> String {
             Some(2) => "Heartbeat Response".to_string(),
             _ => "Heartbeat".to_string(),
         },
+        MessageKind::ApplicationData { .. } => "Application Data".to_string(),
         MessageKind::Encrypted { content_type, .. } => match *content_type {
             22 => "Encrypted Handshake Message",
             21 => "Encrypted Alert",
@@ -97,6 +99,7 @@ pub fn anomaly(kind: &AnomalyKind) -> String {
         AnomalyKind::TruncatedAtEnd { what, have, need } => {
             format!("capture ends inside a {what} ({have} of {need} bytes)")
         }
+        AnomalyKind::DecryptFailed { reason } => format!("the record does not decrypt with the given keys: {reason}"),
     }
 }
 
@@ -110,5 +113,6 @@ pub fn anomaly_code(kind: &AnomalyKind) -> &'static str {
         AnomalyKind::Gap { .. } => "capture-gap",
         AnomalyKind::OversizedMessage { .. } => "oversized-message",
         AnomalyKind::TruncatedAtEnd { .. } => "truncated-at-end",
+        AnomalyKind::DecryptFailed { .. } => "decrypt-failed",
     }
 }

@@ -5,8 +5,10 @@
 use std::collections::HashMap;
 use std::net::SocketAddr;
 use std::path::Path;
+use std::sync::Arc;
 
 use tlsdoctor_capture::{CaptureError, CaptureReader, Format, Timestamp};
+use tlsdoctor_keys::KeyLog;
 use tlsdoctor_net::{Decoded, Decoder, DecoderConfig};
 use tlsdoctor_tcp::{
     Chunk, Close, ConnId, FlowConfig, FlowStats, FlowTable, Opened, RoleEvidence, Side, StreamHandler,
@@ -19,6 +21,9 @@ pub struct Config {
     pub flows: FlowConfig,
     pub stream: StreamConfig,
     pub net: DecoderConfig,
+    /// Secrets to decrypt with (key logs, embedded secrets); None to skip encrypted
+    /// records by their length.
+    pub keys: Option<Arc<KeyLog>>,
 }
 
 /// A TCP connection as the observers see it.
@@ -91,6 +96,7 @@ pub fn analyze_reader(
     let mut flows = FlowTable::new(config.flows.clone());
     let mut streams = Streams {
         config: config.stream.clone(),
+        keys: config.keys.clone(),
         conns: HashMap::new(),
         observer,
         tls_connections: 0,
@@ -187,6 +193,7 @@ impl ConnView {
 
 struct Streams<'o> {
     config: StreamConfig,
+    keys: Option<Arc<KeyLog>>,
     conns: HashMap<ConnId, ConnState>,
     observer: &'o mut dyn Observer,
     tls_connections: u64,
@@ -224,7 +231,13 @@ impl StreamHandler for Streams<'_> {
             closed: [None, None],
         };
         let start_seen = o.roles == RoleEvidence::Handshake;
-        let tls = TlsConnection::new(self.config.clone(), start_seen);
+        let tls = match &self.keys {
+            Some(keys) => {
+                let opener = Box::new(crate::decrypt::KeyLogOpener::new(keys.clone()));
+                TlsConnection::with_opener(self.config.clone(), start_seen, opener)
+            }
+            None => TlsConnection::new(self.config.clone(), start_seen),
+        };
         let view = ConnView { conn, swapped: false, roles_settled: start_seen };
         self.conns.insert(o.id, ConnState { view, tls });
     }

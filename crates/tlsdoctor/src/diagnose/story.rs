@@ -234,7 +234,7 @@ impl Story {
                     self.sealed.push(record);
                 }
             }
-            MessageKind::Heartbeat { .. } => {}
+            MessageKind::Heartbeat { .. } | MessageKind::ApplicationData { .. } => {}
         }
     }
 
@@ -269,6 +269,10 @@ impl Story {
         }
         if typ != 0 {
             self.append_transcript(raw);
+        }
+        if typ == 20 {
+            // A Finished read in clear text: the key log opened this connection.
+            self.finished[m.side.index()].get_or_insert(m.frame);
         }
         let Ok(parsed) = parsed else { return };
         match parsed {

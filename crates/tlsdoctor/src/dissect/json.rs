@@ -66,10 +66,16 @@ impl<W: io::Write> Observer for JsonPrinter<W> {
                     MessageKind::Encrypted { length, .. } => {
                         obj.insert("length".into(), json!(length));
                     }
+                    MessageKind::ApplicationData { data } => {
+                        obj.insert("length".into(), json!(data.len()));
+                    }
                     MessageKind::ChangeCipherSpec | MessageKind::Heartbeat { .. } => {}
                 }
                 let encrypted = matches!(m.kind, MessageKind::Encrypted { .. });
                 obj.insert("encrypted".into(), json!(encrypted));
+                if m.decrypted {
+                    obj.insert("decrypted".into(), json!(true));
+                }
                 obj.insert("frames".into(), json!(m.frames));
             }
             Event::Anomaly(a) => {

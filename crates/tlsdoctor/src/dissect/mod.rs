@@ -1,11 +1,13 @@
 //! `tlsdoctor dissect`: every TLS message of a capture, as text lines like Wireshark's
 //! packet list, as JSON lines for programs, or as tshark-style fields for comparison.
 
+mod data;
 mod details;
 mod fields;
 mod json;
 mod text;
 
+pub use data::DataPrinter;
 pub use fields::FieldsPrinter;
 pub use json::JsonPrinter;
 pub use text::TextPrinter;

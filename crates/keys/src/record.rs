@@ -1,0 +1,611 @@
+//! Per-direction record decryption for SSL 3.0 to TLS 1.3.
+
+use std::fmt;
+
+use aes_gcm::aead::{Aead, KeyInit, Payload};
+use aes_gcm::{Aes128Gcm, Aes256Gcm};
+use ccm::consts::{U12, U16, U8};
+use ccm::Ccm;
+use chacha20poly1305::ChaCha20Poly1305;
+use cipher::BlockDecrypt;
+use digest::Digest;
+use hmac::{Hmac, Mac};
+use md5::Md5;
+use sha1::Sha1;
+use sha2::{Sha256, Sha384};
+use tlsdoctor_tls::registry::{CipherSuite, ProtocolVersion};
+use zeroize::Zeroizing;
+
+use crate::prf::{traffic_keys, KeyMaterial};
+use crate::rsakey::KeyError;
+use crate::suite::{implicit_iv, is_ssl3, BulkCipher, CipherKind, MacAlg, SuiteParams};
+
+/// Which peer wrote the records a decryptor handles.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Direction {
+    ClientToServer,
+    ServerToClient,
+}
+
+/// A decrypted record: the (inner, for TLS 1.3) content type and the plaintext.
+#[derive(Clone, PartialEq, Eq)]
+pub struct Plaintext {
+    pub content_type: u8,
+    pub data: Vec<u8>,
+}
+
+impl fmt::Debug for Plaintext {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "Plaintext {{ content_type: {}, {} bytes }}", self.content_type, self.data.len())
+    }
+}
+
+/// Why a record did not decrypt. A failed record leaves the decryptor unchanged (same
+/// sequence number, CBC chaining IV and RC4 state), so it can be retried or skipped.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum DecryptError {
+    /// The ciphertext cannot be a record of this cipher: `what` says why.
+    BadLength { len: usize, what: &'static str },
+    /// AEAD tag check failed: wrong key, wrong sequence number or altered record.
+    Authentication,
+    /// The record MAC did not match (CBC/stream suites). For MAC-then-encrypt CBC,
+    /// `padding_valid` tells whether the padding looked right: a wrong key gives
+    /// (almost always) invalid padding and a bad MAC.
+    BadMac { padding_valid: bool },
+    /// Encrypt-then-MAC only: the MAC was right but the CBC padding is malformed.
+    BadPadding,
+    /// TLS 1.3: the inner plaintext is all zeros (no content type).
+    NoContentType,
+}
+
+impl fmt::Display for DecryptError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            DecryptError::BadLength { len, what } => {
+                write!(f, "ciphertext of {len} bytes: {what}")
+            }
+            DecryptError::Authentication => f.write_str("AEAD authentication failed (wrong key, sequence or data)"),
+            DecryptError::BadMac { padding_valid: true } => f.write_str("bad record MAC"),
+            DecryptError::BadMac { padding_valid: false } => {
+                f.write_str("bad record MAC and invalid padding (wrong key?)")
+            }
+            DecryptError::BadPadding => f.write_str("MAC valid but CBC padding malformed"),
+            DecryptError::NoContentType => f.write_str("TLS 1.3 inner plaintext has no content type"),
+        }
+    }
+}
+
+impl std::error::Error for DecryptError {}
+
+type Aes128Ccm = Ccm<aes::Aes128, U16, U12>;
+type Aes256Ccm = Ccm<aes::Aes256, U16, U12>;
+type Aes128Ccm8 = Ccm<aes::Aes128, U8, U12>;
+type Aes256Ccm8 = Ccm<aes::Aes256, U8, U12>;
+
+enum AeadImpl {
+    Aes128Gcm(Box<Aes128Gcm>),
+    Aes256Gcm(Box<Aes256Gcm>),
+    ChaCha(Box<ChaCha20Poly1305>),
+    Aes128Ccm(Box<Aes128Ccm>),
+    Aes256Ccm(Box<Aes256Ccm>),
+    Aes128Ccm8(Box<Aes128Ccm8>),
+    Aes256Ccm8(Box<Aes256Ccm8>),
+}
+
+impl AeadImpl {
+    fn new(cipher: BulkCipher, key: &[u8]) -> Option<AeadImpl> {
+        Some(match cipher {
+            BulkCipher::Aes128Gcm => AeadImpl::Aes128Gcm(Box::new(Aes128Gcm::new_from_slice(key).ok()?)),
+            BulkCipher::Aes256Gcm => AeadImpl::Aes256Gcm(Box::new(Aes256Gcm::new_from_slice(key).ok()?)),
+            BulkCipher::ChaCha20Poly1305 => AeadImpl::ChaCha(Box::new(ChaCha20Poly1305::new_from_slice(key).ok()?)),
+            BulkCipher::Aes128Ccm => AeadImpl::Aes128Ccm(Box::new(Aes128Ccm::new_from_slice(key).ok()?)),
+            BulkCipher::Aes256Ccm => AeadImpl::Aes256Ccm(Box::new(Aes256Ccm::new_from_slice(key).ok()?)),
+            BulkCipher::Aes128Ccm8 => AeadImpl::Aes128Ccm8(Box::new(Aes128Ccm8::new_from_slice(key).ok()?)),
+            BulkCipher::Aes256Ccm8 => AeadImpl::Aes256Ccm8(Box::new(Aes256Ccm8::new_from_slice(key).ok()?)),
+            _ => return None,
+        })
+    }
+
+    fn open(&self, nonce: &[u8; 12], aad: &[u8], msg: &[u8]) -> Result<Vec<u8>, DecryptError> {
+        let n = &(*nonce).into();
+        let p = Payload { msg, aad };
+        let r = match self {
+            AeadImpl::Aes128Gcm(c) => c.decrypt(n, p),
+            AeadImpl::Aes256Gcm(c) => c.decrypt(n, p),
+            AeadImpl::ChaCha(c) => c.decrypt(n, p),
+            AeadImpl::Aes128Ccm(c) => c.decrypt(n, p),
+            AeadImpl::Aes256Ccm(c) => c.decrypt(n, p),
+            AeadImpl::Aes128Ccm8(c) => c.decrypt(n, p),
+            AeadImpl::Aes256Ccm8(c) => c.decrypt(n, p),
+        };
+        r.map_err(|_| DecryptError::Authentication)
+    }
+}
+
+enum BlockImpl {
+    Des(Box<des::Des>),
+    Tdes(Box<des::TdesEde3>),
+    Aes128(Box<aes::Aes128>),
+    Aes256(Box<aes::Aes256>),
+}
+
+impl BlockImpl {
+    fn new(cipher: BulkCipher, key: &[u8]) -> Option<BlockImpl> {
+        use cipher::KeyInit as _;
+        Some(match cipher {
+            BulkCipher::Des => BlockImpl::Des(Box::new(des::Des::new_from_slice(key).ok()?)),
+            BulkCipher::TripleDes => BlockImpl::Tdes(Box::new(des::TdesEde3::new_from_slice(key).ok()?)),
+            BulkCipher::Aes128Cbc => BlockImpl::Aes128(Box::new(aes::Aes128::new_from_slice(key).ok()?)),
+            BulkCipher::Aes256Cbc => BlockImpl::Aes256(Box::new(aes::Aes256::new_from_slice(key).ok()?)),
+            _ => return None,
+        })
+    }
+
+    fn block_size(&self) -> usize {
+        match self {
+            BlockImpl::Des(_) | BlockImpl::Tdes(_) => 8,
+            BlockImpl::Aes128(_) | BlockImpl::Aes256(_) => 16,
+        }
+    }
+
+    /// CBC-decrypts `data` (a whole number of blocks) in place with `iv`.
+    fn cbc_decrypt(&self, iv: &[u8], data: &mut [u8]) {
+        let bs = self.block_size();
+        let mut prev = iv.to_vec();
+        for chunk in data.chunks_exact_mut(bs) {
+            let ct = chunk.to_vec();
+            match self {
+                BlockImpl::Des(c) => c.decrypt_block(chunk.into()),
+                BlockImpl::Tdes(c) => c.decrypt_block(chunk.into()),
+                BlockImpl::Aes128(c) => c.decrypt_block(chunk.into()),
+                BlockImpl::Aes256(c) => c.decrypt_block(chunk.into()),
+            }
+            for (b, p) in chunk.iter_mut().zip(prev.iter()) {
+                *b ^= p;
+            }
+            prev = ct;
+        }
+    }
+}
+
+struct RecordMac {
+    alg: MacAlg,
+    key: Zeroizing<Vec<u8>>,
+    ssl3: bool,
+}
+
+impl RecordMac {
+    /// The MAC over seq + type + version + length + content (SSL 3.0: no version, and
+    /// its own pad construction).
+    fn compute(&self, seq: u64, content_type: u8, version: [u8; 2], content: &[u8]) -> Vec<u8> {
+        let len = (content.len() as u16).to_be_bytes();
+        let seqb = seq.to_be_bytes();
+        if self.ssl3 {
+            let (pad_len, inner, outer): (usize, Vec<u8>, Vec<u8>);
+            match self.alg {
+                MacAlg::Md5 => {
+                    pad_len = 48;
+                    inner = Md5::new()
+                        .chain_update(&*self.key)
+                        .chain_update(vec![0x36u8; pad_len])
+                        .chain_update(seqb)
+                        .chain_update([content_type])
+                        .chain_update(len)
+                        .chain_update(content)
+                        .finalize()
+                        .to_vec();
+                    outer = Md5::new()
+                        .chain_update(&*self.key)
+                        .chain_update(vec![0x5cu8; pad_len])
+                        .chain_update(&inner)
+                        .finalize()
+                        .to_vec();
+                }
+                _ => {
+                    pad_len = 40;
+                    inner = Sha1::new()
+                        .chain_update(&*self.key)
+                        .chain_update(vec![0x36u8; pad_len])
+                        .chain_update(seqb)
+                        .chain_update([content_type])
+                        .chain_update(len)
+                        .chain_update(content)
+                        .finalize()
+                        .to_vec();
+                    outer = Sha1::new()
+                        .chain_update(&*self.key)
+                        .chain_update(vec![0x5cu8; pad_len])
+                        .chain_update(&inner)
+                        .finalize()
+                        .to_vec();
+                }
+            }
+            return outer;
+        }
+        let parts: [&[u8]; 5] = [&seqb, &[content_type], &version, &len, content];
+        fn run<M: Mac + hmac::digest::KeyInit>(key: &[u8], parts: &[&[u8]]) -> Vec<u8> {
+            let Ok(mut m) = <M as Mac>::new_from_slice(key) else {
+                return Vec::new();
+            };
+            for p in parts {
+                m.update(p);
+            }
+            m.finalize().into_bytes().to_vec()
+        }
+        match self.alg {
+            MacAlg::Md5 => run::<Hmac<Md5>>(&self.key, &parts),
+            MacAlg::Sha1 => run::<Hmac<Sha1>>(&self.key, &parts),
+            MacAlg::Sha256 => run::<Hmac<Sha256>>(&self.key, &parts),
+            MacAlg::Sha384 => run::<Hmac<Sha384>>(&self.key, &parts),
+        }
+    }
+
+    fn len(&self) -> usize {
+        self.alg.output_len()
+    }
+}
+
+enum Protection {
+    Null {
+        mac: RecordMac,
+    },
+    Rc4 {
+        rc4: Box<Rc4>,
+        mac: RecordMac,
+    },
+    Cbc {
+        cipher: BlockImpl,
+        mac: RecordMac,
+        /// SSL 3.0 / TLS 1.0: the chaining IV (last ciphertext block of the previous
+        /// record). `None` from TLS 1.1 on (explicit per-record IV).
+        chain_iv: Option<Vec<u8>>,
+        encrypt_then_mac: bool,
+    },
+    Aead12 {
+        aead: AeadImpl,
+        /// 4-byte salt (GCM/CCM) or 12-byte IV (ChaCha20).
+        fixed_iv: Zeroizing<Vec<u8>>,
+        explicit_nonce: bool,
+        tag_len: usize,
+    },
+    Aead13 {
+        aead: AeadImpl,
+        iv: Zeroizing<Vec<u8>>,
+        tag_len: usize,
+    },
+}
+
+/// Decrypts the records one peer sent, in order, keeping the sequence number (and the
+/// CBC chaining IV / RC4 state) itself. `Debug` shows no key.
+pub struct RecordDecryptor {
+    suite: CipherSuite,
+    version: ProtocolVersion,
+    seq: u64,
+    protection: Protection,
+}
+
+impl fmt::Debug for RecordDecryptor {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let kind = match &self.protection {
+            Protection::Null { .. } => "null",
+            Protection::Rc4 { .. } => "rc4",
+            Protection::Cbc { encrypt_then_mac: true, .. } => "cbc (encrypt_then_mac)",
+            Protection::Cbc { .. } => "cbc",
+            Protection::Aead12 { .. } | Protection::Aead13 { .. } => "aead",
+        };
+        f.debug_struct("RecordDecryptor")
+            .field("suite", &self.suite)
+            .field("version", &self.version)
+            .field("seq", &self.seq)
+            .field("protection", &kind)
+            .finish()
+    }
+}
+
+fn nonce_xor(iv: &[u8], seq: u64) -> [u8; 12] {
+    let mut n = [0u8; 12];
+    for (o, i) in n.iter_mut().zip(iv.iter()) {
+        *o = *i;
+    }
+    for (o, s) in n[4..].iter_mut().zip(seq.to_be_bytes()) {
+        *o ^= s;
+    }
+    n
+}
+
+impl RecordDecryptor {
+    /// A decryptor for one direction of a SSL 3.0 / TLS 1.0-1.2 connection.
+    /// `encrypt_then_mac` (RFC 7366) only matters for CBC suites.
+    pub fn tls12(
+        suite: CipherSuite,
+        version: ProtocolVersion,
+        keys: &KeyMaterial,
+        direction: Direction,
+        encrypt_then_mac: bool,
+    ) -> Result<RecordDecryptor, KeyError> {
+        let params = SuiteParams::for_suite(suite).ok_or(KeyError::Unsupported("cipher suite"))?;
+        if params.tls13 || version.is_tls13() {
+            return Err(KeyError::Unsupported("TLS 1.3 suite or version: use RecordDecryptor::tls13"));
+        }
+        let (mac_key, key, iv) = match direction {
+            Direction::ClientToServer => (&keys.client_write_mac_key, &keys.client_write_key, &keys.client_write_iv),
+            Direction::ServerToClient => (&keys.server_write_mac_key, &keys.server_write_key, &keys.server_write_iv),
+        };
+        let bad = KeyError::Unsupported("key material does not fit the cipher suite");
+        if key.len() != params.cipher.key_len() || mac_key.len() != params.mac_key_len() {
+            return Err(bad);
+        }
+        let mac = params.mac.map(|alg| RecordMac { alg, key: Zeroizing::new(mac_key.clone()), ssl3: is_ssl3(version) });
+        let protection = match (params.cipher.kind(), mac) {
+            (CipherKind::Stream, Some(mac)) if params.cipher == BulkCipher::Null => Protection::Null { mac },
+            (CipherKind::Stream, Some(mac)) => Protection::Rc4 { rc4: Box::new(Rc4::new(key)), mac },
+            (CipherKind::Block, Some(mac)) => {
+                let cipher = BlockImpl::new(params.cipher, key).ok_or(bad.clone())?;
+                let chain_iv = if implicit_iv(version) {
+                    if iv.len() != cipher.block_size() {
+                        return Err(bad);
+                    }
+                    Some(iv.clone())
+                } else {
+                    None
+                };
+                Protection::Cbc { cipher, mac, chain_iv, encrypt_then_mac }
+            }
+            (CipherKind::Aead, None) => {
+                if iv.len() != params.cipher.tls12_fixed_iv_len() {
+                    return Err(bad);
+                }
+                Protection::Aead12 {
+                    aead: AeadImpl::new(params.cipher, key).ok_or(bad.clone())?,
+                    fixed_iv: Zeroizing::new(iv.clone()),
+                    explicit_nonce: params.cipher.tls12_explicit_nonce_len() == 8,
+                    tag_len: params.cipher.tag_len(),
+                }
+            }
+            _ => return Err(bad),
+        };
+        Ok(RecordDecryptor { suite, version, seq: 0, protection })
+    }
+
+    /// A decryptor for one TLS 1.3 traffic secret (handshake or application). After a
+    /// KeyUpdate, make a new one from `next_traffic_secret`.
+    pub fn tls13(suite: CipherSuite, traffic_secret: &[u8]) -> Result<RecordDecryptor, KeyError> {
+        let params = SuiteParams::for_suite(suite)
+            .filter(|p| p.tls13)
+            .ok_or(KeyError::Unsupported("not a supported TLS 1.3 cipher suite"))?;
+        if traffic_secret.len() != params.hash.output_len() {
+            return Err(KeyError::Unsupported("traffic secret length does not match the suite hash"));
+        }
+        let (key, iv) = traffic_keys(suite, traffic_secret)?;
+        let aead = AeadImpl::new(params.cipher, key.as_bytes()).ok_or(KeyError::Unsupported("cipher suite"))?;
+        Ok(RecordDecryptor {
+            suite,
+            version: ProtocolVersion(0x0304),
+            seq: 0,
+            protection: Protection::Aead13 {
+                aead,
+                iv: Zeroizing::new(iv.as_bytes().to_vec()),
+                tag_len: params.cipher.tag_len(),
+            },
+        })
+    }
+
+    /// The sequence number of the next record.
+    pub fn sequence(&self) -> u64 {
+        self.seq
+    }
+
+    /// Sets the next sequence number (to resynchronise after a record that was lost, or
+    /// for DTLS: epoch << 48 | sequence).
+    pub fn set_sequence(&mut self, seq: u64) {
+        self.seq = seq;
+    }
+
+    pub fn suite(&self) -> CipherSuite {
+        self.suite
+    }
+
+    /// Decrypts the next record. `header` is the 5-byte record header as on the wire
+    /// (type, version, length); the length field is not trusted, `ciphertext` is the
+    /// record body. On success the sequence number advances; on error nothing changes.
+    pub fn decrypt(&mut self, header: [u8; 5], ciphertext: &[u8]) -> Result<Plaintext, DecryptError> {
+        let seq = self.seq;
+        let content_type = header[0];
+        let version = [header[1], header[2]];
+        let out = match &mut self.protection {
+            Protection::Null { mac } => {
+                let (data, tag) = split_mac(ciphertext, mac.len())?;
+                if mac.compute(seq, content_type, version, data) != tag {
+                    return Err(DecryptError::BadMac { padding_valid: true });
+                }
+                Plaintext { content_type, data: data.to_vec() }
+            }
+            Protection::Rc4 { rc4, mac } => {
+                let mut state = rc4.clone();
+                let mut buf = ciphertext.to_vec();
+                state.apply(&mut buf);
+                let (data, tag) = split_mac(&buf, mac.len())?;
+                if mac.compute(seq, content_type, version, data) != tag {
+                    return Err(DecryptError::BadMac { padding_valid: true });
+                }
+                let data = data.to_vec();
+                *rc4 = state;
+                Plaintext { content_type, data }
+            }
+            Protection::Cbc { cipher, mac, chain_iv, encrypt_then_mac } => {
+                let bs = cipher.block_size();
+                let explicit = chain_iv.is_none();
+                let iv_len = if explicit { bs } else { 0 };
+                let mac_len = mac.len();
+                if *encrypt_then_mac {
+                    let Some(body_len) = ciphertext.len().checked_sub(mac_len) else {
+                        return Err(DecryptError::BadLength { len: ciphertext.len(), what: "shorter than the MAC" });
+                    };
+                    let (body, tag) = ciphertext.split_at(body_len);
+                    if body.len() < iv_len + bs || body.len() % bs != 0 {
+                        return Err(DecryptError::BadLength {
+                            len: ciphertext.len(),
+                            what: "not IV + whole CBC blocks + MAC",
+                        });
+                    }
+                    if mac.compute(seq, content_type, version, body) != tag {
+                        return Err(DecryptError::BadMac { padding_valid: true });
+                    }
+                    let (iv, enc) = body.split_at(iv_len);
+                    let iv = if explicit { iv.to_vec() } else { chain_iv.clone().unwrap_or_default() };
+                    let mut buf = enc.to_vec();
+                    cipher.cbc_decrypt(&iv, &mut buf);
+                    let Some(plain_len) = check_padding(&buf, bs, mac.ssl3) else {
+                        return Err(DecryptError::BadPadding);
+                    };
+                    buf.truncate(plain_len);
+                    if let Some(c) = chain_iv {
+                        *c = enc[enc.len() - bs..].to_vec();
+                    }
+                    Plaintext { content_type, data: buf }
+                } else {
+                    let min = iv_len + (mac_len + 1).div_ceil(bs) * bs;
+                    if ciphertext.len() < min || ciphertext.len() % bs != 0 {
+                        return Err(DecryptError::BadLength {
+                            len: ciphertext.len(),
+                            what: "not whole CBC blocks holding IV, MAC and padding",
+                        });
+                    }
+                    let (iv, enc) = ciphertext.split_at(iv_len);
+                    let iv = if explicit { iv.to_vec() } else { chain_iv.clone().unwrap_or_default() };
+                    let mut buf = enc.to_vec();
+                    cipher.cbc_decrypt(&iv, &mut buf);
+                    let (unpadded, padding_valid) = match check_padding(&buf, bs, mac.ssl3) {
+                        Some(l) => (l, true),
+                        // Check the MAC as if there were no padding, so that a wrong key
+                        // reports a bad MAC (as TLS itself does, RFC 5246 6.2.3.2).
+                        None => (buf.len(), false),
+                    };
+                    let Some(data_len) = unpadded.checked_sub(mac_len) else {
+                        return Err(DecryptError::BadMac { padding_valid });
+                    };
+                    let (data, tag) = buf[..unpadded].split_at(data_len);
+                    if !padding_valid || mac.compute(seq, content_type, version, data) != tag {
+                        return Err(DecryptError::BadMac { padding_valid });
+                    }
+                    buf.truncate(data_len);
+                    if let Some(c) = chain_iv {
+                        *c = enc[enc.len() - bs..].to_vec();
+                    }
+                    Plaintext { content_type, data: buf }
+                }
+            }
+            Protection::Aead12 { aead, fixed_iv, explicit_nonce, tag_len } => {
+                let nonce_len = if *explicit_nonce { 8 } else { 0 };
+                let Some(plain_len) = ciphertext.len().checked_sub(nonce_len + *tag_len) else {
+                    return Err(DecryptError::BadLength { len: ciphertext.len(), what: "shorter than nonce and tag" });
+                };
+                let (nonce, body) = ciphertext.split_at(nonce_len);
+                let nonce = if *explicit_nonce {
+                    let mut n = [0u8; 12];
+                    n[..4].copy_from_slice(&fixed_iv[..4.min(fixed_iv.len())]);
+                    n[4..].copy_from_slice(nonce);
+                    n
+                } else {
+                    nonce_xor(fixed_iv, seq)
+                };
+                let mut aad = Vec::with_capacity(13);
+                aad.extend_from_slice(&seq.to_be_bytes());
+                aad.push(content_type);
+                aad.extend_from_slice(&version);
+                aad.extend_from_slice(&(plain_len as u16).to_be_bytes());
+                let data = aead.open(&nonce, &aad, body)?;
+                Plaintext { content_type, data }
+            }
+            Protection::Aead13 { aead, iv, tag_len } => {
+                if ciphertext.len() < *tag_len + 1 {
+                    return Err(DecryptError::BadLength {
+                        len: ciphertext.len(),
+                        what: "shorter than tag + content type",
+                    });
+                }
+                let mut aad = header;
+                let l = (ciphertext.len().min(u16::MAX as usize) as u16).to_be_bytes();
+                aad[3] = l[0];
+                aad[4] = l[1];
+                let mut data = aead.open(&nonce_xor(iv, seq), &aad, ciphertext)?;
+                let Some(end) = data.iter().rposition(|&b| b != 0) else {
+                    return Err(DecryptError::NoContentType);
+                };
+                let inner_type = data[end];
+                data.truncate(end);
+                Plaintext { content_type: inner_type, data }
+            }
+        };
+        self.seq = self.seq.wrapping_add(1);
+        Ok(out)
+    }
+}
+
+fn split_mac(buf: &[u8], mac_len: usize) -> Result<(&[u8], &[u8]), DecryptError> {
+    match buf.len().checked_sub(mac_len) {
+        Some(n) => Ok(buf.split_at(n)),
+        None => Err(DecryptError::BadLength { len: buf.len(), what: "shorter than the MAC" }),
+    }
+}
+
+/// Validates CBC padding; returns the length without padding. TLS: every padding byte
+/// equals the padding length. SSL 3.0: only the length is checked (< block size).
+fn check_padding(buf: &[u8], bs: usize, ssl3: bool) -> Option<usize> {
+    let &last = buf.last()?;
+    let pad = usize::from(last) + 1;
+    if pad > buf.len() {
+        return None;
+    }
+    if ssl3 {
+        if pad > bs {
+            return None;
+        }
+    } else if buf[buf.len() - pad..].iter().any(|&b| b != last) {
+        return None;
+    }
+    Some(buf.len() - pad)
+}
+
+/// RC4 (ARCFOUR). Hand-written rather than the `rc4` crate because the decryptor must
+/// clone the state to leave it unchanged when a record fails its MAC.
+#[derive(Clone)]
+struct Rc4 {
+    s: [u8; 256],
+    i: u8,
+    j: u8,
+}
+
+impl Rc4 {
+    fn new(key: &[u8]) -> Rc4 {
+        let mut s = [0u8; 256];
+        for (i, b) in s.iter_mut().enumerate() {
+            *b = i as u8;
+        }
+        if !key.is_empty() {
+            let mut j = 0u8;
+            for i in 0..256 {
+                j = j.wrapping_add(s[i]).wrapping_add(key[i % key.len()]);
+                s.swap(i, usize::from(j));
+            }
+        }
+        Rc4 { s, i: 0, j: 0 }
+    }
+
+    fn apply(&mut self, data: &mut [u8]) {
+        for b in data {
+            self.i = self.i.wrapping_add(1);
+            self.j = self.j.wrapping_add(self.s[usize::from(self.i)]);
+            self.s.swap(usize::from(self.i), usize::from(self.j));
+            let k = self.s[usize::from(self.s[usize::from(self.i)].wrapping_add(self.s[usize::from(self.j)]))];
+            *b ^= k;
+        }
+    }
+}
+
+impl Drop for Rc4 {
+    fn drop(&mut self) {
+        use zeroize::Zeroize;
+        self.s.zeroize();
+    }
+}

@@ -1,0 +1,101 @@
+//! `tlsdoctor decrypt`: the decrypted application data, record by record, as text with
+//! escapes or as a hex dump; optionally each direction's bytes raw into files.
+
+use std::collections::HashMap;
+use std::fs::File;
+use std::io::{self, Write};
+use std::path::PathBuf;
+
+use tlsdoctor_tcp::Side;
+use tlsdoctor_tls::stream::{Event, MessageKind};
+
+use super::Sink;
+use crate::pipeline::{Connection, Observer};
+
+pub struct DataPrinter<W: io::Write> {
+    sink: Sink<W>,
+    hex: bool,
+    out_dir: Option<PathBuf>,
+    files: HashMap<(u32, Side), File>,
+}
+
+impl<W: io::Write> DataPrinter<W> {
+    pub fn new(out: W, hex: bool, out_dir: Option<PathBuf>) -> Self {
+        DataPrinter { sink: Sink::new(out), hex, out_dir, files: HashMap::new() }
+    }
+
+    pub fn finish(self) -> io::Result<W> {
+        self.sink.finish()
+    }
+
+    fn write_file(&mut self, conn: u32, side: Side, data: &[u8]) -> io::Result<()> {
+        let Some(dir) = &self.out_dir else { return Ok(()) };
+        let file = match self.files.entry((conn, side)) {
+            std::collections::hash_map::Entry::Occupied(e) => e.into_mut(),
+            std::collections::hash_map::Entry::Vacant(e) => {
+                let name = format!("conn-{conn}-{}.bin", crate::diagnose::side_name(side));
+                e.insert(File::create(dir.join(name))?)
+            }
+        };
+        file.write_all(data)
+    }
+}
+
+/// Printable ASCII as is, newlines kept, every other byte as \xNN.
+pub fn escape(data: &[u8]) -> String {
+    let mut out = String::with_capacity(data.len());
+    for &b in data {
+        match b {
+            b'\n' => out.push('\n'),
+            b'\\' => out.push_str("\\\\"),
+            0x20..=0x7e => out.push(b as char),
+            b'\r' => out.push_str("\\r"),
+            b'\t' => out.push_str("\\t"),
+            _ => out.push_str(&format!("\\x{b:02x}")),
+        }
+    }
+    out
+}
+
+/// `hexdump -C` style lines.
+pub fn hex_dump(data: &[u8]) -> String {
+    let mut out = String::new();
+    for (i, line) in data.chunks(16).enumerate() {
+        let hex: Vec<String> = line.iter().map(|b| format!("{b:02x}")).collect();
+        let text: String = line.iter().map(|&b| if (0x20..0x7f).contains(&b) { b as char } else { '.' }).collect();
+        out.push_str(&format!("{:08x}  {:<48}  |{text}|\n", i * 16, hex.join(" ")));
+    }
+    out
+}
+
+impl<W: io::Write> Observer for DataPrinter<W> {
+    fn tls(&mut self, conn: &Connection, event: &Event<'_>) {
+        let Event::Message(m) = event else { return };
+        let MessageKind::ApplicationData { data } = m.kind else { return };
+        if let Err(e) = self.write_file(conn.id.0, m.side, data) {
+            self.sink.write(|_| Err(e));
+            return;
+        }
+        let (src, dst) = (conn.endpoint(m.side), conn.endpoint(m.side.other()));
+        let body = if self.hex { hex_dump(data) } else { escape(data) };
+        self.sink.write(|out| {
+            writeln!(out, "=== frame {} connection {} {src} → {dst} ({} bytes)", m.frame, conn.id.0, data.len())?;
+            out.write_all(body.as_bytes())?;
+            if !body.ends_with('\n') {
+                writeln!(out)?;
+            }
+            Ok(())
+        });
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn escapes_what_is_not_printable() {
+        assert_eq!(escape(b"GET / HTTP/1.1\r\n\x00\xff\\"), "GET / HTTP/1.1\\r\n\\x00\\xff\\\\");
+        assert_eq!(hex_dump(b"AB\x00"), "00000000  41 42 00                                          |AB.|\n");
+    }
+}
