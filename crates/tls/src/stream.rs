@@ -948,6 +948,7 @@ mod tests {
                         format!("A{level}.{description}@{}", m.frame)
                     }
                     MessageKind::Heartbeat { .. } => format!("HB@{}", m.frame),
+                    MessageKind::ApplicationData { data } => format!("D{}@{}", String::from_utf8_lossy(data), m.frame),
                     MessageKind::Encrypted { content_type, .. } => {
                         format!("E{content_type}@{}", m.frame)
                     }
@@ -1156,5 +1157,70 @@ mod tests {
         run.send(Side::Client, &hello);
         run.send(Side::Server, &record(22, 0x0301, &server_hello(None)));
         assert_eq!(run.log.without_records(), ["SSLv2@1len31", "H2@2[2]len42"]);
+    }
+
+    /// "Decrypts" by XOR with 0x55 once the side sent ChangeCipherSpec; the first byte of
+    /// a ciphertext is the inner content type; a record starting with 0xff fails.
+    #[derive(Default)]
+    struct XorOpener {
+        active: [bool; 2],
+        seen: std::sync::Arc<std::sync::Mutex<Vec<String>>>,
+    }
+
+    impl RecordOpener for XorOpener {
+        fn handshake(&mut self, side: Side, typ: u8, _raw: &[u8]) {
+            self.seen.lock().unwrap().push(format!("{side:?}:{typ}"));
+        }
+        fn change_cipher_spec(&mut self, side: Side) {
+            self.active[side.index()] = true;
+        }
+        fn open(&mut self, side: Side, _header: RecordHeader, body: &[u8]) -> Option<Result<Opened, String>> {
+            if !self.active[side.index()] {
+                return None;
+            }
+            match body.split_first() {
+                Some((0xff, _)) => Some(Err("bad tag".to_string())),
+                Some((&content_type, rest)) => {
+                    Some(Ok(Opened { content_type, data: rest.iter().map(|b| b ^ 0x55).collect() }))
+                }
+                None => None,
+            }
+        }
+    }
+
+    fn sealed(content_type: u8, plain: &[u8]) -> Vec<u8> {
+        let mut body = vec![content_type];
+        body.extend(plain.iter().map(|b| b ^ 0x55));
+        record(23, 0x0303, &body)
+    }
+
+    #[test]
+    fn an_opener_decrypts_after_change_cipher_spec_and_hears_the_handshake() {
+        let opener = XorOpener::default();
+        let seen = opener.seen.clone();
+        let mut run = Run::new(true);
+        run.conn = TlsConnection::with_opener(StreamConfig::default(), true, Box::new(opener));
+        run.send(Side::Server, &record(22, 0x0303, &server_hello(None)));
+        let mut flight = record(20, 0x0303, &[1]);
+        flight.extend(sealed(22, &handshake(20, 12)));
+        run.send(Side::Client, &flight);
+        run.send(Side::Client, &sealed(23, b"GET /"));
+        run.send(Side::Server, &record(20, 0x0303, &[1]));
+        run.send(Side::Server, &record(23, 0x0303, &[0xff, 1, 2]));
+        run.send(Side::Server, &record(23, 0x0303, &[23, 1, 2]));
+        assert_eq!(
+            run.log.without_records(),
+            [
+                "H2@1[1]len42",
+                "CCS@2",
+                "H20@2[2]len16",
+                "DGET /@3",
+                "CCS@4",
+                "!DecryptFailed { reason: \"bad tag\" }@5",
+                "E23@5",
+                "DTW@6"
+            ]
+        );
+        assert_eq!(*seen.lock().unwrap(), ["Server:2", "Client:20"]);
     }
 }

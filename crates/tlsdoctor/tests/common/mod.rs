@@ -205,6 +205,7 @@ pub enum What {
     Alert(u8, u8),
     Heartbeat,
     Encrypted { content_type: u8, length: u16 },
+    ApplicationData(usize),
     Anomaly(AnomalyKind),
 }
 
@@ -264,6 +265,7 @@ impl Observer for Collector {
                     MessageKind::Alert { level, description } => What::Alert(level, description),
                     MessageKind::Heartbeat { .. } => What::Heartbeat,
                     MessageKind::Encrypted { content_type, length } => What::Encrypted { content_type, length },
+                    MessageKind::ApplicationData { data } => What::ApplicationData(data.len()),
                 };
                 let mut frames: Vec<u64> = Vec::new();
                 for f in m.frames.iter().map(|&f| self.map(f)) {
