@@ -13,7 +13,7 @@ use zeroize::{Zeroize, ZeroizeOnDrop};
 
 use crate::rsakey::KeyError;
 use crate::secret::Secret;
-use crate::suite::{implicit_iv, is_ssl3, uses_tls12_prf, HashAlg, SuiteParams};
+use crate::suite::{implicit_iv, uses_tls12_prf, HashAlg, SuiteParams};
 
 /// Which pseudo-random function a TLS 1.0-1.2 connection uses.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -283,22 +283,23 @@ pub fn key_block(
         server_write_iv: take(iv_len),
     };
     block.zeroize();
-    let _ = is_ssl3(version);
     Ok(km)
 }
 
 /// Finished `verify_data` for TLS 1.0-1.2: PRF(master, label, transcript_hash)[..12].
 /// `label` is `b"client finished"` or `b"server finished"`; `transcript_hash` is
 /// MD5(messages) + SHA1(messages) (36 bytes) for TLS 1.0/1.1, the suite's hash of the
-/// messages for TLS 1.2.
-pub fn verify_data_tls12(prf_kind: Prf, master: &MasterSecret, label: &[u8], transcript_hash: &[u8]) -> [u8; 12] {
-    let mut out = [0u8; 12];
+/// messages for TLS 1.2. `None` for SSL 3.0, whose Finished is [`verify_data_ssl3`].
+pub fn verify_data_tls12(
+    prf_kind: Prf,
+    master: &MasterSecret,
+    label: &[u8],
+    transcript_hash: &[u8],
+) -> Option<[u8; 12]> {
     if prf_kind == Prf::Ssl3 {
-        return out;
+        return None;
     }
-    let v = prf(prf_kind, &master.0, label, transcript_hash, 12);
-    out.copy_from_slice(&v[..12]);
-    out
+    prf(prf_kind, &master.0, label, transcript_hash, 12).try_into().ok()
 }
 
 /// SSL 3.0 Finished (36 bytes): MD5 and SHA-1 of (messages + sender + master + pad1),

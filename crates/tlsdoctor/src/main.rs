@@ -167,7 +167,7 @@ impl Filter {
 }
 
 fn diagnose(captures: &[PathBuf], ca: &[PathBuf], format: ReportFormat, filter: &Filter, config: &Config) -> ExitCode {
-    let mut options = Options::default();
+    let mut options = Options { keys: config.keys.clone(), ..Options::default() };
     for path in ca {
         match tlsdoctor::ca::load(path) {
             Ok(certs) => options.ca_certificates.extend(certs),

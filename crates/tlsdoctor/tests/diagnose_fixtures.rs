@@ -245,7 +245,7 @@ fn a_sha1_signed_certificate_is_weak_not_invalid() {
 #[test]
 fn given_ca_certificates_anchor_chains() {
     let ca = tlsdoctor::ca::load(&fixture("diagnose/pki/ca.pem")).unwrap();
-    let options = Options { ca_certificates: ca };
+    let options = Options { ca_certificates: ca, ..Options::default() };
     let good = diagnose_with(&fixture("diagnose/good-mtls-rsa.pcapng"), &options);
     assert!(good[0].findings.is_empty(), "{:?}", good[0].findings);
     // The seed's rogue client chain ends at a CA that is not the given one.
@@ -253,7 +253,7 @@ fn given_ca_certificates_anchor_chains() {
         tlsdoctor::ca::load(&Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/bench/seed/pki/ca.pem"))
             .unwrap();
     let seed = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/bench/seed/seed.pcapng");
-    let reports = diagnose_with(&seed, &Options { ca_certificates: seed_ca });
+    let reports = diagnose_with(&seed, &Options { ca_certificates: seed_ca, ..Options::default() });
     let rogue = reports.iter().find(|r| r.id == 34).unwrap();
     assert!(codes(rogue).contains(&"certificate-issuer-missing"), "{:?}", codes(rogue));
     assert!(reports.iter().filter(|r| r.outcome == Outcome::Ok).all(|r| r.findings.is_empty()));
@@ -264,7 +264,7 @@ fn the_checks_that_passed_are_listed() {
     let ca = tlsdoctor::ca::load(&fixture("diagnose/pki/ca.pem")).unwrap();
     let reports = diagnose_with(
         &Path::new(env!("CARGO_MANIFEST_DIR")).join("../../samples/mtls-decrypt-error.pcapng"),
-        &Options { ca_certificates: ca },
+        &Options { ca_certificates: ca, ..Options::default() },
     );
     let passed = reports[0].passed.join("\n");
     assert!(passed.contains("the ServerKeyExchange (RSA-PSS SHA-256, frame 6) verifies"), "{passed}");
@@ -272,4 +272,79 @@ fn the_checks_that_passed_are_listed() {
     assert!(!passed.contains("CertificateVerify"), "the failed check is not among the passed: {passed}");
     let good = only("good-mtls-rsa");
     assert!(good.passed.iter().any(|p| p.starts_with("the client's CertificateVerify")), "{:?}", good.passed);
+}
+
+fn with_keylog(capture: &str, keylog: &str) -> ConnectionReport {
+    let (keys, problems) = tlsdoctor::decrypt::secrets::load_keylog(&fixture(keylog)).unwrap();
+    assert!(problems.is_empty(), "{problems:?}");
+    let keys = Some(std::sync::Arc::new(keys));
+    let config = Config { keys: keys.clone(), ..Config::default() };
+    let options = Options { keys, ..Options::default() };
+    let mut diagnoser = Diagnoser::new(&options);
+    analyze(&fixture(capture), &config, &mut diagnoser).unwrap();
+    let mut reports = diagnoser.finish();
+    assert_eq!(reports.len(), 1);
+    reports.remove(0)
+}
+
+#[test]
+fn with_the_key_log_a_tls13_client_auth_failure_is_explained() {
+    let r = with_keylog("diagnose/tls13-client-cert-untrusted.pcapng", "diagnose/tls13-client-cert-untrusted.keylog");
+    assert!(r.decrypted);
+    assert_alert(&r, Outcome::Failed, "server", Some("unknown_ca"), 9);
+    assert_eq!(codes(&r), ["certificate-issuer-not-requested"]);
+    assert!(r.passed.iter().any(|p| p.starts_with("the client's CertificateVerify")), "{:?}", r.passed);
+    assert!(r.passed.iter().any(|p| p.starts_with("the server's CertificateVerify")), "{:?}", r.passed);
+
+    let r = with_keylog(
+        "diagnose/tls13-client-certificate-missing.pcapng",
+        "diagnose/tls13-client-certificate-missing.keylog",
+    );
+    assert_alert(&r, Outcome::Failed, "server", Some("certificate_required"), 9);
+    assert_eq!(codes(&r), ["client-certificate-missing"]);
+}
+
+#[test]
+fn finished_messages_are_checked_in_every_version() {
+    for (capture, keylog) in [
+        ("tls13-rsa.pcapng", "tls13-rsa.keylog"),
+        ("tls13-mtls.pcapng", "tls13-mtls.keylog"),
+        ("tls12-ecdhe-rsa-aes128gcm.pcapng", "tls12-ecdhe-rsa-aes128gcm.keylog"),
+        ("tls10-rsa-aes128-sha.pcapng", "tls10-rsa-aes128-sha.keylog"),
+        ("tls11-ecdhe-rsa-aes128-sha.pcapng", "tls11-ecdhe-rsa-aes128-sha.keylog"),
+        ("ssl3-tlslite.pcapng", "ssl3-tlslite.keylog"),
+        ("gnutls-tls13.pcapng", "gnutls-tls13.keylog"),
+    ] {
+        let r = with_keylog(capture, keylog);
+        assert!(r.decrypted && r.outcome == Outcome::Ok && r.findings.is_empty(), "{capture}: {:?}", r.findings);
+        let finished = r.passed.iter().filter(|p| p.contains("Finished")).count();
+        assert_eq!(finished, 2, "{capture}: {:?}", r.passed);
+    }
+}
+
+#[test]
+fn a_key_log_of_another_run_is_a_mismatch() {
+    let text = std::fs::read_to_string(fixture("tls13-rsa.keylog")).unwrap();
+    // Change the first hex digit of every secret: the lines still parse, the secrets are wrong.
+    let damaged: String = text
+        .lines()
+        .map(|line| match line.rsplit_once(' ') {
+            Some((head, secret)) if !line.starts_with('#') => {
+                let flipped = if secret.starts_with('0') { "1" } else { "0" };
+                format!("{head} {flipped}{}\n", &secret[1..])
+            }
+            _ => format!("{line}\n"),
+        })
+        .collect();
+    let path = std::env::temp_dir().join(format!("tlsdoctor-damaged-{}.keylog", std::process::id()));
+    std::fs::write(&path, damaged).unwrap();
+    let (keys, _) = tlsdoctor::decrypt::secrets::load_keylog(&path).unwrap();
+    let keys = Some(std::sync::Arc::new(keys));
+    let options = Options { keys: keys.clone(), ..Options::default() };
+    let mut diagnoser = Diagnoser::new(&options);
+    analyze(&fixture("tls13-rsa.pcapng"), &Config { keys, ..Config::default() }, &mut diagnoser).unwrap();
+    let r = diagnoser.finish().remove(0);
+    assert!(!r.decrypted);
+    assert_eq!(errors(&r), ["keylog-mismatch"]);
+    assert_eq!(r.findings[0].frame, 6, "the server's first encrypted record");
 }

@@ -84,14 +84,14 @@ recs = []
 for seq, m in enumerate(msgs[:2]):
     tag = hmac.new(mk, mac_input(seq, 23, ver, m), hashlib.sha1).digest()
     recs.append(rc4.update(m + tag))
-line("rec_rc4_sha_tls10", suite="0005", version="0301", mac_key=mk, key=key, iv=b"", etm=0,
+line("rec_rc4_sha_tls10", suite="0005", version="0301", mac_key=mk, key=key, iv=b"", etm=b"\x00",
      r0=recs[0], r1=recs[1], p0=msgs[0], p1=msgs[1])
 
 # NULL_SHA256 (0x003b), TLS 1.2.
 mk = pat(32, 11)
 ver = b"\x03\x03"
 recs = [m + hmac.new(mk, mac_input(seq, 23, ver, m), hashlib.sha256).digest() for seq, m in enumerate(msgs[:2])]
-line("rec_null_sha256", suite="003b", version="0303", mac_key=mk, key=b"", iv=b"", etm=0,
+line("rec_null_sha256", suite="003b", version="0303", mac_key=mk, key=b"", iv=b"", etm=b"\x00",
      r0=recs[0], r1=recs[1], p0=msgs[0], p1=msgs[1])
 
 
@@ -113,7 +113,7 @@ for seq, m in enumerate(msgs[:2]):
     iv = pat(16, 40 + seq)
     body = iv + cbc(key, iv, pad(m, 16))
     recs.append(body + hmac.new(mk, mac_input(seq, 23, ver, body), hashlib.sha256).digest())
-line("rec_aes128_cbc_sha256_etm", suite="003c", version="0303", mac_key=mk, key=key, iv=b"", etm=1,
+line("rec_aes128_cbc_sha256_etm", suite="003c", version="0303", mac_key=mk, key=key, iv=b"", etm=b"\x01",
      r0=recs[0], r1=recs[1], p0=msgs[0], p1=msgs[1])
 
 # AES_128_CBC_SHA (0x002f), TLS 1.1, MAC-then-encrypt, 50 bytes of padding on the
@@ -133,7 +133,7 @@ for seq, m in enumerate(msgs):
     else:
         plain = pad(plain, 16)
     recs.append(iv + cbc(key, iv, plain))
-line("rec_aes128_cbc_sha_tls11", suite="002f", version="0302", mac_key=mk, key=key, iv=b"", etm=0,
+line("rec_aes128_cbc_sha_tls11", suite="002f", version="0302", mac_key=mk, key=key, iv=b"", etm=b"\x00",
      r0=recs[0], r1=recs[1], r2=recs[2], p0=msgs[0], p1=msgs[1])
 
 # AES_256_CCM_8 (0xc0a1), TLS 1.2: nonce = salt(4) + explicit(8), AAD = seq type ver len.
@@ -143,8 +143,8 @@ ccm = AESCCM(key, tag_length=8)
 recs = []
 for seq, m in enumerate(msgs[:2]):
     explicit = struct.pack(">Q", 1000 + seq)
-    recs.append(explicit + ccm.encrypt(salt + explicit, m, mac_input(seq, 23, ver, m)))
-line("rec_aes256_ccm8", suite="c0a1", version="0303", mac_key=b"", key=key, iv=salt, etm=0,
+    recs.append(explicit + ccm.encrypt(salt + explicit, m, mac_input(seq, 23, ver, m)[:13]))
+line("rec_aes256_ccm8", suite="c0a1", version="0303", mac_key=b"", key=key, iv=salt, etm=b"\x00",
      r0=recs[0], r1=recs[1], p0=msgs[0], p1=msgs[1])
 
 

@@ -11,7 +11,7 @@ use tlsdoctor_tls::stream::{AnomalyKind, GapCost};
 use super::finding::{Finding, Severity};
 use super::outcome::{self, Outcome};
 use super::story::Story;
-use super::{certs, chain, schemes, side_name, signatures, Options};
+use super::{certs, chain, finished, schemes, side_name, signatures, Options};
 
 /// Lost bytes before the handshake finished: what follows is judged in part only.
 pub fn gaps(story: &Story) -> Option<Finding> {
@@ -106,7 +106,12 @@ pub fn checks(story: &Story, outcome: &Outcome, options: &Options, links: &LinkC
         f.code == "certificate-signature-invalid"
             || (f.code == "signature-algorithm-not-offered" && f.detail["signer"] == "client")
     };
-    match signatures::client_certificate_verify(story) {
+    match signatures::certificate_verify(story, Side::Server) {
+        signatures::Check::Valid(note) => passed.push(note),
+        signatures::Check::Invalid(f) => out.push(f),
+        signatures::Check::NotMade => {}
+    }
+    match signatures::certificate_verify(story, Side::Client) {
         signatures::Check::Invalid(cv) if client_chain_invalid || out.iter().any(stopped_before) => {
             if let Some(f) = out.iter_mut().find(|f| stopped_before(f)) {
                 f.detail.insert("certificate_verify".into(), cv.detail["cause"].clone());
@@ -126,8 +131,15 @@ pub fn checks(story: &Story, outcome: &Outcome, options: &Options, links: &LinkC
             passed.push(format!("the {} certificate chain: {valid} signature(s) verify{anchored}", role.name()));
         }
     }
-    if story.is_tls13() && *outcome != Outcome::Ok {
-        out.extend(tls13_hidden(story));
+    if let Some(keys) = &options.keys {
+        let (findings, notes) = finished::check(story, keys);
+        out.extend(findings);
+        passed.extend(notes);
+    }
+    if let Some(&(side, frame, ref reason)) = story.decrypt_failures.first() {
+        out.push(keylog_mismatch(story, side, frame, reason));
+    } else if story.is_tls13() && *outcome != Outcome::Ok && !story.decrypted {
+        out.extend(tls13_hidden(story, options.keys.is_some()));
     }
     if !out.iter().any(|f| f.severity == Severity::Error) {
         out.extend(unexplained_decrypt_error(story));
@@ -263,7 +275,7 @@ fn certificate_link(cert: &[u8], issuer: &[u8]) -> chain::Link {
 
 /// A TLS 1.3 handshake that did not finish: its certificates, CertificateVerify and
 /// alerts are encrypted, so the checks need the connection's secrets.
-fn tls13_hidden(story: &Story) -> Option<Finding> {
+fn tls13_hidden(story: &Story, secrets_given: bool) -> Option<Finding> {
     let hello = story.client_hello.as_ref()?;
     let random: String = hello.random.iter().map(|b| format!("{b:02x}")).collect();
     let client_flight: Vec<_> = story.sealed.iter().filter(|r| r.side == Side::Client).collect();
@@ -281,6 +293,11 @@ fn tls13_hidden(story: &Story) -> Option<Finding> {
             a.frame
         ),
         _ => "the TLS 1.3 handshake did not finish, and its certificates and signatures are encrypted: judging them needs the connection's secrets".to_string(),
+    };
+    let summary = if secrets_given {
+        format!("{summary}; the secrets given have none for this connection's client random")
+    } else {
+        summary
     };
     Some(
         Finding::new("keys-missing", Severity::Warning, alert.map_or(hello.frame, |a| a.frame), summary)
@@ -307,4 +324,22 @@ fn client_certificate_missing(story: &Story, frame: u64, failed: bool) -> Findin
     )
     .detail("certificate_request_frame", request)
     .remedy("configure the client with a certificate and key (for curl: --cert/--key; openssl s_client: -cert/-key) issued by a CA the server trusts")
+}
+
+/// Secrets were found for the connection, and its records do not open with them.
+fn keylog_mismatch(story: &Story, side: Side, frame: u64, reason: &str) -> Finding {
+    let random: String =
+        story.client_hello.as_ref().map(|h| h.random.iter().map(|b| format!("{b:02x}")).collect()).unwrap_or_default();
+    Finding::new(
+        "keylog-mismatch",
+        Severity::Error,
+        frame,
+        format!(
+            "secrets were given for this connection, but the {}'s record in frame {frame} does not decrypt with them: {reason}",
+            side_name(side)
+        ),
+    )
+    .detail("client_random", random)
+    .detail("reason", reason)
+    .remedy("the key log line for this client random belongs to another run of the handshake or was damaged: take the key log from the same run as the capture")
 }

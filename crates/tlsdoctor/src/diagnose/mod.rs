@@ -5,6 +5,7 @@ pub mod certs;
 mod chain;
 mod checks;
 pub mod finding;
+mod finished;
 mod negotiation;
 mod outcome;
 pub mod report;
@@ -32,6 +33,8 @@ use crate::pipeline::{Connection, Observer};
 pub struct Options {
     /// Trust anchors and intermediates from `--ca` (DER, with their summaries).
     pub ca_certificates: Vec<(Vec<u8>, CertificateSummary)>,
+    /// Secrets (key logs, embedded), for the checks that need them (Finished).
+    pub keys: Option<std::sync::Arc<tlsdoctor_keys::KeyLog>>,
 }
 
 /// The alert a connection's report shows.
@@ -195,7 +198,7 @@ fn report_for(story: &Story, outcome: Outcome, findings: Vec<Finding>, ladder: V
         version: story.version().map(|v| v.to_string()),
         cipher_suite: story.server_hello.as_ref().map(|s| s.cipher_suite.to_string()),
         client_auth,
-        decrypted: false,
+        decrypted: story.decrypted,
         alert: outcome::alert(story).as_ref().map(summary::alert_report),
         outcome,
         findings,

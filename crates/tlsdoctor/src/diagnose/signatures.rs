@@ -2,11 +2,15 @@
 //! and the server's ServerKeyExchange over the randoms and parameters (TLS 1.2 and
 //! older; TLS 1.3 signs inside the encrypted handshake). A failure is opened to say why.
 
-use tlsdoctor_tls::registry::ProtocolVersion;
+use tlsdoctor_tcp::Side;
+use tlsdoctor_tls::registry::{CipherSuite, ProtocolVersion};
 use tlsdoctor_tls::x509;
-use tlsdoctor_verify::{classify_failure, verify, FailureCause, PublicKey, SignatureAlgorithm, VerifyError};
+use tlsdoctor_verify::{
+    classify_failure, digest, verify, FailureCause, Hash, PublicKey, SignatureAlgorithm, VerifyError,
+};
 
 use super::finding::{Finding, Severity};
+use super::side_name;
 use super::story::Story;
 
 /// The algorithm a signature declares, or the one its version implies (TLS 1.0/1.1:
@@ -133,56 +137,78 @@ fn signs_in_clear(story: &Story) -> bool {
     story.version().is_some_and(|v| v != ProtocolVersion(0x0300) && !v.is_tls13())
 }
 
-pub fn client_certificate_verify(story: &Story) -> Check {
-    let Some((cv, chain)) = story.client_certificate_verify.as_ref().zip(story.client_certificates.as_ref()) else {
-        return Check::NotMade;
+/// TLS 1.3 signs a context string and the transcript's hash (RFC 8446 4.4.3), with the
+/// suite's hash; older versions sign the transcript itself.
+fn signed_content(story: &Story, side: Side, transcript: &[u8]) -> Option<Vec<u8>> {
+    if !story.version()?.is_tls13() {
+        return Some(transcript.to_vec());
+    }
+    let suite = story.server_hello.as_ref()?.cipher_suite;
+    let hash = if suite == CipherSuite::TLS_AES_256_GCM_SHA384 { Hash::Sha384 } else { Hash::Sha256 };
+    let context: &[u8] = match side {
+        Side::Client => b"TLS 1.3, client CertificateVerify",
+        Side::Server => b"TLS 1.3, server CertificateVerify",
     };
-    let Some(transcript) = cv.transcript.as_deref().filter(|_| signs_in_clear(story)) else { return Check::NotMade };
-    let Some(key) = leaf_key(chain) else { return Check::NotMade };
-    let Some(algorithm) = declared(cv.scheme, &key) else { return Check::NotMade };
-    let valid = || {
-        format!("the client's CertificateVerify ({algorithm}, frame {}) verifies with its certificate's key over {} transcript bytes", cv.frame, transcript.len())
-    };
-    Check::from_option(client_certificate_verify_failure(cv, chain, &key, algorithm, transcript), valid)
+    let mut content = vec![0x20u8; 64];
+    content.extend_from_slice(context);
+    content.push(0);
+    content.extend(digest(hash, &[transcript]));
+    Some(content)
 }
 
-fn client_certificate_verify_failure(
-    cv: &super::story::CertificateVerifyInfo,
-    chain: &super::story::Chain,
-    key: &PublicKey,
-    algorithm: SignatureAlgorithm,
-    transcript: &[u8],
-) -> Option<Finding> {
-    let message: [&[u8]; 1] = [transcript];
+/// A CertificateVerify re-checked against its sender's certificate.
+pub fn certificate_verify(story: &Story, side: Side) -> Check {
+    let (cv, chain, code) = match side {
+        Side::Client => {
+            (&story.client_certificate_verify, &story.client_certificates, "client-certificate-verify-invalid")
+        }
+        Side::Server => {
+            (&story.server_certificate_verify, &story.server_certificates, "server-certificate-verify-invalid")
+        }
+    };
+    let Some((cv, chain)) = cv.as_ref().zip(chain.as_ref()) else { return Check::NotMade };
+    let readable = signs_in_clear(story) || (story.decrypted && story.is_tls13());
+    let Some(transcript) = cv.transcript.as_deref().filter(|_| readable) else { return Check::NotMade };
+    let Some(content) = signed_content(story, side, transcript) else { return Check::NotMade };
+    let Some(key) = leaf_key(chain) else { return Check::NotMade };
+    let Some(algorithm) = declared(cv.scheme, &key) else { return Check::NotMade };
+    let signer = side_name(side);
+    let valid = || {
+        format!(
+            "the {signer}'s CertificateVerify ({algorithm}, frame {}) verifies with its certificate's key over {} transcript bytes",
+            cv.frame,
+            transcript.len()
+        )
+    };
+    let message: [&[u8]; 1] = [&content];
     let signed = Signed {
-        code: "client-certificate-verify-invalid",
+        code,
         frame: cv.frame,
-        signer: "client",
+        signer,
         what: "CertificateVerify",
-        key,
+        key: &key,
         algorithm,
         message: &message,
         signature: &cv.signature,
     };
-    let mut finding = signed.failure()?;
+    let Some(mut finding) = signed.failure() else { return Check::Valid(valid()) };
     // A leaf whose key did not sign: does another certificate of the chain's key fit?
     for (i, der) in chain.certificates.iter().enumerate().skip(1) {
-        let Some(other) =
+        let Some((other, subject)) =
             x509::summarize(der).ok().and_then(|c| PublicKey::from_spki_der(&c.spki_der).ok().map(|k| (k, c.subject)))
         else {
             continue;
         };
-        if verify(&other.0, algorithm, &[transcript], &cv.signature).is_ok() {
+        if verify(&other, algorithm, &message, &cv.signature).is_ok() {
             finding.summary = format!(
-                "the client's CertificateVerify was signed with the key of certificate #{i} of its chain ({}), not with the key of its leaf certificate",
-                other.1
+                "the {signer}'s CertificateVerify was signed with the key of certificate #{i} of its chain ({subject}), not with the key of its leaf certificate"
             );
             finding = finding
-                .detail("signed_by", other.1)
-                .remedy("configure the client with the private key that belongs to its leaf certificate");
+                .detail("signed_by", subject)
+                .remedy(format!("configure the {signer} with the private key that belongs to its leaf certificate"));
         }
     }
-    Some(finding.detail("transcript_bytes", transcript.len()).detail("scheme", scheme_name(cv.scheme)))
+    Check::Invalid(finding.detail("transcript_bytes", transcript.len()).detail("scheme", scheme_name(cv.scheme)))
 }
 
 pub fn server_key_exchange(story: &Story) -> Check {

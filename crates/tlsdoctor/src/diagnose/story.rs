@@ -8,7 +8,7 @@ use tlsdoctor_tls::messages::{parse_handshake, parse_sslv2_client_hello, Handsha
 use tlsdoctor_tls::registry::{
     CipherSuite, ExtensionType, HandshakeType, NamedGroup, ProtocolVersion, SignatureScheme,
 };
-use tlsdoctor_tls::stream::{Anomaly, Event, Message, MessageKind, Negotiated};
+use tlsdoctor_tls::stream::{Anomaly, AnomalyKind, Event, Message, MessageKind, Negotiated};
 
 use crate::pipeline::Connection;
 
@@ -76,6 +76,14 @@ pub struct CertificateVerifyInfo {
     pub transcript: Option<Vec<u8>>,
 }
 
+#[derive(Debug, Clone)]
+pub struct FinishedInfo {
+    pub frame: u64,
+    /// The transcript bytes before this Finished.
+    pub transcript_len: usize,
+    pub verify_data: Vec<u8>,
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct AlertInfo {
     pub side: Side,
@@ -110,6 +118,15 @@ pub struct Story {
     pub client_certificates: Option<Chain>,
     pub client_key_exchange: Option<u64>,
     pub client_certificate_verify: Option<CertificateVerifyInfo>,
+    /// TLS 1.3 only (decrypted): the server signs the transcript too.
+    pub server_certificate_verify: Option<CertificateVerifyInfo>,
+    /// Some of the connection was read from decrypted records.
+    pub decrypted: bool,
+    /// Each side's Finished read in clear text: frame, the transcript length before
+    /// it, and its verify_data.
+    pub finished_messages: [Option<FinishedInfo>; 2],
+    /// Records that did not open with the secrets given: (side, frame, why).
+    pub decrypt_failures: Vec<(Side, u64, String)>,
     pub change_cipher_spec: [Option<u64>; 2],
     /// The first encrypted handshake record after ChangeCipherSpec (TLS <= 1.2 Finished).
     pub finished: [Option<u64>; 2],
@@ -120,7 +137,7 @@ pub struct Story {
     pub last_sealed: [Option<SealedRecord>; 2],
     pub anomalies: Vec<Anomaly>,
     /// Handshake messages in order, as both peers hash them.
-    transcript: Vec<u8>,
+    pub transcript: Vec<u8>,
     transcript_broken: bool,
 }
 
@@ -141,6 +158,10 @@ impl Story {
             client_certificates: None,
             client_key_exchange: None,
             client_certificate_verify: None,
+            server_certificate_verify: None,
+            decrypted: false,
+            finished_messages: [None, None],
+            decrypt_failures: Vec::new(),
             change_cipher_spec: [None, None],
             finished: [None, None],
             alerts: Vec::new(),
@@ -168,8 +189,12 @@ impl Story {
             Event::Record(_) => {}
             Event::Message(m) => self.take_message(m),
             Event::Anomaly(a) => {
-                if matches!(a.kind, tlsdoctor_tls::stream::AnomalyKind::Gap { .. }) {
-                    self.transcript_broken = true;
+                match &a.kind {
+                    AnomalyKind::Gap { .. } => self.transcript_broken = true,
+                    AnomalyKind::DecryptFailed { reason } => {
+                        self.decrypt_failures.push((a.side, a.frame, reason.clone()));
+                    }
+                    _ => {}
                 }
                 if self.anomalies.len() < 64 {
                     self.anomalies.push(a.clone());
@@ -192,6 +217,7 @@ impl Story {
 
     fn take_message(&mut self, m: &Message<'_>) {
         self.negotiated = m.negotiated;
+        self.decrypted |= m.decrypted;
         let side = m.side.index();
         match m.kind {
             MessageKind::Handshake { typ, raw } => self.take_handshake(m, typ, raw),
@@ -234,7 +260,8 @@ impl Story {
                     self.sealed.push(record);
                 }
             }
-            MessageKind::Heartbeat { .. } | MessageKind::ApplicationData { .. } => {}
+            MessageKind::Heartbeat { .. } => {}
+            MessageKind::ApplicationData { .. } => self.decrypted = true,
         }
     }
 
@@ -257,17 +284,29 @@ impl Story {
         let from_client = m.side == Side::Client;
         // CertificateVerify signs the transcript before it.
         if let Ok(HandshakeBody::CertificateVerify(cv)) = &parsed {
+            let transcript = (!self.transcript_broken).then(|| self.transcript.clone());
+            let info = CertificateVerifyInfo {
+                frame: m.frame,
+                scheme: cv.scheme,
+                signature: cv.signature.to_vec(),
+                transcript,
+            };
             if from_client {
-                let transcript = (!self.transcript_broken).then(|| self.transcript.clone());
-                self.client_certificate_verify = Some(CertificateVerifyInfo {
-                    frame: m.frame,
-                    scheme: cv.scheme,
-                    signature: cv.signature.to_vec(),
-                    transcript,
-                });
+                self.client_certificate_verify = Some(info);
+            } else {
+                self.server_certificate_verify = Some(info);
             }
         }
-        if typ != 0 {
+        if typ == 20 && !self.transcript_broken && self.finished_messages[m.side.index()].is_none() {
+            let verify_data = body.to_vec();
+            self.finished_messages[m.side.index()] =
+                Some(FinishedInfo { frame: m.frame, transcript_len: self.transcript.len(), verify_data });
+        }
+        // HelloRequest is never hashed; TLS 1.3's post-handshake messages (tickets, key
+        // updates) are not part of the transcript, even when they overtake the client's
+        // Finished on the wire.
+        let post_handshake = m.negotiated.is_tls13() && matches!(typ, 4 | 24);
+        if typ != 0 && !post_handshake {
             self.append_transcript(raw);
         }
         if typ == 20 {
