@@ -183,6 +183,8 @@ impl Negotiated {
 pub trait RecordOpener {
     /// A handshake message of `side`, in clear or decrypted: key schedules move on.
     fn handshake(&mut self, side: Side, typ: u8, raw: &[u8]);
+    /// An SSL 2.0-compatible ClientHello (its record body): the handshake starts there.
+    fn sslv2_client_hello(&mut self, _raw: &[u8]) {}
     /// A ChangeCipherSpec of `side`: its next records use the keys just negotiated.
     fn change_cipher_spec(&mut self, side: Side);
     /// Opens a record of `side`: None when no keys are known for it.
@@ -419,6 +421,9 @@ impl Direction {
             }
             self.mode = Mode::Tls;
             self.record_version = Some(0x0002);
+            if let Some(opener) = shared.opener.as_mut() {
+                opener.sslv2_client_hello(&start[2..len]);
+            }
             self.scan.frames_until(len, &mut self.frames);
             let msg = Message {
                 side: self.side,
@@ -548,7 +553,8 @@ impl Direction {
         self.record_version = Some(header.version);
         let encrypted = match header.content_type {
             record::APPLICATION_DATA => true,
-            record::CHANGE_CIPHER_SPEC => false,
+            // A renegotiation's ChangeCipherSpec travels encrypted like any record after the first.
+            record::CHANGE_CIPHER_SPEC => !shared.negotiated.is_tls13() && self.after_ccs,
             _ => !shared.negotiated.is_tls13() && self.after_ccs,
         };
         self.current = Some(Current {

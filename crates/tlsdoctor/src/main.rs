@@ -7,12 +7,13 @@ use std::sync::Arc;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use tlsdoctor::decrypt::secrets;
+use tlsdoctor::decrypt::Keys;
 use tlsdoctor::diagnose::report::{self, InputReport};
 use tlsdoctor::diagnose::{ConnectionReport, Diagnoser, Options, Outcome};
 use tlsdoctor::dissect::{DataPrinter, FieldsPrinter, JsonPrinter, TextPrinter};
 use tlsdoctor::pipeline::{self, Config, InputSummary, Observer};
 use tlsdoctor_capture::CaptureReader;
-use tlsdoctor_keys::KeyLog;
+use tlsdoctor_keys::load_rsa_private_key;
 
 #[derive(Parser)]
 #[command(
@@ -101,6 +102,16 @@ struct SecretArgs {
     /// Secrets embedded in pcapng files are always used.
     #[arg(long = "keylog", value_name = "FILE")]
     keylogs: Vec<PathBuf>,
+    /// RSA private key of a server (PEM or DER, PKCS#1, PKCS#8 or PKCS#12), for RSA key
+    /// exchange; repeatable: each connection takes the key that opens its premaster.
+    #[arg(long = "rsa-key", value_name = "FILE")]
+    rsa_keys: Vec<PathBuf>,
+    /// Password of encrypted PKCS#8 or PKCS#12 keys.
+    #[arg(long, value_name = "PASSWORD")]
+    key_password: Option<String>,
+    /// Pre-shared key, in hex, for PSK cipher suites.
+    #[arg(long, value_name = "HEX")]
+    psk: Option<String>,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -332,12 +343,12 @@ fn config_with_secrets(captures: &[PathBuf], args: &SecretArgs, required: bool) 
     if let Some(env) = std::env::var_os("SSLKEYLOGFILE").filter(|v| !v.is_empty()) {
         files.push(PathBuf::from(env));
     }
-    let mut keys = KeyLog::new();
+    let mut keys = Keys::default();
     let mut problems = Vec::new();
     for file in &files {
         match secrets::load_keylog(file) {
             Ok((found, bad)) => {
-                keys.merge(&found);
+                keys.keylog.merge(&found);
                 problems.extend(bad);
             }
             Err(e) => {
@@ -346,10 +357,31 @@ fn config_with_secrets(captures: &[PathBuf], args: &SecretArgs, required: bool) 
             }
         }
     }
+    for file in &args.rsa_keys {
+        let loaded = std::fs::read(file)
+            .map_err(|e| e.to_string())
+            .and_then(|bytes| load_rsa_private_key(&bytes, args.key_password.as_deref()).map_err(|e| e.to_string()));
+        match loaded {
+            Ok(key) => keys.rsa.push(key),
+            Err(e) => {
+                eprintln!("tlsdoctor: --rsa-key {}: {e}", file.display());
+                return Err(ExitCode::from(2));
+            }
+        }
+    }
+    if let Some(hex) = &args.psk {
+        match decode_hex(hex) {
+            Some(psk) if !psk.is_empty() => keys.psk = Some(psk),
+            _ => {
+                eprintln!("tlsdoctor: --psk: expected an even number of hex digits");
+                return Err(ExitCode::from(2));
+            }
+        }
+    }
     for capture in captures {
         // An unreadable capture is reported when it is analysed.
         if let Ok((found, bad)) = secrets::embedded(capture) {
-            keys.merge(&found);
+            keys.keylog.merge(&found);
             problems.extend(bad);
         }
     }
@@ -358,12 +390,20 @@ fn config_with_secrets(captures: &[PathBuf], args: &SecretArgs, required: bool) 
     }
     if keys.is_empty() {
         if required {
-            eprintln!("tlsdoctor: no secrets: give a key log with --keylog (or set SSLKEYLOGFILE), or a pcapng with embedded secrets");
+            eprintln!("tlsdoctor: no secrets: give a key log with --keylog (or set SSLKEYLOGFILE), an RSA key with --rsa-key, a --psk, or a pcapng with embedded secrets");
             return Err(ExitCode::from(2));
         }
         return Ok(Config::default());
     }
     Ok(Config { keys: Some(Arc::new(keys)), ..Config::default() })
+}
+
+fn decode_hex(text: &str) -> Option<Vec<u8>> {
+    let text = text.trim();
+    if !text.len().is_multiple_of(2) {
+        return None;
+    }
+    (0..text.len()).step_by(2).map(|i| u8::from_str_radix(text.get(i..i + 2)?, 16).ok()).collect()
 }
 
 fn decrypt(captures: &[PathBuf], format: DataFormat, out_dir: Option<&Path>, config: &Config) -> ExitCode {

@@ -8,7 +8,8 @@ use std::path::Path;
 use std::sync::Arc;
 
 use tlsdoctor_capture::{CaptureError, CaptureReader, Format, Timestamp};
-use tlsdoctor_keys::KeyLog;
+
+use crate::decrypt::Keys;
 use tlsdoctor_net::{Decoded, Decoder, DecoderConfig};
 use tlsdoctor_tcp::{
     Chunk, Close, ConnId, FlowConfig, FlowStats, FlowTable, Opened, RoleEvidence, Side, StreamHandler,
@@ -23,7 +24,7 @@ pub struct Config {
     pub net: DecoderConfig,
     /// Secrets to decrypt with (key logs, embedded secrets); None to skip encrypted
     /// records by their length.
-    pub keys: Option<Arc<KeyLog>>,
+    pub keys: Option<Arc<Keys>>,
 }
 
 /// A TCP connection as the observers see it.
@@ -193,7 +194,7 @@ impl ConnView {
 
 struct Streams<'o> {
     config: StreamConfig,
-    keys: Option<Arc<KeyLog>>,
+    keys: Option<Arc<Keys>>,
     conns: HashMap<ConnId, ConnState>,
     observer: &'o mut dyn Observer,
     tls_connections: u64,

@@ -277,7 +277,7 @@ fn the_checks_that_passed_are_listed() {
 fn with_keylog(capture: &str, keylog: &str) -> ConnectionReport {
     let (keys, problems) = tlsdoctor::decrypt::secrets::load_keylog(&fixture(keylog)).unwrap();
     assert!(problems.is_empty(), "{problems:?}");
-    let keys = Some(std::sync::Arc::new(keys));
+    let keys = Some(std::sync::Arc::new(tlsdoctor::decrypt::Keys::from_keylog(keys)));
     let config = Config { keys: keys.clone(), ..Config::default() };
     let options = Options { keys, ..Options::default() };
     let mut diagnoser = Diagnoser::new(&options);
@@ -339,7 +339,7 @@ fn a_key_log_of_another_run_is_a_mismatch() {
     let path = std::env::temp_dir().join(format!("tlsdoctor-damaged-{}.keylog", std::process::id()));
     std::fs::write(&path, damaged).unwrap();
     let (keys, _) = tlsdoctor::decrypt::secrets::load_keylog(&path).unwrap();
-    let keys = Some(std::sync::Arc::new(keys));
+    let keys = Some(std::sync::Arc::new(tlsdoctor::decrypt::Keys::from_keylog(keys)));
     let options = Options { keys: keys.clone(), ..Options::default() };
     let mut diagnoser = Diagnoser::new(&options);
     analyze(&fixture("tls13-rsa.pcapng"), &Config { keys, ..Config::default() }, &mut diagnoser).unwrap();

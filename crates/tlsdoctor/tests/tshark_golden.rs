@@ -34,6 +34,7 @@ fn rows(text: &str) -> Vec<(String, String, String)> {
 fn dissect_fields(capture: &Path) -> String {
     let (keys, problems) = tlsdoctor::decrypt::secrets::embedded(capture).expect("capture is readable");
     assert!(problems.is_empty(), "{problems:?}");
+    let keys = tlsdoctor::decrypt::Keys::from_keylog(keys);
     let config = Config { keys: (!keys.is_empty()).then(|| std::sync::Arc::new(keys)), ..Config::default() };
     let mut printer = FieldsPrinter::new(Vec::new());
     analyze(capture, &config, &mut printer).expect("capture is readable");

@@ -1,7 +1,9 @@
 //! Decryption: secrets from key logs and pcapng decryption-secrets blocks, and the
 //! record opener the TLS parser asks.
 
+mod keys;
 mod opener;
 pub mod secrets;
 
+pub use keys::Keys;
 pub use opener::KeyLogOpener;

@@ -1,36 +1,57 @@
-//! Opens a connection's records with secrets from key logs: follows the handshake to
-//! know the randoms, the version and the suite, derives each direction's keys, and
-//! switches them where the protocol does (ChangeCipherSpec in TLS 1.2 and older;
-//! Finished and KeyUpdate in TLS 1.3).
+//! Opens a connection's records with the secrets at hand: follows the handshake to know
+//! the randoms, the version and the suite, finds the master secret (key log, RSA key,
+//! PSK, or the session a resumption names) or the TLS 1.3 traffic secrets, derives each
+//! direction's keys, and switches them where the protocol does: ChangeCipherSpec in
+//! TLS 1.2 and older; EndOfEarlyData, Finished and KeyUpdate in TLS 1.3.
 
 use std::sync::Arc;
 
 use tlsdoctor_keys::{
-    key_block, next_traffic_secret, DecryptError, Direction, KeyLog, RecordDecryptor, Secret, SuiteParams,
+    key_block, master_secret, next_traffic_secret, psk_premaster, DecryptError, Direction, MasterSecret, Prf,
+    RecordDecryptor, Secret, SuiteParams,
 };
 use tlsdoctor_tcp::Side;
-
-use tlsdoctor_tls::messages::{parse_handshake, HandshakeBody, ParseContext};
+use tlsdoctor_tls::messages::{parse_handshake, parse_sslv2_client_hello, ClientKx, HandshakeBody, ParseContext};
 use tlsdoctor_tls::record::RecordHeader;
 use tlsdoctor_tls::registry::{CipherSuite, ExtensionType, HandshakeType, ProtocolVersion};
 use tlsdoctor_tls::stream::{Opened, RecordOpener};
+use tlsdoctor_verify::{digest, Hash};
 
-/// What the ServerHello chose.
-#[derive(Clone, Copy)]
+use super::keys::Keys;
+
+/// Transcript bytes kept for the extended master secret's session hash.
+const MAX_TRANSCRIPT: usize = 1 << 20;
+
+#[derive(Default)]
+struct Hello {
+    random: [u8; 32],
+    ticket: Option<Vec<u8>>,
+    tls13_suites: Vec<CipherSuite>,
+}
+
+#[derive(Clone)]
 struct Choice {
     version: ProtocolVersion,
     suite: CipherSuite,
     server_random: [u8; 32],
+    session_id: Vec<u8>,
     encrypt_then_mac: bool,
+    extended_master_secret: bool,
 }
 
 pub struct KeyLogOpener {
-    keys: Arc<KeyLog>,
-    client_random: Option<[u8; 32]>,
+    keys: Arc<Keys>,
+    hello: Option<Hello>,
     choice: Option<Choice>,
-    /// TLS <= 1.2: keys negotiated, used after the side's ChangeCipherSpec.
+    master: Option<MasterSecret>,
+    /// Handshake messages since the ClientHello (TLS 1.0-1.2), for the session hash.
+    transcript: Vec<u8>,
+    /// The next keys of each side: after its ChangeCipherSpec (TLS <= 1.2), or after its
+    /// early data (TLS 1.3).
     pending: [Option<RecordDecryptor>; 2],
     active: [Option<RecordDecryptor>; 2],
+    /// TLS 1.3 0-RTT: the early secret, and the suites it may be used with.
+    early: Option<(Secret, Vec<CipherSuite>)>,
     /// TLS 1.3: the application traffic secrets, used after each side's Finished.
     application: [Option<Secret>; 2],
     /// A direction whose record did not open: said once, then left alone.
@@ -38,52 +59,142 @@ pub struct KeyLogOpener {
 }
 
 impl KeyLogOpener {
-    pub fn new(keys: Arc<KeyLog>) -> Self {
+    pub fn new(keys: Arc<Keys>) -> Self {
         KeyLogOpener {
             keys,
-            client_random: None,
+            hello: None,
             choice: None,
+            master: None,
+            transcript: Vec::new(),
             pending: [None, None],
             active: [None, None],
+            early: None,
             application: [None, None],
             failed: [false, false],
         }
     }
 
-    fn server_hello(&mut self, raw: &[u8]) {
-        let ctx = ParseContext { from_server: true, ..ParseContext::default() };
-        let Ok(HandshakeBody::ServerHello(hello)) =
-            parse_handshake(HandshakeType::SERVER_HELLO, raw.get(4..).unwrap_or_default(), &ctx)
-        else {
-            return;
+    fn parse<'a>(&self, typ: HandshakeType, raw: &'a [u8], from_server: bool) -> Option<HandshakeBody<'a>> {
+        let ctx = ParseContext {
+            version: self.choice.as_ref().map(|c| c.version),
+            cipher_suite: self.choice.as_ref().map(|c| c.suite),
+            from_server,
         };
-        if hello.is_hello_retry_request {
+        parse_handshake(typ, raw.get(4..)?, &ctx).ok()
+    }
+
+    fn client_hello(&mut self, raw: &[u8]) {
+        let Some(HandshakeBody::ClientHello(ch)) = self.parse(HandshakeType::CLIENT_HELLO, raw, false) else { return };
+        let hello = Hello {
+            random: ch.random,
+            ticket: ch.extension(ExtensionType::SESSION_TICKET).map(|e| e.data.to_vec()).filter(|t| !t.is_empty()),
+            tls13_suites: ch.cipher_suites.iter().copied().filter(|s| s.info().is_some_and(|i| i.tls13)).collect(),
+        };
+        // 0-RTT data follows the ClientHello, under the early traffic secret.
+        let early = ch.extension(ExtensionType::EARLY_DATA).is_some();
+        self.early = early
+            .then(|| self.keys.secrets(&hello.random)?.client_early_traffic_secret.clone())
+            .flatten()
+            .map(|secret| (secret, hello.tls13_suites.clone()));
+        self.hello = Some(hello);
+        // A renegotiation starts over: new randoms, a new master secret.
+        self.master = None;
+        self.transcript.clear();
+    }
+
+    fn server_hello(&mut self, raw: &[u8]) {
+        let Some(HandshakeBody::ServerHello(sh)) = self.parse(HandshakeType::SERVER_HELLO, raw, true) else { return };
+        if sh.is_hello_retry_request {
             return;
         }
         let choice = Choice {
-            version: hello.negotiated_version(),
-            suite: hello.cipher_suite,
-            server_random: hello.random,
-            encrypt_then_mac: hello.extension(ExtensionType::ENCRYPT_THEN_MAC).is_some(),
+            version: sh.negotiated_version(),
+            suite: sh.cipher_suite,
+            server_random: sh.random,
+            session_id: sh.session_id.to_vec(),
+            encrypt_then_mac: sh.extension(ExtensionType::ENCRYPT_THEN_MAC).is_some(),
+            extended_master_secret: sh.extension(ExtensionType::EXTENDED_MASTER_SECRET).is_some(),
         };
-        self.choice = Some(choice);
-        let Some(secrets) = self.client_random.and_then(|r| self.keys.get(&r)) else { return };
+        self.choice = Some(choice.clone());
+        let Some(hello) = &self.hello else { return };
         if choice.version.is_tls13() {
+            let Some(secrets) = self.keys.secrets(&hello.random) else { return };
             let handshake = [&secrets.client_handshake_traffic_secret, &secrets.server_handshake_traffic_secret];
-            for (side, secret) in handshake.into_iter().enumerate() {
-                self.active[side] =
-                    secret.as_ref().and_then(|s| RecordDecryptor::tls13(choice.suite, s.as_bytes()).ok());
+            let [client, server] =
+                handshake.map(|s| s.as_ref().and_then(|s| RecordDecryptor::tls13(choice.suite, s.as_bytes()).ok()));
+            self.active[1] = server;
+            // A client still sending early data switches at its EndOfEarlyData.
+            if self.active[0].is_some() {
+                self.pending[0] = client;
+            } else {
+                self.active[0] = client;
             }
             self.application = [secrets.client_traffic_secret_0.clone(), secrets.server_traffic_secret_0.clone()];
-        } else if let (Some(master), Some(client_random)) = (&secrets.master_secret, self.client_random) {
-            let Ok(material) = key_block(master, &client_random, &choice.server_random, choice.suite, choice.version)
-            else {
-                return;
-            };
+            return;
+        }
+        let known = self.keys.master(&hello.random);
+        let resumed = || self.keys.resumed(&choice.session_id, hello.ticket.as_deref());
+        if let Some(master) = known.or_else(resumed) {
+            self.use_master(master);
+        }
+    }
+
+    /// TLS <= 1.2: the key block of a master secret, for after each side's CCS.
+    fn use_master(&mut self, master: MasterSecret) {
+        let (Some(choice), Some(hello)) = (&self.choice, &self.hello) else { return };
+        self.keys.learn(hello.random, &choice.session_id, &master);
+        if let Ok(material) = key_block(&master, &hello.random, &choice.server_random, choice.suite, choice.version) {
             for (side, direction) in [Direction::ClientToServer, Direction::ServerToClient].into_iter().enumerate() {
                 self.pending[side] =
                     RecordDecryptor::tls12(choice.suite, choice.version, &material, direction, choice.encrypt_then_mac)
                         .ok();
+            }
+        }
+        self.master = Some(master);
+    }
+
+    /// TLS <= 1.2 without a logged master secret: the premaster from an RSA key or a PSK.
+    fn client_key_exchange(&mut self, raw: &[u8]) {
+        if self.master.is_some() {
+            return;
+        }
+        let (Some(choice), Some(hello)) = (&self.choice, &self.hello) else { return };
+        let Some(HandshakeBody::ClientKeyExchange(cke)) = self.parse(HandshakeType::CLIENT_KEY_EXCHANGE, raw, false)
+        else {
+            return;
+        };
+        let premaster = match cke.kx {
+            ClientKx::Rsa { encrypted_premaster, .. } => self.keys.rsa_premaster(encrypted_premaster),
+            ClientKx::Psk { .. } => self.keys.psk.as_ref().map(|psk| psk_premaster(psk, None).as_bytes().to_vec()),
+            _ => None,
+        };
+        let Some(premaster) = premaster else { return };
+        let session_hash = choice.extended_master_secret.then(|| self.session_hash()).flatten();
+        let (version, suite) = (choice.version, choice.suite);
+        let derived =
+            master_secret(&premaster, &hello.random, &choice.server_random, version, suite, session_hash.as_deref());
+        if let Ok(master) = derived {
+            self.use_master(master);
+        }
+    }
+
+    /// RFC 7627: the hash of the handshake up to and including the ClientKeyExchange.
+    fn session_hash(&self) -> Option<Vec<u8>> {
+        let choice = self.choice.as_ref()?;
+        let parts = [self.transcript.as_slice()];
+        match Prf::for_connection(choice.version, choice.suite)? {
+            Prf::Tls12(hash) => {
+                Some(digest(if hash == tlsdoctor_keys::HashAlg::Sha384 { Hash::Sha384 } else { Hash::Sha256 }, &parts))
+            }
+            _ => Some(digest(Hash::Md5Sha1, &parts)),
+        }
+    }
+
+    fn new_session_ticket(&mut self, raw: &[u8]) {
+        let Some(master) = &self.master else { return };
+        if let Some(HandshakeBody::NewSessionTicket(nst)) = self.parse(HandshakeType::NEW_SESSION_TICKET, raw, true) {
+            if !nst.tls13 && !nst.ticket.is_empty() {
+                self.keys.learn_ticket(nst.ticket, master);
             }
         }
     }
@@ -91,7 +202,7 @@ impl KeyLogOpener {
     /// TLS 1.3: after its Finished a side sends with its application traffic secret,
     /// after a KeyUpdate with the next one.
     fn next_tls13_keys(&mut self, side: usize, update: bool) {
-        let Some(choice) = self.choice.filter(|c| c.version.is_tls13()) else { return };
+        let Some(choice) = self.choice.as_ref().filter(|c| c.version.is_tls13()) else { return };
         let Some(params) = SuiteParams::for_suite(choice.suite) else { return };
         if update {
             self.application[side] =
@@ -100,26 +211,54 @@ impl KeyLogOpener {
         self.active[side] =
             self.application[side].as_ref().and_then(|s| RecordDecryptor::tls13(choice.suite, s.as_bytes()).ok());
     }
+
+    /// 0-RTT: the early secret with the first offered suite that opens the record.
+    fn early_data(&mut self, head: [u8; 5], body: &[u8]) -> Option<Opened> {
+        let (secret, suites) = self.early.take()?;
+        for suite in suites {
+            let Ok(mut decryptor) = RecordDecryptor::tls13(suite, secret.as_bytes()) else { continue };
+            if let Ok(plain) = decryptor.decrypt(head, body) {
+                self.active[0] = Some(decryptor);
+                return Some(Opened { content_type: plain.content_type, data: plain.data });
+            }
+        }
+        None
+    }
 }
 
 impl RecordOpener for KeyLogOpener {
     fn handshake(&mut self, side: Side, typ: u8, raw: &[u8]) {
+        if (side, typ) == (Side::Client, 1) {
+            self.client_hello(raw);
+        }
+        if self.transcript.len() + raw.len() <= MAX_TRANSCRIPT {
+            self.transcript.extend_from_slice(raw);
+        }
+        let tls13 = self.choice.as_ref().is_some_and(|c| c.version.is_tls13());
         match (side, typ) {
-            (Side::Client, 1) => {
-                let mut random = [0u8; 32];
-                if let Some(bytes) = raw.get(6..38) {
-                    random.copy_from_slice(bytes);
-                    self.client_random = Some(random);
-                }
-            }
             (Side::Server, 2) => self.server_hello(raw),
-            (_, 20) => self.next_tls13_keys(side.index(), false),
-            (_, 24) => self.next_tls13_keys(side.index(), true),
+            (Side::Client, 16) => self.client_key_exchange(raw),
+            (Side::Server, 4) if !tls13 => self.new_session_ticket(raw),
+            (Side::Client, 5) => self.active[0] = self.pending[0].take(),
+            (_, 20) if tls13 => self.next_tls13_keys(side.index(), false),
+            (_, 24) if tls13 => self.next_tls13_keys(side.index(), true),
             _ => {}
         }
     }
 
+    fn sslv2_client_hello(&mut self, raw: &[u8]) {
+        let Ok(ch) = parse_sslv2_client_hello(raw) else { return };
+        self.hello = Some(Hello { random: ch.random, ticket: None, tls13_suites: Vec::new() });
+        self.master = None;
+        // The transcript hashes the SSL 2.0 record's body as the ClientHello.
+        self.transcript.clear();
+        self.transcript.extend_from_slice(raw);
+    }
+
     fn change_cipher_spec(&mut self, side: Side) {
+        if self.choice.as_ref().is_some_and(|c| c.version.is_tls13()) {
+            return;
+        }
         if let Some(next) = self.pending[side.index()].take() {
             self.active[side.index()] = Some(next);
         }
@@ -127,20 +266,32 @@ impl RecordOpener for KeyLogOpener {
 
     fn open(&mut self, side: Side, header: RecordHeader, body: &[u8]) -> Option<Result<Opened, String>> {
         let i = side.index();
-        if self.failed[i] {
-            return None;
-        }
-        let decryptor = self.active[i].as_mut()?;
         let mut head = [header.content_type, 0, 0, 0, 0];
         head[1..3].copy_from_slice(&header.version.to_be_bytes());
         head[3..5].copy_from_slice(&header.length.to_be_bytes());
-        match decryptor.decrypt(head, body) {
-            Ok(plain) => Some(Ok(Opened { content_type: plain.content_type, data: plain.data })),
-            Err(e) => {
-                self.failed[i] = true;
-                Some(Err(describe(&e)))
+        if side == Side::Client && self.active[0].is_none() && self.choice.is_none() {
+            return self.early_data(head, body).map(Ok);
+        }
+        if self.failed[i] {
+            return None;
+        }
+        let result = self.active[i].as_mut()?.decrypt(head, body);
+        let error = match result {
+            Ok(plain) => return Some(Ok(Opened { content_type: plain.content_type, data: plain.data })),
+            Err(e) => e,
+        };
+        // TLS 1.3: a client whose early data the server refused moves to its handshake
+        // keys without an EndOfEarlyData.
+        if let Some(mut next) =
+            self.pending[i].take().filter(|_| self.choice.as_ref().is_some_and(|c| c.version.is_tls13()))
+        {
+            if let Ok(plain) = next.decrypt(head, body) {
+                self.active[i] = Some(next);
+                return Some(Ok(Opened { content_type: plain.content_type, data: plain.data }));
             }
         }
+        self.failed[i] = true;
+        Some(Err(describe(&error)))
     }
 }
 

@@ -2,13 +2,14 @@
 //! verify_data over the transcript it saw (TLS 1.3: HMAC with the handshake traffic
 //! secret; TLS 1.0-1.2: the PRF with the master secret; SSL 3.0: its MD5/SHA-1 MAC).
 
-use tlsdoctor_keys::{verify_data_ssl3, verify_data_tls12, verify_data_tls13, HashAlg, KeyLog, Prf, SuiteParams};
+use tlsdoctor_keys::{verify_data_ssl3, verify_data_tls12, verify_data_tls13, HashAlg, Prf, SuiteParams};
 use tlsdoctor_tcp::Side;
 use tlsdoctor_verify::{digest, Hash};
 
 use super::finding::{Finding, Severity};
 use super::side_name;
 use super::story::Story;
+use crate::decrypt::Keys;
 
 fn hash_of(alg: HashAlg, data: &[u8]) -> Vec<u8> {
     match alg {
@@ -18,10 +19,11 @@ fn hash_of(alg: HashAlg, data: &[u8]) -> Vec<u8> {
 }
 
 /// What the Finished of `side` should hold, if the secrets allow computing it.
-fn expected(story: &Story, keys: &KeyLog, side: Side, transcript: &[u8]) -> Option<Vec<u8>> {
-    let secrets = keys.get(&story.client_hello.as_ref()?.random)?;
+fn expected(story: &Story, keys: &Keys, side: Side, transcript: &[u8]) -> Option<Vec<u8>> {
+    let random = &story.client_hello.as_ref()?.random;
     let server = story.server_hello.as_ref()?;
     if server.version.is_tls13() {
+        let secrets = keys.secrets(random)?;
         let hash = SuiteParams::for_suite(server.cipher_suite)?.hash;
         let base = match side {
             Side::Client => secrets.client_handshake_traffic_secret.as_ref()?,
@@ -29,7 +31,7 @@ fn expected(story: &Story, keys: &KeyLog, side: Side, transcript: &[u8]) -> Opti
         };
         return verify_data_tls13(hash, base.as_bytes(), &hash_of(hash, transcript)).ok();
     }
-    let master = secrets.master_secret.as_ref()?;
+    let master = &keys.master(random)?;
     let label: &[u8] = if side == Side::Client { b"client finished" } else { b"server finished" };
     match Prf::for_connection(server.version, server.cipher_suite)? {
         Prf::Ssl3 => Some(verify_data_ssl3(master, side == Side::Client, transcript).to_vec()),
@@ -45,7 +47,7 @@ fn expected(story: &Story, keys: &KeyLog, side: Side, transcript: &[u8]) -> Opti
 }
 
 /// Both Finished messages: a finding for one that does not match, a note for one that does.
-pub fn check(story: &Story, keys: &KeyLog) -> (Vec<Finding>, Vec<String>) {
+pub fn check(story: &Story, keys: &Keys) -> (Vec<Finding>, Vec<String>) {
     let (mut findings, mut passed) = (Vec::new(), Vec::new());
     for side in [Side::Client, Side::Server] {
         let Some(info) = &story.finished_messages[side.index()] else { continue };

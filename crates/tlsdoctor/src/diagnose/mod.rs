@@ -34,7 +34,7 @@ pub struct Options {
     /// Trust anchors and intermediates from `--ca` (DER, with their summaries).
     pub ca_certificates: Vec<(Vec<u8>, CertificateSummary)>,
     /// Secrets (key logs, embedded), for the checks that need them (Finished).
-    pub keys: Option<std::sync::Arc<tlsdoctor_keys::KeyLog>>,
+    pub keys: Option<std::sync::Arc<crate::decrypt::Keys>>,
 }
 
 /// The alert a connection's report shows.
