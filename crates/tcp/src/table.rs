@@ -311,30 +311,28 @@ mod tests {
     const ACK: u8 = TcpFlags::ACK;
     const FIN: u8 = TcpFlags::FIN | TcpFlags::ACK;
 
-    fn feed(table: &mut FlowTable, log: &mut Log, segs: &[TcpSegment<'_>]) {
+    /// Every event of the segments, fed one per frame, and the end of the capture.
+    fn run(segs: &[TcpSegment<'_>]) -> Vec<String> {
+        let mut table = FlowTable::new(FlowConfig::default());
+        let mut log = Log::default();
         for (i, s) in segs.iter().enumerate() {
-            table.segment(s, i as u64 + 1, 0, log);
+            table.segment(s, i as u64 + 1, 0, &mut log);
         }
-        table.finish(log);
+        table.finish(&mut log);
+        log.0
     }
 
     #[test]
     fn handshake_decides_roles_and_data_flows_both_ways() {
-        let mut table = FlowTable::new(FlowConfig::default());
-        let mut log = Log::default();
-        feed(
-            &mut table,
-            &mut log,
-            &[
-                seg(C, S, 1000, 0, SYN, b""),
-                seg(S, C, 5000, 1001, SYNACK, b""),
-                seg(C, S, 1001, 5001, ACK, b"hello"),
-                seg(S, C, 5001, 1006, ACK, b"world"),
-                seg(C, S, 1006, 5006, FIN, b""),
-            ],
-        );
+        let log = run(&[
+            seg(C, S, 1000, 0, SYN, b""),
+            seg(S, C, 5000, 1001, SYNACK, b""),
+            seg(C, S, 1001, 5001, ACK, b"hello"),
+            seg(S, C, 5001, 1006, ACK, b"world"),
+            seg(C, S, 1006, 5006, FIN, b""),
+        ]);
         assert_eq!(
-            log.0,
+            log,
             [
                 "open 1 10.0.0.1:50000->10.0.0.2:443 Handshake",
                 "1 Client hello@3",
@@ -347,32 +345,24 @@ mod tests {
 
     #[test]
     fn mid_stream_pickup_guesses_the_lower_port_is_the_server() {
-        let mut table = FlowTable::new(FlowConfig::default());
-        let mut log = Log::default();
-        feed(&mut table, &mut log, &[seg(S, C, 77, 1, ACK, b"late"), seg(C, S, 1, 81, ACK, b"")]);
-        assert_eq!(log.0[0], "open 1 10.0.0.1:50000->10.0.0.2:443 PortGuess");
-        assert_eq!(log.0[1], "1 Server late@1");
+        let log = run(&[seg(S, C, 77, 1, ACK, b"late"), seg(C, S, 1, 81, ACK, b"")]);
+        assert_eq!(log[0], "open 1 10.0.0.1:50000->10.0.0.2:443 PortGuess");
+        assert_eq!(log[1], "1 Server late@1");
     }
 
     #[test]
     fn a_new_syn_after_close_is_a_new_connection() {
-        let mut table = FlowTable::new(FlowConfig::default());
-        let mut log = Log::default();
-        feed(
-            &mut table,
-            &mut log,
-            &[
-                seg(C, S, 1000, 0, SYN, b""),
-                seg(C, S, 1000, 0, SYN, b""),
-                seg(C, S, 1001, 0, ACK, b"one"),
-                seg(C, S, 9000, 0, SYN, b""),
-                seg(C, S, 9001, 0, ACK, b"two"),
-            ],
-        );
-        assert_eq!(log.0.iter().filter(|l| l.starts_with("open")).count(), 2);
-        assert!(log.0.contains(&"1 Client one@3".to_string()));
-        assert!(log.0.contains(&"2 Client two@5".to_string()));
-        assert_eq!(log.0[2], "end 1", "the old connection ends before the new one opens");
+        let log = run(&[
+            seg(C, S, 1000, 0, SYN, b""),
+            seg(C, S, 1000, 0, SYN, b""),
+            seg(C, S, 1001, 0, ACK, b"one"),
+            seg(C, S, 9000, 0, SYN, b""),
+            seg(C, S, 9001, 0, ACK, b"two"),
+        ]);
+        assert_eq!(log.iter().filter(|l| l.starts_with("open")).count(), 2);
+        assert!(log.contains(&"1 Client one@3".to_string()));
+        assert!(log.contains(&"2 Client two@5".to_string()));
+        assert_eq!(log[2], "end 1", "the old connection ends before the new one opens");
     }
 
     #[test]
