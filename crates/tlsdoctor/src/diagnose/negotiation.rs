@@ -84,27 +84,32 @@ pub fn refusal(story: &Story, choices: &ServerChoices) -> Vec<Finding> {
             .remedy("enable on the client a protocol version the server supports (or the reverse); TLS 1.2 and 1.3 are the safe choices"),
         );
     }
+    // What the server chose elsewhere that this client did not offer.
+    let mismatch = |code: &'static str, what: &str, offered: Vec<String>, chosen: Vec<String>, remedy: &str| {
+        Finding::new(
+            code,
+            Severity::Error,
+            frame,
+            format!(
+                "the server {said} to the ClientHello (frame {}): {elsewhere} {what} {}, which this client did not offer",
+                hello.frame,
+                chosen.join(", ")
+            ),
+        )
+        .detail("offered", offered)
+        .detail("server_chose_elsewhere", chosen)
+        .remedy(remedy)
+    };
     let suites: Vec<CipherSuite> =
         evidence.iter().map(|c| c.suite).filter(|s| !hello.cipher_suites.contains(s)).collect();
     if !suites.is_empty() {
-        out.push(
-            Finding::new(
-                "no-common-cipher-suite",
-                Severity::Error,
-                frame,
-                format!(
-                    "the server {said} to the ClientHello (frame {}): {} {}, which this client did not offer",
-                    hello.frame,
-                    elsewhere,
-                    names(&suites).join(", ")
-                ),
-            )
-            .detail("offered", names(&hello.cipher_suites))
-            .detail("server_chose_elsewhere", names(&suites))
-            .remedy(
-                "enable on the client one of the cipher suites the server accepts, or widen the server's cipher list",
-            ),
-        );
+        out.push(mismatch(
+            "no-common-cipher-suite",
+            "the cipher suite",
+            names(&hello.cipher_suites),
+            names(&suites),
+            "enable on the client one of the cipher suites the server accepts, or widen the server's cipher list",
+        ));
     }
     let groups: Vec<NamedGroup> = evidence
         .iter()
@@ -112,24 +117,13 @@ pub fn refusal(story: &Story, choices: &ServerChoices) -> Vec<Finding> {
         .filter(|g| !hello.groups.is_empty() && !hello.groups.contains(g))
         .collect();
     if !groups.is_empty() {
-        out.push(
-            Finding::new(
-                "no-common-group",
-                Severity::Error,
-                frame,
-                format!(
-                    "the server {said} to the ClientHello (frame {}): {} the group {}, which this client did not offer",
-                    hello.frame,
-                    elsewhere,
-                    names(&groups).join(", ")
-                ),
-            )
-            .detail("offered", names(&hello.groups))
-            .detail("server_chose_elsewhere", names(&groups))
-            .remedy(
-                "enable on the client a key-exchange group the server accepts (x25519 and secp256r1 are universal)",
-            ),
-        );
+        out.push(mismatch(
+            "no-common-group",
+            "the group",
+            names(&hello.groups),
+            names(&groups),
+            "enable on the client a key-exchange group the server accepts (x25519 and secp256r1 are universal)",
+        ));
     }
     if out.is_empty() {
         out.push(
