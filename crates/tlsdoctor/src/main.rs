@@ -7,7 +7,7 @@ use std::sync::Arc;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use tlsdoctor::decrypt::secrets;
-use tlsdoctor::decrypt::Keys;
+use tlsdoctor::decrypt::{Keys, ServerBinding};
 use tlsdoctor::diagnose::report::{self, InputReport};
 use tlsdoctor::diagnose::{ConnectionReport, Diagnoser, Options, Outcome};
 use tlsdoctor::dissect::{DataPrinter, FieldsPrinter, JsonPrinter, TextPrinter};
@@ -103,9 +103,10 @@ struct SecretArgs {
     #[arg(long = "keylog", value_name = "FILE")]
     keylogs: Vec<PathBuf>,
     /// RSA private key of a server (PEM or DER, PKCS#1, PKCS#8 or PKCS#12), for RSA key
-    /// exchange; repeatable: each connection takes the key that opens its premaster.
-    #[arg(long = "rsa-key", value_name = "FILE")]
-    rsa_keys: Vec<PathBuf>,
+    /// exchange, optionally bound to the server's address (192.0.2.1:443=key.pem);
+    /// repeatable: each connection takes the key that opens its premaster.
+    #[arg(long = "rsa-key", value_name = "[ADDR=]FILE")]
+    rsa_keys: Vec<String>,
     /// Password of encrypted PKCS#8 or PKCS#12 keys.
     #[arg(long, value_name = "PASSWORD")]
     key_password: Option<String>,
@@ -357,14 +358,18 @@ fn config_with_secrets(captures: &[PathBuf], args: &SecretArgs, required: bool) 
             }
         }
     }
-    for file in &args.rsa_keys {
+    for arg in &args.rsa_keys {
+        let (binding, file) = match arg.split_once('=').map(|(a, f)| (ServerBinding::parse(a), f)) {
+            Some((Some(binding), file)) => (Some(binding), file),
+            _ => (None, arg.as_str()),
+        };
         let loaded = std::fs::read(file)
             .map_err(|e| e.to_string())
             .and_then(|bytes| load_rsa_private_key(&bytes, args.key_password.as_deref()).map_err(|e| e.to_string()));
         match loaded {
-            Ok(key) => keys.rsa.push(key),
+            Ok(key) => keys.rsa.push((binding, key)),
             Err(e) => {
-                eprintln!("tlsdoctor: --rsa-key {}: {e}", file.display());
+                eprintln!("tlsdoctor: --rsa-key {file}: {e}");
                 return Err(ExitCode::from(2));
             }
         }
@@ -416,5 +421,8 @@ fn decrypt(captures: &[PathBuf], format: DataFormat, out_dir: Option<&Path>, con
     let out = io::BufWriter::with_capacity(1 << 16, io::stdout().lock());
     let mut printer = DataPrinter::new(out, format == DataFormat::Hex, out_dir.map(Path::to_path_buf));
     let status = run_all(captures, config, &mut printer);
+    if printer.records() == 0 {
+        eprintln!("tlsdoctor: no application data was decrypted: the secrets given belong to none of the connections (see `tlsdoctor diagnose` with the same options)");
+    }
     finish(status, printer.finish())
 }

@@ -234,7 +234,7 @@ impl StreamHandler for Streams<'_> {
         let start_seen = o.roles == RoleEvidence::Handshake;
         let tls = match &self.keys {
             Some(keys) => {
-                let opener = Box::new(crate::decrypt::KeyLogOpener::new(keys.clone()));
+                let opener = Box::new(crate::decrypt::KeyLogOpener::new(keys.clone(), o.server));
                 TlsConnection::with_opener(self.config.clone(), start_seen, opener)
             }
             None => TlsConnection::new(self.config.clone(), start_seen),

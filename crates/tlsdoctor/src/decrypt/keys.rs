@@ -4,6 +4,7 @@
 
 use std::collections::HashMap;
 use std::fmt;
+use std::net::{IpAddr, SocketAddr};
 use std::sync::Mutex;
 
 use tlsdoctor_keys::{KeyLog, MasterSecret, RsaKey, Secrets};
@@ -26,10 +27,31 @@ impl Learnt {
     }
 }
 
+/// The server an RSA key belongs to: `192.0.2.1` or `192.0.2.1:443` (`[2001:db8::1]:443`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ServerBinding {
+    Ip(IpAddr),
+    Address(SocketAddr),
+}
+
+impl ServerBinding {
+    pub fn parse(text: &str) -> Option<ServerBinding> {
+        text.parse().map(ServerBinding::Address).or_else(|_| text.parse().map(ServerBinding::Ip)).ok()
+    }
+
+    fn matches(&self, server: SocketAddr) -> bool {
+        match self {
+            ServerBinding::Ip(ip) => *ip == server.ip(),
+            ServerBinding::Address(address) => *address == server,
+        }
+    }
+}
+
 #[derive(Default)]
 pub struct Keys {
     pub keylog: KeyLog,
-    pub rsa: Vec<RsaKey>,
+    /// RSA private keys, each for any server or for one address (IP, or IP and port).
+    pub rsa: Vec<(Option<ServerBinding>, RsaKey)>,
     pub psk: Option<Vec<u8>>,
     learnt: Mutex<Learnt>,
 }
@@ -68,13 +90,17 @@ impl Keys {
         self.learnt.lock().ok()?.by_client_random.get(client_random).cloned()
     }
 
-    /// The premaster secret inside an RSA ClientKeyExchange: from a key log `RSA` line
-    /// or one of the private keys.
-    pub fn rsa_premaster(&self, encrypted: &[u8]) -> Option<Vec<u8>> {
+    /// The premaster secret inside an RSA ClientKeyExchange sent to `server`: from a key
+    /// log `RSA` line or one of the private keys that apply to that server.
+    pub fn rsa_premaster(&self, encrypted: &[u8], server: SocketAddr) -> Option<Vec<u8>> {
         if let Some(premaster) = self.keylog.premaster_for(encrypted) {
             return Some(premaster.as_bytes().to_vec());
         }
-        self.rsa.iter().find_map(|key| key.decrypt_premaster(encrypted)).map(|p| p.to_vec())
+        self.rsa
+            .iter()
+            .filter(|(binding, _)| binding.as_ref().is_none_or(|b| b.matches(server)))
+            .find_map(|(_, key)| key.decrypt_premaster(encrypted))
+            .map(|p| p.to_vec())
     }
 
     /// A connection's master secret, for its Finished check and for resumptions.

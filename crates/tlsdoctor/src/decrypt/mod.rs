@@ -5,5 +5,5 @@ mod keys;
 mod opener;
 pub mod secrets;
 
-pub use keys::Keys;
+pub use keys::{Keys, ServerBinding};
 pub use opener::KeyLogOpener;

@@ -4,6 +4,7 @@
 //! direction's keys, and switches them where the protocol does: ChangeCipherSpec in
 //! TLS 1.2 and older; EndOfEarlyData, Finished and KeyUpdate in TLS 1.3.
 
+use std::net::SocketAddr;
 use std::sync::Arc;
 
 use tlsdoctor_keys::{
@@ -41,6 +42,8 @@ struct Choice {
 
 pub struct KeyLogOpener {
     keys: Arc<Keys>,
+    /// The server's address, for RSA keys bound to one.
+    server: SocketAddr,
     hello: Option<Hello>,
     choice: Option<Choice>,
     master: Option<MasterSecret>,
@@ -59,9 +62,10 @@ pub struct KeyLogOpener {
 }
 
 impl KeyLogOpener {
-    pub fn new(keys: Arc<Keys>) -> Self {
+    pub fn new(keys: Arc<Keys>, server: SocketAddr) -> Self {
         KeyLogOpener {
             keys,
+            server,
             hello: None,
             choice: None,
             master: None,
@@ -164,7 +168,7 @@ impl KeyLogOpener {
             return;
         };
         let premaster = match cke.kx {
-            ClientKx::Rsa { encrypted_premaster, .. } => self.keys.rsa_premaster(encrypted_premaster),
+            ClientKx::Rsa { encrypted_premaster, .. } => self.keys.rsa_premaster(encrypted_premaster, self.server),
             ClientKx::Psk { .. } => self.keys.psk.as_ref().map(|psk| psk_premaster(psk, None).as_bytes().to_vec()),
             _ => None,
         };

@@ -17,15 +17,21 @@ pub struct DataPrinter<W: io::Write> {
     hex: bool,
     out_dir: Option<PathBuf>,
     files: HashMap<(u32, Side), File>,
+    records: u64,
 }
 
 impl<W: io::Write> DataPrinter<W> {
     pub fn new(out: W, hex: bool, out_dir: Option<PathBuf>) -> Self {
-        DataPrinter { sink: Sink::new(out), hex, out_dir, files: HashMap::new() }
+        DataPrinter { sink: Sink::new(out), hex, out_dir, files: HashMap::new(), records: 0 }
     }
 
     pub fn finish(self) -> io::Result<W> {
         self.sink.finish()
+    }
+
+    /// Application-data records decrypted so far.
+    pub fn records(&self) -> u64 {
+        self.records
     }
 
     fn write_file(&mut self, conn: u32, side: Side, data: &[u8]) -> io::Result<()> {
@@ -72,6 +78,7 @@ impl<W: io::Write> Observer for DataPrinter<W> {
     fn tls(&mut self, conn: &Connection, event: &Event<'_>) {
         let Event::Message(m) = event else { return };
         let MessageKind::ApplicationData { data } = m.kind else { return };
+        self.records += 1;
         if let Err(e) = self.write_file(conn.id.0, m.side, data) {
             self.sink.write(|_| Err(e));
             return;
