@@ -222,7 +222,7 @@ fn unexplained_decrypt_error(story: &Story) -> Option<Finding> {
                     ),
                 )
                 .detail("verified_here", "certificate-verify")
-                .remedy("get the client's key log (SSLKEYLOGFILE) for this connection so the Finished message can be checked"),
+                .remedy("run again with --keylog and the client's key log (SSLKEYLOGFILE) of this run, or --rsa-key with the server's key for RSA key exchange, so the Finished messages can be checked"),
             )
         }
         _ => None,
@@ -302,7 +302,7 @@ fn tls13_hidden(story: &Story, secrets_given: bool) -> Option<Finding> {
     Some(
         Finding::new("keys-missing", Severity::Warning, alert.map_or(hello.frame, |a| a.frame), summary)
             .detail("client_random", random)
-            .remedy("capture again with the client's key log (SSLKEYLOGFILE) and look for the line with this client random; with it tlsdoctor can open the encrypted handshake"),
+            .remedy("run again with --keylog and a key log of this run (SSLKEYLOGFILE of the client or the server) that has a line for this client random; with it tlsdoctor opens the encrypted handshake"),
     )
 }
 
