@@ -311,8 +311,9 @@ fn progress_bar(path: &Path) -> Option<indicatif::ProgressBar> {
 /// What the capture itself lacked, said on stderr so stdout stays machine-readable.
 fn report_input_problems(s: &InputSummary) {
     let mut err = io::stderr().lock();
-    if let Some(cut) = &s.truncated {
-        let _ = writeln!(err, "tlsdoctor: {cut}; the {} frames before the cut were analysed", s.frames);
+    if let Some(stop) = &s.stopped {
+        let why = if stop.is_truncated() { "the cut" } else { "it" };
+        let _ = writeln!(err, "tlsdoctor: {stop}; the {} frames before {why} were analysed", s.frames);
     }
     if s.cut_frames > 0 {
         let _ =

@@ -71,8 +71,9 @@ pub struct InputSummary {
     pub frames: u64,
     /// Frames the capture cut short (snap length).
     pub cut_frames: u64,
-    /// The file ends in the middle of a record: everything before it was analysed.
-    pub truncated: Option<CaptureError>,
+    /// Reading stopped early: the file is cut, or a record is malformed. Everything
+    /// before it was analysed.
+    pub stopped: Option<CaptureError>,
     /// Frames whose link or IP layer could not be decoded, with the first reason.
     pub undecodable_frames: u64,
     pub first_undecodable: Option<(u64, String)>,
@@ -109,7 +110,7 @@ pub fn analyze_reader(
         gzip: reader.is_gzip(),
         frames: 0,
         cut_frames: 0,
-        truncated: None,
+        stopped: None,
         undecodable_frames: 0,
         first_undecodable: None,
         tcp: FlowStats::default(),
@@ -120,7 +121,7 @@ pub fn analyze_reader(
             Ok(Some(frame)) => frame,
             Ok(None) => break,
             Err(e) if summary.frames > 0 || e.is_truncated() => {
-                summary.truncated = Some(e);
+                summary.stopped = Some(e);
                 break;
             }
             Err(e) => return Err(e),

@@ -14,9 +14,9 @@ pub struct InputReport {
     pub path: String,
     pub format: String,
     pub frames: u64,
-    /// Set when the file ends in the middle of a record.
+    /// Set when reading stopped early (a cut file, a malformed record): why.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub truncated: Option<String>,
+    pub stopped: Option<String>,
 }
 
 impl From<&InputSummary> for InputReport {
@@ -25,7 +25,7 @@ impl From<&InputSummary> for InputReport {
             path: s.name.clone(),
             format: s.format.to_string(),
             frames: s.frames,
-            truncated: s.truncated.as_ref().map(ToString::to_string),
+            stopped: s.stopped.as_ref().map(ToString::to_string),
         }
     }
 }
