@@ -47,17 +47,27 @@ impl<W: io::Write> DataPrinter<W> {
     }
 }
 
+const HEX: &[u8; 16] = b"0123456789abcdef";
+
+fn push_hex(out: &mut String, b: u8) {
+    out.push(HEX[usize::from(b >> 4)] as char);
+    out.push(HEX[usize::from(b & 15)] as char);
+}
+
 /// Printable ASCII as is, newlines kept, every other byte as \xNN.
 pub fn escape(data: &[u8]) -> String {
-    let mut out = String::with_capacity(data.len());
+    let mut out = String::with_capacity(data.len() + data.len() / 8);
     for &b in data {
         match b {
             b'\n' => out.push('\n'),
             b'\\' => out.push_str("\\\\"),
-            0x20..=0x7e => out.push(b as char),
             b'\r' => out.push_str("\\r"),
             b'\t' => out.push_str("\\t"),
-            _ => out.push_str(&format!("\\x{b:02x}")),
+            0x20..=0x7e => out.push(b as char),
+            _ => {
+                out.push_str("\\x");
+                push_hex(&mut out, b);
+            }
         }
     }
     out
@@ -65,11 +75,23 @@ pub fn escape(data: &[u8]) -> String {
 
 /// `hexdump -C` style lines.
 pub fn hex_dump(data: &[u8]) -> String {
-    let mut out = String::new();
+    let mut out = String::with_capacity(data.len() * 5);
     for (i, line) in data.chunks(16).enumerate() {
-        let hex: Vec<String> = line.iter().map(|b| format!("{b:02x}")).collect();
-        let text: String = line.iter().map(|&b| if (0x20..0x7f).contains(&b) { b as char } else { '.' }).collect();
-        out.push_str(&format!("{:08x}  {:<48}  |{text}|\n", i * 16, hex.join(" ")));
+        let offset = (i * 16) as u32;
+        for b in offset.to_be_bytes() {
+            push_hex(&mut out, b);
+        }
+        out.push_str("  ");
+        for k in 0..16 {
+            match line.get(k) {
+                Some(&b) => push_hex(&mut out, b),
+                None => out.push_str("  "),
+            }
+            out.push(' ');
+        }
+        out.push_str("  |");
+        out.extend(line.iter().map(|&b| if (0x20..0x7f).contains(&b) { b as char } else { '.' }));
+        out.push_str("|\n");
     }
     out
 }
