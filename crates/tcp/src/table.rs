@@ -114,64 +114,42 @@ impl FlowTable {
         let key = flow_key(seg.src, seg.dst);
         let flags = seg.flags;
         let opening = flags.syn() && !flags.ack();
-        if let Some(flow) = self.flows.get(&key) {
-            let reused = opening
-                && (flow.side_of(seg.src) == Side::Server
-                    || flow.dirs[Side::Client.index()].isn != Some(SeqNumber(seg.seq)));
-            if reused {
-                self.release(key, handler);
-            }
+        // A SYN that is not a retransmission reuses the ports for a new connection.
+        let reused = opening
+            && self.flows.get(&key).is_some_and(|flow| {
+                flow.side_of(seg.src) == Side::Server || flow.dirs[Side::Client.index()].isn != Some(SeqNumber(seg.seq))
+            });
+        if reused {
+            self.release(key, handler);
         }
-        if !self.flows.contains_key(&key) {
-            let roles = if flags.syn() {
-                RoleEvidence::Handshake
-            } else if !seg.payload.is_empty() {
-                RoleEvidence::PortGuess
-            } else {
-                return; // a pure ACK, FIN or RST of a connection we never saw carry nothing
-            };
-            let client_is_src = match roles {
-                RoleEvidence::Handshake => !flags.ack(),
-                RoleEvidence::PortGuess => (seg.src.port(), seg.src) > (seg.dst.port(), seg.dst),
-            };
-            let (client, server) = if client_is_src { (seg.src, seg.dst) } else { (seg.dst, seg.src) };
-            let id = ConnId(self.next_id);
-            self.next_id = self.next_id.saturating_add(1);
-            self.stats.connections += 1;
-            handler.opened(&Opened { id, client, server, frame, roles });
-            let flow = Flow { id, client, dirs: Default::default(), last_seen: now, last_frame: frame };
-            self.flows.insert(key, flow);
-        }
-        let Some(flow) = self.flows.get_mut(&key) else {
+        if let Some(flow) = self.flows.get_mut(&key) {
+            advance(flow, seg, frame, now, self.config.max_pending_bytes, handler);
             return;
+        }
+        let roles = if flags.syn() {
+            RoleEvidence::Handshake
+        } else if !seg.payload.is_empty() {
+            RoleEvidence::PortGuess
+        } else {
+            return; // a pure ACK, FIN or RST of a connection we never saw carry nothing
         };
-        let cap = self.config.max_pending_bytes;
-        flow.last_seen = now;
-        flow.last_frame = frame;
-        let side = flow.side_of(seg.src);
-        let id = flow.id;
-        let (sender, receiver) = match side {
-            Side::Client => split(&mut flow.dirs, 0),
-            Side::Server => split(&mut flow.dirs, 1),
+        let client_is_src = match roles {
+            RoleEvidence::Handshake => !flags.ack(),
+            RoleEvidence::PortGuess => (seg.src.port(), seg.src) > (seg.dst.port(), seg.dst),
         };
-        if flags.syn() {
-            sender.syn(SeqNumber(seg.seq));
-        }
-        if flags.ack() {
-            let mut deliver = |d: Delivery<'_>| emit(handler, id, side.other(), frame, d);
-            receiver.peer_ack(SeqNumber(seg.ack), frame, &mut deliver);
-        }
-        let seq = SeqNumber(seg.seq).wrapping_add(u32::from(flags.syn()));
-        let mut deliver = |d: Delivery<'_>| emit(handler, id, side, frame, d);
-        sender.segment(seq, seg.payload, frame, cap, &mut deliver);
-        if (flags.fin() || flags.rst()) && !sender.closed {
-            sender.closed = true;
-            let how = if flags.rst() { Close::Reset } else { Close::Fin };
-            handler.closed(id, side, how, frame);
-            if flags.rst() {
-                receiver.closed = true;
-            }
-        }
+        let (client, server) = if client_is_src { (seg.src, seg.dst) } else { (seg.dst, seg.src) };
+        let id = ConnId(self.next_id);
+        self.next_id = self.next_id.saturating_add(1);
+        self.stats.connections += 1;
+        handler.opened(&Opened { id, client, server, frame, roles });
+        let flow = self.flows.entry(key).or_insert(Flow {
+            id,
+            client,
+            dirs: Default::default(),
+            last_seen: now,
+            last_frame: frame,
+        });
+        advance(flow, seg, frame, now, self.config.max_pending_bytes, handler);
     }
 
     /// End of the capture: every connection is flushed and released, in id order.
@@ -233,6 +211,37 @@ impl FlowTable {
         }
         add_direction_stats(&mut self.stats, &flow.dirs);
         handler.ended(id);
+    }
+}
+
+/// One segment of a known connection: acknowledgements, data, and the end of a side.
+fn advance(flow: &mut Flow, seg: &TcpSegment<'_>, frame: u64, now: i64, cap: usize, handler: &mut dyn StreamHandler) {
+    let flags = seg.flags;
+    flow.last_seen = now;
+    flow.last_frame = frame;
+    let side = flow.side_of(seg.src);
+    let id = flow.id;
+    let (sender, receiver) = match side {
+        Side::Client => split(&mut flow.dirs, 0),
+        Side::Server => split(&mut flow.dirs, 1),
+    };
+    if flags.syn() {
+        sender.syn(SeqNumber(seg.seq));
+    }
+    if flags.ack() {
+        let mut deliver = |d: Delivery<'_>| emit(handler, id, side.other(), frame, d);
+        receiver.peer_ack(SeqNumber(seg.ack), frame, &mut deliver);
+    }
+    let seq = SeqNumber(seg.seq).wrapping_add(u32::from(flags.syn()));
+    let mut deliver = |d: Delivery<'_>| emit(handler, id, side, frame, d);
+    sender.segment(seq, seg.payload, frame, cap, &mut deliver);
+    if (flags.fin() || flags.rst()) && !sender.closed {
+        sender.closed = true;
+        let how = if flags.rst() { Close::Reset } else { Close::Fin };
+        handler.closed(id, side, how, frame);
+        if flags.rst() {
+            receiver.closed = true;
+        }
     }
 }
 

@@ -3,6 +3,7 @@
 //! parser's limits, not by the capture.
 
 use std::collections::HashMap;
+use std::hash::{BuildHasherDefault, Hasher};
 use std::net::SocketAddr;
 use std::path::Path;
 use std::sync::Arc;
@@ -99,10 +100,11 @@ pub fn analyze_reader(
     let mut streams = Streams {
         config: config.stream.clone(),
         keys: config.keys.clone(),
-        conns: HashMap::new(),
+        conns: HashMap::default(),
         observer,
         tls_connections: 0,
         now: Timestamp::default(),
+        frame: 0,
     };
     let mut summary = InputSummary {
         name: reader.name().to_string(),
@@ -131,6 +133,7 @@ pub fn analyze_reader(
         match net.decode(frame.link_type, frame.data, frame.timestamp) {
             Ok(Decoded::Tcp(segment)) => {
                 streams.now = frame.timestamp;
+                streams.frame = frame.number;
                 flows.segment(&segment, frame.number, frame.timestamp.secs, &mut streams);
                 streams.observer.frame_done(frame.number);
             }
@@ -196,11 +199,12 @@ impl ConnView {
 struct Streams<'o> {
     config: StreamConfig,
     keys: Option<Arc<Keys>>,
-    conns: HashMap<ConnId, ConnState>,
+    conns: HashMap<ConnId, ConnState, BuildHasherDefault<IdHasher>>,
     observer: &'o mut dyn Observer,
     tls_connections: u64,
-    /// Capture time of the frame being processed.
+    /// Capture time and number of the frame being processed.
     now: Timestamp,
+    frame: u64,
 }
 
 impl Streams<'_> {
@@ -209,6 +213,7 @@ impl Streams<'_> {
         let Some(ConnState { view, tls }) = self.conns.get_mut(&id) else {
             return;
         };
+        view.conn.last_frame = view.conn.last_frame.max(self.frame);
         let observer = &mut *self.observer;
         feed(tls, &mut |mut event| {
             view.settle_roles(&event);
@@ -245,9 +250,6 @@ impl StreamHandler for Streams<'_> {
     }
 
     fn data(&mut self, id: ConnId, side: Side, chunk: Chunk<'_>) {
-        if let Some(state) = self.conns.get_mut(&id) {
-            state.view.conn.last_frame = state.view.conn.last_frame.max(chunk.delivered_in);
-        }
         self.with_tls(id, |tls, out| tls.data(side, chunk, out));
     }
 
@@ -268,5 +270,26 @@ impl StreamHandler for Streams<'_> {
             self.tls_connections += u64::from(state.view.conn.is_tls);
             self.observer.connection_ended(&state.view.conn, &state.tls);
         }
+    }
+}
+
+/// Connection ids are numbered by the flow table, not taken from the capture, so a
+/// multiplicative hash is safe and much cheaper than the default.
+#[derive(Default)]
+struct IdHasher(u64);
+
+impl Hasher for IdHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.0 = (self.0.rotate_left(8) ^ u64::from(b)).wrapping_mul(0x9e37_79b9_7f4a_7c15);
+        }
+    }
+
+    fn write_u32(&mut self, n: u32) {
+        self.0 = u64::from(n).wrapping_mul(0x9e37_79b9_7f4a_7c15);
     }
 }
