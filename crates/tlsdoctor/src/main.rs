@@ -1,4 +1,5 @@
 //! The `tlsdoctor` command: a thin layer over the library.
+#![forbid(unsafe_code)]
 
 use std::io::{self, IsTerminal, Write};
 use std::path::{Path, PathBuf};
