@@ -5,6 +5,8 @@ use std::collections::HashMap;
 use std::net::SocketAddr;
 
 use tlsdoctor_tls::registry::{AlertDescription, CipherSuite, NamedGroup, ProtocolVersion};
+use tlsdoctor_tls::x509;
+use tlsdoctor_verify::{PublicKey, SignatureAlgorithm};
 
 use super::finding::{Finding, Severity};
 use super::outcome::Outcome;
@@ -20,13 +22,21 @@ struct Choice {
     group: Option<NamedGroup>,
 }
 
-#[derive(Debug, Default)]
+#[derive(Default)]
 pub struct ServerChoices {
     by_server: HashMap<SocketAddr, Vec<Choice>>,
+    /// The key of each server's certificate: the signatures it can make.
+    keys: HashMap<SocketAddr, PublicKey>,
 }
 
 impl ServerChoices {
     pub fn record(&mut self, story: &Story) {
+        let leaf = story.server_certificates.as_ref().and_then(|c| c.certificates.first());
+        let key =
+            leaf.and_then(|der| x509::summarize(der).ok()).and_then(|c| PublicKey::from_spki_der(&c.spki_der).ok());
+        if let Some(key) = key {
+            self.keys.entry(story.conn.server).or_insert(key);
+        }
         let Some(hello) = &story.server_hello else {
             return;
         };
@@ -124,6 +134,27 @@ pub fn refusal(story: &Story, choices: &ServerChoices) -> Vec<Finding> {
             names(&groups),
             "enable on the client a key-exchange group the server accepts (x25519 and secp256r1 are universal)",
         ));
+    }
+    let server_key = choices.keys.get(&story.conn.server);
+    if let (Some(key), Some(offered)) = (server_key, &hello.signature_algorithms) {
+        let usable = offered.iter().any(|s| SignatureAlgorithm::from_scheme(*s).is_some_and(|a| a.fits_key(key)));
+        if !usable {
+            out.push(
+                Finding::new(
+                    "no-common-signature-algorithm",
+                    Severity::Error,
+                    frame,
+                    format!(
+                        "the server {said} to the ClientHello (frame {}): its certificate holds an {} key (seen in other connections of this capture), and none of the signature schemes the client offered can be made with it",
+                        hello.frame,
+                        key.describe()
+                    ),
+                )
+                .detail("offered", names(offered))
+                .detail("server_key", key.describe())
+                .remedy("enable on the client a signature scheme for the server's key type (rsa_pss_rsae_sha256 and rsa_pkcs1_sha256 for RSA, ecdsa_secp256r1_sha256 for P-256), or give the server a certificate of a type the client accepts"),
+            );
+        }
     }
     if out.is_empty() {
         out.push(
