@@ -7,7 +7,7 @@ use std::process::ExitCode;
 use std::sync::Arc;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
-use tlsdoctor::decrypt::secrets;
+use tlsdoctor::decrypt::{export, secrets};
 use tlsdoctor::decrypt::{Keys, ServerBinding};
 use tlsdoctor::diagnose::report::{self, InputReport};
 use tlsdoctor::diagnose::{ConnectionReport, Diagnoser, Options, Outcome};
@@ -86,6 +86,24 @@ enum Command {
         #[command(flatten)]
         secrets: SecretArgs,
     },
+    /// The key log lines of the capture's connections only, to share a capture's secrets
+    /// and no others; optionally a copy of the capture that carries them.
+    #[command(
+        after_help = "Examples:\n  tlsdoctor keys capture.pcapng --keylog all.keys -o capture.keys\n  tlsdoctor keys capture.pcap --keylog all.keys --inject-secrets capture-with-keys.pcapng"
+    )]
+    Keys {
+        capture: PathBuf,
+        /// NSS key log files to take the lines from; repeatable.
+        #[arg(long = "keylog", value_name = "FILE", required = true)]
+        keylogs: Vec<PathBuf>,
+        /// Write the lines to FILE (standard output when neither this nor --inject-secrets is given).
+        #[arg(short, long, value_name = "FILE")]
+        output: Option<PathBuf>,
+        /// Write a pcapng copy of the capture with the lines in a decryption-secrets block
+        /// (Wireshark opens it decrypted, no key log option needed).
+        #[arg(long, value_name = "OUT.pcapng")]
+        inject_secrets: Option<PathBuf>,
+    },
 }
 
 #[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -149,6 +167,9 @@ fn main() -> ExitCode {
                 Ok(config) => diagnose(&captures, &ca, format, &filter, &config),
                 Err(status) => status,
             }
+        }
+        Command::Keys { capture, keylogs, output, inject_secrets } => {
+            keys(&capture, &keylogs, output.as_deref(), inject_secrets.as_deref())
         }
         Command::Decrypt { captures, format, out_dir, secrets } => match config_with_secrets(&captures, &secrets, true)
         {
@@ -427,4 +448,62 @@ fn decrypt(captures: &[PathBuf], format: DataFormat, out_dir: Option<&Path>, con
         eprintln!("tlsdoctor: no application data was decrypted: the secrets given belong to none of the connections (see `tlsdoctor diagnose` with the same options)");
     }
     finish(status, printer.finish())
+}
+
+fn keys(capture: &Path, keylogs: &[PathBuf], output: Option<&Path>, inject: Option<&Path>) -> ExitCode {
+    let mut text = Vec::new();
+    for file in keylogs {
+        match std::fs::read(file) {
+            Ok(bytes) => {
+                text.extend_from_slice(&bytes);
+                text.push(b'\n');
+            }
+            Err(e) => {
+                eprintln!("tlsdoctor: --keylog {}: {e}", file.display());
+                return ExitCode::from(2);
+            }
+        }
+    }
+    let randoms = match export::client_randoms(capture) {
+        Ok(randoms) => randoms,
+        Err(e) => {
+            eprintln!("tlsdoctor: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    let lines = export::keys_for_capture(&text, &randoms);
+    let found = lines.lines().count();
+    eprintln!("tlsdoctor: {found} key log line(s) for the {} connection(s) of {}", randoms.len(), capture.display());
+    if let Some(path) = output {
+        if let Err(e) = std::fs::write(path, &lines) {
+            eprintln!("tlsdoctor: -o {}: {e}", path.display());
+            return ExitCode::from(2);
+        }
+    } else if inject.is_none() {
+        let _ = io::stdout().lock().write_all(lines.as_bytes());
+    }
+    if let Some(path) = inject {
+        match export::inject_secrets(capture, path, &lines) {
+            Ok(summary) => {
+                if let Some(stop) = &summary.stopped {
+                    eprintln!("tlsdoctor: {stop}; the {} frames before it were copied", summary.frames);
+                }
+                eprintln!(
+                    "tlsdoctor: wrote {} ({} frames, {} bytes of secrets)",
+                    path.display(),
+                    summary.frames,
+                    summary.secrets_bytes
+                );
+            }
+            Err(e) => {
+                eprintln!("tlsdoctor: --inject-secrets: {e}");
+                return ExitCode::from(2);
+            }
+        }
+    }
+    if found == 0 {
+        eprintln!("tlsdoctor: no line of the key logs belongs to a connection of this capture");
+        return ExitCode::from(1);
+    }
+    ExitCode::SUCCESS
 }

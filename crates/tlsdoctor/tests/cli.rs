@@ -136,3 +136,34 @@ fn a_capture_without_tls_says_so() {
     assert!(out.stdout.is_empty());
     assert!(text(&out.stderr).contains("no TLS found in"), "{}", text(&out.stderr));
 }
+
+#[test]
+fn keys_keeps_the_capture_s_lines_and_injects_them() {
+    let capture = repo("tests/fixtures/tls13-rsa.pcapng");
+    let own = repo("tests/fixtures/tls13-rsa.keylog");
+    let other = repo("tests/fixtures/tls12-ecdhe-rsa-aes128gcm.keylog");
+    let out = scratch("kept.keys");
+    let injected = scratch("injected.pcapng");
+    let args = [
+        "keys",
+        capture.to_str().unwrap(),
+        "--keylog",
+        own.to_str().unwrap(),
+        "--keylog",
+        other.to_str().unwrap(),
+        "-o",
+        out.to_str().unwrap(),
+        "--inject-secrets",
+        injected.to_str().unwrap(),
+    ];
+    let run = tlsdoctor(&args);
+    assert!(run.status.success(), "{}", text(&run.stderr));
+    assert!(run.stdout.is_empty(), "secrets go only to the files named");
+    let kept = std::fs::read_to_string(&out).unwrap();
+    let own_lines: Vec<String> =
+        std::fs::read_to_string(&own).unwrap().lines().filter(|l| !l.starts_with('#')).map(str::to_string).collect();
+    assert_eq!(kept.lines().collect::<Vec<_>>(), own_lines);
+    // The copy decrypts with no key log option.
+    let dissect = tlsdoctor(&["dissect", "--format", "json", injected.to_str().unwrap()]);
+    assert!(text(&dissect.stdout).contains("\"decrypted\":true"), "{}", text(&dissect.stderr));
+}

@@ -1,0 +1,187 @@
+//! `tlsdoctor keys` and `--inject-secrets`: the key log lines of a capture's connections,
+//! and a pcapng copy with a Decryption Secrets Block that tshark decrypts by itself.
+
+use std::collections::HashSet;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::sync::atomic::{AtomicU32, Ordering};
+
+use tlsdoctor::decrypt::export::{client_randoms, inject_secrets, keys_for_capture, InjectError};
+use tlsdoctor_capture::{CaptureReader, DecryptionSecrets, Format, LinkType, Timestamp};
+
+fn fixture(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/fixtures").join(name)
+}
+
+fn read(name: &str) -> Vec<u8> {
+    std::fs::read(fixture(name)).unwrap_or_else(|e| panic!("{name}: {e}"))
+}
+
+/// A temporary file name no other test (or test run) uses; removed on drop.
+struct TempFile(PathBuf);
+
+impl TempFile {
+    fn new(stem: &str) -> TempFile {
+        static N: AtomicU32 = AtomicU32::new(0);
+        let n = N.fetch_add(1, Ordering::Relaxed);
+        TempFile(std::env::temp_dir().join(format!("tlsdoctor-export-{}-{n}-{stem}", std::process::id())))
+    }
+}
+
+impl Drop for TempFile {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_file(&self.0);
+    }
+}
+
+fn unhex(s: &str) -> [u8; 32] {
+    let v: Vec<u8> = (0..s.len()).step_by(2).map(|i| u8::from_str_radix(&s[i..i + 2], 16).unwrap()).collect();
+    v.try_into().unwrap()
+}
+
+/// `tshark -r F -Y tls.handshake.type==1 -T fields -e tls.handshake.random`
+const TLS13_RSA_RANDOM: &str = "3de49f80b8ca48a0666c4f15ce2c8b9f5ba58d4a2e06793b67100ac8e22abfb1";
+const TLS12_RANDOM: &str = "9c10748a70b84044ea027e980963592b9fd931b1ff784219bd748a4bbe8e8822";
+
+#[test]
+fn client_randoms_match_tshark() {
+    let randoms = client_randoms(&fixture("tls13-rsa.pcapng")).unwrap();
+    assert_eq!(randoms, HashSet::from([unhex(TLS13_RSA_RANDOM)]));
+    let randoms = client_randoms(&fixture("tls12-ecdhe-rsa-aes128gcm.pcap")).unwrap();
+    assert_eq!(randoms, HashSet::from([unhex(TLS12_RANDOM)]));
+}
+
+#[test]
+fn keys_for_capture_keeps_only_the_capture_lines() {
+    let tls13 = read("tls13-rsa.keylog");
+    let mut both = tls13.clone();
+    both.extend_from_slice(&read("tls12-ecdhe-rsa-aes128gcm.keylog"));
+    let randoms = client_randoms(&fixture("tls13-rsa.pcapng")).unwrap();
+    let kept = keys_for_capture(&both, &randoms);
+    let expected: String = String::from_utf8(tls13)
+        .unwrap()
+        .lines()
+        .filter(|l| !l.is_empty() && !l.starts_with('#'))
+        .map(|l| format!("{l}\n"))
+        .collect();
+    assert_eq!(expected.lines().count(), 5);
+    assert_eq!(kept, expected);
+    assert!(!kept.contains(TLS12_RANDOM));
+    assert!(keys_for_capture(&both, &HashSet::new()).is_empty());
+}
+
+#[derive(Debug, PartialEq)]
+struct Copy {
+    number: u64,
+    timestamp: Timestamp,
+    link_type: LinkType,
+    data: Vec<u8>,
+    original_len: u32,
+}
+
+fn frames(path: &Path) -> (Format, Vec<Copy>, Vec<DecryptionSecrets>) {
+    let mut reader = CaptureReader::open(path).unwrap();
+    let mut v = Vec::new();
+    while let Some(f) = reader.next_frame().unwrap() {
+        v.push(Copy {
+            number: f.number,
+            timestamp: f.timestamp,
+            link_type: f.link_type,
+            data: f.data.to_vec(),
+            original_len: f.original_len,
+        });
+    }
+    (reader.format(), v, reader.decryption_secrets().to_vec())
+}
+
+fn tshark_finished_frames(capture: &Path, port: u16) -> String {
+    let out = Command::new("tshark")
+        .arg("-r")
+        .arg(capture)
+        .args(["-d", &format!("tcp.port=={port},tls"), "-Y", "tls.handshake.type==20", "-T", "fields"])
+        .args(["-e", "frame.number"])
+        .output()
+        .expect("run tshark");
+    assert!(out.status.success(), "tshark failed: {}", String::from_utf8_lossy(&out.stderr));
+    String::from_utf8(out.stdout).unwrap().split_whitespace().collect::<Vec<_>>().join(",")
+}
+
+fn have_tshark() -> bool {
+    Command::new("tshark").arg("--version").output().is_ok_and(|o| o.status.success())
+}
+
+fn check_inject(capture: &str, keylog: &str, port: u16, input_format: Format) {
+    let input = fixture(capture);
+    let lines = keys_for_capture(&read(keylog), &client_randoms(&input).unwrap());
+    assert!(!lines.is_empty());
+    let out = TempFile::new(&format!("{capture}.pcapng"));
+    let summary = inject_secrets(&input, &out.0, &lines).unwrap();
+
+    let (format, before, secrets_before) = frames(&input);
+    assert_eq!(format, input_format);
+    assert!(secrets_before.is_empty());
+    let (format, after, secrets) = frames(&out.0);
+    assert_eq!(format, Format::Pcapng);
+    assert_eq!(summary.frames, before.len() as u64);
+    assert_eq!(summary.interfaces, 1);
+    assert_eq!(summary.secrets_bytes, lines.len());
+    assert!(summary.stopped.is_none());
+    assert_eq!(after, before, "frames, bytes, timestamps and lengths are copied");
+    assert_eq!(secrets.len(), 1);
+    assert_eq!(secrets[0].secrets_type, DecryptionSecrets::TLS_KEY_LOG);
+    assert_eq!(secrets[0].after_frame, 0);
+    assert_eq!(secrets[0].data, lines.as_bytes());
+
+    if !have_tshark() {
+        println!("note: tshark not installed; not checking that Wireshark decrypts {capture} by itself");
+        return;
+    }
+    assert_eq!(tshark_finished_frames(&input, port), "", "{capture}: no Finished visible without secrets");
+    let finished = tshark_finished_frames(&out.0, port);
+    assert!(!finished.is_empty(), "{capture}: tshark found no Finished in the injected copy");
+    println!("{capture}: tshark decrypts Finished in frames {finished}");
+}
+
+#[test]
+fn inject_into_classic_pcap_copy() {
+    check_inject("tls12-ecdhe-rsa-aes128gcm.pcap", "tls12-ecdhe-rsa-aes128gcm.keylog", 24401, Format::Pcap);
+}
+
+#[test]
+fn inject_into_pcapng_copy() {
+    check_inject("tls13-rsa.pcapng", "tls13-rsa.keylog", 24402, Format::Pcapng);
+}
+
+#[test]
+fn injected_copy_replaces_existing_secrets_blocks() {
+    let input = fixture("tls13-rsa.pcapng");
+    let first = TempFile::new("first.pcapng");
+    let second = TempFile::new("second.pcapng");
+    inject_secrets(&input, &first.0, "# old\n").unwrap();
+    let summary = inject_secrets(&first.0, &second.0, "# new\n").unwrap();
+    assert_eq!(summary.dropped_secrets_blocks, 1);
+    let (_, after, secrets) = frames(&second.0);
+    assert_eq!(after, frames(&input).1);
+    assert_eq!(secrets.len(), 1);
+    assert_eq!(secrets[0].data, b"# new\n");
+}
+
+#[test]
+fn inject_errors_name_the_file() {
+    let missing = fixture("no-such-capture.pcapng");
+    let out = TempFile::new("never.pcapng");
+    let e = inject_secrets(&missing, &out.0, "").unwrap_err();
+    assert!(matches!(e, InjectError::Read(_)));
+    assert!(e.to_string().contains("no-such-capture.pcapng"), "{e}");
+    assert!(!out.0.exists());
+
+    let input = fixture("tls13-rsa.pcapng");
+    let e = inject_secrets(&input, &input, "").unwrap_err();
+    assert!(matches!(e, InjectError::SameFile { .. }), "{e}");
+
+    let dir = TempFile::new("no-such-dir");
+    let e = inject_secrets(&input, &dir.0.join("out.pcapng"), "SECRET").unwrap_err();
+    assert!(matches!(e, InjectError::Write { .. }), "{e}");
+    assert!(e.to_string().contains("no-such-dir"), "{e}");
+    assert!(!e.to_string().contains("SECRET"));
+}
