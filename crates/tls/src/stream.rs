@@ -307,6 +307,8 @@ struct Direction {
     handshake_skip: usize,
     /// The handshake bytes held came from decrypted records.
     handshake_decrypted: bool,
+    /// The size of the oversized message being skipped, header included.
+    skipped_message: usize,
     /// Bytes held while recognising TLS or looking for record boundaries.
     scan: Provenanced,
     /// Bytes dropped while looking for record boundaries since the last sync.
@@ -384,6 +386,7 @@ impl Direction {
             handshake: Provenanced::default(),
             handshake_skip: 0,
             handshake_decrypted: false,
+            skipped_message: 0,
             scan: Provenanced::default(),
             skipped: 0,
             looked_at: 0,
@@ -555,6 +558,9 @@ impl Direction {
             record::APPLICATION_DATA => true,
             // A renegotiation's ChangeCipherSpec travels encrypted like any record after the first.
             record::CHANGE_CIPHER_SPEC => !shared.negotiated.is_tls13() && self.after_ccs,
+            // A plain alert is 2 bytes: a longer one was encrypted, even when this side's
+            // ChangeCipherSpec was lost in a gap.
+            record::ALERT if header.length != 2 && shared.negotiated.version.is_some() => true,
             _ => !shared.negotiated.is_tls13() && self.after_ccs,
         };
         self.current = Some(Current {
@@ -709,6 +715,7 @@ impl Direction {
             if len as usize > config.max_message_len {
                 self.anomaly(frame, AnomalyKind::OversizedMessage { typ, length: len }, out);
                 self.handshake_skip = total.saturating_sub(self.handshake.len());
+                self.skipped_message = total;
                 self.handshake.clear();
                 return;
             }
@@ -843,7 +850,11 @@ impl Direction {
             let kind = AnomalyKind::TruncatedAtEnd { what: "record header", have: self.head_len as u64, need: 5 };
             self.anomaly(frame, kind, out);
         }
-        if self.handshake.len() > 0 || self.handshake_skip > 0 {
+        if self.handshake_skip > 0 {
+            let need = self.skipped_message as u64;
+            let have = need.saturating_sub(self.handshake_skip as u64);
+            self.anomaly(frame, AnomalyKind::TruncatedAtEnd { what: "handshake message", have, need }, out);
+        } else if self.handshake.len() > 0 {
             let have = self.handshake.len() as u64;
             let b = &self.handshake.bytes;
             let need = match b.len() {

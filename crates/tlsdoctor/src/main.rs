@@ -348,6 +348,14 @@ fn report_input_problems(s: &InputSummary) {
             s.name, s.undecodable_frames
         );
     }
+    let evicted = s.tcp.evicted_for_space + s.tcp.evicted_idle;
+    if evicted > 0 {
+        let _ = writeln!(
+            err,
+            "tlsdoctor: {}: {evicted} connections were released early ({} for space, {} idle); their later segments start new connections",
+            s.name, s.tcp.evicted_for_space, s.tcp.evicted_idle
+        );
+    }
     if s.tcp.gaps > 0 {
         let _ = writeln!(
             err,

@@ -122,7 +122,8 @@ pub fn analyze_reader(
         let frame = match reader.next_frame() {
             Ok(Some(frame)) => frame,
             Ok(None) => break,
-            Err(e) if summary.frames > 0 || e.is_truncated() => {
+            // A file cut in its first header is not a capture; cut later, it was one.
+            Err(e) if summary.frames > 0 || (e.is_truncated() && e.offset > 0) => {
                 summary.stopped = Some(e);
                 break;
             }
@@ -218,7 +219,7 @@ impl Streams<'_> {
         feed(tls, &mut |mut event| {
             view.settle_roles(&event);
             event.set_side(view.label(event.side()));
-            view.conn.is_tls |= matches!(event, Event::Record(_));
+            view.conn.is_tls = true;
             observer.tls(&view.conn, &event);
         });
     }

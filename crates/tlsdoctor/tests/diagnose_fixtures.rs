@@ -275,6 +275,12 @@ fn the_checks_that_passed_are_listed() {
 }
 
 fn with_keylog(capture: &str, keylog: &str) -> ConnectionReport {
+    let mut reports = with_keylog_all(capture, keylog);
+    assert_eq!(reports.len(), 1);
+    reports.remove(0)
+}
+
+fn with_keylog_all(capture: &str, keylog: &str) -> Vec<ConnectionReport> {
     let (keys, problems) = tlsdoctor::decrypt::secrets::load_keylog(&fixture(keylog)).unwrap();
     assert!(problems.is_empty(), "{problems:?}");
     let keys = Some(std::sync::Arc::new(tlsdoctor::decrypt::Keys::from_keylog(keys)));
@@ -282,9 +288,7 @@ fn with_keylog(capture: &str, keylog: &str) -> ConnectionReport {
     let options = Options { keys, ..Options::default() };
     let mut diagnoser = Diagnoser::new(&options);
     analyze(&fixture(capture), &config, &mut diagnoser).unwrap();
-    let mut reports = diagnoser.finish();
-    assert_eq!(reports.len(), 1);
-    reports.remove(0)
+    diagnoser.finish()
 }
 
 #[test]
@@ -347,4 +351,85 @@ fn a_key_log_of_another_run_is_a_mismatch() {
     assert!(!r.decrypted);
     assert_eq!(errors(&r), ["keylog-mismatch"]);
     assert_eq!(r.findings[0].frame, 6, "the server's first encrypted record");
+}
+
+/// The failing second connection of a capture whose first one succeeded with the same
+/// server (the evidence for what the server accepts).
+fn refused(name: &str) -> ConnectionReport {
+    // With the key log: TLS 1.3 shows the server's certificate only decrypted.
+    let reports = with_keylog_all(&format!("diagnose/{name}.pcapng"), &format!("diagnose/{name}.keylog"));
+    assert_eq!(reports.len(), 2, "{name}");
+    assert_eq!(reports[0].outcome, Outcome::Ok, "{name}: the first connection succeeds");
+    reports[1].clone()
+}
+
+#[test]
+fn refusals_are_explained_by_what_the_server_accepted_elsewhere() {
+    let r = refused("no-common-version");
+    assert_alert(&r, Outcome::Failed, "server", Some("protocol_version"), 22);
+    assert_eq!(errors(&r), ["no-common-version"]);
+    for name in ["no-common-group", "no-common-group-tls12"] {
+        let r = refused(name);
+        assert_alert(&r, Outcome::Failed, "server", Some("handshake_failure"), 22);
+        assert_eq!(errors(&r), ["no-common-group"], "{name}");
+        assert_eq!(r.findings[0].detail["server_chose_elsewhere"][0], "x25519", "{name}");
+    }
+    for name in ["no-common-signature-algorithm", "no-common-signature-algorithm-tls13"] {
+        let r = refused(name);
+        assert_alert(&r, Outcome::Failed, "server", Some("handshake_failure"), 22);
+        assert!(errors(&r).contains(&"no-common-signature-algorithm"), "{name}: {:?}", errors(&r));
+        let f = r.findings.iter().find(|f| f.code == "no-common-signature-algorithm").unwrap();
+        assert_eq!(f.detail["server_key"], "RSA 2048 bits");
+    }
+}
+
+#[test]
+fn a_client_refusing_the_server_certificate_is_explained() {
+    let r = only("certificate-name-mismatch");
+    assert_alert(&r, Outcome::Failed, "client", Some("bad_certificate"), 8);
+    assert_eq!(errors(&r), ["certificate-name-mismatch"]);
+    assert_eq!((r.findings[0].frame, r.findings[0].detail["sni"].as_str()), (6, Some("wrong.example")));
+
+    let r = only("certificate-not-yet-valid");
+    assert_alert(&r, Outcome::Failed, "client", Some("bad_certificate"), 8);
+    assert_eq!(errors(&r), ["certificate-not-yet-valid"]);
+    assert_eq!(r.findings[0].detail["not_before"], "2030-01-01 00:00:00 UTC");
+
+    let ca = tlsdoctor::ca::load(&fixture("diagnose/pki/ca.pem")).unwrap();
+    let mut reports = diagnose_with(
+        &fixture("diagnose/certificate-untrusted.pcapng"),
+        &Options { ca_certificates: ca, ..Options::default() },
+    );
+    let r = reports.remove(0);
+    assert_alert(&r, Outcome::Failed, "client", Some("unknown_ca"), 8);
+    assert_eq!(errors(&r), ["certificate-untrusted"]);
+    // Without the CA, the refusal is said, and what would settle it.
+    let r = only("certificate-untrusted");
+    assert_eq!(codes(&r), ["certificate-trust-unknown"]);
+}
+
+#[test]
+fn with_secrets_a_finished_or_server_signature_that_does_not_match_is_named() {
+    let r = with_keylog("diagnose/finished-mismatch.pcapng", "diagnose/finished-mismatch.keylog");
+    assert_alert(&r, Outcome::Failed, "server", Some("decrypt_error"), 9);
+    assert_eq!(errors(&r), ["finished-mismatch"]);
+    assert_eq!((r.findings[0].frame, r.findings[0].detail["sender"].as_str()), (8, Some("client")));
+    // Without secrets, the check the server made is named as the one that needs them.
+    assert_eq!(codes(&only("finished-mismatch")), ["keys-missing"]);
+
+    let r = with_keylog(
+        "diagnose/server-certificate-verify-invalid.pcapng",
+        "diagnose/server-certificate-verify-invalid.keylog",
+    );
+    assert_alert(&r, Outcome::Failed, "client", Some("decrypt_error"), 10);
+    assert_eq!(errors(&r), ["server-certificate-verify-invalid"]);
+    assert_eq!((r.findings[0].frame, r.findings[0].detail["cause"].as_str()), (8, Some("wrong-key-or-corrupt")));
+}
+
+#[test]
+fn a_lost_client_flight_is_a_capture_gap_not_a_missing_certificate() {
+    let r = with_keylog("diagnose/capture-gap.pcapng", "diagnose/capture-gap.keylog");
+    assert_eq!(r.outcome, Outcome::Incomplete);
+    assert_eq!(codes(&r), ["capture-gap"]);
+    assert_eq!((r.findings[0].frame, r.findings[0].detail["missing_bytes"].as_u64()), (10, Some(2124)));
 }

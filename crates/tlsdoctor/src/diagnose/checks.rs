@@ -34,6 +34,31 @@ pub fn gaps(story: &Story) -> Option<Finding> {
     )
 }
 
+/// Handshake messages over the size limit were skipped: what they carried is unchecked.
+pub fn limits(story: &Story) -> Vec<Finding> {
+    story
+        .anomalies
+        .iter()
+        .filter_map(|a| match a.kind {
+            AnomalyKind::OversizedMessage { typ, length } => Some(
+                Finding::new(
+                    "message-over-limit",
+                    Severity::Warning,
+                    a.frame,
+                    format!(
+                        "the {}'s {} declares {length} bytes, more than tlsdoctor reads; it was skipped, and the checks it feeds were not made",
+                        side_name(a.side),
+                        tlsdoctor_tls::registry::HandshakeType(typ)
+                    ),
+                )
+                .detail("declared_bytes", length)
+                .remedy("a message this large is unusual (a certificate chain of hundreds of certificates, or a hostile peer); look at it in Wireshark"),
+            ),
+            _ => None,
+        })
+        .collect()
+}
+
 /// Every check of a connection's story: the findings, and the checks that passed.
 pub fn checks(story: &Story, outcome: &Outcome, options: &Options, links: &LinkCache) -> (Vec<Finding>, Vec<String>) {
     let valid_links = [Cell::new(0usize), Cell::new(0usize)];
@@ -61,11 +86,11 @@ pub fn checks(story: &Story, outcome: &Outcome, options: &Options, links: &LinkC
             failed: refused,
         };
         out.extend(check.run(&chain));
-        out.extend(certs::validity(&chain, certs::Role::Server, now, false));
+        out.extend(certs::validity(&chain, certs::Role::Server, now, refused));
         if let Some(sni) = story.client_hello.as_ref().and_then(|h| h.sni.as_deref()) {
-            out.extend(certs::name(&chain, sni, false));
+            out.extend(certs::name(&chain, sni, refused));
         }
-        out.extend(certs::usage(&chain, certs::Role::Server, suite, false));
+        out.extend(certs::usage(&chain, certs::Role::Server, suite, refused));
     }
     let refused_client_cert = failed && server_refused_client_certificate(story);
     let mut client_chain_invalid = false;
@@ -147,7 +172,22 @@ pub fn checks(story: &Story, outcome: &Outcome, options: &Options, links: &LinkC
             out.extend(trust_unknown(story));
         }
     }
+    // A handshake the capture lost bytes of cannot be hashed as the peers hashed it: a
+    // signature or Finished that does not match it says nothing.
+    if damaged_by_gap(story) {
+        out.retain(|f| {
+            !matches!(
+                f.code,
+                "finished-mismatch" | "client-certificate-verify-invalid" | "server-certificate-verify-invalid"
+            )
+        });
+    }
     (out, passed)
+}
+
+/// The capture lost bytes that a record or record boundary needed.
+pub fn damaged_by_gap(story: &Story) -> bool {
+    story.anomalies.iter().any(|a| matches!(a.kind, AnomalyKind::Gap { cost: GapCost::Record | GapCost::Sync, .. }))
 }
 
 /// A peer refused the other's chain as untrusted, and nothing in the capture says why:
@@ -208,20 +248,22 @@ fn unexplained_decrypt_error(story: &Story) -> Option<Finding> {
                 .remedy("something between this capture point and the client alters the handshake (a TLS-inspecting proxy, a broken offload): capture next to the client as well and compare the ServerHello and ServerKeyExchange bytes"),
             )
         }
-        Side::Server if story.client_certificate_verify.is_some() => {
-            let cv = story.client_certificate_verify.as_ref()?;
+        Side::Server if story.client_key_exchange.is_some() && !story.decrypted => {
             let finished = story.finished[0].map_or(String::new(), |f| format!(" (frame {f})"));
+            let verified = match &story.client_certificate_verify {
+                Some(cv) => format!("the client's CertificateVerify of frame {} verifies in this capture; ", cv.frame),
+                None => String::new(),
+            };
             Some(
                 Finding::new(
                     "keys-missing",
                     Severity::Warning,
                     alert.frame,
                     format!(
-                        "the server answered decrypt_error, but the client's CertificateVerify of frame {} verifies in this capture; the server's remaining check that answers decrypt_error is the client's Finished{finished}, which needs the connection's secrets",
-                        cv.frame
+                        "the server answered decrypt_error to the client's flight; {verified}the server's remaining check that answers decrypt_error is the client's Finished{finished}, which needs the connection's secrets"
                     ),
                 )
-                .detail("verified_here", "certificate-verify")
+                .detail("check", "finished")
                 .remedy("run again with --keylog and the client's key log (SSLKEYLOGFILE) of this run, or --rsa-key with the server's key for RSA key exchange, so the Finished messages can be checked"),
             )
         }

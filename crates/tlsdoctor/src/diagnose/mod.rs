@@ -147,6 +147,7 @@ impl<'a> Diagnoser<'a> {
         let outcome = outcome::judge(&story);
         let mut findings = Vec::new();
         findings.extend(checks::gaps(&story));
+        findings.extend(checks::limits(&story));
         let (checked, passed) = checks::checks(&story, &outcome, self.options, &self.links);
         findings.extend(checked);
         findings.sort_by_key(|f| f.severity);

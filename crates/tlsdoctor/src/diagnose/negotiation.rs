@@ -43,7 +43,13 @@ impl ServerChoices {
         if hello.hello_retry {
             return;
         }
-        let choice = Choice { version: hello.version, suite: hello.cipher_suite, group: hello.selected_group };
+        // TLS 1.2 names its ECDHE curve in the ServerKeyExchange (named_curve = 3).
+        let curve = story.server_key_exchange.as_ref().and_then(|ske| match *ske.params.as_slice() {
+            [3, hi, lo, ..] => Some(NamedGroup(u16::from_be_bytes([hi, lo]))),
+            _ => None,
+        });
+        let choice =
+            Choice { version: hello.version, suite: hello.cipher_suite, group: hello.selected_group.or(curve) };
         let seen = self.by_server.entry(story.conn.server).or_default();
         if seen.len() < CHOICES_PER_SERVER && !seen.contains(&choice) {
             seen.push(choice);

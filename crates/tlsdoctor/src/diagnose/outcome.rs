@@ -75,6 +75,10 @@ pub fn judge(story: &Story) -> Outcome {
     if finished(story) {
         return if fatal { Outcome::Failed } else { Outcome::Ok };
     }
+    // The capture lost part of the handshake: without a fatal alert, it cannot tell.
+    if !fatal && super::checks::damaged_by_gap(story) {
+        return Outcome::Incomplete;
+    }
     let alert_before =
         fatal || story.alerts.iter().any(|a| !a.after_handshake) || inferred_tls13_alert(story).is_some();
     let closed_by_peer = story.conn.closed.iter().any(Option::is_some);

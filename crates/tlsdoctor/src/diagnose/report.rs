@@ -17,6 +17,10 @@ pub struct InputReport {
     /// Set when reading stopped early (a cut file, a malformed record): why.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub stopped: Option<String>,
+    /// Connections released before their end to keep memory bounded.
+    pub evicted_connections: u64,
+    /// Bytes the capture never showed (TCP gaps).
+    pub missing_bytes: u64,
 }
 
 impl From<&InputSummary> for InputReport {
@@ -26,6 +30,8 @@ impl From<&InputSummary> for InputReport {
             format: s.format.to_string(),
             frames: s.frames,
             stopped: s.stopped.as_ref().map(ToString::to_string),
+            evicted_connections: s.tcp.evicted_for_space + s.tcp.evicted_idle,
+            missing_bytes: s.tcp.missing_bytes,
         }
     }
 }

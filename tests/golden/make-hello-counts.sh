@@ -1,0 +1,68 @@
+#!/usr/bin/env bash
+# Regenerates tests/golden/hello-counts.tsv: for every capture that carries TLS over TCP,
+# how many ClientHello and ServerHello messages tshark finds in it, and how many TCP
+# connections (tcp.stream) carry TLS. crates/tlsdoctor/tests/connection_count.rs checks
+# tlsdoctor's `diagnose` and `dissect` against these numbers ("every TCP connection that
+# carries TLS appears in the report").
+#
+# Captures, with the decode-as they need (as tests/golden/make-golden.sh does):
+#   - tests/fixtures/*.pcap*           -d tcp.port==PORT,PROTO from tests/fixtures/fixtures.tsv
+#   - tests/fixtures/diagnose/*.pcapng and samples/*.pcapng
+#                                      -d tcp.port==25000-25999,tls (their port range)
+#   - ../shared/testdata/wireshark/captures/*  no -d; the DTLS and QUIC captures (TLS
+#                                      over UDP) are left out.
+# No keys are given, but tshark applies the secrets embedded in a pcapng by itself, as
+# tlsdoctor does.
+#
+# Columns: path (relative to the repo root) <TAB> decode-as (or -) <TAB> ClientHello
+# messages <TAB> ServerHello messages (HelloRetryRequest included) <TAB> TLS streams.
+# Messages are counted per occurrence of tls.handshake.type, not per frame, so two
+# hellos in one frame count twice.
+#
+# Run from anywhere inside the repo: tests/golden/make-hello-counts.sh
+set -euo pipefail
+
+ROOT="$(git -C "$(dirname "${BASH_SOURCE[0]}")" rev-parse --show-toplevel)"
+OUT="$ROOT/tests/golden/hello-counts.tsv"
+SHARED="$ROOT/../shared/testdata/wireshark/captures"
+
+CONF="$(mktemp -d)"
+trap 'rm -rf "$CONF"' EXIT
+export WIRESHARK_CONFIG_DIR="$CONF"
+PREFS=(-o tls.desegment_ssl_records:TRUE -o tls.desegment_ssl_application_data:TRUE
+       -o tcp.desegment_tcp_streams:TRUE)
+
+count() {   # count FILE DECODE-AS|-
+    local file=$1 decode=$2 extra=() rel types ch sh streams
+    rel="${file#"$ROOT"/}"
+    [ "$decode" != - ] && extra=(-d "$decode")
+    types="$(tshark -r "$file" "${PREFS[@]}" "${extra[@]}" -Y 'tls.handshake.type' \
+        -T fields -e tls.handshake.type -E occurrence=a -E aggregator=, 2>"$CONF/err")" \
+        || { cat "$CONF/err" >&2; exit 1; }
+    ch="$(tr ',' '\n' <<<"$types" | grep -cx 1 || true)"
+    sh="$(tr ',' '\n' <<<"$types" | grep -cx 2 || true)"
+    streams="$(tshark -r "$file" "${PREFS[@]}" "${extra[@]}" -Y 'tls && tcp' -T fields -e tcp.stream \
+        2>"$CONF/err" | sort -u | grep -c . || true)"
+    printf '%s\t%s\t%s\t%s\t%s\n' "$rel" "$decode" "$ch" "$sh" "$streams"
+}
+
+{
+    printf '# path\tdecode_as\tclient_hellos\tserver_hellos\ttls_streams\n'
+    while IFS=$'\t' read -r file port proto _; do
+        case "$file" in ''|'#'*) continue ;; esac
+        count "$ROOT/tests/fixtures/$file" "tcp.port==$port,$proto"
+    done <"$ROOT/tests/fixtures/fixtures.tsv"
+    for f in "$ROOT"/tests/fixtures/diagnose/*.pcapng "$ROOT"/samples/*.pcapng; do
+        [ -e "$f" ] && count "$f" "tcp.port==25000-25999,tls"
+    done
+    if [ -d "$SHARED" ]; then
+        for f in "$SHARED"/*; do
+            case "$(basename "$f")" in *dtls*|quic-*) continue ;; esac
+            count "$f" -
+        done
+    else
+        echo "warning: $SHARED not found; shared captures left out" >&2
+    fi
+} >"$OUT"
+tshark --version 2>/dev/null | head -1 | sed 's/^/# /' >>"$OUT"
+echo "wrote $OUT ($(grep -vc '^#' "$OUT") captures)"
