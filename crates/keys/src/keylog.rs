@@ -187,9 +187,22 @@ pub fn parse_keylog(text: &[u8]) -> (KeyLog, Vec<KeyLogProblem>) {
 fn parse_line(line: &[u8], log: &mut KeyLog) -> Result<(), String> {
     let f = fields(line);
     let label = String::from_utf8_lossy(f.first().copied().unwrap_or_default()).into_owned();
+    // Traffic secrets after a KeyUpdate (OpenSSL logs them as CLIENT_TRAFFIC_SECRET_N):
+    // tlsdoctor derives them itself.
+    let later_traffic = ["CLIENT_TRAFFIC_SECRET_", "SERVER_TRAFFIC_SECRET_"]
+        .iter()
+        .any(|p| label.strip_prefix(p).is_some_and(|n| n != "0" && (n == "N" || n.parse::<u64>().is_ok())));
+    if later_traffic {
+        return Ok(());
+    }
     if !LABELS.contains(&label.as_str()) {
-        let shown: String = label.chars().take(40).collect();
-        return Err(format!("unknown label `{shown}`"));
+        // Never quote the field: a wrapped line or a pasted secret would be printed.
+        let looks_like_hex = label.len() > 16 && label.bytes().all(|b| b.is_ascii_hexdigit());
+        return Err(if looks_like_hex {
+            "no label: the line starts with hex (a wrapped or cut line?)".to_string()
+        } else {
+            format!("unknown label ({} characters)", label.chars().count())
+        });
     }
     if f.len() != 3 {
         return Err(format!("{label}: expected 3 fields, found {}", f.len()));

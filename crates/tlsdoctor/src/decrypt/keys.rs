@@ -41,8 +41,11 @@ impl ServerBinding {
 
     fn matches(&self, server: SocketAddr) -> bool {
         match self {
-            ServerBinding::Ip(ip) => *ip == server.ip(),
-            ServerBinding::Address(address) => *address == server,
+            // 0.0.0.0 and :: stand for any address, as in Wireshark's key table.
+            ServerBinding::Ip(ip) => ip.is_unspecified() || *ip == server.ip(),
+            ServerBinding::Address(address) => {
+                (address.ip().is_unspecified() || address.ip() == server.ip()) && address.port() == server.port()
+            }
         }
     }
 }

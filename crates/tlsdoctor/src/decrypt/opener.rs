@@ -26,6 +26,8 @@ const MAX_TRANSCRIPT: usize = 1 << 20;
 #[derive(Default)]
 struct Hello {
     random: [u8; 32],
+    /// The client offered 0-RTT data.
+    early_data: bool,
     ticket: Option<Vec<u8>>,
     tls13_suites: Vec<CipherSuite>,
 }
@@ -59,6 +61,8 @@ pub struct KeyLogOpener {
     application: [Option<Secret>; 2],
     /// A direction whose record did not open: said once, then left alone.
     failed: [bool; 2],
+    /// A record of the side opened with its current keys.
+    opened: [bool; 2],
 }
 
 impl KeyLogOpener {
@@ -75,6 +79,7 @@ impl KeyLogOpener {
             early: None,
             application: [None, None],
             failed: [false, false],
+            opened: [false, false],
         }
     }
 
@@ -89,13 +94,14 @@ impl KeyLogOpener {
 
     fn client_hello(&mut self, raw: &[u8]) {
         let Some(HandshakeBody::ClientHello(ch)) = self.parse(HandshakeType::CLIENT_HELLO, raw, false) else { return };
+        let early = ch.extension(ExtensionType::EARLY_DATA).is_some();
         let hello = Hello {
             random: ch.random,
+            early_data: early,
             ticket: ch.extension(ExtensionType::SESSION_TICKET).map(|e| e.data.to_vec()).filter(|t| !t.is_empty()),
             tls13_suites: ch.cipher_suites.iter().copied().filter(|s| s.info().is_some_and(|i| i.tls13)).collect(),
         };
         // 0-RTT data follows the ClientHello, under the early traffic secret.
-        let early = ch.extension(ExtensionType::EARLY_DATA).is_some();
         self.early = early
             .then(|| self.keys.secrets(&hello.random)?.client_early_traffic_secret.clone())
             .flatten()
@@ -170,6 +176,15 @@ impl KeyLogOpener {
         let premaster = match cke.kx {
             ClientKx::Rsa { encrypted_premaster, .. } => self.keys.rsa_premaster(encrypted_premaster, self.server),
             ClientKx::Psk { .. } => self.keys.psk.as_ref().map(|psk| psk_premaster(psk, None).as_bytes().to_vec()),
+            // RSA_PSK: the RSA-encrypted premaster is the "other secret" beside the PSK.
+            ClientKx::RsaPsk { encrypted_premaster, .. } => {
+                let other = self.keys.rsa_premaster(encrypted_premaster, self.server);
+                self.keys
+                    .psk
+                    .as_ref()
+                    .zip(other)
+                    .map(|(psk, other)| psk_premaster(psk, Some(&other)).as_bytes().to_vec())
+            }
             _ => None,
         };
         let Some(premaster) = premaster else { return };
@@ -252,7 +267,7 @@ impl RecordOpener for KeyLogOpener {
 
     fn sslv2_client_hello(&mut self, raw: &[u8]) {
         let Ok(ch) = parse_sslv2_client_hello(raw) else { return };
-        self.hello = Some(Hello { random: ch.random, ticket: None, tls13_suites: Vec::new() });
+        self.hello = Some(Hello { random: ch.random, early_data: false, ticket: None, tls13_suites: Vec::new() });
         self.master = None;
         // The transcript hashes the SSL 2.0 record's body as the ClientHello.
         self.transcript.clear();
@@ -281,9 +296,19 @@ impl RecordOpener for KeyLogOpener {
         }
         let result = self.active[i].as_mut()?.decrypt(head, body);
         let error = match result {
-            Ok(plain) => return Some(Ok(Opened { content_type: plain.content_type, data: plain.data })),
+            Ok(plain) => {
+                self.opened[i] = true;
+                return Some(Ok(Opened { content_type: plain.content_type, data: plain.data }));
+            }
             Err(e) => e,
         };
+        // 0-RTT records (and EndOfEarlyData) without the early secret: skipped, as the
+        // client's handshake keys only start after them.
+        let tls13 = self.choice.as_ref().is_some_and(|c| c.version.is_tls13());
+        let early_unknown = side == Side::Client && tls13 && self.hello.as_ref().is_some_and(|h| h.early_data);
+        if early_unknown && !self.opened[i] {
+            return None;
+        }
         // TLS 1.3: a client whose early data the server refused moves to its handshake
         // keys without an EndOfEarlyData.
         if let Some(mut next) =
