@@ -181,46 +181,11 @@ impl RecordMac {
         let len = (content.len() as u16).to_be_bytes();
         let seqb = seq.to_be_bytes();
         if self.ssl3 {
-            let (pad_len, inner, outer): (usize, Vec<u8>, Vec<u8>);
-            match self.alg {
-                MacAlg::Md5 => {
-                    pad_len = 48;
-                    inner = Md5::new()
-                        .chain_update(&*self.key)
-                        .chain_update(vec![0x36u8; pad_len])
-                        .chain_update(seqb)
-                        .chain_update([content_type])
-                        .chain_update(len)
-                        .chain_update(content)
-                        .finalize()
-                        .to_vec();
-                    outer = Md5::new()
-                        .chain_update(&*self.key)
-                        .chain_update(vec![0x5cu8; pad_len])
-                        .chain_update(&inner)
-                        .finalize()
-                        .to_vec();
-                }
-                _ => {
-                    pad_len = 40;
-                    inner = Sha1::new()
-                        .chain_update(&*self.key)
-                        .chain_update(vec![0x36u8; pad_len])
-                        .chain_update(seqb)
-                        .chain_update([content_type])
-                        .chain_update(len)
-                        .chain_update(content)
-                        .finalize()
-                        .to_vec();
-                    outer = Sha1::new()
-                        .chain_update(&*self.key)
-                        .chain_update(vec![0x5cu8; pad_len])
-                        .chain_update(&inner)
-                        .finalize()
-                        .to_vec();
-                }
-            }
-            return outer;
+            let header: [&[u8]; 3] = [&seqb, &[content_type], &len];
+            return match self.alg {
+                MacAlg::Md5 => ssl3_mac::<Md5>(&self.key, 48, &header, content),
+                _ => ssl3_mac::<Sha1>(&self.key, 40, &header, content),
+            };
         }
         let parts: [&[u8]; 5] = [&seqb, &[content_type], &version, &len, content];
         fn run<M: Mac + hmac::digest::KeyInit>(key: &[u8], parts: &[&[u8]]) -> Vec<u8> {
@@ -608,4 +573,15 @@ impl Drop for Rc4 {
         use zeroize::Zeroize;
         self.s.zeroize();
     }
+}
+
+/// SSL 3.0's record MAC: hash(key + pad2 + hash(key + pad1 + header + content)), with
+/// pads of 0x36 and 0x5c of `pad_len` bytes (48 for MD5, 40 for SHA-1).
+fn ssl3_mac<D: Digest>(key: &[u8], pad_len: usize, header: &[&[u8]], content: &[u8]) -> Vec<u8> {
+    let mut inner = D::new().chain_update(key).chain_update(vec![0x36u8; pad_len]);
+    for part in header {
+        inner.update(part);
+    }
+    let inner = inner.chain_update(content).finalize();
+    D::new().chain_update(key).chain_update(vec![0x5cu8; pad_len]).chain_update(inner).finalize().to_vec()
 }

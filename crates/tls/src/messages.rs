@@ -411,6 +411,16 @@ fn trailing(r: &Reader<'_>, what: &'static str) -> Vec<DecodeError> {
     r.expect_end(what).err().into_iter().collect()
 }
 
+/// A hello's extensions: optional at its end (SSL 3.0 hellos have none).
+fn hello_extensions<'a>(r: &mut Reader<'a>, anomalies: &mut Vec<DecodeError>) -> (bool, Vec<Extension<'a>>) {
+    if r.is_empty() {
+        return (false, Vec::new());
+    }
+    let (extensions, problems) = extensions_block(r);
+    anomalies.extend(problems);
+    (true, extensions)
+}
+
 fn extensions_block<'a>(r: &mut Reader<'a>) -> (Vec<Extension<'a>>, Vec<DecodeError>) {
     let (exts, err) = parse_extensions_lenient(r);
     let mut anomalies: Vec<DecodeError> = err.into_iter().collect();
@@ -447,14 +457,7 @@ fn client_hello(body: &[u8]) -> Result<ClientHello<'_>, DecodeError> {
         anomalies
             .push(DecodeError::Invalid { what: "session_id", detail: format!("length {} > 32", session_id.len()) });
     }
-    let extensions_present = !r.is_empty();
-    let extensions = if extensions_present {
-        let (e, a) = extensions_block(&mut r);
-        anomalies.extend(a);
-        e
-    } else {
-        Vec::new()
-    };
+    let (extensions_present, extensions) = hello_extensions(&mut r, &mut anomalies);
     anomalies.extend(trailing(&r, "ClientHello"));
     Ok(ClientHello {
         raw: body,
@@ -597,14 +600,7 @@ fn server_hello(body: &[u8]) -> Result<ServerHello<'_>, DecodeError> {
     let cipher_suite = CipherSuite(r.u16("cipher_suite")?);
     let compression_method = CompressionMethod(r.u8("compression_method")?);
     let mut anomalies = Vec::new();
-    let extensions_present = !r.is_empty();
-    let extensions = if extensions_present {
-        let (e, a) = extensions_block(&mut r);
-        anomalies.extend(a);
-        e
-    } else {
-        Vec::new()
-    };
+    let (extensions_present, extensions) = hello_extensions(&mut r, &mut anomalies);
     anomalies.extend(trailing(&r, "ServerHello"));
     Ok(ServerHello {
         raw: body,
