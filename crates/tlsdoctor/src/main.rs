@@ -226,8 +226,8 @@ fn diagnose(captures: &[PathBuf], ca: &[PathBuf], format: ReportFormat, filter: 
     }
     let shown: Vec<ConnectionReport> = connections.into_iter().filter(|c| filter.keeps(c)).collect();
     let written = match format {
-        ReportFormat::Json => report::write_json(&mut io::stdout().lock(), &inputs, &shown),
-        ReportFormat::Text => report::write_text(&mut anstream::stdout().lock(), &shown),
+        ReportFormat::Json => report::write_json(&mut io::BufWriter::new(io::stdout().lock()), &inputs, &shown),
+        ReportFormat::Text => report::write_text(&mut io::BufWriter::new(anstream::stdout().lock()), &shown),
     };
     if let Err(e) = written {
         if e.kind() != io::ErrorKind::BrokenPipe {

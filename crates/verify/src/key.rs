@@ -8,6 +8,7 @@ use rsa::traits::PublicKeyParts;
 use rsa::{BigUint, RsaPublicKey};
 use spki::{ObjectIdentifier, SubjectPublicKeyInfoRef};
 
+use crate::fast::RingKey;
 use crate::VerifyError;
 
 const RSA_ENCRYPTION: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.2.840.113549.1.1.1");
@@ -56,6 +57,8 @@ pub(crate) enum Inner {
 #[derive(Clone)]
 pub struct PublicKey {
     pub(crate) inner: Inner,
+    /// The same key for the fast path, when `ring` can use it.
+    pub(crate) ring: Option<RingKey>,
     kind: KeyKind,
     bits: u32,
 }
@@ -88,7 +91,8 @@ impl PublicKey {
                 other => VerifyError::Malformed(format!("RSA key: {other}")),
             })?;
             let bits = key.n().bits() as u32;
-            return Ok(PublicKey { inner: Inner::Rsa(key), kind, bits });
+            let ring = Some(RingKey::Rsa { n: k.modulus.as_bytes().into(), e: k.public_exponent.as_bytes().into() });
+            return Ok(PublicKey { inner: Inner::Rsa(key), ring, kind, bits });
         }
         if oid == EC_PUBLIC_KEY {
             let curve = spki
@@ -96,19 +100,22 @@ impl PublicKey {
                 .parameters_oid()
                 .map_err(|_| VerifyError::KeyUnsupported("EC key without a named curve".to_string()))?;
             let bad_point = |_| VerifyError::Malformed("EC point is not on the curve".to_string());
-            let (inner, kind, bits) = if curve == P256 {
+            let uncompressed = |point: &[u8]| Some(RingKey::Ec(point.into()));
+            let (inner, ring, kind, bits) = if curve == P256 {
                 let k = p256::ecdsa::VerifyingKey::from_sec1_bytes(key_bytes).map_err(bad_point)?;
-                (Inner::P256(k), KeyKind::EcP256, 256)
+                let ring = uncompressed(k.to_encoded_point(false).as_bytes());
+                (Inner::P256(k), ring, KeyKind::EcP256, 256)
             } else if curve == P384 {
                 let k = p384::ecdsa::VerifyingKey::from_sec1_bytes(key_bytes).map_err(bad_point)?;
-                (Inner::P384(k), KeyKind::EcP384, 384)
+                let ring = uncompressed(k.to_encoded_point(false).as_bytes());
+                (Inner::P384(k), ring, KeyKind::EcP384, 384)
             } else if curve == P521 {
                 let k = p521::ecdsa::VerifyingKey::from_sec1_bytes(key_bytes).map_err(bad_point)?;
-                (Inner::P521(k), KeyKind::EcP521, 521)
+                (Inner::P521(k), None, KeyKind::EcP521, 521)
             } else {
                 return Err(VerifyError::KeyUnsupported(format!("EC curve {curve}")));
             };
-            return Ok(PublicKey { inner, kind, bits });
+            return Ok(PublicKey { inner, ring, kind, bits });
         }
         if oid == ED25519 {
             let bytes: &[u8; 32] = key_bytes
@@ -116,7 +123,7 @@ impl PublicKey {
                 .map_err(|_| VerifyError::Malformed(format!("Ed25519 key of {} bytes", key_bytes.len())))?;
             let k = ed25519_dalek::VerifyingKey::from_bytes(bytes)
                 .map_err(|_| VerifyError::Malformed("Ed25519 key is not a point".to_string()))?;
-            return Ok(PublicKey { inner: Inner::Ed25519(k), kind: KeyKind::Ed25519, bits: 256 });
+            return Ok(PublicKey { inner: Inner::Ed25519(k), ring: None, kind: KeyKind::Ed25519, bits: 256 });
         }
         if oid == ED448 {
             let bytes: &[u8; 57] = key_bytes
@@ -124,7 +131,7 @@ impl PublicKey {
                 .map_err(|_| VerifyError::Malformed(format!("Ed448 key of {} bytes", key_bytes.len())))?;
             let k = ed448_goldilocks_plus::VerifyingKey::from_bytes(bytes)
                 .map_err(|_| VerifyError::Malformed("Ed448 key is not a point".to_string()))?;
-            return Ok(PublicKey { inner: Inner::Ed448(Box::new(k)), kind: KeyKind::Ed448, bits: 456 });
+            return Ok(PublicKey { inner: Inner::Ed448(Box::new(k)), ring: None, kind: KeyKind::Ed448, bits: 456 });
         }
         if oid == DSA {
             let params = spki
@@ -141,7 +148,7 @@ impl PublicKey {
             let y = UintRef::from_der(key_bytes).map_err(|e| VerifyError::Malformed(format!("DSA public key: {e}")))?;
             let k = dsa::VerifyingKey::from_components(components, BigUint::from_bytes_be(y.as_bytes()))
                 .map_err(|_| VerifyError::Malformed("DSA public key not in the group".to_string()))?;
-            return Ok(PublicKey { inner: Inner::Dsa(Box::new(k)), kind: KeyKind::Dsa, bits });
+            return Ok(PublicKey { inner: Inner::Dsa(Box::new(k)), ring: None, kind: KeyKind::Dsa, bits });
         }
         Err(VerifyError::KeyUnsupported(format!("key algorithm {oid}")))
     }

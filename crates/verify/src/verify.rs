@@ -9,6 +9,7 @@ use rsa::signature::hazmat::PrehashVerifier;
 use rsa::traits::PublicKeyParts;
 use rsa::{BigUint, RsaPublicKey};
 
+use crate::fast;
 use crate::key::Inner;
 use crate::{digest, Hash, KeyKind, PublicKey, SignatureAlgorithm};
 
@@ -81,6 +82,9 @@ pub fn verify(
 ) -> Result<Verified, VerifyError> {
     if !alg.fits_key(key) {
         return Err(VerifyError::KeyMismatch { key: key.describe(), algorithm: alg.to_string() });
+    }
+    if key.ring.as_ref().is_some_and(|k| fast::verifies(k, alg, message_parts, signature)) {
+        return Ok(Verified { algorithm: alg, key: key.kind() });
     }
     if let Some(k) = key.rsa() {
         if signature.len() < k.size() {

@@ -1,9 +1,12 @@
 //! Certificate checks that need no cryptography: validity against the capture's time,
 //! names against SNI, key usage for the role, CA names a server asked for.
 
+use std::rc::Rc;
 use tlsdoctor_tls::registry::{CipherSuite, KeyExchange};
-use tlsdoctor_tls::x509::{self, CertificateSummary};
 
+use tlsdoctor_tls::x509;
+
+use super::decoded::{self, Decoded};
 use super::finding::{Finding, Severity};
 use super::story::{Chain, Story};
 
@@ -26,7 +29,7 @@ impl Role {
 /// A decoded chain, leaf first; certificates that do not decode are skipped (and said).
 pub struct DecodedChain<'a> {
     pub chain: &'a Chain,
-    pub certs: Vec<(usize, CertificateSummary)>,
+    pub certs: Vec<(usize, Rc<Decoded>)>,
 }
 
 pub fn decode(chain: &Chain) -> DecodedChain<'_> {
@@ -34,9 +37,16 @@ pub fn decode(chain: &Chain) -> DecodedChain<'_> {
         .certificates
         .iter()
         .enumerate()
-        .filter_map(|(i, der)| x509::summarize(der).ok().map(|s| (i, s)))
+        .filter_map(|(i, der)| decoded::certificate(der).ok().map(|d| (i, d)))
         .collect();
     DecodedChain { chain, certs }
+}
+
+impl DecodedChain<'_> {
+    /// The first certificate, when it decodes.
+    pub fn leaf(&self) -> Option<&x509::CertificateSummary> {
+        self.certs.first().filter(|(i, _)| *i == 0).map(|(_, d)| &d.summary)
+    }
 }
 
 /// A severity for a problem that the handshake's outcome may or may not show.
@@ -51,6 +61,7 @@ fn severity(failed: bool) -> Severity {
 pub fn validity(chain: &DecodedChain<'_>, role: Role, now: i64, failed: bool) -> Vec<Finding> {
     let mut out = Vec::new();
     for (i, cert) in &chain.certs {
+        let cert = &cert.summary;
         let (code, when, verb) = if cert.not_after < now {
             ("certificate-expired", cert.not_after, "expired on")
         } else if cert.not_before > now {
@@ -104,7 +115,7 @@ pub fn name_matches(pattern: &str, host: &str) -> bool {
 }
 
 pub fn name(chain: &DecodedChain<'_>, sni: &str, failed: bool) -> Option<Finding> {
-    let (_, leaf) = chain.certs.iter().find(|(i, _)| *i == 0)?;
+    let leaf = chain.leaf()?;
     let dns: Vec<&str> = leaf.subject_alt_names.iter().filter_map(|n| n.strip_prefix("DNS:")).collect();
     let names: Vec<String> = if dns.is_empty() {
         // No DNS names in the SAN: clients fall back to the subject CN.
@@ -129,7 +140,7 @@ pub fn name(chain: &DecodedChain<'_>, sni: &str, failed: bool) -> Option<Finding
 }
 
 pub fn usage(chain: &DecodedChain<'_>, role: Role, suite: Option<CipherSuite>, failed: bool) -> Option<Finding> {
-    let (_, leaf) = chain.certs.iter().find(|(i, _)| *i == 0)?;
+    let leaf = chain.leaf()?;
     let wanted_eku = match role {
         Role::Server => "serverAuth",
         Role::Client => "clientAuth",
@@ -183,12 +194,15 @@ pub fn requested_issuer(story: &Story, chain: &DecodedChain<'_>, failed: bool) -
         return None;
     }
     let names = &request.certificate_authorities;
-    let reaches = chain.certs.iter().any(|(_, c)| names.contains(&c.issuer_der) || names.contains(&c.subject_der));
+    let reaches = chain
+        .certs
+        .iter()
+        .any(|(_, c)| names.contains(&c.summary.issuer_der) || names.contains(&c.summary.subject_der));
     if reaches {
         return None;
     }
     let requested: Vec<String> = names.iter().map(|n| x509::format_name_der(n)).collect();
-    let issuers: Vec<String> = chain.certs.iter().map(|(_, c)| c.issuer.clone()).collect();
+    let issuers: Vec<String> = chain.certs.iter().map(|(_, c)| c.summary.issuer.clone()).collect();
     Some(
         Finding::new(
             "certificate-issuer-not-requested",

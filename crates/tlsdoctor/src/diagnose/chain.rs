@@ -36,9 +36,9 @@ impl ChainCheck<'_> {
         let mut out = Vec::new();
         let ders = &chain.chain.certificates;
         let find_issuer = |cert: &CertificateSummary, own: usize| -> Option<Issuer<'_>> {
-            let in_chain = chain.certs.iter().find(|(j, c)| *j != own && c.subject_der == cert.issuer_der);
+            let in_chain = chain.certs.iter().find(|(j, c)| *j != own && c.summary.subject_der == cert.issuer_der);
             if let Some((j, c)) = in_chain {
-                return Some(Issuer::InChain(*j, c, ders[*j].as_slice()));
+                return Some(Issuer::InChain(*j, &c.summary, ders[*j].as_slice()));
             }
             self.cas
                 .iter()
@@ -47,6 +47,7 @@ impl ChainCheck<'_> {
         };
         // Each link of the chain as presented.
         for (i, cert) in &chain.certs {
+            let cert = &cert.summary;
             if cert.self_issued && self.cas.iter().all(|(_, c)| c.subject_der != cert.subject_der) {
                 continue;
             }
@@ -133,7 +134,7 @@ impl ChainCheck<'_> {
         chain: &'c DecodedChain<'_>,
         find_issuer: &dyn Fn(&CertificateSummary, usize) -> Option<Issuer<'c>>,
     ) -> Option<Finding> {
-        let (_, leaf) = chain.certs.first()?;
+        let leaf = &chain.certs.first()?.1.summary;
         let is_given = |c: &CertificateSummary| {
             self.cas.iter().any(|(_, ca)| ca.subject_der == c.subject_der && ca.spki_der == c.spki_der)
         };

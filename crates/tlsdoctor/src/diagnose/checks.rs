@@ -11,7 +11,7 @@ use tlsdoctor_tls::stream::{AnomalyKind, GapCost};
 use super::finding::{Finding, Severity};
 use super::outcome::{self, Outcome};
 use super::story::Story;
-use super::{certs, chain, finished, schemes, side_name, signatures, Options};
+use super::{certs, chain, decoded, finished, schemes, side_name, signatures, Options};
 
 /// Lost bytes before the handshake finished: what follows is judged in part only.
 pub fn gaps(story: &Story) -> Option<Finding> {
@@ -201,8 +201,8 @@ fn trust_unknown(story: &Story) -> Option<Finding> {
     let issuer = chain
         .certificates
         .last()
-        .and_then(|der| tlsdoctor_tls::x509::summarize(der).ok())
-        .map_or_else(|| "unknown".to_string(), |c| c.issuer);
+        .and_then(|der| decoded::certificate(der).ok())
+        .map_or_else(|| "unknown".to_string(), |c| c.summary.issuer.clone());
     Some(
         Finding::new(
             "certificate-trust-unknown",
@@ -305,10 +305,13 @@ fn fingerprint(bytes: &[u8]) -> u64 {
 
 /// One link of a chain: `cert` checked against `issuer`'s key.
 fn certificate_link(cert: &[u8], issuer: &[u8]) -> chain::Link {
-    let Ok(issuer) = tlsdoctor_tls::x509::summarize(issuer) else {
-        return chain::Link::Unchecked("the issuer certificate does not decode".to_string());
+    let (Ok(cert_decoded), Ok(issuer)) = (decoded::certificate(cert), decoded::certificate(issuer)) else {
+        return chain::Link::Unchecked("the certificate or its issuer does not decode".to_string());
     };
-    match tlsdoctor_verify::verify_certificate_signature(cert, &issuer.spki_der) {
+    let Some(key) = &issuer.key else {
+        return chain::Link::Unchecked("the issuer's public key is not one tlsdoctor can use".to_string());
+    };
+    match tlsdoctor_verify::verify_certificate_with_key(cert, &cert_decoded.summary, key) {
         Ok(_) => chain::Link::Valid,
         Err(tlsdoctor_verify::VerifyError::Invalid) => chain::Link::Invalid,
         Err(e) => chain::Link::Unchecked(e.to_string()),

@@ -4,6 +4,7 @@
 pub mod certs;
 mod chain;
 mod checks;
+mod decoded;
 pub mod finding;
 mod finished;
 mod negotiation;

@@ -5,9 +5,9 @@ use std::collections::HashMap;
 use std::net::SocketAddr;
 
 use tlsdoctor_tls::registry::{AlertDescription, CipherSuite, NamedGroup, ProtocolVersion};
-use tlsdoctor_tls::x509;
 use tlsdoctor_verify::{PublicKey, SignatureAlgorithm};
 
+use super::decoded;
 use super::finding::{Finding, Severity};
 use super::outcome::Outcome;
 use super::story::Story;
@@ -32,8 +32,7 @@ pub struct ServerChoices {
 impl ServerChoices {
     pub fn record(&mut self, story: &Story) {
         let leaf = story.server_certificates.as_ref().and_then(|c| c.certificates.first());
-        let key =
-            leaf.and_then(|der| x509::summarize(der).ok()).and_then(|c| PublicKey::from_spki_der(&c.spki_der).ok());
+        let key = leaf.and_then(|der| decoded::certificate(der).ok()).and_then(|c| c.key.clone());
         if let Some(key) = key {
             self.keys.entry(story.conn.server).or_insert(key);
         }

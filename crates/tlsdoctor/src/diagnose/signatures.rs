@@ -4,11 +4,11 @@
 
 use tlsdoctor_tcp::Side;
 use tlsdoctor_tls::registry::{CipherSuite, ProtocolVersion};
-use tlsdoctor_tls::x509;
 use tlsdoctor_verify::{
     classify_failure, digest, verify, FailureCause, Hash, PublicKey, SignatureAlgorithm, VerifyError,
 };
 
+use super::decoded;
 use super::finding::{Finding, Severity};
 use super::side_name;
 use super::story::Story;
@@ -129,8 +129,7 @@ impl Signed<'_> {
 
 /// Leaf public key of a chain.
 fn leaf_key(chain: &super::story::Chain) -> Option<PublicKey> {
-    let leaf = x509::summarize(chain.certificates.first()?).ok()?;
-    PublicKey::from_spki_der(&leaf.spki_der).ok()
+    decoded::certificate(chain.certificates.first()?).ok()?.key.clone()
 }
 
 fn signs_in_clear(story: &Story) -> bool {
@@ -194,12 +193,10 @@ pub fn certificate_verify(story: &Story, side: Side) -> Check {
     let Some(mut finding) = signed.failure() else { return Check::Valid(valid()) };
     // A leaf whose key did not sign: does another certificate of the chain's key fit?
     for (i, der) in chain.certificates.iter().enumerate().skip(1) {
-        let Some((other, subject)) =
-            x509::summarize(der).ok().and_then(|c| PublicKey::from_spki_der(&c.spki_der).ok().map(|k| (k, c.subject)))
-        else {
-            continue;
-        };
-        if verify(&other, algorithm, &message, &cv.signature).is_ok() {
+        let Some(other) = decoded::certificate(der).ok() else { continue };
+        let Some(other_key) = &other.key else { continue };
+        let subject = other.summary.subject.clone();
+        if verify(other_key, algorithm, &message, &cv.signature).is_ok() {
             finding.summary = format!(
                 "the {signer}'s CertificateVerify was signed with the key of certificate #{i} of its chain ({subject}), not with the key of its leaf certificate"
             );

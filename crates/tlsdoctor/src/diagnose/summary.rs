@@ -5,6 +5,7 @@ use serde::Serialize;
 use tlsdoctor_tls::registry::AlertDescription;
 use tlsdoctor_tls::x509;
 
+use super::decoded;
 use super::story::{AlertInfo, Chain, Story};
 use super::{side_name, AlertReport};
 
@@ -59,7 +60,9 @@ fn certificates(chain: &Chain) -> Certificates {
     let subjects = chain
         .certificates
         .iter()
-        .map(|der| x509::summarize(der).map_or_else(|e| format!("(undecodable: {e})"), |c| c.subject))
+        .map(|der| {
+            decoded::certificate(der).map_or_else(|e| format!("(undecodable: {e})"), |c| c.summary.subject.clone())
+        })
         .collect();
     Certificates { frame: chain.frame, subjects }
 }
