@@ -48,6 +48,9 @@ struct Flow {
     dirs: [Direction; 2],
     last_seen: i64,
     last_frame: u64,
+    /// Both sides closed and the handler was told the connection ended: what is left is
+    /// a tombstone that absorbs late segments until the linger time is over.
+    ended: bool,
 }
 
 impl Flow {
@@ -90,7 +93,7 @@ impl FlowTable {
 
     pub fn stats(&self) -> FlowStats {
         let mut stats = self.stats;
-        for flow in self.flows.values() {
+        for flow in self.flows.values().filter(|f| !f.ended) {
             add_direction_stats(&mut stats, &flow.dirs);
         }
         stats
@@ -123,7 +126,12 @@ impl FlowTable {
             self.release(key, handler);
         }
         if let Some(flow) = self.flows.get_mut(&key) {
-            advance(flow, seg, frame, now, self.config.max_pending_bytes, handler);
+            if !flow.ended {
+                advance(flow, seg, frame, now, self.config.max_pending_bytes, handler);
+                if flow.closed() {
+                    end(flow, &mut self.stats, handler);
+                }
+            }
             return;
         }
         let roles = if flags.syn() {
@@ -148,8 +156,12 @@ impl FlowTable {
             dirs: Default::default(),
             last_seen: now,
             last_frame: frame,
+            ended: false,
         });
         advance(flow, seg, frame, now, self.config.max_pending_bytes, handler);
+        if flow.closed() {
+            end(flow, &mut self.stats, handler);
+        }
     }
 
     /// End of the capture: every connection is flushed and released, in id order.
@@ -204,14 +216,23 @@ impl FlowTable {
     }
 
     fn retire(&mut self, mut flow: Flow, handler: &mut dyn StreamHandler) {
-        let (id, frame) = (flow.id, flow.last_frame);
-        for side in [Side::Client, Side::Server] {
-            let mut deliver = |d: Delivery<'_>| emit(handler, id, side, frame, d);
-            flow.dirs[side.index()].flush(frame, &mut deliver);
+        if !flow.ended {
+            end(&mut flow, &mut self.stats, handler);
         }
-        add_direction_stats(&mut self.stats, &flow.dirs);
-        handler.ended(id);
     }
+}
+
+/// Flushes what waits behind holes and tells the handler the connection is over, so
+/// that its state is freed now rather than when the tombstone expires.
+fn end(flow: &mut Flow, stats: &mut FlowStats, handler: &mut dyn StreamHandler) {
+    let (id, frame) = (flow.id, flow.last_frame);
+    for side in [Side::Client, Side::Server] {
+        let mut deliver = |d: Delivery<'_>| emit(handler, id, side, frame, d);
+        flow.dirs[side.index()].flush(frame, &mut deliver);
+    }
+    add_direction_stats(stats, &flow.dirs);
+    flow.ended = true;
+    handler.ended(id);
 }
 
 /// One segment of a known connection: acknowledgements, data, and the end of a side.
