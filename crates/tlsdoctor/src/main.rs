@@ -9,8 +9,8 @@ use std::sync::Arc;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use tlsdoctor::decrypt::{export, secrets};
 use tlsdoctor::decrypt::{Keys, ServerBinding};
-use tlsdoctor::diagnose::report::{self, InputReport};
-use tlsdoctor::diagnose::{ConnectionReport, Diagnoser, Options, Outcome};
+use tlsdoctor::diagnose::report::{InputReport, ReportFormat, ReportWriter};
+use tlsdoctor::diagnose::{ConnectionReport, Diagnoser, Options, Outcome, ReportSink};
 use tlsdoctor::dissect::{DataPrinter, FieldsPrinter, JsonPrinter, TextPrinter};
 use tlsdoctor::pipeline::{self, Config, InputSummary, Observer};
 use tlsdoctor_capture::CaptureReader;
@@ -135,14 +135,6 @@ struct SecretArgs {
 }
 
 #[derive(Clone, Copy, ValueEnum)]
-enum ReportFormat {
-    /// A block per connection, for people.
-    Text,
-    /// The JSON object of FINDINGS.md, for programs.
-    Json,
-}
-
-#[derive(Clone, Copy, ValueEnum)]
 enum Format {
     /// One line per frame, for people.
     Text,
@@ -211,25 +203,53 @@ fn diagnose(captures: &[PathBuf], ca: &[PathBuf], format: ReportFormat, filter: 
             }
         }
     }
+    match format {
+        ReportFormat::Json => {
+            diagnose_into(io::BufWriter::new(io::stdout().lock()), format, captures, &options, filter, config)
+        }
+        ReportFormat::Text => {
+            diagnose_into(io::BufWriter::new(anstream::stdout().lock()), format, captures, &options, filter, config)
+        }
+    }
+}
+
+/// The connections the filter keeps, on their way to the report.
+struct Shown<'f, W: Write> {
+    filter: &'f Filter,
+    writer: ReportWriter<W>,
+}
+
+impl<W: Write> ReportSink for Shown<'_, W> {
+    fn report(&mut self, report: ConnectionReport) {
+        if self.filter.keeps(&report) {
+            self.writer.connection(report);
+        }
+    }
+}
+
+fn diagnose_into<W: Write>(
+    out: W,
+    format: ReportFormat,
+    captures: &[PathBuf],
+    options: &Options,
+    filter: &Filter,
+    config: &Config,
+) -> ExitCode {
+    let mut shown = Shown { filter, writer: ReportWriter::new(out, format) };
     let mut inputs = Vec::new();
-    let mut connections = Vec::new();
     let mut unusable = false;
     for path in captures {
-        let mut diagnoser = Diagnoser::new(&options);
+        let mut diagnoser = Diagnoser::new(options, &mut shown);
         match run_one(path, config, &mut diagnoser) {
             Some(summary) => {
+                diagnoser.finish();
                 inputs.push(InputReport::from(&summary));
-                connections.extend(diagnoser.finish());
             }
             None => unusable = true,
         }
     }
-    let shown: Vec<ConnectionReport> = connections.into_iter().filter(|c| filter.keeps(c)).collect();
-    let written = match format {
-        ReportFormat::Json => report::write_json(&mut io::BufWriter::new(io::stdout().lock()), &inputs, &shown),
-        ReportFormat::Text => report::write_text(&mut io::BufWriter::new(anstream::stdout().lock()), &shown),
-    };
-    if let Err(e) = written {
+    let tally = shown.writer.tally();
+    if let Err(e) = shown.writer.finish(&inputs) {
         if e.kind() != io::ErrorKind::BrokenPipe {
             eprintln!("tlsdoctor: writing the report: {e}");
             return ExitCode::from(2);
@@ -237,7 +257,7 @@ fn diagnose(captures: &[PathBuf], ca: &[PathBuf], format: ReportFormat, filter: 
     }
     if unusable {
         ExitCode::from(2)
-    } else if shown.iter().any(|c| c.outcome == Outcome::Failed || c.has_error()) {
+    } else if tally.with_problems > 0 {
         ExitCode::from(1)
     } else {
         ExitCode::SUCCESS

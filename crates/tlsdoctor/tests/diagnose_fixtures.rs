@@ -4,17 +4,15 @@
 
 use std::path::{Path, PathBuf};
 
-use tlsdoctor::diagnose::{ConnectionReport, Diagnoser, Options, Outcome, Severity};
-use tlsdoctor::pipeline::{analyze, Config};
+use tlsdoctor::diagnose::{diagnose_capture, ConnectionReport, Options, Outcome, Severity};
+use tlsdoctor::pipeline::Config;
 
 fn fixture(name: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/fixtures").join(name)
 }
 
 fn diagnose_with(path: &Path, options: &Options) -> Vec<ConnectionReport> {
-    let mut diagnoser = Diagnoser::new(options);
-    analyze(path, &Config::default(), &mut diagnoser).expect("capture is readable");
-    diagnoser.finish()
+    diagnose_capture(path, &Config::default(), options).expect("capture is readable")
 }
 
 /// The one connection of a diagnose fixture.
@@ -286,9 +284,7 @@ fn with_keylog_all(capture: &str, keylog: &str) -> Vec<ConnectionReport> {
     let keys = Some(std::sync::Arc::new(tlsdoctor::decrypt::Keys::from_keylog(keys)));
     let config = Config { keys: keys.clone(), ..Config::default() };
     let options = Options { keys, ..Options::default() };
-    let mut diagnoser = Diagnoser::new(&options);
-    analyze(&fixture(capture), &config, &mut diagnoser).unwrap();
-    diagnoser.finish()
+    diagnose_capture(&fixture(capture), &config, &options).unwrap()
 }
 
 #[test]
@@ -345,9 +341,9 @@ fn a_key_log_of_another_run_is_a_mismatch() {
     let (keys, _) = tlsdoctor::decrypt::secrets::load_keylog(&path).unwrap();
     let keys = Some(std::sync::Arc::new(tlsdoctor::decrypt::Keys::from_keylog(keys)));
     let options = Options { keys: keys.clone(), ..Options::default() };
-    let mut diagnoser = Diagnoser::new(&options);
-    analyze(&fixture("tls13-rsa.pcapng"), &Config { keys, ..Config::default() }, &mut diagnoser).unwrap();
-    let r = diagnoser.finish().remove(0);
+    let r = diagnose_capture(&fixture("tls13-rsa.pcapng"), &Config { keys, ..Config::default() }, &options)
+        .unwrap()
+        .remove(0);
     assert!(!r.decrypted);
     assert_eq!(errors(&r), ["keylog-mismatch"]);
     assert_eq!(r.findings[0].frame, 6, "the server's first encrypted record");

@@ -108,39 +108,65 @@ pub fn side_name(side: Side) -> &'static str {
 /// Ladder steps kept per connection; the rest are summarised.
 const LADDER_STEPS: usize = 40;
 
+/// Where reports go as connections are diagnosed.
+pub trait ReportSink {
+    fn report(&mut self, report: ConnectionReport);
+}
+
+impl ReportSink for Vec<ConnectionReport> {
+    fn report(&mut self, report: ConnectionReport) {
+        self.push(report);
+    }
+}
+
+/// Every TLS connection of one capture, diagnosed, in connection order. The reports are
+/// held in memory: the command streams them to a [`ReportSink`] instead.
+pub fn diagnose_capture(
+    path: &std::path::Path,
+    config: &crate::pipeline::Config,
+    options: &Options,
+) -> Result<Vec<ConnectionReport>, tlsdoctor_capture::CaptureError> {
+    let mut reports = Vec::new();
+    let mut diagnoser = Diagnoser::new(options, &mut reports);
+    crate::pipeline::analyze(path, config, &mut diagnoser)?;
+    diagnoser.finish();
+    reports.sort_by_key(|r| r.id);
+    Ok(reports)
+}
+
 /// Builds stories from the pipeline and diagnoses each connection when it ends.
 pub struct Diagnoser<'a> {
     options: &'a Options,
+    sink: &'a mut dyn ReportSink,
     links: checks::LinkCache,
     open: HashMap<ConnId, (Story, Vec<Step>)>,
-    reports: Vec<ConnectionReport>,
     /// Connections refused at the ClientHello, judged at the end against what the same
     /// servers chose elsewhere.
-    refused: Vec<(usize, Story)>,
+    refused: Vec<(ConnectionReport, Story)>,
     choices: negotiation::ServerChoices,
 }
 
 impl<'a> Diagnoser<'a> {
-    pub fn new(options: &'a Options) -> Self {
+    /// Each connection's report goes to `sink` when the connection ends (refusals at the
+    /// ClientHello at [`Diagnoser::finish`]).
+    pub fn new(options: &'a Options, sink: &'a mut dyn ReportSink) -> Self {
         Diagnoser {
             options,
+            sink,
             links: checks::LinkCache::default(),
             open: HashMap::new(),
-            reports: Vec::new(),
             refused: Vec::new(),
             choices: negotiation::ServerChoices::default(),
         }
     }
 
-    /// The reports of every TLS connection, in connection order.
-    pub fn finish(mut self) -> Vec<ConnectionReport> {
-        for (index, story) in std::mem::take(&mut self.refused) {
+    /// The refusals, judged now that every connection of the input was seen.
+    pub fn finish(mut self) {
+        for (mut report, story) in std::mem::take(&mut self.refused) {
             let findings = negotiation::refusal(&story, &self.choices);
-            let report = &mut self.reports[index];
             report.findings.splice(0..0, findings);
+            self.sink.report(report);
         }
-        self.reports.sort_by_key(|r| r.id);
-        self.reports
     }
 
     fn diagnose(&mut self, story: Story, ladder: Vec<Step>) {
@@ -155,9 +181,10 @@ impl<'a> Diagnoser<'a> {
         let mut report = report_for(&story, outcome, findings, ladder);
         report.passed = passed;
         if negotiation::refused_at_hello(&story, &report.outcome) {
-            self.refused.push((self.reports.len(), story));
+            self.refused.push((report, story));
+        } else {
+            self.sink.report(report);
         }
-        self.reports.push(report);
     }
 }
 

@@ -4,7 +4,6 @@ use std::io::{self, Write};
 
 use anstyle::{AnsiColor, Style};
 use serde::Serialize;
-use serde_json::json;
 
 use super::{ConnectionReport, Outcome, Severity};
 use crate::pipeline::InputSummary;
@@ -36,38 +35,185 @@ impl From<&InputSummary> for InputReport {
     }
 }
 
-pub fn write_json(out: &mut dyn Write, inputs: &[InputReport], connections: &[ConnectionReport]) -> io::Result<()> {
-    let report = json!({
-        "tool": {"name": "tlsdoctor", "version": env!("CARGO_PKG_VERSION")},
-        "inputs": inputs,
-        "connections": connections,
-    });
-    serde_json::to_writer_pretty(&mut *out, &report)?;
-    writeln!(out)
-}
-
 const BAD: Style = AnsiColor::Red.on_default().bold();
 const WARN: Style = AnsiColor::Yellow.on_default().bold();
 const GOOD: Style = AnsiColor::Green.on_default().bold();
 const DIM: Style = Style::new().dimmed();
 const BOLD: Style = Style::new().bold();
 
-/// One block per connection, failed ones first. Colour is decided by the writer
-/// (anstream strips it when the output is not a terminal or NO_COLOR is set).
-pub fn write_text(out: &mut dyn Write, connections: &[ConnectionReport]) -> io::Result<()> {
-    let mut order: Vec<&ConnectionReport> = connections.iter().collect();
-    order.sort_by_key(|c| (c.outcome != Outcome::Failed, !c.has_error(), c.outcome != Outcome::Incomplete, c.id));
-    for c in order {
-        write_connection(out, c)?;
+/// How the report is written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum ReportFormat {
+    /// A block per connection, for people.
+    Text,
+    /// The JSON object of FINDINGS.md, for programs.
+    Json,
+}
+
+/// Reports held before the writer starts streaming: a capture with fewer connections
+/// gets them sorted (failed first in text, by id in JSON); a larger one is written as its
+/// connections end, so memory does not grow with the capture.
+const HELD: usize = 1000;
+/// Failed connections named again at the end of a streamed text report.
+const RECAPPED: usize = 20;
+
+/// Counts of what the report showed.
+#[derive(Debug, Default, Clone, Copy)]
+pub struct Tally {
+    pub connections: u64,
+    pub failed: u64,
+    pub incomplete: u64,
+    /// Failed, or with an error finding: what makes `diagnose` exit 1.
+    pub with_problems: u64,
+}
+
+/// Writes connection reports as they are diagnosed. The JSON object's members come in
+/// the order `tool`, `connections`, `inputs`: the inputs' frame counts are known last.
+pub struct ReportWriter<W: Write> {
+    out: W,
+    format: ReportFormat,
+    held: Vec<ConnectionReport>,
+    streaming: bool,
+    tally: Tally,
+    recap: Vec<String>,
+    written: u64,
+    /// The first write error; later writes are skipped.
+    error: Option<io::Error>,
+}
+
+impl<W: Write> ReportWriter<W> {
+    pub fn new(out: W, format: ReportFormat) -> Self {
+        ReportWriter {
+            out,
+            format,
+            held: Vec::new(),
+            streaming: false,
+            tally: Tally::default(),
+            recap: Vec::new(),
+            written: 0,
+            error: None,
+        }
     }
-    let failed = connections.iter().filter(|c| c.outcome == Outcome::Failed).count();
-    let incomplete = connections.iter().filter(|c| c.outcome == Outcome::Incomplete).count();
-    writeln!(
-        out,
-        "{BOLD}{} TLS connection(s): {} ok, {failed} failed, {incomplete} incomplete{BOLD:#}",
-        connections.len(),
-        connections.len() - failed - incomplete
-    )
+
+    pub fn connection(&mut self, report: ConnectionReport) {
+        let failed = report.outcome == Outcome::Failed;
+        self.tally.connections += 1;
+        self.tally.failed += u64::from(failed);
+        self.tally.incomplete += u64::from(report.outcome == Outcome::Incomplete);
+        if failed || report.has_error() {
+            self.tally.with_problems += 1;
+            if self.recap.len() < RECAPPED {
+                self.recap.push(recap_line(&report));
+            }
+        }
+        if self.streaming {
+            self.write(&report);
+            return;
+        }
+        self.held.push(report);
+        if self.held.len() >= HELD {
+            self.release_held();
+            self.streaming = true;
+        }
+    }
+
+    /// What was reported so far.
+    pub fn tally(&self) -> Tally {
+        self.tally
+    }
+
+    /// Writes what is held and the end of the report.
+    pub fn finish(mut self, inputs: &[InputReport]) -> io::Result<W> {
+        self.release_held();
+        match self.error {
+            Some(e) => Err(e),
+            None => self.end(inputs).map(|()| self.out),
+        }
+    }
+
+    fn release_held(&mut self) {
+        let mut held = std::mem::take(&mut self.held);
+        match self.format {
+            ReportFormat::Text => held.sort_by_key(|c| {
+                (c.outcome != Outcome::Failed, !c.has_error(), c.outcome != Outcome::Incomplete, c.id)
+            }),
+            ReportFormat::Json => held.sort_by_key(|c| c.id),
+        }
+        for report in &held {
+            self.write(report);
+        }
+    }
+
+    fn write(&mut self, report: &ConnectionReport) {
+        if self.error.is_some() {
+            return;
+        }
+        let first = self.written == 0;
+        self.written += 1;
+        let written = match self.format {
+            ReportFormat::Text => write_connection(&mut self.out, report),
+            ReportFormat::Json => write_json_connection(&mut self.out, report, first),
+        };
+        self.error = written.err();
+    }
+
+    fn end(&mut self, inputs: &[InputReport]) -> io::Result<()> {
+        let out = &mut self.out;
+        match self.format {
+            ReportFormat::Json => {
+                if self.written == 0 {
+                    write_json_start(out)?;
+                }
+                let inputs = serde_json::to_string_pretty(inputs)?;
+                writeln!(out, "\n  ],\n  \"inputs\": {}\n}}", indent(&inputs))?;
+            }
+            ReportFormat::Text => {
+                let Tally { connections, failed, incomplete, .. } = self.tally;
+                if self.streaming && !self.recap.is_empty() {
+                    writeln!(out, "{BOLD}connections with problems, as above:{BOLD:#}")?;
+                    for line in &self.recap {
+                        writeln!(out, "  {line}")?;
+                    }
+                    if self.tally.with_problems > RECAPPED as u64 {
+                        let more = self.tally.with_problems - RECAPPED as u64;
+                        writeln!(out, "  and {more} more (--only-failed shows only these)")?;
+                    }
+                }
+                writeln!(
+                    out,
+                    "{BOLD}{connections} TLS connection(s): {} ok, {failed} failed, {incomplete} incomplete{BOLD:#}",
+                    connections - failed - incomplete
+                )?;
+            }
+        }
+        out.flush()
+    }
+}
+
+fn recap_line(c: &ConnectionReport) -> String {
+    let codes: Vec<&str> = c.findings.iter().filter(|f| f.severity == Severity::Error).map(|f| f.code).collect();
+    format!("connection {} (frames {}-{}): {}", c.id, c.first_frame, c.last_frame, codes.join(", "))
+}
+
+fn write_json_start(out: &mut dyn Write) -> io::Result<()> {
+    let tool = serde_json::json!({"name": "tlsdoctor", "version": env!("CARGO_PKG_VERSION")});
+    let tool = serde_json::to_string_pretty(&tool)?;
+    write!(out, "{{\n  \"tool\": {},\n  \"connections\": [", indent(&tool))
+}
+
+fn write_json_connection(out: &mut dyn Write, c: &ConnectionReport, first: bool) -> io::Result<()> {
+    if first {
+        write_json_start(out)?;
+    } else {
+        out.write_all(b",")?;
+    }
+    let text = serde_json::to_string_pretty(c)?;
+    write!(out, "\n    {}", indent(&indent(&text)))
+}
+
+/// Pretty JSON nested one level deeper (two spaces).
+fn indent(text: &str) -> String {
+    text.replace('\n', "\n  ")
 }
 
 fn write_connection(out: &mut dyn Write, c: &ConnectionReport) -> io::Result<()> {
@@ -143,5 +289,101 @@ fn plain(value: &serde_json::Value) -> String {
         serde_json::Value::String(s) => s.clone(),
         serde_json::Value::Array(items) => items.iter().map(plain).collect::<Vec<_>>().join(", "),
         other => other.to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::diagnose::{Endpoint, Finding};
+
+    fn report(id: u32, outcome: Outcome) -> ConnectionReport {
+        let endpoint = |port| Endpoint { ip: "192.0.2.1".into(), port };
+        let findings = match outcome {
+            Outcome::Failed => vec![Finding::new("finished-mismatch", Severity::Error, 7, "x")],
+            _ => Vec::new(),
+        };
+        ConnectionReport {
+            id,
+            client: endpoint(40000),
+            server: endpoint(443),
+            first_frame: u64::from(id),
+            last_frame: u64::from(id) + 1,
+            sni: None,
+            version: None,
+            cipher_suite: None,
+            client_auth: "none",
+            decrypted: false,
+            outcome,
+            alert: None,
+            findings,
+            passed: Vec::new(),
+            story: Default::default(),
+            ladder: Vec::new(),
+        }
+    }
+
+    /// Connection `id` fails when `id % 7 == 3`, in ids given from `n` down to 1.
+    fn write(n: u32, format: ReportFormat) -> String {
+        let mut writer = ReportWriter::new(Vec::new(), format);
+        for id in (1..=n).rev() {
+            writer.connection(report(id, if id % 7 == 3 { Outcome::Failed } else { Outcome::Ok }));
+        }
+        assert_eq!(writer.tally().failed, u64::from((n + 3) / 7));
+        let input = InputReport {
+            path: "x.pcap".into(),
+            format: "pcap".into(),
+            frames: 9,
+            stopped: None,
+            evicted_connections: 0,
+            missing_bytes: 0,
+        };
+        let written = String::from_utf8(writer.finish(&[input]).unwrap()).unwrap();
+        without_styles(&written)
+    }
+
+    /// The text as anstream writes it when the output is not a terminal.
+    fn without_styles(text: &str) -> String {
+        let mut out = String::new();
+        let mut rest = text;
+        while let Some(start) = rest.find('\x1b') {
+            out.push_str(&rest[..start]);
+            rest = rest[start..].split_once('m').map_or("", |(_, after)| after);
+        }
+        out + rest
+    }
+
+    fn ids(json: &str) -> Vec<u64> {
+        let v: serde_json::Value = serde_json::from_str(json).expect("the report is one JSON object");
+        assert_eq!(v["inputs"][0]["frames"], 9);
+        assert_eq!(v["tool"]["name"], "tlsdoctor");
+        v["connections"].as_array().unwrap().iter().map(|c| c["id"].as_u64().unwrap()).collect()
+    }
+
+    #[test]
+    fn a_small_report_is_sorted() {
+        assert_eq!(ids(&write(5, ReportFormat::Json)), [1, 2, 3, 4, 5]);
+        assert_eq!(ids(&write(0, ReportFormat::Json)), Vec::<u64>::new());
+        let text = write(5, ReportFormat::Text);
+        assert!(text.starts_with("FAILED  connection 3 "), "{text}");
+        assert!(text.ends_with("5 TLS connection(s): 4 ok, 1 failed, 0 incomplete\n"), "{text}");
+        assert!(!text.contains("as above"));
+    }
+
+    #[test]
+    fn a_large_report_is_streamed_whole_with_a_recap() {
+        let n = HELD as u32 + 500;
+        let streamed = ids(&write(n, ReportFormat::Json));
+        assert_eq!(streamed.len(), n as usize);
+        // The first HELD arrive (n down to 501) and are written sorted; then the rest as they come.
+        assert_eq!(streamed[0], 501);
+        assert_eq!(streamed[HELD - 1], u64::from(n));
+        assert_eq!(streamed[HELD], 500);
+        let text = write(n, ReportFormat::Text);
+        let recap = text.split("connections with problems, as above:\n").nth(1).expect("a recap");
+        assert_eq!(recap.lines().filter(|l| l.starts_with("  connection ")).count(), RECAPPED);
+        let failed = (n + 3) / 7;
+        assert!(recap.contains(&format!("and {} more", failed - RECAPPED as u32)), "{recap}");
+        assert!(text.ends_with(&format!("{n} TLS connection(s): {} ok, {failed} failed, 0 incomplete\n", n - failed)));
     }
 }

@@ -42,7 +42,7 @@ pub struct Certificates {
     pub subjects: Vec<String>,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Default, Serialize)]
 pub struct StorySummary {
     pub client_offer: Option<Offer>,
     pub server_choice: Option<Choice>,
