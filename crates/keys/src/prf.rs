@@ -335,14 +335,27 @@ pub fn hkdf_expand_label(
     context: &[u8],
     len: usize,
 ) -> Result<Secret, KeyError> {
-    let full_label_len = 6 + label.len();
+    expand_label(hash, secret, b"tls13 ", label, context, len)
+}
+
+/// HKDF-Expand-Label with the label prefix of a TLS 1.3 version (drafts before 20 have
+/// their own).
+fn expand_label(
+    hash: HashAlg,
+    secret: &[u8],
+    prefix: &[u8],
+    label: &[u8],
+    context: &[u8],
+    len: usize,
+) -> Result<Secret, KeyError> {
+    let full_label_len = prefix.len() + label.len();
     if full_label_len > 255 || context.len() > 255 || len > u16::MAX as usize {
         return Err(KeyError::Unsupported("HKDF label, context or length too long"));
     }
     let mut info = Vec::with_capacity(4 + full_label_len + context.len());
     info.extend_from_slice(&(len as u16).to_be_bytes());
     info.push(full_label_len as u8);
-    info.extend_from_slice(b"tls13 ");
+    info.extend_from_slice(prefix);
     info.extend_from_slice(label);
     info.push(context.len() as u8);
     info.extend_from_slice(context);
@@ -357,28 +370,41 @@ pub fn hkdf_expand_label(
     }
 }
 
-/// TLS 1.3 record key and IV from a traffic secret: ("key", key_len) and ("iv", 12).
-pub fn traffic_keys(suite: CipherSuite, traffic_secret: &[u8]) -> Result<(Secret, Secret), KeyError> {
+/// TLS 1.3 record key and IV from a traffic secret: ("key", key_len) and ("iv", 12),
+/// with the labels of `version` (RFC 8446's, or a draft's).
+pub fn traffic_keys(
+    version: ProtocolVersion,
+    suite: CipherSuite,
+    traffic_secret: &[u8],
+) -> Result<(Secret, Secret), KeyError> {
     let params = SuiteParams::for_suite(suite)
         .filter(|p| p.tls13)
         .ok_or(KeyError::Unsupported("not a supported TLS 1.3 cipher suite"))?;
-    let key = hkdf_expand_label(params.hash, traffic_secret, b"key", b"", params.cipher.key_len())?;
-    let iv = hkdf_expand_label(params.hash, traffic_secret, b"iv", b"", 12)?;
+    let prefix = version.tls13_quirks().label_prefix();
+    let key = expand_label(params.hash, traffic_secret, prefix, b"key", b"", params.cipher.key_len())?;
+    let iv = expand_label(params.hash, traffic_secret, prefix, b"iv", b"", 12)?;
     Ok((key, iv))
 }
 
-/// The next application traffic secret after a KeyUpdate ("traffic upd").
-pub fn next_traffic_secret(hash: HashAlg, secret: &[u8]) -> Result<Secret, KeyError> {
-    hkdf_expand_label(hash, secret, b"traffic upd", b"", hash.output_len())
+/// The next application traffic secret after a KeyUpdate ("traffic upd", or a draft's
+/// label).
+pub fn next_traffic_secret(version: ProtocolVersion, hash: HashAlg, secret: &[u8]) -> Result<Secret, KeyError> {
+    let quirks = version.tls13_quirks();
+    expand_label(hash, secret, quirks.label_prefix(), quirks.key_update_label(), b"", hash.output_len())
 }
 
 /// The Finished key of a TLS 1.3 handshake traffic secret.
-pub fn finished_key(hash: HashAlg, base_key: &[u8]) -> Result<Secret, KeyError> {
-    hkdf_expand_label(hash, base_key, b"finished", b"", hash.output_len())
+pub fn finished_key(version: ProtocolVersion, hash: HashAlg, base_key: &[u8]) -> Result<Secret, KeyError> {
+    expand_label(hash, base_key, version.tls13_quirks().label_prefix(), b"finished", b"", hash.output_len())
 }
 
 /// TLS 1.3 Finished `verify_data`: HMAC(finished_key(base_key), transcript_hash).
-pub fn verify_data_tls13(hash: HashAlg, base_key: &[u8], transcript_hash: &[u8]) -> Result<Vec<u8>, KeyError> {
-    let fk = finished_key(hash, base_key)?;
+pub fn verify_data_tls13(
+    version: ProtocolVersion,
+    hash: HashAlg,
+    base_key: &[u8],
+    transcript_hash: &[u8],
+) -> Result<Vec<u8>, KeyError> {
+    let fk = finished_key(version, hash, base_key)?;
     Ok(self::hmac(hash, fk.as_bytes(), &[transcript_hash]))
 }

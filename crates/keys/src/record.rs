@@ -237,6 +237,8 @@ enum Protection {
         aead: AeadImpl,
         iv: Zeroizing<Vec<u8>>,
         tag_len: usize,
+        /// TLS 1.3 drafts before 25 authenticate no additional data.
+        header_aad: bool,
     },
 }
 
@@ -332,25 +334,31 @@ impl RecordDecryptor {
         Ok(RecordDecryptor { suite, version, seq: 0, protection })
     }
 
-    /// A decryptor for one TLS 1.3 traffic secret (handshake or application). After a
-    /// KeyUpdate, make a new one from `next_traffic_secret`.
-    pub fn tls13(suite: CipherSuite, traffic_secret: &[u8]) -> Result<RecordDecryptor, KeyError> {
+    /// A decryptor for one TLS 1.3 traffic secret (handshake or application) of the
+    /// negotiated `version`: RFC 8446 or a draft, whose key labels and additional data
+    /// may differ. After a KeyUpdate, make a new one from `next_traffic_secret`.
+    pub fn tls13(
+        version: ProtocolVersion,
+        suite: CipherSuite,
+        traffic_secret: &[u8],
+    ) -> Result<RecordDecryptor, KeyError> {
         let params = SuiteParams::for_suite(suite)
             .filter(|p| p.tls13)
             .ok_or(KeyError::Unsupported("not a supported TLS 1.3 cipher suite"))?;
         if traffic_secret.len() != params.hash.output_len() {
             return Err(KeyError::Unsupported("traffic secret length does not match the suite hash"));
         }
-        let (key, iv) = traffic_keys(suite, traffic_secret)?;
+        let (key, iv) = traffic_keys(version, suite, traffic_secret)?;
         let aead = AeadImpl::new(params.cipher, key.as_bytes()).ok_or(KeyError::Unsupported("cipher suite"))?;
         Ok(RecordDecryptor {
             suite,
-            version: ProtocolVersion(0x0304),
+            version,
             seq: 0,
             protection: Protection::Aead13 {
                 aead,
                 iv: Zeroizing::new(iv.as_bytes().to_vec()),
                 tag_len: params.cipher.tag_len(),
+                header_aad: !version.tls13_quirks().empty_additional_data,
             },
         })
     }
@@ -482,7 +490,7 @@ impl RecordDecryptor {
                 let data = aead.open(&nonce, &aad, body)?;
                 Plaintext { content_type, data }
             }
-            Protection::Aead13 { aead, iv, tag_len } => {
+            Protection::Aead13 { aead, iv, tag_len, header_aad } => {
                 if ciphertext.len() < *tag_len + 1 {
                     return Err(DecryptError::BadLength {
                         len: ciphertext.len(),
@@ -493,7 +501,8 @@ impl RecordDecryptor {
                 let l = (ciphertext.len().min(u16::MAX as usize) as u16).to_be_bytes();
                 aad[3] = l[0];
                 aad[4] = l[1];
-                let mut data = aead.open(&nonce_xor(iv, seq), &aad, ciphertext)?;
+                let aad = if *header_aad { &aad[..] } else { &[] };
+                let mut data = aead.open(&nonce_xor(iv, seq), aad, ciphertext)?;
                 let Some(end) = data.iter().rposition(|&b| b != 0) else {
                     return Err(DecryptError::NoContentType);
                 };

@@ -6,7 +6,7 @@ mod common;
 use common::*;
 use sha2::{Digest, Sha256, Sha384};
 use tlsdoctor_keys::*;
-use tlsdoctor_tls::registry::CipherSuite;
+use tlsdoctor_tls::registry::{CipherSuite, ProtocolVersion};
 
 /// Decrypts every record of a direction, concatenating application data.
 fn decrypt_all(dec: &mut RecordDecryptor, recs: &[Rec]) -> (Vec<Plaintext>, Vec<u8>) {
@@ -56,7 +56,7 @@ fn tls13_rfc8446_handshake_finished_and_application_data() {
     let sh = server.iter().find(|r| r.typ == 22).expect("ServerHello");
     let enc: Vec<&Rec> = server.iter().filter(|r| r.typ == 23).collect();
     let hs = secrets.server_handshake_traffic_secret.as_ref().expect("SHTS");
-    let mut dec = RecordDecryptor::tls13(conn.suite(), hs.as_bytes()).unwrap();
+    let mut dec = RecordDecryptor::tls13(ProtocolVersion::TLS_1_3, conn.suite(), hs.as_bytes()).unwrap();
     let flight = dec.decrypt(enc[0].header(), &enc[0].body).expect("first server record");
     assert_eq!(flight.content_type, 22);
     assert_eq!(flight.data[0], 8, "EncryptedExtensions first");
@@ -74,7 +74,7 @@ fn tls13_rfc8446_handshake_finished_and_application_data() {
         let msg = &flight.data[at..at + 4 + len];
         if t == 20 {
             let th = Sha256::digest(&transcript);
-            let vd = verify_data_tls13(HashAlg::Sha256, hs.as_bytes(), &th).unwrap();
+            let vd = verify_data_tls13(ProtocolVersion::TLS_1_3, HashAlg::Sha256, hs.as_bytes(), &th).unwrap();
             assert_eq!(&msg[4..], &vd[..], "server Finished");
             finished_checked = true;
         }
@@ -85,7 +85,7 @@ fn tls13_rfc8446_handshake_finished_and_application_data() {
 
     // Server application data: tickets, then the HTTP response.
     let app_secret = secrets.server_traffic_secret_0.as_ref().unwrap();
-    let mut dec = RecordDecryptor::tls13(conn.suite(), app_secret.as_bytes()).unwrap();
+    let mut dec = RecordDecryptor::tls13(ProtocolVersion::TLS_1_3, conn.suite(), app_secret.as_bytes()).unwrap();
     let (plain, app) = decrypt_all(&mut dec, &enc[1..].iter().map(|r| (*r).clone()).collect::<Vec<_>>());
     assert!(plain.iter().any(|p| p.content_type == 22 && p.data[0] == 4), "NewSessionTicket");
     assert!(contains(&app, b"Request for /first, version TLSv1.3, Early data: no\n"));
@@ -93,14 +93,14 @@ fn tls13_rfc8446_handshake_finished_and_application_data() {
     // Client: Finished under the client handshake secret, then the request.
     let client_enc: Vec<Rec> = conn.dir(true).into_iter().filter(|r| r.typ == 23).collect();
     let chts = secrets.client_handshake_traffic_secret.as_ref().unwrap();
-    let mut dec = RecordDecryptor::tls13(conn.suite(), chts.as_bytes()).unwrap();
+    let mut dec = RecordDecryptor::tls13(ProtocolVersion::TLS_1_3, conn.suite(), chts.as_bytes()).unwrap();
     let fin = dec.decrypt(client_enc[0].header(), &client_enc[0].body).unwrap();
     assert_eq!((fin.content_type, fin.data[0], fin.data.len()), (22, 20, 4 + 32));
     let th = Sha256::digest(&transcript);
-    let vd = verify_data_tls13(HashAlg::Sha256, chts.as_bytes(), &th).unwrap();
+    let vd = verify_data_tls13(ProtocolVersion::TLS_1_3, HashAlg::Sha256, chts.as_bytes(), &th).unwrap();
     assert_eq!(&fin.data[4..], &vd[..], "client Finished");
     let cats = secrets.client_traffic_secret_0.as_ref().unwrap();
-    let mut dec = RecordDecryptor::tls13(conn.suite(), cats.as_bytes()).unwrap();
+    let mut dec = RecordDecryptor::tls13(ProtocolVersion::TLS_1_3, conn.suite(), cats.as_bytes()).unwrap();
     let (_, app) = decrypt_all(&mut dec, &client_enc[1..]);
     assert!(app.starts_with(b"GET /first HTTP/1.1\r\n"), "{:?}", String::from_utf8_lossy(&app));
 }
@@ -113,7 +113,7 @@ fn tls13_rfc8446_early_data() {
     let secrets = log.get(&conn.client_random()).unwrap();
     let early = secrets.client_early_traffic_secret.as_ref().expect("early secret");
     let first_enc = conn.dir(true).into_iter().find(|r| r.typ == 23).unwrap();
-    let mut dec = RecordDecryptor::tls13(conn.suite(), early.as_bytes()).unwrap();
+    let mut dec = RecordDecryptor::tls13(ProtocolVersion::TLS_1_3, conn.suite(), early.as_bytes()).unwrap();
     let p = dec.decrypt(first_enc.header(), &first_enc.body).unwrap();
     assert_eq!(p.content_type, 23);
     assert!(p.data.starts_with(b"GET /early HTTP/1.1\r\n"));
@@ -122,7 +122,7 @@ fn tls13_rfc8446_early_data() {
     assert!(noearly.get(&conn.client_random()).unwrap().client_early_traffic_secret.is_none());
     // Wrong direction key: authentication error, never garbage.
     let hs = secrets.server_handshake_traffic_secret.as_ref().unwrap();
-    let mut wrong = RecordDecryptor::tls13(conn.suite(), hs.as_bytes()).unwrap();
+    let mut wrong = RecordDecryptor::tls13(ProtocolVersion::TLS_1_3, conn.suite(), hs.as_bytes()).unwrap();
     assert_eq!(wrong.decrypt(first_enc.header(), &first_enc.body), Err(DecryptError::Authentication));
     assert_eq!(wrong.sequence(), 0);
 }

@@ -39,7 +39,7 @@ proptest! {
     fn tls13_decrypt_never_panics(idx in 0usize..5, header: [u8; 5], body in proptest::collection::vec(any::<u8>(), 0..100)) {
         let suite = CipherSuite(0x1301 + idx as u16);
         let secret = vec![9u8; if idx == 1 { 48 } else { 32 }];
-        let mut dec = RecordDecryptor::tls13(suite, &secret).unwrap();
+        let mut dec = RecordDecryptor::tls13(ProtocolVersion::TLS_1_3, suite, &secret).unwrap();
         let _ = dec.decrypt(header, &body);
     }
 
@@ -59,8 +59,8 @@ proptest! {
         let _ = prf_tls10(&secret, b"l", b"s", len);
         let _ = prf_ssl3(&secret, b"s", len);
         let _ = hkdf_expand_label(HashAlg::Sha384, &secret, b"key", b"", len);
-        let _ = traffic_keys(CipherSuite(suite), &secret);
-        let _ = RecordDecryptor::tls13(CipherSuite(suite), &secret);
+        let _ = traffic_keys(ProtocolVersion::TLS_1_3, CipherSuite(suite), &secret);
+        let _ = RecordDecryptor::tls13(ProtocolVersion::TLS_1_3, CipherSuite(suite), &secret);
         if let Ok(ms) = master_secret(&secret, &[0; 32], &[1; 32], ProtocolVersion(version), CipherSuite(suite), None) {
             if let Ok(k) = key_block(&ms, &[0; 32], &[1; 32], CipherSuite(suite), ProtocolVersion(version)) {
                 let _ = RecordDecryptor::tls12(CipherSuite(suite), ProtocolVersion(version), &k, Direction::ClientToServer, false);

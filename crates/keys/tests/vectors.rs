@@ -42,18 +42,48 @@ fn prfs_match_reference() {
     assert_eq!(prf(Prf::Ssl3, &x["secret"], b"ignored", &x["seed"], 104), x["out"]);
 }
 
+/// TLS 1.3 drafts before 20 prefix HKDF labels with "TLS 1.3, " and derive the next
+/// secret at a KeyUpdate with "application traffic secret"; draft 20 has RFC 8446's
+/// labels. (Expected values from an independent HKDF-SHA256 computation.)
+#[test]
+fn tls13_draft_labels() {
+    let secret: Vec<u8> = (0..32).collect();
+    let draft18 = ProtocolVersion(0x7f12);
+    let (key, iv) = traffic_keys(draft18, CipherSuite(0x1301), &secret).unwrap();
+    assert_eq!(key.as_bytes(), &hex("db07b61bdd1a24cf69f3700ca218e53d")[..]);
+    assert_eq!(iv.as_bytes(), &hex("150663c051e93724f6c88bd1")[..]);
+    assert_eq!(
+        next_traffic_secret(draft18, HashAlg::Sha256, &secret).unwrap().as_bytes(),
+        &hex("506255be5ba34501fc70a117ceb5521849f2facad8820236d01411342ee50fad")[..]
+    );
+    assert_eq!(
+        finished_key(draft18, HashAlg::Sha256, &secret).unwrap().as_bytes(),
+        &hex("2872f5921a1860936701462f6b0515cb26bfe08901ab136e237bfc10dd85675c")[..]
+    );
+    for rfc_labels in [ProtocolVersion(0x7f14), ProtocolVersion::TLS_1_3] {
+        let (key, _) = traffic_keys(rfc_labels, CipherSuite(0x1301), &secret).unwrap();
+        assert_eq!(key.as_bytes(), &hex("9c9783cf77ea32d44f369da41f19f3cc")[..]);
+    }
+}
+
 #[test]
 fn hkdf_expand_label_matches_reference() {
     let x = v("hkdf_sha256_key");
     assert_eq!(hkdf_expand_label(HashAlg::Sha256, &x["secret"], b"key", b"", 16).unwrap().as_bytes(), &x["out"][..]);
     let x = v("hkdf_sha256_iv");
-    let (key, iv) = traffic_keys(CipherSuite(0x1301), &x["secret"]).unwrap();
+    let (key, iv) = traffic_keys(ProtocolVersion::TLS_1_3, CipherSuite(0x1301), &x["secret"]).unwrap();
     assert_eq!(iv.as_bytes(), &x["out"][..]);
     assert_eq!(key.as_bytes(), &v("hkdf_sha256_key")["out"][..]);
     let x = v("hkdf_sha256_upd");
-    assert_eq!(next_traffic_secret(HashAlg::Sha256, &x["secret"]).unwrap().as_bytes(), &x["out"][..]);
+    assert_eq!(
+        next_traffic_secret(ProtocolVersion::TLS_1_3, HashAlg::Sha256, &x["secret"]).unwrap().as_bytes(),
+        &x["out"][..]
+    );
     let x = v("hkdf_sha384_finished");
-    assert_eq!(finished_key(HashAlg::Sha384, &x["secret"]).unwrap().as_bytes(), &x["out"][..]);
+    assert_eq!(
+        finished_key(ProtocolVersion::TLS_1_3, HashAlg::Sha384, &x["secret"]).unwrap().as_bytes(),
+        &x["out"][..]
+    );
     let x = v("hkdf_sha256_ctx");
     assert_eq!(
         hkdf_expand_label(HashAlg::Sha256, &x["secret"], b"c hs traffic", &x["ctx"], 32).unwrap().as_bytes(),
@@ -157,7 +187,7 @@ fn one_byte_changed_key_gives_an_error() {
         let x = v(name);
         let mut secret = x["secret"].clone();
         secret[0] ^= 0x01;
-        let mut dec = RecordDecryptor::tls13(suite_of(&x), &secret).unwrap();
+        let mut dec = RecordDecryptor::tls13(ProtocolVersion::TLS_1_3, suite_of(&x), &secret).unwrap();
         let r = &x["r0"];
         assert_eq!(dec.decrypt(header(23, &[3, 3], r), r), Err(DecryptError::Authentication), "{name}");
     }
@@ -167,7 +197,7 @@ fn one_byte_changed_key_gives_an_error() {
 fn tls13_records_decrypt_and_strip_padding() {
     for name in ["rec13_aes256gcm", "rec13_chacha", "rec13_aes128ccm", "rec13_aes128ccm8"] {
         let x = v(name);
-        let mut dec = RecordDecryptor::tls13(suite_of(&x), &x["secret"]).unwrap();
+        let mut dec = RecordDecryptor::tls13(ProtocolVersion::TLS_1_3, suite_of(&x), &x["secret"]).unwrap();
         let p0 = dec.decrypt(header(23, &[3, 3], &x["r0"]), &x["r0"]).unwrap();
         assert_eq!((p0.content_type, &p0.data), (23, &x["p0"]), "{name}");
         let p1 = dec.decrypt(header(23, &[3, 3], &x["r1"]), &x["r1"]).unwrap();

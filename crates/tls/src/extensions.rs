@@ -327,7 +327,8 @@ fn decode_value<'a>(
             }
             _ => V::SelectedVersion(ProtocolVersion(r.u16("selected_version")?)),
         },
-        ExtensionType::KEY_SHARE => match ctx {
+        // 40: key_share of the TLS 1.3 drafts before 23.
+        ExtensionType::KEY_SHARE | ExtensionType::RESERVED_KEY_SHARE_DRAFT => match ctx {
             C::ClientHello => {
                 let mut l = r.sub16("client_shares")?;
                 let mut shares = Vec::new();

@@ -130,7 +130,7 @@ pub struct NewSessionTicket<'a> {
     pub lifetime: u32,
     /// TLS 1.3 only.
     pub age_add: Option<u32>,
-    /// TLS 1.3 only.
+    /// TLS 1.3 only (and not before draft 21).
     pub nonce: Option<&'a [u8]>,
     pub ticket: &'a [u8],
     /// TLS 1.3 only.
@@ -596,9 +596,11 @@ fn server_hello(body: &[u8]) -> Result<ServerHello<'_>, DecodeError> {
     let mut r = Reader::new(body);
     let legacy_version = ProtocolVersion(r.u16("server_version")?);
     let random = random(&mut r)?;
-    let session_id = r.vec8("session_id")?;
+    // TLS 1.3 drafts before 22 name themselves here and have neither field.
+    let short = legacy_version.tls13_quirks().short_server_hello;
+    let session_id = if short { &[][..] } else { r.vec8("session_id")? };
     let cipher_suite = CipherSuite(r.u16("cipher_suite")?);
-    let compression_method = CompressionMethod(r.u8("compression_method")?);
+    let compression_method = CompressionMethod(if short { 0 } else { r.u8("compression_method")? });
     let mut anomalies = Vec::new();
     let (extensions_present, extensions) = hello_extensions(&mut r, &mut anomalies);
     anomalies.extend(trailing(&r, "ServerHello"));
@@ -680,11 +682,12 @@ fn new_session_ticket<'a>(body: &'a [u8], ctx: &ParseContext) -> Result<NewSessi
         });
     }
     let age_add = r.u32("ticket_age_add")?;
-    let nonce = r.vec8("ticket_nonce")?;
+    let no_nonce = ctx.version.is_some_and(|v| v.tls13_quirks().no_ticket_nonce);
+    let nonce = if no_nonce { None } else { Some(r.vec8("ticket_nonce")?) };
     let ticket = r.vec16("ticket")?;
     let (extensions, mut anomalies) = extensions_block(&mut r);
     anomalies.extend(trailing(&r, "NewSessionTicket"));
-    Ok(NewSessionTicket { lifetime, age_add: Some(age_add), nonce: Some(nonce), ticket, extensions, tls13, anomalies })
+    Ok(NewSessionTicket { lifetime, age_add: Some(age_add), nonce, ticket, extensions, tls13, anomalies })
 }
 
 fn certificate<'a>(body: &'a [u8], ctx: &ParseContext) -> Result<CertificateMsg<'a>, DecodeError> {
@@ -1172,9 +1175,15 @@ fn server_hello_fields(out: &mut Vec<Field>, m: &ServerHello<'_>) {
     if let Some(v) = m.downgrade_sentinel() {
         out.push(Field::new(1, "Downgrade sentinel", format!("server supports TLS 1.3, negotiated {v} or below")));
     }
-    out.push(Field::new(0, "Session ID", format!("{} (len={})", hex(m.session_id), m.session_id.len())));
+    // TLS 1.3 drafts before 22 have neither session id nor compression method.
+    let short = m.legacy_version.tls13_quirks().short_server_hello;
+    if !short {
+        out.push(Field::new(0, "Session ID", format!("{} (len={})", hex(m.session_id), m.session_id.len())));
+    }
     out.push(Field::new(0, "Cipher Suite", m.cipher_suite.describe()));
-    out.push(Field::new(0, "Compression Method", m.compression_method.describe()));
+    if !short {
+        out.push(Field::new(0, "Compression Method", m.compression_method.describe()));
+    }
     if m.extensions_present {
         ext_fields(out, &m.extensions, m.context());
     }

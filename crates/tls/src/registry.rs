@@ -118,6 +118,28 @@ impl ProtocolVersion {
         self.0 == 0x0304 || self.0 == 0xfefc || (self.0 >> 8) == 0x7f || matches!(self.0, 0xfb17 | 0xfb1a)
     }
 
+    /// The TLS 1.3 draft this version names: 0x7fNN is draft NN, and Facebook's
+    /// 0xfb17 / 0xfb1a are its variants of drafts 23 / 26. None for any other version.
+    pub fn tls13_draft(self) -> Option<u8> {
+        match self.0 {
+            0x7f00..=0x7fff | 0xfb17 | 0xfb1a => Some(self.0 as u8),
+            _ => None,
+        }
+    }
+
+    /// What TLS 1.3 under this version does differently from RFC 8446: nothing for
+    /// RFC 8446 and every other version; for a draft, the changes made after it, as
+    /// Wireshark's dissector decodes them.
+    pub fn tls13_quirks(self) -> Tls13Quirks {
+        let Some(draft) = self.tls13_draft() else { return Tls13Quirks::default() };
+        Tls13Quirks {
+            old_labels: draft < 20,
+            no_ticket_nonce: draft < 21,
+            short_server_hello: draft < 22,
+            empty_additional_data: draft < 25,
+        }
+    }
+
     /// Whether signatures carry a SignatureAndHashAlgorithm / SignatureScheme prefix
     /// (TLS 1.2, TLS 1.3, DTLS 1.2, DTLS 1.3). `None` if the version is not known.
     pub fn has_signature_scheme(self) -> Option<bool> {
@@ -145,6 +167,44 @@ impl ProtocolVersion {
             _ if self.is_tls13() => "TLSv1.3",
             _ => return None,
         })
+    }
+}
+
+/// How a TLS 1.3 draft differs from RFC 8446 (see [`ProtocolVersion::tls13_quirks`]);
+/// all false for RFC 8446.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Tls13Quirks {
+    /// Before draft 20: HKDF labels start with "TLS 1.3, " instead of "tls13 ", and a
+    /// KeyUpdate derives the next secret with "application traffic secret" instead of
+    /// "traffic upd".
+    pub old_labels: bool,
+    /// Before draft 21: NewSessionTicket has no ticket_nonce.
+    pub no_ticket_nonce: bool,
+    /// Before draft 22: the ServerHello has no session id and no compression method
+    /// (its version field is the draft's, there is no supported_versions extension).
+    pub short_server_hello: bool,
+    /// Before draft 25: records are sealed with empty additional data instead of their
+    /// header.
+    pub empty_additional_data: bool,
+}
+
+impl Tls13Quirks {
+    /// The prefix of every HKDF-Expand-Label label.
+    pub fn label_prefix(self) -> &'static [u8] {
+        if self.old_labels {
+            b"TLS 1.3, "
+        } else {
+            b"tls13 "
+        }
+    }
+
+    /// The label that derives the next application traffic secret at a KeyUpdate.
+    pub fn key_update_label(self) -> &'static [u8] {
+        if self.old_labels {
+            b"application traffic secret"
+        } else {
+            b"traffic upd"
+        }
     }
 }
 
@@ -1339,6 +1399,34 @@ open_enum! {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn tls13_draft_quirks_follow_wireshark() {
+        let quirks = |v: u16| ProtocolVersion(v).tls13_quirks();
+        let q = |old_labels, no_ticket_nonce, short_server_hello, empty_additional_data| Tls13Quirks {
+            old_labels,
+            no_ticket_nonce,
+            short_server_hello,
+            empty_additional_data,
+        };
+        assert_eq!(quirks(0x7f12), q(true, true, true, true)); // draft 18
+        assert_eq!(quirks(0x7f13), q(true, true, true, true));
+        assert_eq!(quirks(0x7f14), q(false, true, true, true)); // draft 20
+        assert_eq!(quirks(0x7f15), q(false, false, true, true));
+        assert_eq!(quirks(0x7f16), q(false, false, false, true)); // draft 22
+        assert_eq!(quirks(0x7f18), q(false, false, false, true));
+        assert_eq!(quirks(0x7f19), Tls13Quirks::default()); // draft 25
+        assert_eq!(quirks(0x7f1c), Tls13Quirks::default());
+        assert_eq!(quirks(0xfb17), q(false, false, false, true)); // Facebook draft 23
+        assert_eq!(quirks(0xfb1a), Tls13Quirks::default());
+        for rfc in [0x0304, 0x0303, 0xfefc] {
+            assert_eq!(quirks(rfc), Tls13Quirks::default());
+            assert_eq!(ProtocolVersion(rfc).tls13_draft(), None);
+        }
+        assert_eq!(ProtocolVersion(0x7f14).tls13_draft(), Some(20));
+        assert_eq!(q(true, true, true, true).label_prefix(), b"TLS 1.3, ");
+        assert_eq!(Tls13Quirks::default().key_update_label(), b"traffic upd");
+    }
 
     #[test]
     fn cipher_suite_names_and_display() {

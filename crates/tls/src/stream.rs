@@ -12,6 +12,7 @@ use tlsdoctor_tcp::{Chunk, Side};
 
 use crate::codec::Reader;
 use crate::record::{self, RecordHeader, HEADER_LEN};
+use crate::registry::ProtocolVersion;
 
 /// Limits for one connection's parser.
 #[derive(Debug, Clone)]
@@ -173,7 +174,7 @@ pub struct Negotiated {
 impl Negotiated {
     /// TLS 1.3 or one of its drafts.
     pub fn is_tls13(&self) -> bool {
-        matches!(self.version, Some(0x0304) | Some(0x7f00..=0x7fff))
+        self.version.is_some_and(|v| ProtocolVersion(v).is_tls13())
     }
 }
 

@@ -322,6 +322,21 @@ fn finished_messages_are_checked_in_every_version() {
     }
 }
 
+/// Regression: after a HelloRetryRequest the first ClientHello is hashed into a
+/// message_hash message (RFC 8446 4.4.1); hashed raw, both Finished messages and the
+/// server's CertificateVerify were reported as not matching the transcript.
+#[test]
+fn hello_retry_request_transcripts_start_with_the_message_hash() {
+    for name in ["tls13-hello-retry-request", "tls13-hello-retry-request-ccm"] {
+        let capture = format!("roundtrip/{name}.pcapng");
+        let r = with_keylog(&capture, &format!("roundtrip/{name}.keylog"));
+        assert!(r.decrypted && r.outcome == Outcome::Ok && errors(&r).is_empty(), "{name}: {:?}", r.findings);
+        let finished = r.passed.iter().filter(|p| p.contains("Finished")).count();
+        assert_eq!(finished, 2, "{name}: {:?}", r.passed);
+        assert!(r.passed.iter().any(|p| p.starts_with("the server's CertificateVerify")), "{name}: {:?}", r.passed);
+    }
+}
+
 #[test]
 fn a_key_log_of_another_run_is_a_mismatch() {
     let text = std::fs::read_to_string(fixture("tls13-rsa.keylog")).unwrap();

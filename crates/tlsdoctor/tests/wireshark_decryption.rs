@@ -209,6 +209,19 @@ const CASES: &[Case] = &[
             Frames(&[5, 6, 10, 12, 13]),
         ],
     },
+    // TLS 1.3 draft 20 (0x7f14): a ServerHello without session id and compression
+    // method, and records sealed with empty additional data (drafts before 25).
+    Case {
+        test: "TestDecryptTLS::test_tls13_chacha20poly1305",
+        capture: "tls13-20-chacha20poly1305.pcap",
+        keys: &[Keylog("tls13-20-chacha20poly1305.keys")],
+        expect: &[
+            InConnection(1, b"TLS13-CHACHA20-POLY1305-SHA256"),
+            InConnection(1, b"GET / HTTP/1.1"),
+            InConnection(2, b"GET / HTTP/1.1"),
+            Frames(&[5, 7, 13, 15]),
+        ],
+    },
     Case {
         test: "test_tls12_chacha20poly1305 stream 3, `RSA` key log line only",
         capture: "tls12-chacha20poly1305.pcap",
@@ -217,21 +230,10 @@ const CASES: &[Case] = &[
     },
 ];
 
-/// Cases Wireshark decrypts and tlsdoctor does not yet. Each must fail at least one
-/// expectation today; when one passes, move it to [`CASES`].
-const NOT_YET: &[(&str, Case)] = &[(
-    "TLS 1.3 draft 20 (0x7f14): the ServerHello of drafts before 22 has no session id and \
-         no compression method, but crates/tls/src/messages.rs server_hello() reads them, so the \
-         suite comes out as 0x01b0 and no decryptor is made (silently: no decrypt-failed); \
-         drafts before 25 also authenticate an empty additional data, not the record header \
-         (crates/keys/src/record.rs, Aead13)",
-    Case {
-        test: "TestDecryptTLS::test_tls13_chacha20poly1305",
-        capture: "tls13-20-chacha20poly1305.pcap",
-        keys: &[Keylog("tls13-20-chacha20poly1305.keys")],
-        expect: &[InConnection(1, b"TLS13-CHACHA20-POLY1305-SHA256"), InConnection(1, b"GET / HTTP/1.1")],
-    },
-)];
+/// Cases Wireshark decrypts and tlsdoctor does not yet, with the reason. Each must fail
+/// at least one expectation today; when one passes, move it to [`CASES`]. None today:
+/// TLS 1.3 draft 20 (tls13-20-chacha20poly1305.pcap) once was.
+const NOT_YET: &[(&str, Case)] = &[];
 
 fn testdata(path: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/testdata/wireshark").join(path)

@@ -12,6 +12,7 @@ use tlsdoctor_keys::{
     RecordDecryptor, Secret, SuiteParams,
 };
 use tlsdoctor_tcp::Side;
+use tlsdoctor_tls::extensions::ExtensionValue;
 use tlsdoctor_tls::messages::{parse_handshake, parse_sslv2_client_hello, ClientKx, HandshakeBody, ParseContext};
 use tlsdoctor_tls::record::RecordHeader;
 use tlsdoctor_tls::registry::{CipherSuite, ExtensionType, HandshakeType, ProtocolVersion};
@@ -30,6 +31,8 @@ struct Hello {
     early_data: bool,
     ticket: Option<Vec<u8>>,
     tls13_suites: Vec<CipherSuite>,
+    /// The TLS 1.3 version the client prefers (RFC 8446 or a draft), for its 0-RTT data.
+    tls13_version: Option<ProtocolVersion>,
 }
 
 #[derive(Clone)]
@@ -55,8 +58,8 @@ pub struct KeyLogOpener {
     /// early data (TLS 1.3).
     pending: [Option<RecordDecryptor>; 2],
     active: [Option<RecordDecryptor>; 2],
-    /// TLS 1.3 0-RTT: the early secret, and the suites it may be used with.
-    early: Option<(Secret, Vec<CipherSuite>)>,
+    /// TLS 1.3 0-RTT: the early secret, the version and the suites it may be used with.
+    early: Option<(Secret, ProtocolVersion, Vec<CipherSuite>)>,
     /// TLS 1.3: the application traffic secrets, used after each side's Finished.
     application: [Option<Secret>; 2],
     /// A direction whose record did not open: said once, then left alone.
@@ -100,12 +103,16 @@ impl KeyLogOpener {
             early_data: early,
             ticket: ch.extension(ExtensionType::SESSION_TICKET).map(|e| e.data.to_vec()).filter(|t| !t.is_empty()),
             tls13_suites: ch.cipher_suites.iter().copied().filter(|s| s.info().is_some_and(|i| i.tls13)).collect(),
+            tls13_version: match ch.decoded(ExtensionType::SUPPORTED_VERSIONS) {
+                Some(ExtensionValue::SupportedVersions(versions)) => versions.into_iter().find(|v| v.is_tls13()),
+                _ => None,
+            },
         };
         // 0-RTT data follows the ClientHello, under the early traffic secret.
-        self.early = early
-            .then(|| self.keys.secrets(&hello.random)?.client_early_traffic_secret.clone())
-            .flatten()
-            .map(|secret| (secret, hello.tls13_suites.clone()));
+        self.early =
+            early.then(|| self.keys.secrets(&hello.random)?.client_early_traffic_secret.clone()).flatten().map(
+                |secret| (secret, hello.tls13_version.unwrap_or(ProtocolVersion::TLS_1_3), hello.tls13_suites.clone()),
+            );
         self.hello = Some(hello);
         // A renegotiation starts over: new randoms, a new master secret.
         self.master = None;
@@ -130,8 +137,9 @@ impl KeyLogOpener {
         if choice.version.is_tls13() {
             let Some(secrets) = self.keys.secrets(&hello.random) else { return };
             let handshake = [&secrets.client_handshake_traffic_secret, &secrets.server_handshake_traffic_secret];
-            let [client, server] =
-                handshake.map(|s| s.as_ref().and_then(|s| RecordDecryptor::tls13(choice.suite, s.as_bytes()).ok()));
+            let [client, server] = handshake.map(|s| {
+                s.as_ref().and_then(|s| RecordDecryptor::tls13(choice.version, choice.suite, s.as_bytes()).ok())
+            });
             self.active[1] = server;
             // A client still sending early data switches at its EndOfEarlyData.
             if self.active[0].is_some() {
@@ -224,18 +232,20 @@ impl KeyLogOpener {
         let Some(choice) = self.choice.as_ref().filter(|c| c.version.is_tls13()) else { return };
         let Some(params) = SuiteParams::for_suite(choice.suite) else { return };
         if update {
-            self.application[side] =
-                self.application[side].as_ref().and_then(|s| next_traffic_secret(params.hash, s.as_bytes()).ok());
+            self.application[side] = self.application[side]
+                .as_ref()
+                .and_then(|s| next_traffic_secret(choice.version, params.hash, s.as_bytes()).ok());
         }
-        self.active[side] =
-            self.application[side].as_ref().and_then(|s| RecordDecryptor::tls13(choice.suite, s.as_bytes()).ok());
+        self.active[side] = self.application[side]
+            .as_ref()
+            .and_then(|s| RecordDecryptor::tls13(choice.version, choice.suite, s.as_bytes()).ok());
     }
 
     /// 0-RTT: the early secret with the first offered suite that opens the record.
     fn early_data(&mut self, head: [u8; 5], body: &[u8]) -> Option<Opened> {
-        let (secret, suites) = self.early.take()?;
+        let (secret, version, suites) = self.early.take()?;
         for suite in suites {
-            let Ok(mut decryptor) = RecordDecryptor::tls13(suite, secret.as_bytes()) else { continue };
+            let Ok(mut decryptor) = RecordDecryptor::tls13(version, suite, secret.as_bytes()) else { continue };
             if let Ok(plain) = decryptor.decrypt(head, body) {
                 self.active[0] = Some(decryptor);
                 return Some(Opened { content_type: plain.content_type, data: plain.data });
@@ -267,7 +277,13 @@ impl RecordOpener for KeyLogOpener {
 
     fn sslv2_client_hello(&mut self, raw: &[u8]) {
         let Ok(ch) = parse_sslv2_client_hello(raw) else { return };
-        self.hello = Some(Hello { random: ch.random, early_data: false, ticket: None, tls13_suites: Vec::new() });
+        self.hello = Some(Hello {
+            random: ch.random,
+            early_data: false,
+            ticket: None,
+            tls13_suites: Vec::new(),
+            tls13_version: None,
+        });
         self.master = None;
         // The transcript hashes the SSL 2.0 record's body as the ClientHello.
         self.transcript.clear();

@@ -11,7 +11,7 @@ use super::side_name;
 use super::story::Story;
 use crate::decrypt::Keys;
 
-fn hash_of(alg: HashAlg, data: &[u8]) -> Vec<u8> {
+pub(super) fn hash_of(alg: HashAlg, data: &[u8]) -> Vec<u8> {
     match alg {
         HashAlg::Sha256 => digest(Hash::Sha256, &[data]),
         HashAlg::Sha384 => digest(Hash::Sha384, &[data]),
@@ -29,7 +29,7 @@ fn expected(story: &Story, keys: &Keys, side: Side, transcript: &[u8]) -> Option
             Side::Client => secrets.client_handshake_traffic_secret.as_ref()?,
             Side::Server => secrets.server_handshake_traffic_secret.as_ref()?,
         };
-        return verify_data_tls13(hash, base.as_bytes(), &hash_of(hash, transcript)).ok();
+        return verify_data_tls13(server.version, hash, base.as_bytes(), &hash_of(hash, transcript)).ok();
     }
     let master = &keys.master(random)?;
     let label: &[u8] = if side == Side::Client { b"client finished" } else { b"server finished" };

@@ -2,6 +2,7 @@
 //! chose and sent, with frames, and the handshake transcript the signatures cover.
 //! Everything is owned and bounded, so the story outlives the capture's buffers.
 
+use tlsdoctor_keys::SuiteParams;
 use tlsdoctor_tcp::Side;
 use tlsdoctor_tls::extensions::ExtensionValue;
 use tlsdoctor_tls::messages::{parse_handshake, parse_sslv2_client_hello, HandshakeBody, ParseContext};
@@ -273,6 +274,20 @@ impl Story {
         }
     }
 
+    /// After a HelloRetryRequest the first ClientHello stays in the transcript only as a
+    /// synthetic message_hash message holding its hash, with the hash of the suite the
+    /// HelloRetryRequest chose (RFC 8446 4.4.1).
+    fn replace_with_message_hash(&mut self, suite: CipherSuite) {
+        let Some(params) = SuiteParams::for_suite(suite) else {
+            self.transcript_broken = true;
+            return;
+        };
+        let hash = super::finished::hash_of(params.hash, &self.transcript);
+        let mut synthetic = vec![HandshakeType::MESSAGE_HASH.0, 0, 0, hash.len() as u8];
+        synthetic.extend(hash);
+        self.transcript = synthetic;
+    }
+
     fn take_handshake(&mut self, m: &Message<'_>, typ: u8, raw: &[u8]) {
         let ctx = ParseContext {
             version: m.negotiated.version.map(ProtocolVersion),
@@ -301,6 +316,11 @@ impl Story {
             let verify_data = body.to_vec();
             self.finished_messages[m.side.index()] =
                 Some(FinishedInfo { frame: m.frame, transcript_len: self.transcript.len(), verify_data });
+        }
+        if let Ok(HandshakeBody::ServerHello(hello)) = &parsed {
+            if hello.is_hello_retry_request && !from_client {
+                self.replace_with_message_hash(hello.cipher_suite);
+            }
         }
         // HelloRequest is never hashed; TLS 1.3's post-handshake messages (tickets, key
         // updates) are not part of the transcript, even when they overtake the client's
