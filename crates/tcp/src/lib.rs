@@ -12,7 +12,7 @@ mod table;
 
 pub use flow::Chunk;
 pub use seq::SeqNumber;
-pub use table::{FlowConfig, FlowStats, FlowTable};
+pub use table::{FlowConfig, FlowStats, FlowTable, Shard};
 
 use std::net::SocketAddr;
 

@@ -1,6 +1,7 @@
 //! The flow table: finds the connection of each segment, creates and releases connections.
 
 use std::collections::HashMap;
+use std::hash::{Hash, Hasher};
 use std::net::SocketAddr;
 
 use tlsdoctor_net::TcpSegment;
@@ -20,11 +21,43 @@ pub struct FlowConfig {
     pub idle_timeout_secs: i64,
     /// Capture seconds a closed connection is kept, to absorb late segments.
     pub linger_secs: i64,
+    /// The part of the connections this table hands to its handler.
+    pub shard: Shard,
 }
 
 impl Default for FlowConfig {
     fn default() -> Self {
-        FlowConfig { max_flows: 100_000, max_pending_bytes: 1 << 20, idle_timeout_secs: 600, linger_secs: 2 }
+        FlowConfig {
+            max_flows: 100_000,
+            max_pending_bytes: 1 << 20,
+            idle_timeout_secs: 600,
+            linger_secs: 2,
+            shard: Shard::WHOLE,
+        }
+    }
+}
+
+/// One of `count` disjoint parts of a capture's connections, chosen by a hash of their
+/// endpoints. Tables that read the same capture with the shards of one count hand over
+/// disjoint connections, with the same ids: every table follows every connection's
+/// opening, closing and eviction (cheap: no reassembly), and reassembles only its own.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Shard {
+    pub index: u32,
+    pub count: u32,
+}
+
+impl Shard {
+    pub const WHOLE: Shard = Shard { index: 0, count: 1 };
+
+    fn owns(self, key: &FlowKey) -> bool {
+        if self.count <= 1 {
+            return true;
+        }
+        // A fixed hash: every table of the same capture must agree.
+        let mut hasher = std::hash::DefaultHasher::new();
+        key.hash(&mut hasher);
+        hasher.finish() % u64::from(self.count) == u64::from(self.index)
     }
 }
 
@@ -42,6 +75,20 @@ pub struct FlowStats {
     pub evicted_idle: u64,
 }
 
+impl std::ops::AddAssign for FlowStats {
+    /// Adds another shard's counts.
+    fn add_assign(&mut self, other: FlowStats) {
+        self.connections += other.connections;
+        self.segments += other.segments;
+        self.retransmitted_segments += other.retransmitted_segments;
+        self.out_of_order_segments += other.out_of_order_segments;
+        self.gaps += other.gaps;
+        self.missing_bytes += other.missing_bytes;
+        self.evicted_for_space += other.evicted_for_space;
+        self.evicted_idle += other.evicted_idle;
+    }
+}
+
 struct Flow {
     id: ConnId,
     client: SocketAddr,
@@ -51,6 +98,8 @@ struct Flow {
     /// Both sides closed and the handler was told the connection ended: what is left is
     /// a tombstone that absorbs late segments until the linger time is over.
     ended: bool,
+    /// In this table's shard: reassembled and handed over. Other flows are only followed.
+    owned: bool,
 }
 
 impl Flow {
@@ -93,7 +142,7 @@ impl FlowTable {
 
     pub fn stats(&self) -> FlowStats {
         let mut stats = self.stats;
-        for flow in self.flows.values().filter(|f| !f.ended) {
+        for flow in self.flows.values().filter(|f| f.owned && !f.ended) {
             add_direction_stats(&mut stats, &flow.dirs);
         }
         stats
@@ -110,7 +159,6 @@ impl FlowTable {
 
     /// Takes one segment seen in `frame` at capture time `now` (seconds).
     pub fn segment(&mut self, seg: &TcpSegment<'_>, frame: u64, now: i64, handler: &mut dyn StreamHandler) {
-        self.stats.segments += 1;
         if now.saturating_sub(self.last_sweep) >= 1 || self.flows.len() > self.config.max_flows {
             self.sweep(now, handler);
         }
@@ -126,7 +174,10 @@ impl FlowTable {
             self.release(key, handler);
         }
         if let Some(flow) = self.flows.get_mut(&key) {
-            if !flow.ended {
+            self.stats.segments += u64::from(flow.owned);
+            if !flow.owned {
+                follow(flow, seg, frame, now);
+            } else if !flow.ended {
                 advance(flow, seg, frame, now, self.config.max_pending_bytes, handler);
                 if flow.closed() {
                     end(flow, &mut self.stats, handler);
@@ -139,7 +190,9 @@ impl FlowTable {
         } else if !seg.payload.is_empty() {
             RoleEvidence::PortGuess
         } else {
-            return; // a pure ACK, FIN or RST of a connection we never saw carry nothing
+            // A pure ACK, FIN or RST of a connection we never saw carries nothing.
+            self.stats.segments += u64::from(self.config.shard.index == 0);
+            return;
         };
         let client_is_src = match roles {
             RoleEvidence::Handshake => !flags.ack(),
@@ -148,8 +201,7 @@ impl FlowTable {
         let (client, server) = if client_is_src { (seg.src, seg.dst) } else { (seg.dst, seg.src) };
         let id = ConnId(self.next_id);
         self.next_id = self.next_id.saturating_add(1);
-        self.stats.connections += 1;
-        handler.opened(&Opened { id, client, server, frame, roles });
+        let owned = self.config.shard.owns(&key);
         let flow = self.flows.entry(key).or_insert(Flow {
             id,
             client,
@@ -157,7 +209,15 @@ impl FlowTable {
             last_seen: now,
             last_frame: frame,
             ended: false,
+            owned,
         });
+        if !owned {
+            follow(flow, seg, frame, now);
+            return;
+        }
+        self.stats.connections += 1;
+        self.stats.segments += 1;
+        handler.opened(&Opened { id, client, server, frame, roles });
         advance(flow, seg, frame, now, self.config.max_pending_bytes, handler);
         if flow.closed() {
             end(flow, &mut self.stats, handler);
@@ -177,7 +237,7 @@ impl FlowTable {
         for (key, flow) in &self.flows {
             let idle = now.saturating_sub(flow.last_seen);
             if idle > config.idle_timeout_secs || (flow.closed() && idle > config.linger_secs) {
-                if !flow.closed() {
+                if !flow.closed() && flow.owned {
                     self.stats.evicted_idle += 1;
                 }
                 expired.push(*key);
@@ -195,8 +255,9 @@ impl FlowTable {
                 .collect();
             by_age.sort_unstable();
             let n = over.max(config.max_flows / 8).min(by_age.len());
-            self.stats.evicted_for_space += n as u64;
-            expired.extend(by_age[..n].iter().map(|(_, _, k)| *k));
+            let evicted = &by_age[..n];
+            self.stats.evicted_for_space += evicted.iter().filter(|(_, _, k)| self.flows[k].owned).count() as u64;
+            expired.extend(evicted.iter().map(|(_, _, k)| *k));
         }
         self.release_all(expired, handler);
     }
@@ -216,7 +277,7 @@ impl FlowTable {
     }
 
     fn retire(&mut self, mut flow: Flow, handler: &mut dyn StreamHandler) {
-        if !flow.ended {
+        if flow.owned && !flow.ended {
             end(&mut flow, &mut self.stats, handler);
         }
     }
@@ -233,6 +294,26 @@ fn end(flow: &mut Flow, stats: &mut FlowStats, handler: &mut dyn StreamHandler) 
     add_direction_stats(stats, &flow.dirs);
     flow.ended = true;
     handler.ended(id);
+}
+
+/// One segment of a connection of another shard: only what decides its identity and
+/// lifetime (its SYN, its end, its activity), exactly as [`advance`] records them.
+fn follow(flow: &mut Flow, seg: &TcpSegment<'_>, frame: u64, now: i64) {
+    if flow.closed() {
+        return; // as an owned flow's tombstone
+    }
+    let flags = seg.flags;
+    flow.last_seen = now;
+    flow.last_frame = frame;
+    let side = flow.side_of(seg.src);
+    let (sender, receiver) = split(&mut flow.dirs, side.index());
+    if flags.syn() {
+        sender.syn(SeqNumber(seg.seq));
+    }
+    if flags.fin() || flags.rst() {
+        sender.closed = true;
+        receiver.closed |= flags.rst();
+    }
 }
 
 /// One segment of a known connection: acknowledgements, data, and the end of a side.
@@ -406,5 +487,51 @@ mod tests {
             assert!(table.len() <= 17);
         }
         assert!(table.stats().evicted_for_space >= 1000 - 17);
+    }
+
+    #[test]
+    fn shards_split_the_connections_with_the_same_ids() {
+        // 300 connections, some closed and reused, some evicted for space.
+        let mut segs = Vec::new();
+        for i in 0..300u32 {
+            let client = format!("10.0.{}.{}:{}", i / 200, i % 200, 40000 + i % 3);
+            segs.push(seg(&client, S, 1000 + i, 0, SYN, b""));
+            segs.push(seg(&client, S, 1001 + i, 1, ACK, b"hello"));
+            if i % 2 == 0 {
+                segs.push(seg(&client, S, 1006 + i, 1, FIN, b""));
+                segs.push(seg(S, &client, 1, 1007 + i, FIN, b""));
+            }
+        }
+        let run_shard = |shard: Shard| {
+            let config = FlowConfig { max_flows: 64, shard, ..FlowConfig::default() };
+            let mut table = FlowTable::new(config);
+            let mut log = Log::default();
+            for (i, s) in segs.iter().enumerate() {
+                table.segment(s, i as u64 + 1, i as i64 / 50, &mut log);
+            }
+            table.finish(&mut log);
+            (log.0, table.stats())
+        };
+        let (whole, whole_stats) = run_shard(Shard::WHOLE);
+        let (a, a_stats) = run_shard(Shard { index: 0, count: 2 });
+        let (b, b_stats) = run_shard(Shard { index: 1, count: 2 });
+        let opened =
+            |log: &[String]| -> Vec<String> { log.iter().filter(|l| l.starts_with("open")).cloned().collect() };
+        let (in_a, in_b) = (opened(&a), opened(&b));
+        assert!(!in_a.is_empty() && !in_b.is_empty());
+        let mut both: Vec<String> = in_a.iter().chain(&in_b).cloned().collect();
+        both.sort();
+        let mut all = opened(&whole);
+        all.sort();
+        assert_eq!(both, all, "the shards open the same connections, with the same ids, once");
+        let mut events: Vec<String> = a.iter().chain(&b).cloned().collect();
+        let mut whole_events = whole.clone();
+        events.sort();
+        whole_events.sort();
+        assert_eq!(events, whole_events);
+        assert_eq!(a_stats.connections + b_stats.connections, whole_stats.connections);
+        assert_eq!(a_stats.segments + b_stats.segments, whole_stats.segments);
+        assert_eq!(a_stats.evicted_for_space + b_stats.evicted_for_space, whole_stats.evicted_for_space);
+        assert!(whole_stats.evicted_for_space > 0);
     }
 }

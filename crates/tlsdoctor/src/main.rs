@@ -5,16 +5,19 @@ use std::io::{self, IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::sync::Arc;
+use std::thread;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use tlsdoctor::decrypt::{export, secrets};
 use tlsdoctor::decrypt::{Keys, ServerBinding};
 use tlsdoctor::diagnose::report::{InputReport, ReportFormat, ReportWriter};
-use tlsdoctor::diagnose::{ConnectionReport, Diagnoser, Options, Outcome, ReportSink};
+use tlsdoctor::diagnose::shards::diagnose_capture_sharded;
+use tlsdoctor::diagnose::{ConnectionReport, Options, Outcome, ReportSink};
 use tlsdoctor::dissect::{DataPrinter, FieldsPrinter, JsonPrinter, TextPrinter};
 use tlsdoctor::pipeline::{self, Config, InputSummary, Observer};
-use tlsdoctor_capture::CaptureReader;
+use tlsdoctor_capture::{CaptureError, CaptureReader};
 use tlsdoctor_keys::load_rsa_private_key;
+use tlsdoctor_tcp::FlowConfig;
 
 #[derive(Parser)]
 #[command(
@@ -51,8 +54,13 @@ enum Command {
         /// Only connections whose ClientHello asked for this name.
         #[arg(long)]
         sni: Option<String>,
+        /// Threads, each diagnosing a share of the connections (default: one per core).
+        #[arg(long, value_name = "N")]
+        threads: Option<usize>,
         #[command(flatten)]
         secrets: SecretArgs,
+        #[command(flatten)]
+        limits: LimitArgs,
     },
     /// Every TLS message of the captures, one line per frame like Wireshark's packet list.
     #[command(
@@ -69,6 +77,8 @@ enum Command {
         format: Format,
         #[command(flatten)]
         secrets: SecretArgs,
+        #[command(flatten)]
+        limits: LimitArgs,
     },
     /// The decrypted application data of every connection, per direction.
     #[command(
@@ -85,6 +95,8 @@ enum Command {
         out_dir: Option<PathBuf>,
         #[command(flatten)]
         secrets: SecretArgs,
+        #[command(flatten)]
+        limits: LimitArgs,
     },
     /// The key log lines of the capture's connections only, to share a capture's secrets
     /// and no others; optionally a copy of the capture that carries them.
@@ -112,6 +124,21 @@ enum DataFormat {
     Text,
     /// A hex dump.
     Hex,
+}
+
+/// Bounds on what a capture may make tlsdoctor hold.
+#[derive(Args)]
+struct LimitArgs {
+    /// TCP connections followed at once; past it the least recently active are released
+    /// (and counted in the report), so memory stays bounded on scans and floods.
+    #[arg(long, value_name = "N", default_value_t = FlowConfig::default().max_flows)]
+    max_flows: usize,
+}
+
+impl LimitArgs {
+    fn apply(&self, config: &mut Config) {
+        config.flows.max_flows = self.max_flows.max(1);
+    }
 }
 
 /// Where secrets come from, for every subcommand that decrypts.
@@ -147,27 +174,29 @@ enum Format {
 fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
-        Command::Dissect { captures, verbose, format, secrets } => {
-            match config_with_secrets(&captures, &secrets, false) {
+        Command::Dissect { captures, verbose, format, secrets, limits } => {
+            match config_with_secrets(&captures, &secrets, false, &limits) {
                 Ok(config) => dissect(&captures, verbose, format, &config),
                 Err(status) => status,
             }
         }
-        Command::Diagnose { captures, ca, format, only_failed, server, sni, secrets } => {
+        Command::Diagnose { captures, ca, format, only_failed, server, sni, threads, secrets, limits } => {
             let filter = Filter { only_failed, server, sni };
-            match config_with_secrets(&captures, &secrets, false) {
-                Ok(config) => diagnose(&captures, &ca, format, &filter, &config),
+            let threads = threads.unwrap_or_else(|| thread::available_parallelism().map_or(1, |n| n.get()));
+            match config_with_secrets(&captures, &secrets, false, &limits) {
+                Ok(config) => diagnose(&captures, &ca, format, &filter, threads, &config),
                 Err(status) => status,
             }
         }
         Command::Keys { capture, keylogs, output, inject_secrets } => {
             keys(&capture, &keylogs, output.as_deref(), inject_secrets.as_deref())
         }
-        Command::Decrypt { captures, format, out_dir, secrets } => match config_with_secrets(&captures, &secrets, true)
-        {
-            Ok(config) => decrypt(&captures, format, out_dir.as_deref(), &config),
-            Err(status) => status,
-        },
+        Command::Decrypt { captures, format, out_dir, secrets, limits } => {
+            match config_with_secrets(&captures, &secrets, true, &limits) {
+                Ok(config) => decrypt(&captures, format, out_dir.as_deref(), &config),
+                Err(status) => status,
+            }
+        }
     }
 }
 
@@ -192,7 +221,14 @@ impl Filter {
     }
 }
 
-fn diagnose(captures: &[PathBuf], ca: &[PathBuf], format: ReportFormat, filter: &Filter, config: &Config) -> ExitCode {
+fn diagnose(
+    captures: &[PathBuf],
+    ca: &[PathBuf],
+    format: ReportFormat,
+    filter: &Filter,
+    threads: usize,
+    config: &Config,
+) -> ExitCode {
     let mut options = Options { keys: config.keys.clone(), ..Options::default() };
     for path in ca {
         match tlsdoctor::ca::load(path) {
@@ -203,13 +239,10 @@ fn diagnose(captures: &[PathBuf], ca: &[PathBuf], format: ReportFormat, filter: 
             }
         }
     }
+    let run = Run { captures, options: &options, filter, threads, config };
     match format {
-        ReportFormat::Json => {
-            diagnose_into(io::BufWriter::new(io::stdout().lock()), format, captures, &options, filter, config)
-        }
-        ReportFormat::Text => {
-            diagnose_into(io::BufWriter::new(anstream::stdout().lock()), format, captures, &options, filter, config)
-        }
+        ReportFormat::Json => run.report_to(io::BufWriter::new(io::stdout().lock()), format),
+        ReportFormat::Text => run.report_to(io::BufWriter::new(anstream::stdout().lock()), format),
     }
 }
 
@@ -220,47 +253,60 @@ struct Shown<'f, W: Write> {
 }
 
 impl<W: Write> ReportSink for Shown<'_, W> {
-    fn report(&mut self, report: ConnectionReport) {
+    fn report(&mut self, _frame: u64, report: ConnectionReport) {
         if self.filter.keeps(&report) {
             self.writer.connection(report);
         }
     }
 }
 
-fn diagnose_into<W: Write>(
-    out: W,
-    format: ReportFormat,
-    captures: &[PathBuf],
-    options: &Options,
-    filter: &Filter,
-    config: &Config,
-) -> ExitCode {
-    let mut shown = Shown { filter, writer: ReportWriter::new(out, format) };
-    let mut inputs = Vec::new();
-    let mut unusable = false;
-    for path in captures {
-        let mut diagnoser = Diagnoser::new(options, &mut shown);
-        match run_one(path, config, &mut diagnoser) {
-            Some(summary) => {
-                diagnoser.finish();
-                inputs.push(InputReport::from(&summary));
+/// One `diagnose` command.
+struct Run<'a> {
+    captures: &'a [PathBuf],
+    options: &'a Options,
+    filter: &'a Filter,
+    threads: usize,
+    config: &'a Config,
+}
+
+impl Run<'_> {
+    fn report_to<W: Write>(&self, out: W, format: ReportFormat) -> ExitCode {
+        let mut shown = Shown { filter: self.filter, writer: ReportWriter::new(out, format) };
+        let mut inputs = Vec::new();
+        let mut unusable = false;
+        for path in self.captures {
+            let analysed = run_one(path, &mut |reader, progress| {
+                let (summary, refusals) = diagnose_capture_sharded(
+                    reader,
+                    path,
+                    self.threads,
+                    self.config,
+                    self.options,
+                    &mut shown,
+                    progress,
+                )?;
+                refusals.judge(&mut shown);
+                Ok(summary)
+            });
+            match analysed {
+                Some(summary) => inputs.push(InputReport::from(&summary)),
+                None => unusable = true,
             }
-            None => unusable = true,
         }
-    }
-    let tally = shown.writer.tally();
-    if let Err(e) = shown.writer.finish(&inputs) {
-        if e.kind() != io::ErrorKind::BrokenPipe {
-            eprintln!("tlsdoctor: writing the report: {e}");
-            return ExitCode::from(2);
+        let tally = shown.writer.tally();
+        if let Err(e) = shown.writer.finish(&inputs) {
+            if e.kind() != io::ErrorKind::BrokenPipe {
+                eprintln!("tlsdoctor: writing the report: {e}");
+                return ExitCode::from(2);
+            }
         }
-    }
-    if unusable {
-        ExitCode::from(2)
-    } else if tally.with_problems > 0 {
-        ExitCode::from(1)
-    } else {
-        ExitCode::SUCCESS
+        if unusable {
+            ExitCode::from(2)
+        } else if tally.with_problems > 0 {
+            ExitCode::from(1)
+        } else {
+            ExitCode::SUCCESS
+        }
     }
 }
 
@@ -301,7 +347,8 @@ fn finish<W>(status: ExitCode, written: io::Result<W>) -> ExitCode {
 fn run_all(captures: &[PathBuf], config: &Config, observer: &mut dyn Observer) -> ExitCode {
     let mut status = ExitCode::SUCCESS;
     for path in captures {
-        if run_one(path, config, observer).is_none() {
+        if run_one(path, &mut |reader, progress| pipeline::analyze_reader(reader, config, observer, progress)).is_none()
+        {
             status = ExitCode::from(2);
         }
     }
@@ -309,7 +356,10 @@ fn run_all(captures: &[PathBuf], config: &Config, observer: &mut dyn Observer) -
 }
 
 /// One capture through the pipeline; None (after saying why) when it cannot be read.
-fn run_one(path: &Path, config: &Config, observer: &mut dyn Observer) -> Option<InputSummary> {
+type Analysis<'a> = dyn FnMut(CaptureReader, &mut dyn FnMut(u64)) -> Result<InputSummary, CaptureError> + 'a;
+
+/// Opens a capture and runs `analyse` on it with a progress bar; problems go to stderr.
+fn run_one(path: &Path, analyse: &mut Analysis<'_>) -> Option<InputSummary> {
     let reader = match CaptureReader::open(path) {
         Ok(reader) => reader,
         Err(e) => {
@@ -318,7 +368,7 @@ fn run_one(path: &Path, config: &Config, observer: &mut dyn Observer) -> Option<
         }
     };
     let mut progress = progress_bar(path);
-    let result = pipeline::analyze_reader(reader, config, observer, &mut |bytes| {
+    let result = analyse(reader, &mut |bytes| {
         if let Some(bar) = &progress {
             bar.set_position(bytes);
         }
@@ -390,7 +440,16 @@ fn report_input_problems(s: &InputSummary) {
 
 /// The configuration with every secret the user gave or the captures carry. Lines of a
 /// key log that cannot be read are named by file and line number on stderr.
-fn config_with_secrets(captures: &[PathBuf], args: &SecretArgs, required: bool) -> Result<Config, ExitCode> {
+fn config_with_secrets(
+    captures: &[PathBuf],
+    args: &SecretArgs,
+    required: bool,
+    limits: &LimitArgs,
+) -> Result<Config, ExitCode> {
+    let limited = |mut config: Config| {
+        limits.apply(&mut config);
+        config
+    };
     let mut files = args.keylogs.clone();
     if let Some(env) = std::env::var_os("SSLKEYLOGFILE").filter(|v| !v.is_empty()) {
         files.push(PathBuf::from(env));
@@ -449,9 +508,9 @@ fn config_with_secrets(captures: &[PathBuf], args: &SecretArgs, required: bool) 
             eprintln!("tlsdoctor: no secrets: give a key log with --keylog (or set SSLKEYLOGFILE), an RSA key with --rsa-key, a --psk, or a pcapng with embedded secrets");
             return Err(ExitCode::from(2));
         }
-        return Ok(Config::default());
+        return Ok(limited(Config::default()));
     }
-    Ok(Config { keys: Some(Arc::new(keys)), ..Config::default() })
+    Ok(limited(Config { keys: Some(Arc::new(keys)), ..Config::default() }))
 }
 
 fn decode_hex(text: &str) -> Option<Vec<u8>> {

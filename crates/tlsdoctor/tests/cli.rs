@@ -167,3 +167,43 @@ fn keys_keeps_the_capture_s_lines_and_injects_them() {
     let dissect = tlsdoctor(&["dissect", "--format", "json", injected.to_str().unwrap()]);
     assert!(text(&dissect.stdout).contains("\"decrypted\":true"), "{}", text(&dissect.stderr));
 }
+
+fn seed() -> PathBuf {
+    repo("../shared/bench/seed/seed.pcapng")
+}
+
+/// Threads split the connections; the report must not show it.
+#[test]
+fn diagnose_gives_the_same_report_on_any_number_of_threads() {
+    let seed = seed();
+    let keylog = repo("../shared/bench/seed/seed.keylog");
+    for extra in [&[][..], &["--keylog", keylog.to_str().unwrap()][..]] {
+        for format in ["json", "text"] {
+            let run = |threads: &str| {
+                let mut args = vec!["diagnose", "--format", format, "--threads", threads, seed.to_str().unwrap()];
+                args.extend_from_slice(extra);
+                let out = tlsdoctor(&args);
+                assert_eq!(out.status.code(), Some(1), "the seed holds refused handshakes: {}", text(&out.stderr));
+                text(&out.stdout)
+            };
+            let one = run("1");
+            assert!(one.contains("no-common-cipher-suite"), "refusals are judged across connections");
+            for threads in ["2", "3"] {
+                assert!(run(threads) == one, "{format} {extra:?}: --threads {threads} differs from --threads 1");
+            }
+        }
+    }
+}
+
+#[test]
+fn the_flow_limit_is_applied_and_reported() {
+    let seed = seed();
+    let out = tlsdoctor(&["diagnose", "--format", "json", "--max-flows", "2", seed.to_str().unwrap()]);
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let evicted = report["inputs"][0]["evicted_connections"].as_u64().unwrap();
+    assert!(evicted > 0, "{report}");
+    assert!(text(&out.stderr).contains("connections were released early"), "{}", text(&out.stderr));
+    let unlimited = tlsdoctor(&["diagnose", "--format", "json", seed.to_str().unwrap()]);
+    let report: serde_json::Value = serde_json::from_slice(&unlimited.stdout).unwrap();
+    assert_eq!(report["inputs"][0]["evicted_connections"], 0);
+}

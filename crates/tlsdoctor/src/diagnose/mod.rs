@@ -11,6 +11,7 @@ mod negotiation;
 mod outcome;
 pub mod report;
 mod schemes;
+pub mod shards;
 mod signatures;
 pub mod story;
 pub mod summary;
@@ -110,11 +111,16 @@ const LADDER_STEPS: usize = 40;
 
 /// Where reports go as connections are diagnosed.
 pub trait ReportSink {
-    fn report(&mut self, report: ConnectionReport);
+    /// `frame`: the frame whose processing ended the connection ([`END_OF_INPUT`] for
+    /// those that lasted to the end); reports come in (frame, id) order.
+    fn report(&mut self, frame: u64, report: ConnectionReport);
 }
 
+/// The frame of the reports made once the whole input was read.
+pub const END_OF_INPUT: u64 = u64::MAX;
+
 impl ReportSink for Vec<ConnectionReport> {
-    fn report(&mut self, report: ConnectionReport) {
+    fn report(&mut self, _frame: u64, report: ConnectionReport) {
         self.push(report);
     }
 }
@@ -129,7 +135,8 @@ pub fn diagnose_capture(
     let mut reports = Vec::new();
     let mut diagnoser = Diagnoser::new(options, &mut reports);
     crate::pipeline::analyze(path, config, &mut diagnoser)?;
-    diagnoser.finish();
+    let refusals = diagnoser.finish();
+    refusals.judge(&mut reports);
     reports.sort_by_key(|r| r.id);
     Ok(reports)
 }
@@ -140,37 +147,67 @@ pub struct Diagnoser<'a> {
     sink: &'a mut dyn ReportSink,
     links: checks::LinkCache,
     open: HashMap<ConnId, (Story, Vec<Step>)>,
-    /// Connections refused at the ClientHello, judged at the end against what the same
-    /// servers chose elsewhere.
+    /// Reports of the frame being processed, handed over in id order when it is done.
+    ended: Vec<ConnectionReport>,
+    refusals: Refusals,
+}
+
+/// Connections refused at the ClientHello, judged once the whole input was seen against
+/// what the same servers chose in its other connections.
+#[derive(Default)]
+pub struct Refusals {
     refused: Vec<(ConnectionReport, Story)>,
     choices: negotiation::ServerChoices,
 }
 
+impl Refusals {
+    /// Adds what another part of the same input saw.
+    pub fn merge(&mut self, other: Refusals) {
+        self.refused.extend(other.refused);
+        self.choices.merge(other.choices);
+    }
+
+    /// Judges each refusal and hands its report over, in id order.
+    pub fn judge(mut self, sink: &mut dyn ReportSink) {
+        self.refused.sort_by_key(|(r, _)| r.id);
+        for (mut report, story) in self.refused {
+            let findings = negotiation::refusal(&story, &self.choices);
+            report.findings.splice(0..0, findings);
+            sink.report(END_OF_INPUT, report);
+        }
+    }
+}
+
 impl<'a> Diagnoser<'a> {
-    /// Each connection's report goes to `sink` when the connection ends (refusals at the
-    /// ClientHello at [`Diagnoser::finish`]).
+    /// Each connection's report goes to `sink` when the connection ends, except the
+    /// refusals at the ClientHello, which [`Diagnoser::finish`] returns.
     pub fn new(options: &'a Options, sink: &'a mut dyn ReportSink) -> Self {
         Diagnoser {
             options,
             sink,
             links: checks::LinkCache::default(),
             open: HashMap::new(),
-            refused: Vec::new(),
-            choices: negotiation::ServerChoices::default(),
+            ended: Vec::new(),
+            refusals: Refusals::default(),
         }
     }
 
-    /// The refusals, judged now that every connection of the input was seen.
-    pub fn finish(mut self) {
-        for (mut report, story) in std::mem::take(&mut self.refused) {
-            let findings = negotiation::refusal(&story, &self.choices);
-            report.findings.splice(0..0, findings);
-            self.sink.report(report);
+    /// Call after the pipeline finished the input: the reports of the connections that
+    /// lasted to the end go to the sink; the refusals are left to judge.
+    pub fn finish(mut self) -> Refusals {
+        self.hand_over(END_OF_INPUT);
+        self.refusals
+    }
+
+    fn hand_over(&mut self, frame: u64) {
+        self.ended.sort_by_key(|r| r.id);
+        for report in self.ended.drain(..) {
+            self.sink.report(frame, report);
         }
     }
 
     fn diagnose(&mut self, story: Story, ladder: Vec<Step>) {
-        self.choices.record(&story);
+        self.refusals.choices.record(&story);
         let outcome = outcome::judge(&story);
         let mut findings = Vec::new();
         findings.extend(checks::gaps(&story));
@@ -181,9 +218,9 @@ impl<'a> Diagnoser<'a> {
         let mut report = report_for(&story, outcome, findings, ladder);
         report.passed = passed;
         if negotiation::refused_at_hello(&story, &report.outcome) {
-            self.refused.push((report, story));
+            self.refusals.refused.push((report, story));
         } else {
-            self.sink.report(report);
+            self.ended.push(report);
         }
     }
 }
@@ -206,6 +243,12 @@ impl Observer for Diagnoser<'_> {
             if conn.is_tls {
                 self.diagnose(story, ladder);
             }
+        }
+    }
+
+    fn frame_done(&mut self, frame: u64) {
+        if !self.ended.is_empty() {
+            self.hand_over(frame);
         }
     }
 }

@@ -14,27 +14,69 @@ use super::story::Story;
 
 /// Choices kept per server: enough evidence, bounded.
 const CHOICES_PER_SERVER: usize = 16;
+/// Servers remembered: a capture of a scan can hold millions; the first ones give the
+/// evidence, the rest are judged without it.
+const SERVERS: usize = 65_536;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 struct Choice {
     version: ProtocolVersion,
     suite: CipherSuite,
     group: Option<NamedGroup>,
 }
 
+/// What each server chose in the capture. Kept the same whatever order connections are
+/// recorded in (shards record them in different orders): choices sorted, keys from the
+/// lowest connection id.
 #[derive(Default)]
 pub struct ServerChoices {
     by_server: HashMap<SocketAddr, Vec<Choice>>,
-    /// The key of each server's certificate: the signatures it can make.
-    keys: HashMap<SocketAddr, PublicKey>,
+    /// The key of each server's certificate (the signatures it can make), with the id of
+    /// the connection it came from.
+    keys: HashMap<SocketAddr, (u32, PublicKey)>,
 }
 
 impl ServerChoices {
+    /// Adds what another part of the same input recorded.
+    pub fn merge(&mut self, other: ServerChoices) {
+        for (server, (id, key)) in other.keys {
+            self.add_key(server, id, key);
+        }
+        for (server, choices) in other.by_server {
+            for choice in choices {
+                self.add_choice(server, choice);
+            }
+        }
+    }
+
+    fn add_key(&mut self, server: SocketAddr, id: u32, key: PublicKey) {
+        let room = self.keys.len() < SERVERS;
+        match self.keys.get_mut(&server) {
+            Some(kept) if kept.0 > id => *kept = (id, key),
+            Some(_) => {}
+            None if room => {
+                self.keys.insert(server, (id, key));
+            }
+            None => {}
+        }
+    }
+
+    fn add_choice(&mut self, server: SocketAddr, choice: Choice) {
+        if self.by_server.len() >= SERVERS && !self.by_server.contains_key(&server) {
+            return;
+        }
+        let seen = self.by_server.entry(server).or_default();
+        if let Err(at) = seen.binary_search(&choice) {
+            seen.insert(at, choice);
+            seen.truncate(CHOICES_PER_SERVER);
+        }
+    }
+
     pub fn record(&mut self, story: &Story) {
         let leaf = story.server_certificates.as_ref().and_then(|c| c.certificates.first());
         let key = leaf.and_then(|der| decoded::certificate(der).ok()).and_then(|c| c.key.clone());
         if let Some(key) = key {
-            self.keys.entry(story.conn.server).or_insert(key);
+            self.add_key(story.conn.server, story.conn.id.0, key);
         }
         let Some(hello) = &story.server_hello else {
             return;
@@ -49,10 +91,7 @@ impl ServerChoices {
         });
         let choice =
             Choice { version: hello.version, suite: hello.cipher_suite, group: hello.selected_group.or(curve) };
-        let seen = self.by_server.entry(story.conn.server).or_default();
-        if seen.len() < CHOICES_PER_SERVER && !seen.contains(&choice) {
-            seen.push(choice);
-        }
+        self.add_choice(story.conn.server, choice);
     }
 }
 
@@ -140,7 +179,7 @@ pub fn refusal(story: &Story, choices: &ServerChoices) -> Vec<Finding> {
             "enable on the client a key-exchange group the server accepts (x25519 and secp256r1 are universal)",
         ));
     }
-    let server_key = choices.keys.get(&story.conn.server);
+    let server_key = choices.keys.get(&story.conn.server).map(|(_, key)| key);
     if let (Some(key), Some(offered)) = (server_key, &hello.signature_algorithms) {
         let usable = offered.iter().any(|s| SignatureAlgorithm::from_scheme(*s).is_some_and(|a| a.fits_key(key)));
         if !usable {
