@@ -425,6 +425,12 @@ fn report_input_problems(s: &InputSummary) {
             "tlsdoctor: {}: {evicted} connections were released early ({} for space, {} idle); their later segments start new connections",
             s.name, s.tcp.evicted_for_space, s.tcp.evicted_idle
         );
+        if s.tcp.evicted_for_space > 0 {
+            let _ = writeln!(
+                err,
+                "tlsdoctor: more connections were open at once than --max-flows follows; raise it if the capture is not a flood (each costs about 4 KiB)"
+            );
+        }
     }
     if s.tcp.gaps > 0 {
         let _ = writeln!(

@@ -200,7 +200,8 @@ impl ConnView {
 struct Streams<'o> {
     config: StreamConfig,
     keys: Option<Arc<Keys>>,
-    conns: HashMap<ConnId, ConnState, BuildHasherDefault<IdHasher>>,
+    /// Boxed: a table sized for a flood holds buckets, not states.
+    conns: HashMap<ConnId, Box<ConnState>, BuildHasherDefault<IdHasher>>,
     observer: &'o mut dyn Observer,
     tls_connections: u64,
     /// Capture time and number of the frame being processed.
@@ -211,7 +212,7 @@ struct Streams<'o> {
 impl Streams<'_> {
     /// Runs `feed` on a connection's parser and hands its events to the observer.
     fn with_tls(&mut self, id: ConnId, feed: impl FnOnce(&mut TlsConnection, &mut dyn FnMut(Event<'_>))) {
-        let Some(ConnState { view, tls }) = self.conns.get_mut(&id) else {
+        let Some(ConnState { view, tls }) = self.conns.get_mut(&id).map(|b| &mut **b) else {
             return;
         };
         view.conn.last_frame = view.conn.last_frame.max(self.frame);
@@ -247,7 +248,7 @@ impl StreamHandler for Streams<'_> {
             None => TlsConnection::new(self.config.clone(), start_seen),
         };
         let view = ConnView { conn, swapped: false, roles_settled: start_seen };
-        self.conns.insert(o.id, ConnState { view, tls });
+        self.conns.insert(o.id, Box::new(ConnState { view, tls }));
     }
 
     fn data(&mut self, id: ConnId, side: Side, chunk: Chunk<'_>) {
@@ -259,7 +260,7 @@ impl StreamHandler for Streams<'_> {
     }
 
     fn closed(&mut self, id: ConnId, side: Side, how: Close, frame: u64) {
-        if let Some(ConnState { view, .. }) = self.conns.get_mut(&id) {
+        if let Some(ConnState { view, .. }) = self.conns.get_mut(&id).map(|b| &mut **b) {
             view.conn.closed[view.label(side).index()] = Some((how, frame));
             view.conn.last_frame = view.conn.last_frame.max(frame);
         }

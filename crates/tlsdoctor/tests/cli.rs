@@ -194,16 +194,3 @@ fn diagnose_gives_the_same_report_on_any_number_of_threads() {
         }
     }
 }
-
-#[test]
-fn the_flow_limit_is_applied_and_reported() {
-    let seed = seed();
-    let out = tlsdoctor(&["diagnose", "--format", "json", "--max-flows", "2", seed.to_str().unwrap()]);
-    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
-    let evicted = report["inputs"][0]["evicted_connections"].as_u64().unwrap();
-    assert!(evicted > 0, "{report}");
-    assert!(text(&out.stderr).contains("connections were released early"), "{}", text(&out.stderr));
-    let unlimited = tlsdoctor(&["diagnose", "--format", "json", seed.to_str().unwrap()]);
-    let report: serde_json::Value = serde_json::from_slice(&unlimited.stdout).unwrap();
-    assert_eq!(report["inputs"][0]["evicted_connections"], 0);
-}

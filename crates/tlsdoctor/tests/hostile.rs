@@ -408,10 +408,35 @@ fn twenty_thousand_one_segment_connections_finish_within_the_bound() {
 }
 
 #[test]
+fn the_flow_limit_is_an_option_and_its_evictions_are_reported() {
+    let (_dir, path) = big("one-segment-20000.pcap");
+    for threads in ["1", "2"] {
+        let out = tlsdoctor(&[
+            "diagnose",
+            "--format",
+            "json",
+            "--threads",
+            threads,
+            "--max-flows",
+            "1000",
+            path.to_str().unwrap(),
+        ]);
+        let report: Value = serde_json::from_slice(&out.stdout).expect("a JSON report");
+        let evicted = report["inputs"][0]["evicted_connections"].as_u64().unwrap();
+        assert!(evicted >= 20_000 - 1001, "--threads {threads}: {evicted} evicted");
+        assert_eq!(report["connections"].as_array().map(Vec::len), Some(20_000), "every connection is reported");
+        let stderr = text(&out.stderr);
+        assert!(stderr.contains("connections were released early") && stderr.contains("--max-flows"), "{stderr}");
+    }
+}
+
+#[test]
 fn the_memory_limit_is_enforced() {
-    // The harness's bound is real: at 64 MiB the SYN flood's flow table cannot grow.
+    // The harness's bound is real: at 64 MiB the SYN flood's flow table cannot grow
+    // when --max-flows lets it hold all 50,000 connections.
     let (_dir, path) = big("syn-flood-50000.pcap");
-    let out = tlsdoctor_limited(64 * 1024, &["dissect", "--format", "json", path.to_str().unwrap()]);
+    let args = ["dissect", "--format", "json", "--max-flows", "1000000", path.to_str().unwrap()];
+    let out = tlsdoctor_limited(64 * 1024, &args);
     assert!(!out.status.success());
     assert!(text(&out.stderr).contains("memory allocation of"), "{}", text(&out.stderr));
 }

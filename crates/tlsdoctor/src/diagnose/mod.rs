@@ -146,7 +146,8 @@ pub struct Diagnoser<'a> {
     options: &'a Options,
     sink: &'a mut dyn ReportSink,
     links: checks::LinkCache,
-    open: HashMap<ConnId, (Story, Vec<Step>)>,
+    /// Boxed: a table sized for a flood holds buckets, not stories.
+    open: HashMap<ConnId, Box<(Story, Vec<Step>)>>,
     /// Reports of the frame being processed, handed over in id order when it is done.
     ended: Vec<ConnectionReport>,
     refusals: Refusals,
@@ -227,7 +228,8 @@ impl<'a> Diagnoser<'a> {
 
 impl Observer for Diagnoser<'_> {
     fn tls(&mut self, conn: &Connection, event: &Event<'_>) {
-        let (story, ladder) = self.open.entry(conn.id).or_insert_with(|| (Story::new(conn), Vec::new()));
+        let (story, ladder) =
+            &mut **self.open.entry(conn.id).or_insert_with(|| Box::new((Story::new(conn), Vec::new())));
         story.conn = conn.clone();
         story.take(event);
         if let Event::Message(m) = event {
@@ -238,7 +240,8 @@ impl Observer for Diagnoser<'_> {
     }
 
     fn connection_ended(&mut self, conn: &Connection, _tls: &TlsConnection) {
-        if let Some((mut story, ladder)) = self.open.remove(&conn.id) {
+        if let Some(open) = self.open.remove(&conn.id) {
+            let (mut story, ladder) = *open;
             story.conn = conn.clone();
             if conn.is_tls {
                 self.diagnose(story, ladder);

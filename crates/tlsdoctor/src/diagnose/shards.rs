@@ -4,6 +4,7 @@
 //! merged in (frame, id) order, the order one thread gives them, so the output does not
 //! depend on the number of threads.
 
+use std::collections::VecDeque;
 use std::path::Path;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::mpsc::{self, Receiver, RecvTimeoutError, SyncSender};
@@ -16,8 +17,10 @@ use tlsdoctor_tcp::Shard;
 use super::{ConnectionReport, Diagnoser, Options, Refusals, ReportSink};
 use crate::pipeline::{analyze_reader, Config, InputSummary};
 
-/// Reports a shard may run ahead of the merge.
-const QUEUED: usize = 256;
+/// Reports sent at once: one hand-over per report would cost a thread wake-up each.
+const BATCH: usize = 64;
+/// Batches a shard may run ahead of the merge.
+const QUEUED: usize = 8;
 
 /// Diagnoses the capture `reader` (opened from `path`) with `threads` threads; the
 /// reports go to `sink`, and the refusals are left to judge. A gzip file is read by one
@@ -53,14 +56,16 @@ pub fn diagnose_capture_sharded(
                     };
                     let mut config = config.clone();
                     config.flows.shard = shard;
-                    let mut sink = sender;
+                    let mut sink = Batches { sender, batch: Vec::with_capacity(BATCH) };
                     let mut diagnoser = Diagnoser::new(options, &mut sink);
                     let summary = analyze_reader(reader, &config, &mut diagnoser, &mut |bytes| {
                         if index == 0 {
                             bytes_read.store(bytes, Ordering::Relaxed);
                         }
                     })?;
-                    Ok::<_, CaptureError>((summary, diagnoser.finish()))
+                    let refusals = diagnoser.finish();
+                    sink.flush();
+                    Ok::<_, CaptureError>((summary, refusals))
                 });
                 (receiver, worker)
             })
@@ -79,31 +84,50 @@ pub fn diagnose_capture_sharded(
     })
 }
 
-impl ReportSink for SyncSender<(u64, ConnectionReport)> {
+type Batch = Vec<(u64, ConnectionReport)>;
+
+/// A shard's reports, on their way to the merge.
+struct Batches {
+    sender: SyncSender<Batch>,
+    batch: Batch,
+}
+
+impl Batches {
+    fn flush(&mut self) {
+        if !self.batch.is_empty() {
+            // The merge only stops listening once every shard is done.
+            let _ = self.sender.send(std::mem::replace(&mut self.batch, Vec::with_capacity(BATCH)));
+        }
+    }
+}
+
+impl ReportSink for Batches {
     fn report(&mut self, frame: u64, report: ConnectionReport) {
-        // The merge only stops listening once every shard is done.
-        let _ = self.send((frame, report));
+        self.batch.push((frame, report));
+        if self.batch.len() >= BATCH {
+            self.flush();
+        }
     }
 }
 
 /// Hands the shards' reports to `sink` in (frame, id) order: each shard's come in that
 /// order, so the smallest head is next once every open shard has one.
-fn merge(shards: Vec<Receiver<(u64, ConnectionReport)>>, sink: &mut dyn ReportSink, tick: &mut dyn FnMut()) {
-    let mut heads: Vec<Option<(u64, ConnectionReport)>> = shards.iter().map(|_| None).collect();
+fn merge(shards: Vec<Receiver<Batch>>, sink: &mut dyn ReportSink, tick: &mut dyn FnMut()) {
+    let mut queues: Vec<VecDeque<(u64, ConnectionReport)>> = shards.iter().map(|_| VecDeque::new()).collect();
     let mut open = vec![true; shards.len()];
     loop {
         for (i, shard) in shards.iter().enumerate() {
-            while heads[i].is_none() && open[i] {
+            while queues[i].is_empty() && open[i] {
                 match shard.recv_timeout(Duration::from_millis(100)) {
-                    Ok(head) => heads[i] = Some(head),
+                    Ok(batch) => queues[i].extend(batch),
                     Err(RecvTimeoutError::Timeout) => tick(),
                     Err(RecvTimeoutError::Disconnected) => open[i] = false,
                 }
             }
         }
-        let next = heads.iter().enumerate().filter_map(|(i, h)| h.as_ref().map(|(f, r)| ((*f, r.id), i))).min();
+        let next = queues.iter().enumerate().filter_map(|(i, q)| q.front().map(|(f, r)| ((*f, r.id), i))).min();
         let Some((_, i)) = next else { break };
-        if let Some((frame, report)) = heads[i].take() {
+        if let Some((frame, report)) = queues[i].pop_front() {
             sink.report(frame, report);
         }
     }
