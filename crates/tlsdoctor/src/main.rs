@@ -82,7 +82,7 @@ enum Command {
     },
     /// The decrypted application data of every connection, per direction.
     #[command(
-        after_help = "Examples:\n  tlsdoctor decrypt capture.pcapng --keylog keys.log\n  tlsdoctor decrypt --format hex capture.pcap --keylog keys.log\n  tlsdoctor decrypt --out-dir streams/ capture.pcapng --keylog keys.log"
+        after_help = "Exit status: 0 application data was decrypted and every record with secrets opened, 1 nothing was decrypted or some records did not open with their secrets, 2 an input could not be used.\n\nExamples:\n  tlsdoctor decrypt capture.pcapng --keylog keys.log\n  tlsdoctor decrypt --format hex capture.pcap --keylog keys.log\n  tlsdoctor decrypt --out-dir streams/ capture.pcapng --keylog keys.log"
     )]
     Decrypt {
         /// Capture files (pcap, pcapng, optionally gzip-compressed).
@@ -536,9 +536,18 @@ fn decrypt(captures: &[PathBuf], format: DataFormat, out_dir: Option<&Path>, con
     }
     let out = io::BufWriter::with_capacity(1 << 16, io::stdout().lock());
     let mut printer = DataPrinter::new(out, format == DataFormat::Hex, out_dir.map(Path::to_path_buf));
-    let status = run_all(captures, config, &mut printer);
-    if printer.records() == 0 {
-        eprintln!("tlsdoctor: no application data was decrypted: the secrets given belong to none of the connections (see `tlsdoctor diagnose` with the same options)");
+    let mut status = run_all(captures, config, &mut printer);
+    let (failures, first) = printer.failures();
+    if let Some(first) = first {
+        eprintln!(
+            "tlsdoctor: {failures} record(s) do not decrypt with the secrets found for their connection (first: connection {}, frame {}: {}); those secrets belong to another run of the handshake or were damaged (`tlsdoctor diagnose` with the same options reports each connection as keylog-mismatch)",
+            first.connection, first.frame, first.reason
+        );
+    } else if printer.records() == 0 {
+        eprintln!("tlsdoctor: no application data was decrypted: the secrets given belong to none of the connections (`tlsdoctor diagnose` with the same options names the client random each connection needs)");
+    }
+    if status == ExitCode::SUCCESS && (failures > 0 || printer.records() == 0) {
+        status = ExitCode::from(1);
     }
     finish(status, printer.finish())
 }

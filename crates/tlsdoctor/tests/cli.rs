@@ -194,3 +194,14 @@ fn diagnose_gives_the_same_report_on_any_number_of_threads() {
         }
     }
 }
+
+#[test]
+fn decrypt_with_secrets_of_no_connection_says_so_and_exits_1() {
+    let sample = repo("samples/mtls-decrypt-error.pcapng");
+    let other = repo("../shared/bench/seed/seed.keylog");
+    let out = tlsdoctor(&["decrypt", sample.to_str().unwrap(), "--keylog", other.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(out.stdout.is_empty());
+    let stderr = text(&out.stderr);
+    assert!(stderr.contains("no application data was decrypted: the secrets given belong to none of the connections"));
+}

@@ -487,7 +487,10 @@ fn a_key_log_with_one_wrong_digit_gives_no_plaintext_and_says_so() {
         let out = tlsdoctor(&["decrypt", &capture, "--keylog", &damaged]);
         let stdout = text(&out.stdout);
         assert!(!stdout.contains("=== frame"), "{capture}: plaintext with a damaged key log:\n{stdout}");
-        assert!(text(&out.stderr).contains("no application data was decrypted"), "{}", text(&out.stderr));
+        let stderr = text(&out.stderr);
+        assert!(stderr.contains("do not decrypt with the secrets found for their connection"), "{stderr}");
+        assert!(stderr.contains("(first: connection 1, frame "), "{stderr}");
+        assert_eq!(out.status.code(), Some(1), "{capture}: {stderr}");
 
         let out = tlsdoctor(&["dissect", "--format", "json", &capture, "--keylog", &damaged]);
         let lines: Vec<serde_json::Value> =

@@ -7,7 +7,7 @@ use std::io::{self, Write};
 use std::path::PathBuf;
 
 use tlsdoctor_tcp::Side;
-use tlsdoctor_tls::stream::{Event, MessageKind};
+use tlsdoctor_tls::stream::{Anomaly, AnomalyKind, Event, MessageKind};
 
 use super::Sink;
 use crate::pipeline::{Connection, Observer};
@@ -18,11 +18,29 @@ pub struct DataPrinter<W: io::Write> {
     out_dir: Option<PathBuf>,
     files: HashMap<(u32, Side), File>,
     records: u64,
+    failures: u64,
+    first_failure: Option<Failure>,
+}
+
+/// A record that did not open with the secrets found for its connection.
+#[derive(Debug, Clone)]
+pub struct Failure {
+    pub connection: u32,
+    pub frame: u64,
+    pub reason: String,
 }
 
 impl<W: io::Write> DataPrinter<W> {
     pub fn new(out: W, hex: bool, out_dir: Option<PathBuf>) -> Self {
-        DataPrinter { sink: Sink::new(out), hex, out_dir, files: HashMap::new(), records: 0 }
+        DataPrinter {
+            sink: Sink::new(out),
+            hex,
+            out_dir,
+            files: HashMap::new(),
+            records: 0,
+            failures: 0,
+            first_failure: None,
+        }
     }
 
     pub fn finish(self) -> io::Result<W> {
@@ -32,6 +50,11 @@ impl<W: io::Write> DataPrinter<W> {
     /// Application-data records decrypted so far.
     pub fn records(&self) -> u64 {
         self.records
+    }
+
+    /// Records whose connection had secrets that did not open them, and the first one.
+    pub fn failures(&self) -> (u64, Option<&Failure>) {
+        (self.failures, self.first_failure.as_ref())
     }
 
     fn write_file(&mut self, conn: u32, side: Side, data: &[u8]) -> io::Result<()> {
@@ -98,6 +121,15 @@ pub fn hex_dump(data: &[u8]) -> String {
 
 impl<W: io::Write> Observer for DataPrinter<W> {
     fn tls(&mut self, conn: &Connection, event: &Event<'_>) {
+        if let Event::Anomaly(Anomaly { kind: AnomalyKind::DecryptFailed { reason }, frame, .. }) = event {
+            self.failures += 1;
+            self.first_failure.get_or_insert_with(|| Failure {
+                connection: conn.id.0,
+                frame: *frame,
+                reason: reason.clone(),
+            });
+            return;
+        }
         let Event::Message(m) = event else { return };
         let MessageKind::ApplicationData { data } = m.kind else { return };
         self.records += 1;
