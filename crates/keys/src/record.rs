@@ -2,11 +2,9 @@
 
 use std::fmt;
 
-use aes_gcm::aead::{Aead, KeyInit, Payload};
-use aes_gcm::{Aes128Gcm, Aes256Gcm};
+use ccm::aead::{AeadInPlace, KeyInit};
 use ccm::consts::{U12, U16, U8};
 use ccm::Ccm;
-use chacha20poly1305::ChaCha20Poly1305;
 use cipher::BlockDecrypt;
 use digest::Digest;
 use hmac::{Hmac, Mac};
@@ -82,10 +80,10 @@ type Aes256Ccm = Ccm<aes::Aes256, U16, U12>;
 type Aes128Ccm8 = Ccm<aes::Aes128, U8, U12>;
 type Aes256Ccm8 = Ccm<aes::Aes256, U8, U12>;
 
+/// AES-GCM and ChaCha20-Poly1305 come from `ring` (assembly, several times faster than
+/// RustCrypto's GHASH and Poly1305); `ring` has no CCM.
 enum AeadImpl {
-    Aes128Gcm(Box<Aes128Gcm>),
-    Aes256Gcm(Box<Aes256Gcm>),
-    ChaCha(Box<ChaCha20Poly1305>),
+    Ring(Box<ring::aead::LessSafeKey>),
     Aes128Ccm(Box<Aes128Ccm>),
     Aes256Ccm(Box<Aes256Ccm>),
     Aes128Ccm8(Box<Aes128Ccm8>),
@@ -94,10 +92,12 @@ enum AeadImpl {
 
 impl AeadImpl {
     fn new(cipher: BulkCipher, key: &[u8]) -> Option<AeadImpl> {
+        use ring::aead::{LessSafeKey, UnboundKey};
+        let ring = |alg| UnboundKey::new(alg, key).ok().map(|k| AeadImpl::Ring(Box::new(LessSafeKey::new(k))));
         Some(match cipher {
-            BulkCipher::Aes128Gcm => AeadImpl::Aes128Gcm(Box::new(Aes128Gcm::new_from_slice(key).ok()?)),
-            BulkCipher::Aes256Gcm => AeadImpl::Aes256Gcm(Box::new(Aes256Gcm::new_from_slice(key).ok()?)),
-            BulkCipher::ChaCha20Poly1305 => AeadImpl::ChaCha(Box::new(ChaCha20Poly1305::new_from_slice(key).ok()?)),
+            BulkCipher::Aes128Gcm => ring(&ring::aead::AES_128_GCM)?,
+            BulkCipher::Aes256Gcm => ring(&ring::aead::AES_256_GCM)?,
+            BulkCipher::ChaCha20Poly1305 => ring(&ring::aead::CHACHA20_POLY1305)?,
             BulkCipher::Aes128Ccm => AeadImpl::Aes128Ccm(Box::new(Aes128Ccm::new_from_slice(key).ok()?)),
             BulkCipher::Aes256Ccm => AeadImpl::Aes256Ccm(Box::new(Aes256Ccm::new_from_slice(key).ok()?)),
             BulkCipher::Aes128Ccm8 => AeadImpl::Aes128Ccm8(Box::new(Aes128Ccm8::new_from_slice(key).ok()?)),
@@ -106,19 +106,25 @@ impl AeadImpl {
         })
     }
 
-    fn open(&self, nonce: &[u8; 12], aad: &[u8], msg: &[u8]) -> Result<Vec<u8>, DecryptError> {
-        let n = &(*nonce).into();
-        let p = Payload { msg, aad };
-        let r = match self {
-            AeadImpl::Aes128Gcm(c) => c.decrypt(n, p),
-            AeadImpl::Aes256Gcm(c) => c.decrypt(n, p),
-            AeadImpl::ChaCha(c) => c.decrypt(n, p),
-            AeadImpl::Aes128Ccm(c) => c.decrypt(n, p),
-            AeadImpl::Aes256Ccm(c) => c.decrypt(n, p),
-            AeadImpl::Aes128Ccm8(c) => c.decrypt(n, p),
-            AeadImpl::Aes256Ccm8(c) => c.decrypt(n, p),
+    /// Decrypts `buf` (ciphertext and tag) in place, leaving the plaintext in it.
+    fn open(&self, nonce: [u8; 12], aad: &[u8], buf: &mut Vec<u8>) -> Result<(), DecryptError> {
+        let n = &nonce.into();
+        let ok = match self {
+            AeadImpl::Ring(k) => {
+                let nonce = ring::aead::Nonce::assume_unique_for_key(nonce);
+                let plain_len = k.open_in_place(nonce, ring::aead::Aad::from(aad), buf).map(|p| p.len());
+                plain_len.map(|len| buf.truncate(len)).is_ok()
+            }
+            AeadImpl::Aes128Ccm(c) => c.decrypt_in_place(n, aad, buf).is_ok(),
+            AeadImpl::Aes256Ccm(c) => c.decrypt_in_place(n, aad, buf).is_ok(),
+            AeadImpl::Aes128Ccm8(c) => c.decrypt_in_place(n, aad, buf).is_ok(),
+            AeadImpl::Aes256Ccm8(c) => c.decrypt_in_place(n, aad, buf).is_ok(),
         };
-        r.map_err(|_| DecryptError::Authentication)
+        if ok {
+            Ok(())
+        } else {
+            Err(DecryptError::Authentication)
+        }
     }
 }
 
@@ -148,22 +154,27 @@ impl BlockImpl {
         }
     }
 
-    /// CBC-decrypts `data` (a whole number of blocks) in place with `iv`.
-    fn cbc_decrypt(&self, iv: &[u8], data: &mut [u8]) {
-        let bs = self.block_size();
-        let mut prev = iv.to_vec();
-        for chunk in data.chunks_exact_mut(bs) {
-            let ct = chunk.to_vec();
-            match self {
-                BlockImpl::Des(c) => c.decrypt_block(chunk.into()),
-                BlockImpl::Tdes(c) => c.decrypt_block(chunk.into()),
-                BlockImpl::Aes128(c) => c.decrypt_block(chunk.into()),
-                BlockImpl::Aes256(c) => c.decrypt_block(chunk.into()),
+    /// CBC-decrypts `enc` (a whole number of blocks) with `iv` into `out` (as long as
+    /// `enc`), all blocks in one call so that AES-NI can work on several at once.
+    fn cbc_decrypt(&self, iv: &[u8], enc: &[u8], out: &mut [u8]) {
+        fn run<C: BlockDecrypt>(c: &C, enc: &[u8], out: &mut [u8]) {
+            if let Ok(buf) = cipher::inout::InOutBuf::new(enc, out) {
+                c.decrypt_blocks_inout(buf.into_chunks().0);
             }
-            for (b, p) in chunk.iter_mut().zip(prev.iter()) {
-                *b ^= p;
-            }
-            prev = ct;
+        }
+        match self {
+            BlockImpl::Des(c) => run(&**c, enc, out),
+            BlockImpl::Tdes(c) => run(&**c, enc, out),
+            BlockImpl::Aes128(c) => run(&**c, enc, out),
+            BlockImpl::Aes256(c) => run(&**c, enc, out),
+        }
+        // Each plaintext block is XOR-ed with the previous ciphertext block (the IV first).
+        let (first, rest) = out.split_at_mut(self.block_size().min(out.len()));
+        for (b, p) in first.iter_mut().zip(iv) {
+            *b ^= p;
+        }
+        for (b, p) in rest.iter_mut().zip(enc) {
+            *b ^= p;
         }
     }
 }
@@ -425,15 +436,15 @@ impl RecordDecryptor {
                         return Err(DecryptError::BadMac { padding_valid: true });
                     }
                     let (iv, enc) = body.split_at(iv_len);
-                    let iv = if explicit { iv.to_vec() } else { chain_iv.clone().unwrap_or_default() };
-                    let mut buf = enc.to_vec();
-                    cipher.cbc_decrypt(&iv, &mut buf);
+                    let iv = if explicit { iv } else { chain_iv.as_deref().unwrap_or_default() };
+                    let mut buf = vec![0; enc.len()];
+                    cipher.cbc_decrypt(iv, enc, &mut buf);
                     let Some(plain_len) = check_padding(&buf, bs, mac.ssl3) else {
                         return Err(DecryptError::BadPadding);
                     };
                     buf.truncate(plain_len);
                     if let Some(c) = chain_iv {
-                        *c = enc[enc.len() - bs..].to_vec();
+                        c.copy_from_slice(&enc[enc.len() - bs..]);
                     }
                     Plaintext { content_type, data: buf }
                 } else {
@@ -445,9 +456,9 @@ impl RecordDecryptor {
                         });
                     }
                     let (iv, enc) = ciphertext.split_at(iv_len);
-                    let iv = if explicit { iv.to_vec() } else { chain_iv.clone().unwrap_or_default() };
-                    let mut buf = enc.to_vec();
-                    cipher.cbc_decrypt(&iv, &mut buf);
+                    let iv = if explicit { iv } else { chain_iv.as_deref().unwrap_or_default() };
+                    let mut buf = vec![0; enc.len()];
+                    cipher.cbc_decrypt(iv, enc, &mut buf);
                     let (unpadded, padding_valid) = match check_padding(&buf, bs, mac.ssl3) {
                         Some(l) => (l, true),
                         // Check the MAC as if there were no padding, so that a wrong key
@@ -463,7 +474,7 @@ impl RecordDecryptor {
                     }
                     buf.truncate(data_len);
                     if let Some(c) = chain_iv {
-                        *c = enc[enc.len() - bs..].to_vec();
+                        c.copy_from_slice(&enc[enc.len() - bs..]);
                     }
                     Plaintext { content_type, data: buf }
                 }
@@ -482,12 +493,13 @@ impl RecordDecryptor {
                 } else {
                     nonce_xor(fixed_iv, seq)
                 };
-                let mut aad = Vec::with_capacity(13);
-                aad.extend_from_slice(&seq.to_be_bytes());
-                aad.push(content_type);
-                aad.extend_from_slice(&version);
-                aad.extend_from_slice(&(plain_len as u16).to_be_bytes());
-                let data = aead.open(&nonce, &aad, body)?;
+                let mut aad = [0u8; 13];
+                aad[..8].copy_from_slice(&seq.to_be_bytes());
+                aad[8] = content_type;
+                aad[9..11].copy_from_slice(&version);
+                aad[11..].copy_from_slice(&(plain_len as u16).to_be_bytes());
+                let mut data = body.to_vec();
+                aead.open(nonce, &aad, &mut data)?;
                 Plaintext { content_type, data }
             }
             Protection::Aead13 { aead, iv, tag_len, header_aad } => {
@@ -502,7 +514,8 @@ impl RecordDecryptor {
                 aad[3] = l[0];
                 aad[4] = l[1];
                 let aad = if *header_aad { &aad[..] } else { &[] };
-                let mut data = aead.open(&nonce_xor(iv, seq), aad, ciphertext)?;
+                let mut data = ciphertext.to_vec();
+                aead.open(nonce_xor(iv, seq), aad, &mut data)?;
                 let Some(end) = data.iter().rposition(|&b| b != 0) else {
                     return Err(DecryptError::NoContentType);
                 };

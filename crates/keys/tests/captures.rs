@@ -426,3 +426,42 @@ fn ssl3_renegotiation_to_3des_and_resumption() {
     assert_eq!(plain[0].data[..4], [20, 0, 0, 36]);
     assert!(app.starts_with(b"GET /"), "{:?}", String::from_utf8_lossy(&app));
 }
+
+/// A TLS 1.2 AEAD record with any byte changed (explicit nonce, ciphertext, tag or
+/// header), or opened under the wrong sequence number, fails authentication and leaves
+/// the decryptor as it was.
+fn assert_aead_failures_leave_state(conn: &Conn, keys: &KeyMaterial) {
+    let suite = conn.suite();
+    let mut dec = RecordDecryptor::tls12(suite, conn.version(), keys, Direction::ClientToServer, false).unwrap();
+    let r = &conn.encrypted(true)[0];
+    for i in [0, 7, 8, r.body.len() / 2, r.body.len() - 1] {
+        let mut body = r.body.clone();
+        body[i] ^= 0x01;
+        assert_eq!(dec.decrypt(r.header(), &body), Err(DecryptError::Authentication), "{suite:?} byte {i}");
+    }
+    let mut header = r.header();
+    header[0] = 23;
+    assert_eq!(dec.decrypt(header, &r.body), Err(DecryptError::Authentication), "{suite:?} header");
+    dec.set_sequence(1);
+    assert_eq!(dec.decrypt(r.header(), &r.body), Err(DecryptError::Authentication), "{suite:?} sequence");
+    assert_eq!(dec.sequence(), 1);
+    assert!(matches!(dec.decrypt(r.header(), &r.body[..8]), Err(DecryptError::BadLength { .. })), "{suite:?}");
+    dec.set_sequence(0);
+    assert_eq!(dec.decrypt(r.header(), &r.body).map(|p| p.data[..4].to_vec()), Ok(vec![20, 0, 0, 12]));
+    assert_eq!(dec.sequence(), 1);
+}
+
+#[test]
+fn tls12_aead_failures_report_authentication() {
+    let pms = psk_premaster(&hex("ca19e028a8a372ad2d325f950fcaceed"), None);
+    for file in ["tls12-aes256gcm.records", "tls12-aes128ccm.records"] {
+        let conn = &load_records(file)[0];
+        let (cr, sr) = (conn.client_random(), conn.server_random());
+        let ms = master_secret(pms.as_bytes(), &cr, &sr, conn.version(), conn.suite(), None).unwrap();
+        assert_aead_failures_leave_state(conn, &tls12_keys(conn, &ms));
+    }
+    let (log, _) = parse_keylog(&read_testdata("keys/tls12-chacha20poly1305.keys"));
+    let conn = &load_records("tls12-chacha20poly1305.records")[0];
+    let ms = log.get(&conn.client_random()).and_then(|s| s.master_secret.clone()).expect("master");
+    assert_aead_failures_leave_state(conn, &tls12_keys(conn, &ms));
+}
