@@ -155,6 +155,25 @@ mod tests {
     use super::*;
 
     #[test]
+    fn every_byte_escapes_as_its_one_by_one_definition() {
+        let one_by_one = |data: &[u8]| -> String {
+            data.iter()
+                .map(|&b| match b {
+                    b'\n' => "\n".to_string(),
+                    b'\\' => "\\\\".to_string(),
+                    b'\r' => "\\r".to_string(),
+                    b'\t' => "\\t".to_string(),
+                    0x20..=0x7e => (b as char).to_string(),
+                    _ => format!("\\x{b:02x}"),
+                })
+                .collect()
+        };
+        let all: Vec<u8> = (0..=255u8).chain((0..=255u8).rev()).collect();
+        assert_eq!(escape(&all), one_by_one(&all));
+        assert_eq!(escape(b""), "");
+    }
+
+    #[test]
     fn escapes_what_is_not_printable() {
         assert_eq!(escape(b"GET / HTTP/1.1\r\n\x00\xff\\"), "GET / HTTP/1.1\\r\n\\x00\\xff\\\\");
         assert_eq!(hex_dump(b"AB\x00"), "00000000  41 42 00                                          |AB.|\n");
