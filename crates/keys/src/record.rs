@@ -392,6 +392,29 @@ impl RecordDecryptor {
     /// Decrypts the next record. `header` is the 5-byte record header as on the wire
     /// (type, version, length); the length field is not trusted, `ciphertext` is the
     /// record body. On success the sequence number advances; on error nothing changes.
+    /// Passes over a record without opening it, as if it had been opened: the sequence
+    /// number and the CBC chaining IV advance. False when the record cannot be passed
+    /// over (RC4's keystream must run through it; a TLS 1.3 record hides its type):
+    /// decrypt it instead.
+    pub fn skip(&mut self, ciphertext: &[u8]) -> bool {
+        match &mut self.protection {
+            Protection::Rc4 { .. } | Protection::Aead13 { .. } => return false,
+            Protection::Cbc { cipher, mac, chain_iv: Some(chain), encrypt_then_mac } => {
+                let bs = cipher.block_size();
+                let blocks_end =
+                    if *encrypt_then_mac { ciphertext.len().saturating_sub(mac.len()) } else { ciphertext.len() };
+                let Some(last_block) = blocks_end.checked_sub(bs).and_then(|start| ciphertext.get(start..blocks_end))
+                else {
+                    return false;
+                };
+                chain.copy_from_slice(last_block);
+            }
+            _ => {}
+        }
+        self.seq = self.seq.wrapping_add(1);
+        true
+    }
+
     pub fn decrypt(&mut self, header: [u8; 5], ciphertext: &[u8]) -> Result<Plaintext, DecryptError> {
         let seq = self.seq;
         let content_type = header[0];

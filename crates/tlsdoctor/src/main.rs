@@ -239,6 +239,7 @@ fn diagnose(
             }
         }
     }
+    let config = &Config { skip_application_data: true, ..config.clone() };
     let run = Run { captures, options: &options, filter, threads, config };
     match format {
         ReportFormat::Json => run.report_to(io::BufWriter::new(io::stdout().lock()), format),

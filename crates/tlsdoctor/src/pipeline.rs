@@ -26,6 +26,9 @@ pub struct Config {
     /// Secrets to decrypt with (key logs, embedded secrets); None to skip encrypted
     /// records by their length.
     pub keys: Option<Arc<Keys>>,
+    /// With secrets, leave the application data of TLS 1.2 and older encrypted (its
+    /// records show their type): faster when only the handshake matters.
+    pub skip_application_data: bool,
 }
 
 /// A TCP connection as the observers see it.
@@ -100,6 +103,7 @@ pub fn analyze_reader(
     let mut streams = Streams {
         config: config.stream.clone(),
         keys: config.keys.clone(),
+        skip_application_data: config.skip_application_data,
         conns: HashMap::default(),
         observer,
         tls_connections: 0,
@@ -200,6 +204,7 @@ impl ConnView {
 struct Streams<'o> {
     config: StreamConfig,
     keys: Option<Arc<Keys>>,
+    skip_application_data: bool,
     /// Boxed: a table sized for a flood holds buckets, not states.
     conns: HashMap<ConnId, Box<ConnState>, BuildHasherDefault<IdHasher>>,
     observer: &'o mut dyn Observer,
@@ -242,7 +247,8 @@ impl StreamHandler for Streams<'_> {
         let start_seen = o.roles == RoleEvidence::Handshake;
         let tls = match &self.keys {
             Some(keys) => {
-                let opener = Box::new(crate::decrypt::KeyLogOpener::new(keys.clone(), o.server));
+                let opener =
+                    Box::new(crate::decrypt::KeyLogOpener::new(keys.clone(), o.server, self.skip_application_data));
                 TlsConnection::with_opener(self.config.clone(), start_seen, opener)
             }
             None => TlsConnection::new(self.config.clone(), start_seen),

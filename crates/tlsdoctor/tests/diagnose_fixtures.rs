@@ -444,3 +444,38 @@ fn a_lost_client_flight_is_a_capture_gap_not_a_missing_certificate() {
     assert_eq!(codes(&r), ["capture-gap"]);
     assert_eq!((r.findings[0].frame, r.findings[0].detail["missing_bytes"].as_u64()), (10, Some(2124)));
 }
+
+/// `diagnose` leaves TLS 1.2-and-older application data encrypted, passing over it (the
+/// sequence number and the CBC chaining IV advance); on every real-peer round trip its
+/// report must equal the one made with every record decrypted, and the close_notify
+/// alerts after the application data must still open.
+#[test]
+fn passing_over_application_data_changes_no_report() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/fixtures/roundtrip");
+    let cases = std::fs::read_to_string(dir.join("cases.tsv")).unwrap();
+    let mut alerts_opened_after_data = 0;
+    for name in
+        cases.lines().filter(|l| !l.starts_with('#') && !l.trim().is_empty()).map(|l| l.split('\t').next().unwrap())
+    {
+        let (keys, _) = tlsdoctor::decrypt::secrets::load_keylog(&dir.join(format!("{name}.keylog"))).unwrap();
+        let keys = Some(std::sync::Arc::new(tlsdoctor::decrypt::Keys::from_keylog(keys)));
+        let options = Options { keys: keys.clone(), ..Options::default() };
+        let capture = dir.join(format!("{name}.pcapng"));
+        let report = |skip_application_data| {
+            let config = Config { keys: keys.clone(), skip_application_data, ..Config::default() };
+            let reports = diagnose_capture(&capture, &config, &options).unwrap();
+            serde_json::to_value(&reports).unwrap()
+        };
+        let skipped = report(true);
+        assert_eq!(skipped, report(false), "{name}");
+        if !name.contains("tls13") {
+            alerts_opened_after_data += skipped[0]["story"]["alerts"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .filter(|a| a["description"] == "close_notify")
+                .count();
+        }
+    }
+    assert!(alerts_opened_after_data > 50, "{alerts_opened_after_data} close_notify alerts opened");
+}

@@ -66,10 +66,13 @@ pub struct KeyLogOpener {
     failed: [bool; 2],
     /// A record of the side opened with its current keys.
     opened: [bool; 2],
+    /// TLS 1.2 and older application data is passed over unread (what `diagnose` needs is
+    /// in the handshake and alert records).
+    skip_application_data: bool,
 }
 
 impl KeyLogOpener {
-    pub fn new(keys: Arc<Keys>, server: SocketAddr) -> Self {
+    pub fn new(keys: Arc<Keys>, server: SocketAddr, skip_application_data: bool) -> Self {
         KeyLogOpener {
             keys,
             server,
@@ -83,6 +86,7 @@ impl KeyLogOpener {
             application: [None, None],
             failed: [false, false],
             opened: [false, false],
+            skip_application_data,
         }
     }
 
@@ -310,7 +314,11 @@ impl RecordOpener for KeyLogOpener {
         if self.failed[i] {
             return None;
         }
-        let result = self.active[i].as_mut()?.decrypt(head, body);
+        let active = self.active[i].as_mut()?;
+        if self.skip_application_data && header.content_type == 23 && active.skip(body) {
+            return None;
+        }
+        let result = active.decrypt(head, body);
         let error = match result {
             Ok(plain) => {
                 self.opened[i] = true;
