@@ -5,13 +5,16 @@
 #   tls_messages                clear-text handshake messages (type, version, suite, side, body)
 #   x509                        certificates (DER)
 #   net_decode                  frames (link selector byte, then 2-byte length + frame)s
-# All but the first two need tshark and python3; they are skipped without them.
+#   keylog                      the key logs under tests/ (*.keylog, *.keys) and the shared
+#                               Wireshark ones (*.keys, *keylog*), plus hand-written bad lines
+# All but capture_reader, end_to_end and keylog need tshark and python3; they are skipped
+# without them.
 # tcp_reassembly starts from an empty corpus. Usage: fuzz/seed-corpora.sh (safe to re-run).
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 repo=$(dirname "$here")
 corpus="$here/corpus"
-mkdir -p "$corpus"/{capture_reader,end_to_end,net_decode,tcp_reassembly,tls_stream,tls_messages,x509}
+mkdir -p "$corpus"/{capture_reader,end_to_end,net_decode,tcp_reassembly,tls_stream,tls_messages,x509,keylog}
 
 captures=()
 for f in "$repo"/tests/fixtures/*.pcap "$repo"/tests/fixtures/*.pcapng \
@@ -23,6 +26,33 @@ for f in "${captures[@]}"; do
     cp "$f" "$corpus/end_to_end/"
 done
 echo "capture_reader, end_to_end: ${#captures[@]} captures"
+
+# Key logs: named by their path (fixtures in different directories share names).
+nkeys=0
+while IFS= read -r -d '' f; do
+    [ "$(stat -c %s "$f")" -le 262144 ] || continue
+    rel=${f#"$repo"/}
+    rel=${rel#../}
+    cp "$f" "$corpus/keylog/$(printf '%s' "$rel" | tr '/' '_')"
+    nkeys=$((nkeys + 1))
+done < <(find "$repo/tests" \( -name '*.keylog' -o -name '*.keys' \) -type f -print0
+         find "$repo/../shared/testdata/wireshark" \( -name '*.keys' -o -name '*keylog*' \) -type f -print0 2>/dev/null)
+r1=0101010101010101010101010101010101010101010101010101010101010101
+s32=$(printf '11%.0s' $(seq 32))
+s48=$(printf '22%.0s' $(seq 48))
+kl="$corpus/keylog"
+printf 'CLIENT_RANDOM %s %s\r\n# comment\n\n  \t\nCLIENT_RANDOM %s 2222\n' "$r1" "$s48" "$r1" > "$kl/hand-crlf-short-secret"
+printf 'CLIENT_RANDOM %s\nCLIENT_RANDOM %s %s extra\nCLIENT_RANDOM\n' "$r1" "$r1" "$s48" > "$kl/hand-field-counts"
+printf 'BOGUS_LABEL %s %s\n%s%s\nclient_random %s %s\n' "$r1" "$s48" "$s48" "$s48" "$r1" "$s48" > "$kl/hand-labels"
+printf 'CLIENT_TRAFFIC_SECRET_1 %s %s\nSERVER_TRAFFIC_SECRET_N %s %s\nCLIENT_TRAFFIC_SECRET_0 %s %s\nSERVER_TRAFFIC_SECRET_x %s %s\n' \
+    "$r1" "$s32" "$r1" "$s32" "$r1" "$s32" "$r1" "$s32" > "$kl/hand-keyupdate"
+printf 'RSA 0123456789abcdef %s\nRSA 0123456789abcd %s\nRSA 0123456789abcdef 22\nRSA zz23456789abcdef %s\n' \
+    "$s48" "$s48" "$s48" > "$kl/hand-rsa"
+printf 'EXPORTER_SECRET %s %s\nEARLY_EXPORTER_SECRET %s %s\nCLIENT_EARLY_TRAFFIC_SECRET %s 1\nSERVER_HANDSHAKE_TRAFFIC_SECRET %s %s\n' \
+    "$r1" "$s48" "$r1" "$s32" "$r1" "${r1:0:62}" "${s32}11" > "$kl/hand-tls13-lengths"
+printf 'CLIENT_RANDOM\t%s\t%s\x0b\nCLIENT_RANDOM %s \xff\xfe%s\n\xef\xbb\xbfCLIENT_RANDOM %s %s' \
+    "$r1" "$s48" "$r1" "${s48:4}" "$r1" "$s48" > "$kl/hand-bytes"
+echo "keylog: $nkeys key logs and 7 hand-written ones"
 
 if ! command -v tshark >/dev/null || ! command -v python3 >/dev/null; then
     echo "tshark or python3 not found: only whole-capture seeds written"

@@ -33,7 +33,13 @@ impl StreamHandler for Check {
 fuzz_target!(|data: &[u8]| {
     let client: SocketAddr = "10.0.0.1:40000".parse().unwrap();
     let server: SocketAddr = "10.0.0.2:443".parse().unwrap();
-    let config = FlowConfig { max_flows: 4, max_pending_bytes: 512, idle_timeout_secs: 5, linger_secs: 1 };
+    let config = FlowConfig {
+        max_flows: 4,
+        max_pending_bytes: 512,
+        idle_timeout_secs: 5,
+        linger_secs: 1,
+        ..FlowConfig::default()
+    };
     let mut table = FlowTable::new(config);
     let mut check = Check::default();
     let mut rest = data;
