@@ -2,6 +2,7 @@
 
 use std::fmt;
 
+use aes_gcm::AesGcm;
 use ccm::aead::{AeadInPlace, KeyInit};
 use ccm::consts::{U12, U16, U8};
 use ccm::Ccm;
@@ -79,15 +80,24 @@ type Aes128Ccm = Ccm<aes::Aes128, U16, U12>;
 type Aes256Ccm = Ccm<aes::Aes256, U16, U12>;
 type Aes128Ccm8 = Ccm<aes::Aes128, U8, U12>;
 type Aes256Ccm8 = Ccm<aes::Aes256, U8, U12>;
+type Camellia128Gcm = AesGcm<camellia::Camellia128, U12>;
+type Camellia256Gcm = AesGcm<camellia::Camellia256, U12>;
+type Aria128Gcm = AesGcm<aria::Aria128, U12>;
+type Aria256Gcm = AesGcm<aria::Aria256, U12>;
 
 /// AES-GCM and ChaCha20-Poly1305 come from `ring` (assembly, several times faster than
-/// RustCrypto's GHASH and Poly1305); `ring` has no CCM.
+/// RustCrypto's GHASH and Poly1305); `ring` has no CCM, and no Camellia or ARIA: their
+/// GCM suites use RustCrypto's GCM, generic over the block cipher.
 enum AeadImpl {
     Ring(Box<ring::aead::LessSafeKey>),
     Aes128Ccm(Box<Aes128Ccm>),
     Aes256Ccm(Box<Aes256Ccm>),
     Aes128Ccm8(Box<Aes128Ccm8>),
     Aes256Ccm8(Box<Aes256Ccm8>),
+    Camellia128Gcm(Box<Camellia128Gcm>),
+    Camellia256Gcm(Box<Camellia256Gcm>),
+    Aria128Gcm(Box<Aria128Gcm>),
+    Aria256Gcm(Box<Aria256Gcm>),
 }
 
 impl AeadImpl {
@@ -102,6 +112,10 @@ impl AeadImpl {
             BulkCipher::Aes256Ccm => AeadImpl::Aes256Ccm(Box::new(Aes256Ccm::new_from_slice(key).ok()?)),
             BulkCipher::Aes128Ccm8 => AeadImpl::Aes128Ccm8(Box::new(Aes128Ccm8::new_from_slice(key).ok()?)),
             BulkCipher::Aes256Ccm8 => AeadImpl::Aes256Ccm8(Box::new(Aes256Ccm8::new_from_slice(key).ok()?)),
+            BulkCipher::Camellia128Gcm => AeadImpl::Camellia128Gcm(Box::new(Camellia128Gcm::new_from_slice(key).ok()?)),
+            BulkCipher::Camellia256Gcm => AeadImpl::Camellia256Gcm(Box::new(Camellia256Gcm::new_from_slice(key).ok()?)),
+            BulkCipher::Aria128Gcm => AeadImpl::Aria128Gcm(Box::new(Aria128Gcm::new_from_slice(key).ok()?)),
+            BulkCipher::Aria256Gcm => AeadImpl::Aria256Gcm(Box::new(Aria256Gcm::new_from_slice(key).ok()?)),
             _ => return None,
         })
     }
@@ -119,6 +133,10 @@ impl AeadImpl {
             AeadImpl::Aes256Ccm(c) => c.decrypt_in_place(n, aad, buf).is_ok(),
             AeadImpl::Aes128Ccm8(c) => c.decrypt_in_place(n, aad, buf).is_ok(),
             AeadImpl::Aes256Ccm8(c) => c.decrypt_in_place(n, aad, buf).is_ok(),
+            AeadImpl::Camellia128Gcm(c) => c.decrypt_in_place(n, aad, buf).is_ok(),
+            AeadImpl::Camellia256Gcm(c) => c.decrypt_in_place(n, aad, buf).is_ok(),
+            AeadImpl::Aria128Gcm(c) => c.decrypt_in_place(n, aad, buf).is_ok(),
+            AeadImpl::Aria256Gcm(c) => c.decrypt_in_place(n, aad, buf).is_ok(),
         };
         if ok {
             Ok(())
@@ -133,6 +151,10 @@ enum BlockImpl {
     Tdes(Box<des::TdesEde3>),
     Aes128(Box<aes::Aes128>),
     Aes256(Box<aes::Aes256>),
+    Camellia128(Box<camellia::Camellia128>),
+    Camellia256(Box<camellia::Camellia256>),
+    Aria128(Box<aria::Aria128>),
+    Aria256(Box<aria::Aria256>),
 }
 
 impl BlockImpl {
@@ -143,6 +165,14 @@ impl BlockImpl {
             BulkCipher::TripleDes => BlockImpl::Tdes(Box::new(des::TdesEde3::new_from_slice(key).ok()?)),
             BulkCipher::Aes128Cbc => BlockImpl::Aes128(Box::new(aes::Aes128::new_from_slice(key).ok()?)),
             BulkCipher::Aes256Cbc => BlockImpl::Aes256(Box::new(aes::Aes256::new_from_slice(key).ok()?)),
+            BulkCipher::Camellia128Cbc => {
+                BlockImpl::Camellia128(Box::new(camellia::Camellia128::new_from_slice(key).ok()?))
+            }
+            BulkCipher::Camellia256Cbc => {
+                BlockImpl::Camellia256(Box::new(camellia::Camellia256::new_from_slice(key).ok()?))
+            }
+            BulkCipher::Aria128Cbc => BlockImpl::Aria128(Box::new(aria::Aria128::new_from_slice(key).ok()?)),
+            BulkCipher::Aria256Cbc => BlockImpl::Aria256(Box::new(aria::Aria256::new_from_slice(key).ok()?)),
             _ => return None,
         })
     }
@@ -150,7 +180,12 @@ impl BlockImpl {
     fn block_size(&self) -> usize {
         match self {
             BlockImpl::Des(_) | BlockImpl::Tdes(_) => 8,
-            BlockImpl::Aes128(_) | BlockImpl::Aes256(_) => 16,
+            BlockImpl::Aes128(_)
+            | BlockImpl::Aes256(_)
+            | BlockImpl::Camellia128(_)
+            | BlockImpl::Camellia256(_)
+            | BlockImpl::Aria128(_)
+            | BlockImpl::Aria256(_) => 16,
         }
     }
 
@@ -167,6 +202,10 @@ impl BlockImpl {
             BlockImpl::Tdes(c) => run(&**c, enc, out),
             BlockImpl::Aes128(c) => run(&**c, enc, out),
             BlockImpl::Aes256(c) => run(&**c, enc, out),
+            BlockImpl::Camellia128(c) => run(&**c, enc, out),
+            BlockImpl::Camellia256(c) => run(&**c, enc, out),
+            BlockImpl::Aria128(c) => run(&**c, enc, out),
+            BlockImpl::Aria256(c) => run(&**c, enc, out),
         }
         // Each plaintext block is XOR-ed with the previous ciphertext block (the IV first).
         let (first, rest) = out.split_at_mut(self.block_size().min(out.len()));

@@ -55,6 +55,16 @@ pub enum BulkCipher {
     Aes256Ccm,
     Aes128Ccm8,
     Aes256Ccm8,
+    Camellia128Cbc,
+    Camellia256Cbc,
+    Aria128Cbc,
+    Aria256Cbc,
+    /// Camellia and ARIA in GCM (RFC 6367, RFC 6209): the TLS 1.2 AES-GCM construction
+    /// over another 128-bit block cipher.
+    Camellia128Gcm,
+    Camellia256Gcm,
+    Aria128Gcm,
+    Aria256Gcm,
 }
 
 /// How records are protected.
@@ -72,9 +82,14 @@ impl BulkCipher {
     pub fn kind(self) -> CipherKind {
         match self {
             BulkCipher::Null | BulkCipher::Rc4_128 => CipherKind::Stream,
-            BulkCipher::Des | BulkCipher::TripleDes | BulkCipher::Aes128Cbc | BulkCipher::Aes256Cbc => {
-                CipherKind::Block
-            }
+            BulkCipher::Des
+            | BulkCipher::TripleDes
+            | BulkCipher::Aes128Cbc
+            | BulkCipher::Aes256Cbc
+            | BulkCipher::Camellia128Cbc
+            | BulkCipher::Camellia256Cbc
+            | BulkCipher::Aria128Cbc
+            | BulkCipher::Aria256Cbc => CipherKind::Block,
             _ => CipherKind::Aead,
         }
     }
@@ -89,12 +104,20 @@ impl BulkCipher {
             | BulkCipher::Aes128Cbc
             | BulkCipher::Aes128Gcm
             | BulkCipher::Aes128Ccm
-            | BulkCipher::Aes128Ccm8 => 16,
+            | BulkCipher::Aes128Ccm8
+            | BulkCipher::Camellia128Cbc
+            | BulkCipher::Aria128Cbc
+            | BulkCipher::Camellia128Gcm
+            | BulkCipher::Aria128Gcm => 16,
             BulkCipher::Aes256Cbc
             | BulkCipher::Aes256Gcm
             | BulkCipher::ChaCha20Poly1305
             | BulkCipher::Aes256Ccm
-            | BulkCipher::Aes256Ccm8 => 32,
+            | BulkCipher::Aes256Ccm8
+            | BulkCipher::Camellia256Cbc
+            | BulkCipher::Aria256Cbc
+            | BulkCipher::Camellia256Gcm
+            | BulkCipher::Aria256Gcm => 32,
         }
     }
 
@@ -102,7 +125,7 @@ impl BulkCipher {
     pub fn block_size(self) -> usize {
         match self {
             BulkCipher::Des | BulkCipher::TripleDes => 8,
-            BulkCipher::Aes128Cbc | BulkCipher::Aes256Cbc => 16,
+            c if c.kind() == CipherKind::Block => 16,
             _ => 1,
         }
     }
@@ -121,7 +144,7 @@ impl BulkCipher {
     pub fn tls12_fixed_iv_len(self) -> usize {
         match self {
             BulkCipher::Des | BulkCipher::TripleDes => 8,
-            BulkCipher::Aes128Cbc | BulkCipher::Aes256Cbc => 16,
+            c if c.kind() == CipherKind::Block => 16,
             BulkCipher::ChaCha20Poly1305 => 12,
             c if c.kind() == CipherKind::Aead => 4,
             _ => 0,
@@ -153,7 +176,7 @@ pub struct SuiteParams {
 
 impl SuiteParams {
     /// Parameters for a suite this crate can decrypt; `None` for unknown, export,
-    /// Camellia, ARIA, SEED, GOST, ... suites.
+    /// SEED, IDEA, GOST, ... suites.
     pub fn for_suite(suite: CipherSuite) -> Option<SuiteParams> {
         let info = suite.info()?;
         if info.export {
@@ -179,6 +202,22 @@ impl SuiteParams {
             (B::Aes256Gcm, m)
         } else if let Some(m) = bulk.strip_prefix("CHACHA20_POLY1305_") {
             (B::ChaCha20Poly1305, m)
+        } else if let Some(m) = bulk.strip_prefix("CAMELLIA_128_CBC_") {
+            (B::Camellia128Cbc, m)
+        } else if let Some(m) = bulk.strip_prefix("CAMELLIA_256_CBC_") {
+            (B::Camellia256Cbc, m)
+        } else if let Some(m) = bulk.strip_prefix("ARIA_128_CBC_") {
+            (B::Aria128Cbc, m)
+        } else if let Some(m) = bulk.strip_prefix("ARIA_256_CBC_") {
+            (B::Aria256Cbc, m)
+        } else if let Some(m) = bulk.strip_prefix("CAMELLIA_128_GCM_") {
+            (B::Camellia128Gcm, m)
+        } else if let Some(m) = bulk.strip_prefix("CAMELLIA_256_GCM_") {
+            (B::Camellia256Gcm, m)
+        } else if let Some(m) = bulk.strip_prefix("ARIA_128_GCM_") {
+            (B::Aria128Gcm, m)
+        } else if let Some(m) = bulk.strip_prefix("ARIA_256_GCM_") {
+            (B::Aria256Gcm, m)
         } else if bulk == "AES_128_CCM" || bulk == "AES_128_CCM_SHA256" {
             (B::Aes128Ccm, "SHA256")
         } else if bulk == "AES_256_CCM" {
