@@ -12,7 +12,7 @@ use tlsdoctor::decrypt::{export, secrets};
 use tlsdoctor::decrypt::{Keys, ServerBinding};
 use tlsdoctor::diagnose::report::{InputReport, ReportFormat, ReportWriter};
 use tlsdoctor::diagnose::shards::diagnose_capture_sharded;
-use tlsdoctor::diagnose::{ConnectionReport, Options, Outcome, ReportSink};
+use tlsdoctor::diagnose::{ConnectionReport, Options, ReportSink};
 use tlsdoctor::dissect::{DataPrinter, FieldsPrinter, JsonPrinter, TextPrinter};
 use tlsdoctor::pipeline::{self, Config, InputSummary, Observer};
 use tlsdoctor_capture::{CaptureError, CaptureReader};
@@ -209,7 +209,6 @@ struct Filter {
 
 impl Filter {
     fn keeps(&self, c: &ConnectionReport) -> bool {
-        let failed = c.outcome == Outcome::Failed || c.has_error();
         let server_matches = self.server.as_deref().is_none_or(|want| {
             want == c.server.ip
                 || want == format!("{}:{}", c.server.ip, c.server.port)
@@ -217,7 +216,7 @@ impl Filter {
         });
         let sni_matches =
             self.sni.as_deref().is_none_or(|want| c.sni.as_deref().is_some_and(|s| s.eq_ignore_ascii_case(want)));
-        (!self.only_failed || failed) && server_matches && sni_matches
+        (!self.only_failed || c.has_problem()) && server_matches && sni_matches
     }
 }
 

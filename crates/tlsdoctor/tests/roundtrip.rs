@@ -11,6 +11,8 @@
 //! Known failures are listed in KNOWN_FAILURES with their reason; a check listed there
 //! that starts passing fails the test so that the list stays true.
 
+mod common;
+use common::difference;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -82,15 +84,6 @@ fn scratch() -> PathBuf {
     let _ = std::fs::remove_dir_all(&d);
     std::fs::create_dir_all(&d).unwrap();
     d
-}
-
-/// What differs between two byte strings, briefly.
-fn difference(expected: &[u8], got: &[u8]) -> Option<String> {
-    if expected == got {
-        return None;
-    }
-    let at = expected.iter().zip(got).position(|(a, b)| a != b).unwrap_or(expected.len().min(got.len()));
-    Some(format!("{} bytes expected, {} decrypted, first difference at offset {at}", expected.len(), got.len()))
 }
 
 /// `decrypt --out-dir` with ARGS; the problems with the files it wrote.

@@ -11,6 +11,8 @@
 //! KeyUpdates from both sides; TLS 1.3 resumption with stateful and stateless tickets;
 //! TLS 1.2 resumption by session id and by ticket; client certificates.
 
+mod common;
+use common::difference;
 use std::io::{ErrorKind, Read, Write};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
@@ -586,15 +588,6 @@ fn scratch(name: &str) -> PathBuf {
     let _ = std::fs::remove_dir_all(&d);
     std::fs::create_dir_all(&d).unwrap();
     d
-}
-
-/// What differs between two byte strings, briefly.
-fn difference(expected: &[u8], got: &[u8]) -> Option<String> {
-    if expected == got {
-        return None;
-    }
-    let at = expected.iter().zip(got).position(|(a, b)| a != b).unwrap_or(expected.len().min(got.len()));
-    Some(format!("{} bytes expected, {} decrypted, first difference at offset {at}", expected.len(), got.len()))
 }
 
 /// `decrypt --out-dir` with the key log `keylog`: the problems with the plaintext.

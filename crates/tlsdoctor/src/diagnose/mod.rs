@@ -97,6 +97,11 @@ impl ConnectionReport {
     pub fn has_error(&self) -> bool {
         self.findings.iter().any(|f| f.severity == Severity::Error)
     }
+
+    /// Failed, or with an error finding: what `--only-failed` keeps and `diagnose` exits 1 for.
+    pub fn has_problem(&self) -> bool {
+        self.outcome == Outcome::Failed || self.has_error()
+    }
 }
 
 pub fn side_name(side: Side) -> &'static str {

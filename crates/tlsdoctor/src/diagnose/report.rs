@@ -96,11 +96,10 @@ impl<W: Write> ReportWriter<W> {
     }
 
     pub fn connection(&mut self, report: ConnectionReport) {
-        let failed = report.outcome == Outcome::Failed;
         self.tally.connections += 1;
-        self.tally.failed += u64::from(failed);
+        self.tally.failed += u64::from(report.outcome == Outcome::Failed);
         self.tally.incomplete += u64::from(report.outcome == Outcome::Incomplete);
-        if failed || report.has_error() {
+        if report.has_problem() {
             self.tally.with_problems += 1;
             if self.recap.len() < RECAPPED {
                 self.recap.push(recap_line(&report));

@@ -293,3 +293,12 @@ pub fn observe(bytes: Vec<u8>, origin: Option<Vec<u64>>) -> (Collector, InputSum
     let summary = analyze_bytes(bytes, &mut c).expect("capture is readable");
     (c, summary)
 }
+
+/// What differs between two byte strings, briefly.
+pub fn difference(expected: &[u8], got: &[u8]) -> Option<String> {
+    if expected == got {
+        return None;
+    }
+    let at = expected.iter().zip(got).position(|(a, b)| a != b).unwrap_or(expected.len().min(got.len()));
+    Some(format!("{} bytes expected, {} decrypted, first difference at offset {at}", expected.len(), got.len()))
+}
