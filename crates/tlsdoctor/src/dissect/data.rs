@@ -17,6 +17,8 @@ pub struct DataPrinter<W: io::Write> {
     hex: bool,
     out_dir: Option<PathBuf>,
     files: HashMap<(u32, Side), File>,
+    /// The text of the record being written, kept to reuse its allocation.
+    body: Vec<u8>,
     records: u64,
     failures: u64,
     first_failure: Option<Failure>,
@@ -37,6 +39,7 @@ impl<W: io::Write> DataPrinter<W> {
             hex,
             out_dir,
             files: HashMap::new(),
+            body: Vec::new(),
             records: 0,
             failures: 0,
             first_failure: None,
@@ -72,51 +75,69 @@ impl<W: io::Write> DataPrinter<W> {
 
 const HEX: &[u8; 16] = b"0123456789abcdef";
 
-fn push_hex(out: &mut String, b: u8) {
-    out.push(HEX[usize::from(b >> 4)] as char);
-    out.push(HEX[usize::from(b & 15)] as char);
+fn push_hex(out: &mut Vec<u8>, b: u8) {
+    out.extend_from_slice(&[HEX[usize::from(b >> 4)], HEX[usize::from(b & 15)]]);
 }
 
-/// Printable ASCII as is, newlines kept, every other byte as \xNN.
-pub fn escape(data: &[u8]) -> String {
-    let mut out = String::with_capacity(data.len() + data.len() / 8);
-    for &b in data {
+/// Bytes [`escape`] copies as they are.
+fn is_plain(b: u8) -> bool {
+    (b.wrapping_sub(0x20) < 0x5f && b != b'\\') | (b == b'\n')
+}
+
+/// How many bytes at the start of `data` are plain. Whole blocks are tested without an
+/// early exit, so the test runs on vectors: decrypted text is mostly plain.
+fn plain_prefix(data: &[u8]) -> usize {
+    const BLOCK: usize = 32;
+    let mut n = 0;
+    for block in data.chunks_exact(BLOCK) {
+        if !block.iter().fold(true, |all, &b| all & is_plain(b)) {
+            break;
+        }
+        n += BLOCK;
+    }
+    let rest = &data[n..];
+    n + rest.iter().position(|&b| !is_plain(b)).unwrap_or(rest.len())
+}
+
+/// Printable ASCII as is, newlines kept, every other byte as \xNN; appended to `out`.
+pub fn escape(data: &[u8], out: &mut Vec<u8>) {
+    let mut rest = data;
+    loop {
+        let plain = plain_prefix(rest);
+        out.extend_from_slice(&rest[..plain]);
+        let Some((&b, after)) = rest[plain..].split_first() else { return };
         match b {
-            b'\n' => out.push('\n'),
-            b'\\' => out.push_str("\\\\"),
-            b'\r' => out.push_str("\\r"),
-            b'\t' => out.push_str("\\t"),
-            0x20..=0x7e => out.push(b as char),
+            b'\\' => out.extend_from_slice(b"\\\\"),
+            b'\r' => out.extend_from_slice(b"\\r"),
+            b'\t' => out.extend_from_slice(b"\\t"),
             _ => {
-                out.push_str("\\x");
-                push_hex(&mut out, b);
+                out.extend_from_slice(b"\\x");
+                push_hex(out, b);
             }
         }
+        rest = after;
     }
-    out
 }
 
-/// `hexdump -C` style lines.
-pub fn hex_dump(data: &[u8]) -> String {
-    let mut out = String::with_capacity(data.len() * 5);
+/// `hexdump -C` style lines, appended to `out`.
+pub fn hex_dump(data: &[u8], out: &mut Vec<u8>) {
     for (i, line) in data.chunks(16).enumerate() {
         let offset = (i * 16) as u32;
         for b in offset.to_be_bytes() {
-            push_hex(&mut out, b);
+            push_hex(out, b);
         }
-        out.push_str("  ");
+        out.extend_from_slice(b"  ");
         for k in 0..16 {
             match line.get(k) {
-                Some(&b) => push_hex(&mut out, b),
-                None => out.push_str("  "),
+                Some(&b) => push_hex(out, b),
+                None => out.extend_from_slice(b"  "),
             }
-            out.push(' ');
+            out.push(b' ');
         }
-        out.push_str("  |");
-        out.extend(line.iter().map(|&b| if (0x20..0x7f).contains(&b) { b as char } else { '.' }));
-        out.push_str("|\n");
+        out.extend_from_slice(b"  |");
+        out.extend(line.iter().map(|&b| if (0x20..0x7f).contains(&b) { b } else { b'.' }));
+        out.extend_from_slice(b"|\n");
     }
-    out
 }
 
 impl<W: io::Write> Observer for DataPrinter<W> {
@@ -138,14 +159,19 @@ impl<W: io::Write> Observer for DataPrinter<W> {
             return;
         }
         let (src, dst) = (conn.endpoint(m.side), conn.endpoint(m.side.other()));
-        let body = if self.hex { hex_dump(data) } else { escape(data) };
+        let body = &mut self.body;
+        body.clear();
+        if self.hex {
+            hex_dump(data, body);
+        } else {
+            escape(data, body);
+        }
+        if body.last() != Some(&b'\n') {
+            body.push(b'\n');
+        }
         self.sink.write(|out| {
             writeln!(out, "=== frame {} connection {} {src} → {dst} ({} bytes)", m.frame, conn.id.0, data.len())?;
-            out.write_all(body.as_bytes())?;
-            if !body.ends_with('\n') {
-                writeln!(out)?;
-            }
-            Ok(())
+            out.write_all(body)
         });
     }
 }
@@ -169,13 +195,31 @@ mod tests {
                 .collect()
         };
         let all: Vec<u8> = (0..=255u8).chain((0..=255u8).rev()).collect();
-        assert_eq!(escape(&all), one_by_one(&all));
-        assert_eq!(escape(b""), "");
+        assert_eq!(escaped(&all), one_by_one(&all));
+        assert_eq!(escaped(b""), "");
+        // Long plain runs go through the block test: a special byte at every position
+        // of a block, before, inside and after whole blocks.
+        for special in [0u8, b'\\', b'\r', b'\t', 0x7f, 0x1f, 0xff] {
+            for at in 0..100 {
+                let mut data = vec![b'a'; 100];
+                data[at] = special;
+                data[99 - at / 2] = b'\n';
+                assert_eq!(escaped(&data), one_by_one(&data), "byte {special:#x} at {at}");
+            }
+        }
+    }
+
+    fn escaped(data: &[u8]) -> String {
+        let mut out = Vec::new();
+        escape(data, &mut out);
+        String::from_utf8(out).unwrap()
     }
 
     #[test]
     fn escapes_what_is_not_printable() {
-        assert_eq!(escape(b"GET / HTTP/1.1\r\n\x00\xff\\"), "GET / HTTP/1.1\\r\n\\x00\\xff\\\\");
-        assert_eq!(hex_dump(b"AB\x00"), "00000000  41 42 00                                          |AB.|\n");
+        assert_eq!(escaped(b"GET / HTTP/1.1\r\n\x00\xff\\"), "GET / HTTP/1.1\\r\n\\x00\\xff\\\\");
+        let mut dump = Vec::new();
+        hex_dump(b"AB\x00", &mut dump);
+        assert_eq!(dump, b"00000000  41 42 00                                          |AB.|\n");
     }
 }
