@@ -6,19 +6,48 @@
 //! out-of-order segments are buffered, up to a per-direction cap.
 #![forbid(unsafe_code)]
 
+mod directory;
 mod flow;
+mod reassembly;
 mod seq;
 mod table;
 
+pub use directory::{Directory, Dispatch};
 pub use flow::Chunk;
+pub use reassembly::Reassembler;
 pub use seq::SeqNumber;
-pub use table::{FlowConfig, FlowStats, FlowTable, Shard};
+pub use table::{FlowConfig, FlowStats, FlowTable, Local, Shard};
 
+use std::collections::HashMap;
+use std::hash::{BuildHasherDefault, Hasher};
 use std::net::SocketAddr;
 
 /// A connection's number: 1-based, in order of first appearance in the capture.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct ConnId(pub u32);
+
+/// A map by connection id, with a hash much cheaper than the default: ids are numbered
+/// by the directory, not taken from the capture, so one multiplication spreads them.
+pub type ConnIdMap<V> = HashMap<ConnId, V, BuildHasherDefault<ConnIdHasher>>;
+
+#[derive(Default)]
+pub struct ConnIdHasher(u64);
+
+impl Hasher for ConnIdHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.0 = (self.0.rotate_left(8) ^ u64::from(b)).wrapping_mul(0x9e37_79b9_7f4a_7c15);
+        }
+    }
+
+    fn write_u32(&mut self, n: u32) {
+        self.0 = u64::from(n).wrapping_mul(0x9e37_79b9_7f4a_7c15);
+    }
+}
 
 /// Which peer sent the bytes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]

@@ -2,8 +2,6 @@
 //! [`Observer`] in capture order. Memory is bounded by the flow table's and the TLS
 //! parser's limits, not by the capture.
 
-use std::collections::HashMap;
-use std::hash::{BuildHasherDefault, Hasher};
 use std::net::SocketAddr;
 use std::path::Path;
 use std::sync::Arc;
@@ -11,9 +9,10 @@ use std::sync::Arc;
 use tlsdoctor_capture::{CaptureError, CaptureReader, Format, Timestamp};
 
 use crate::decrypt::Keys;
-use tlsdoctor_net::{Decoded, Decoder, DecoderConfig};
+use tlsdoctor_net::{Decoded, Decoder, DecoderConfig, TcpSegment};
 use tlsdoctor_tcp::{
-    Chunk, Close, ConnId, FlowConfig, FlowStats, FlowTable, Opened, RoleEvidence, Side, StreamHandler,
+    Chunk, Close, ConnId, ConnIdMap, Directory, FlowConfig, FlowStats, Local, Opened, Reassembler, RoleEvidence, Shard,
+    Side, StreamHandler,
 };
 use tlsdoctor_tls::stream::{Event, MessageKind, StreamConfig, TlsConnection};
 
@@ -21,6 +20,8 @@ use tlsdoctor_tls::stream::{Event, MessageKind, StreamConfig, TlsConnection};
 #[derive(Debug, Clone, Default)]
 pub struct Config {
     pub flows: FlowConfig,
+    /// The connections to reassemble and analyse; the others are only followed.
+    pub shard: Shard,
     pub stream: StreamConfig,
     pub net: DecoderConfig,
     /// Secrets to decrypt with (key logs, embedded secrets); None to skip encrypted
@@ -93,23 +94,39 @@ pub fn analyze(path: &Path, config: &Config, observer: &mut dyn Observer) -> Res
 
 /// Like [`analyze`], for an open reader; `progress` is told the bytes read so far.
 pub fn analyze_reader(
-    mut reader: CaptureReader,
+    reader: CaptureReader,
     config: &Config,
     observer: &mut dyn Observer,
     progress: &mut dyn FnMut(u64),
 ) -> Result<InputSummary, CaptureError> {
+    let mut directory = Directory::new(config.flows.clone());
+    let mut reassembler = Reassembler::new(config.flows.max_pending_bytes);
+    let mut streams = Streams::new(config, observer);
+    let mut summary = read_segments(reader, config, progress, &mut |segment, frame, timestamp| {
+        streams.at(frame, timestamp);
+        let mut local = Local { reassembler: &mut reassembler, handler: &mut streams, shard: config.shard };
+        directory.segment(segment, frame, timestamp.secs, &mut local);
+        streams.observer.frame_done(frame);
+    })?;
+    directory.finish(&mut Local { reassembler: &mut reassembler, handler: &mut streams, shard: config.shard });
+    // Every shard's directory saw every connection: the first one counts them.
+    if config.shard.index == 0 {
+        summary.tcp = directory.stats();
+    }
+    summary.tcp += reassembler.stats();
+    summary.tls_connections = streams.tls_connections;
+    Ok(summary)
+}
+
+/// Reads and decodes every frame of `reader` and hands each TCP segment to `each`, with
+/// its frame number and time. The summary's TCP and TLS counts are left to the caller.
+fn read_segments(
+    mut reader: CaptureReader,
+    config: &Config,
+    progress: &mut dyn FnMut(u64),
+    each: &mut dyn FnMut(&TcpSegment<'_>, u64, Timestamp),
+) -> Result<InputSummary, CaptureError> {
     let mut net = Decoder::new(config.net.clone());
-    let mut flows = FlowTable::new(config.flows.clone());
-    let mut streams = Streams {
-        config: config.stream.clone(),
-        keys: config.keys.clone(),
-        skip_application_data: config.skip_application_data,
-        conns: HashMap::default(),
-        observer,
-        tls_connections: 0,
-        now: Timestamp::default(),
-        frame: 0,
-    };
     let mut summary = InputSummary {
         name: reader.name().to_string(),
         format: reader.format(),
@@ -136,12 +153,7 @@ pub fn analyze_reader(
         summary.frames += 1;
         summary.cut_frames += u64::from(frame.is_cut());
         match net.decode(frame.link_type, frame.data, frame.timestamp) {
-            Ok(Decoded::Tcp(segment)) => {
-                streams.now = frame.timestamp;
-                streams.frame = frame.number;
-                flows.segment(&segment, frame.number, frame.timestamp.secs, &mut streams);
-                streams.observer.frame_done(frame.number);
-            }
+            Ok(Decoded::Tcp(segment)) => each(&segment, frame.number, frame.timestamp),
             Ok(_) => {}
             Err(e) => {
                 summary.undecodable_frames += 1;
@@ -152,9 +164,6 @@ pub fn analyze_reader(
             progress(reader.bytes_read());
         }
     }
-    flows.finish(&mut streams);
-    summary.tcp = flows.stats();
-    summary.tls_connections = streams.tls_connections;
     progress(reader.bytes_read());
     Ok(summary)
 }
@@ -201,20 +210,41 @@ impl ConnView {
     }
 }
 
+/// Turns the reassembled streams of TCP connections into TLS events for an observer.
 struct Streams<'o> {
     config: StreamConfig,
     keys: Option<Arc<Keys>>,
     skip_application_data: bool,
     /// Boxed: a table sized for a flood holds buckets, not states.
-    conns: HashMap<ConnId, Box<ConnState>, BuildHasherDefault<IdHasher>>,
+    conns: ConnIdMap<Box<ConnState>>,
     observer: &'o mut dyn Observer,
+    /// Connections that carried TLS, among those that ended.
     tls_connections: u64,
     /// Capture time and number of the frame being processed.
     now: Timestamp,
     frame: u64,
 }
 
-impl Streams<'_> {
+impl<'o> Streams<'o> {
+    fn new(config: &Config, observer: &'o mut dyn Observer) -> Self {
+        Streams {
+            config: config.stream.clone(),
+            keys: config.keys.clone(),
+            skip_application_data: config.skip_application_data,
+            conns: ConnIdMap::default(),
+            observer,
+            tls_connections: 0,
+            now: Timestamp::default(),
+            frame: 0,
+        }
+    }
+
+    /// The frame whose segment comes next.
+    fn at(&mut self, frame: u64, now: Timestamp) {
+        self.frame = frame;
+        self.now = now;
+    }
+
     /// Runs `feed` on a connection's parser and hands its events to the observer.
     fn with_tls(&mut self, id: ConnId, feed: impl FnOnce(&mut TlsConnection, &mut dyn FnMut(Event<'_>))) {
         let Some(ConnState { view, tls }) = self.conns.get_mut(&id).map(|b| &mut **b) else {
@@ -278,26 +308,5 @@ impl StreamHandler for Streams<'_> {
             self.tls_connections += u64::from(state.view.conn.is_tls);
             self.observer.connection_ended(&state.view.conn, &state.tls);
         }
-    }
-}
-
-/// Connection ids are numbered by the flow table, not taken from the capture, so a
-/// multiplicative hash is safe and much cheaper than the default.
-#[derive(Default)]
-struct IdHasher(u64);
-
-impl Hasher for IdHasher {
-    fn finish(&self) -> u64 {
-        self.0
-    }
-
-    fn write(&mut self, bytes: &[u8]) {
-        for &b in bytes {
-            self.0 = (self.0.rotate_left(8) ^ u64::from(b)).wrapping_mul(0x9e37_79b9_7f4a_7c15);
-        }
-    }
-
-    fn write_u32(&mut self, n: u32) {
-        self.0 = u64::from(n).wrapping_mul(0x9e37_79b9_7f4a_7c15);
     }
 }

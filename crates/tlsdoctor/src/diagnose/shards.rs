@@ -1,6 +1,6 @@
-//! One capture on several cores. Each thread reads the whole capture and diagnoses the
-//! connections of its shard ([`Shard`]): reading and decoding frames is cheap next to
-//! reassembly, TLS and the checks, and no thread waits for another. The reports are
+//! One capture on several cores. Each thread reads the whole capture, keeps its own
+//! directory of every connection (so ids and lifetimes agree) and reassembles and
+//! diagnoses the connections of its shard ([`Shard`]): no thread waits for another. The reports are
 //! merged in (frame, id) order, the order one thread gives them, so the output does not
 //! depend on the number of threads.
 
@@ -55,7 +55,7 @@ pub fn diagnose_capture_sharded(
                         None => CaptureReader::open(path)?,
                     };
                     let mut config = config.clone();
-                    config.flows.shard = shard;
+                    config.shard = shard;
                     let mut sink = Batches { sender, batch: Vec::with_capacity(BATCH) };
                     let mut diagnoser = Diagnoser::new(options, &mut sink);
                     let summary = analyze_reader(reader, &config, &mut diagnoser, &mut |bytes| {

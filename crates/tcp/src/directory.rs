@@ -1,0 +1,211 @@
+//! The directory of flows: finds the connection of each segment, numbers new connections
+//! and decides when each is released. It keeps no stream data, so one directory can
+//! serve reassemblers on other threads ([`Dispatch`]).
+
+use std::collections::{HashMap, HashSet};
+use std::net::SocketAddr;
+
+use tlsdoctor_net::TcpSegment;
+
+use crate::seq::SeqNumber;
+use crate::table::{FlowConfig, FlowStats};
+use crate::{ConnId, Opened, RoleEvidence, Side};
+
+/// Receives the directory's decisions, in capture order.
+pub trait Dispatch {
+    /// A new connection; its segments follow.
+    fn opened(&mut self, conn: &Opened);
+    /// A segment of a connection that has not ended.
+    fn segment(&mut self, conn: ConnId, seg: &TcpSegment<'_>, frame: u64);
+    /// The connection is released (idle, evicted, its ports reused, end of capture);
+    /// it may have ended already, by its FIN or RST.
+    fn released(&mut self, conn: ConnId);
+}
+
+/// What the directory knows of a connection: enough to decide its identity and lifetime.
+struct Entry {
+    id: ConnId,
+    client: SocketAddr,
+    /// The client's initial sequence number, to tell a retransmitted SYN from a new one.
+    client_isn: Option<SeqNumber>,
+    /// Each side sent a FIN or RST (a RST closes both), as reassembly records it.
+    closed: [bool; 2],
+    last_seen: i64,
+    last_frame: u64,
+}
+
+impl Entry {
+    fn side_of(&self, src: SocketAddr) -> Side {
+        if src == self.client {
+            Side::Client
+        } else {
+            Side::Server
+        }
+    }
+
+    /// Both sides closed: the connection ended, and the entry only absorbs late
+    /// segments until the linger time is over.
+    fn ended(&self) -> bool {
+        self.closed == [true, true]
+    }
+
+    fn note(&mut self, seg: &TcpSegment<'_>, frame: u64, now: i64) {
+        self.last_seen = now;
+        self.last_frame = frame;
+        let side = self.side_of(seg.src);
+        if seg.flags.syn() && side == Side::Client {
+            self.client_isn = Some(SeqNumber(seg.seq));
+        }
+        if (seg.flags.fin() || seg.flags.rst()) && !self.closed[side.index()] {
+            self.closed[side.index()] = true;
+            self.closed[side.other().index()] |= seg.flags.rst();
+        }
+    }
+}
+
+/// The endpoints of a flow in a canonical order, so both directions find it.
+type FlowKey = (SocketAddr, SocketAddr);
+
+fn flow_key(a: SocketAddr, b: SocketAddr) -> FlowKey {
+    if a <= b {
+        (a, b)
+    } else {
+        (b, a)
+    }
+}
+
+pub struct Directory {
+    config: FlowConfig,
+    flows: HashMap<FlowKey, Entry>,
+    next_id: u32,
+    last_sweep: i64,
+    stats: FlowStats,
+}
+
+impl Directory {
+    pub fn new(config: FlowConfig) -> Self {
+        Directory { config, flows: HashMap::new(), next_id: 1, last_sweep: i64::MIN, stats: FlowStats::default() }
+    }
+
+    /// Connections, segments and evictions; reassembly counts the rest.
+    pub fn stats(&self) -> FlowStats {
+        self.stats
+    }
+
+    /// Connections currently tracked.
+    pub fn len(&self) -> usize {
+        self.flows.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.flows.is_empty()
+    }
+
+    /// Takes one segment seen in `frame` at capture time `now` (seconds).
+    pub fn segment(&mut self, seg: &TcpSegment<'_>, frame: u64, now: i64, out: &mut dyn Dispatch) {
+        if now.saturating_sub(self.last_sweep) >= 1 || self.flows.len() > self.config.max_flows {
+            self.sweep(now, out);
+        }
+        self.stats.segments += 1;
+        let key = flow_key(seg.src, seg.dst);
+        let flags = seg.flags;
+        let opening = flags.syn() && !flags.ack();
+        // A SYN that is not a retransmission reuses the ports for a new connection.
+        let reused = opening
+            && self.flows.get(&key).is_some_and(|flow| {
+                flow.side_of(seg.src) == Side::Server || flow.client_isn != Some(SeqNumber(seg.seq))
+            });
+        if reused {
+            self.release(key, out);
+        }
+        if let Some(flow) = self.flows.get_mut(&key) {
+            if !flow.ended() {
+                flow.note(seg, frame, now);
+                out.segment(flow.id, seg, frame);
+            }
+            return;
+        }
+        let roles = if flags.syn() {
+            RoleEvidence::Handshake
+        } else if !seg.payload.is_empty() {
+            RoleEvidence::PortGuess
+        } else {
+            // A pure ACK, FIN or RST of a connection we never saw carries nothing.
+            return;
+        };
+        let client_is_src = match roles {
+            RoleEvidence::Handshake => !flags.ack(),
+            RoleEvidence::PortGuess => (seg.src.port(), seg.src) > (seg.dst.port(), seg.dst),
+        };
+        let (client, server) = if client_is_src { (seg.src, seg.dst) } else { (seg.dst, seg.src) };
+        let id = ConnId(self.next_id);
+        self.next_id = self.next_id.saturating_add(1);
+        self.stats.connections += 1;
+        let flow = self.flows.entry(key).or_insert(Entry {
+            id,
+            client,
+            client_isn: None,
+            closed: [false; 2],
+            last_seen: now,
+            last_frame: frame,
+        });
+        flow.note(seg, frame, now);
+        out.opened(&Opened { id, client, server, frame, roles });
+        out.segment(id, seg, frame);
+    }
+
+    /// End of the capture: every connection is released, in id order.
+    pub fn finish(&mut self, out: &mut dyn Dispatch) {
+        let keys: Vec<FlowKey> = self.flows.keys().copied().collect();
+        self.release_all(keys, out);
+        self.flows = HashMap::new();
+    }
+
+    fn sweep(&mut self, now: i64, out: &mut dyn Dispatch) {
+        self.last_sweep = now;
+        let config = &self.config;
+        let mut expired: Vec<FlowKey> = Vec::new();
+        for (key, flow) in &self.flows {
+            let idle = now.saturating_sub(flow.last_seen);
+            if idle > config.idle_timeout_secs || (flow.ended() && idle > config.linger_secs) {
+                self.stats.evicted_idle += u64::from(!flow.ended());
+                expired.push(*key);
+            }
+        }
+        let over = (self.flows.len() - expired.len()).saturating_sub(config.max_flows);
+        if over > 0 {
+            // Release an eighth at once, so a full table costs one sort per many new
+            // connections: the entries of ended connections first (they only absorb
+            // late segments), then the least recently active.
+            let expiring: HashSet<FlowKey> = expired.iter().copied().collect();
+            let mut by_age: Vec<(bool, i64, u64, FlowKey)> = self
+                .flows
+                .iter()
+                .filter(|(k, _)| !expiring.contains(k))
+                .map(|(k, f)| (!f.ended(), f.last_seen, f.last_frame, *k))
+                .collect();
+            by_age.sort_unstable();
+            let n = over.max(config.max_flows / 8).min(by_age.len());
+            let released = &by_age[..n];
+            self.stats.evicted_for_space += released.iter().filter(|(live, ..)| *live).count() as u64;
+            expired.extend(released.iter().map(|(.., k)| *k));
+        }
+        self.release_all(expired, out);
+    }
+
+    /// Releases the flows of `keys` in id order.
+    fn release_all(&mut self, keys: Vec<FlowKey>, out: &mut dyn Dispatch) {
+        let mut by_id: Vec<(ConnId, FlowKey)> =
+            keys.into_iter().filter_map(|k| self.flows.get(&k).map(|f| (f.id, k))).collect();
+        by_id.sort_unstable_by_key(|(id, _)| *id);
+        for (_, key) in by_id {
+            self.release(key, out);
+        }
+    }
+
+    fn release(&mut self, key: FlowKey, out: &mut dyn Dispatch) {
+        if let Some(flow) = self.flows.remove(&key) {
+            out.released(flow.id);
+        }
+    }
+}
