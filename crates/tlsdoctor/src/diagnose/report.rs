@@ -163,8 +163,9 @@ impl<W: Write> ReportWriter<W> {
                 if self.written == 0 {
                     write_json_start(out)?;
                 }
-                let inputs = serde_json::to_string_pretty(inputs)?;
-                writeln!(out, "\n  ],\n  \"inputs\": {}\n}}", indent(&inputs))?;
+                out.write_all(b"\n  ],\n  \"inputs\": ")?;
+                write_nested(&mut *out, inputs, b"  ")?;
+                out.write_all(b"\n}\n")?;
             }
             ReportFormat::Text => {
                 let Tally { connections, failed, incomplete, .. } = self.tally;
@@ -196,8 +197,9 @@ fn recap_line(c: &ConnectionReport) -> String {
 
 fn write_json_start(out: &mut dyn Write) -> io::Result<()> {
     let tool = serde_json::json!({"name": "tlsdoctor", "version": env!("CARGO_PKG_VERSION")});
-    let tool = serde_json::to_string_pretty(&tool)?;
-    write!(out, "{{\n  \"tool\": {},\n  \"connections\": [", indent(&tool))
+    out.write_all(b"{\n  \"tool\": ")?;
+    write_nested(&mut *out, &tool, b"  ")?;
+    out.write_all(b",\n  \"connections\": [")
 }
 
 fn write_json_connection(out: &mut dyn Write, c: &ConnectionReport, first: bool) -> io::Result<()> {
@@ -206,13 +208,35 @@ fn write_json_connection(out: &mut dyn Write, c: &ConnectionReport, first: bool)
     } else {
         out.write_all(b",")?;
     }
-    let text = serde_json::to_string_pretty(c)?;
-    write!(out, "\n    {}", indent(&indent(&text)))
+    out.write_all(b"\n    ")?;
+    write_nested(out, c, b"    ")
 }
 
-/// Pretty JSON nested one level deeper (two spaces).
-fn indent(text: &str) -> String {
-    text.replace('\n', "\n  ")
+/// `value` as pretty JSON whose lines after the first start with `pad`: nested in the
+/// document, written straight to `out`.
+fn write_nested(out: &mut dyn Write, value: &(impl serde::Serialize + ?Sized), pad: &[u8]) -> io::Result<()> {
+    Ok(serde_json::to_writer_pretty(Nested { out, pad }, value)?)
+}
+
+struct Nested<'a> {
+    out: &'a mut dyn Write,
+    pad: &'a [u8],
+}
+
+impl Write for Nested<'_> {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        for piece in buf.split_inclusive(|&b| b == b'\n') {
+            self.out.write_all(piece)?;
+            if piece.ends_with(b"\n") {
+                self.out.write_all(self.pad)?;
+            }
+        }
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        self.out.flush()
+    }
 }
 
 fn write_connection(out: &mut dyn Write, c: &ConnectionReport) -> io::Result<()> {
