@@ -54,7 +54,8 @@ enum Command {
         /// Only connections whose ClientHello asked for this name.
         #[arg(long)]
         sni: Option<String>,
-        /// Threads, each diagnosing a share of the connections (default: one per core).
+        /// Threads, each diagnosing a share of the connections (default: one per core;
+        /// one for a gzip file, or with --rsa-key, whose resumed sessions need the order).
         #[arg(long, value_name = "N")]
         threads: Option<usize>,
         #[command(flatten)]

@@ -34,7 +34,11 @@ pub fn diagnose_capture_sharded(
     sink: &mut dyn ReportSink,
     progress: &mut dyn FnMut(u64),
 ) -> Result<(InputSummary, Refusals), CaptureError> {
-    let threads = if reader.is_gzip() { 1 } else { threads.clamp(1, 64) };
+    // A session resumed with a master secret learnt from an RSA key exchange needs the
+    // connection that learnt it analysed first, whichever thread has it: with RSA keys,
+    // one thread keeps the capture's order.
+    let rsa_keys = config.keys.as_ref().is_some_and(|keys| !keys.rsa.is_empty());
+    let threads = if reader.is_gzip() || rsa_keys { 1 } else { threads.clamp(1, 64) };
     if threads == 1 {
         let mut diagnoser = Diagnoser::new(options, sink);
         let summary = analyze_reader(reader, config, &mut diagnoser, progress)?;
