@@ -76,7 +76,9 @@ fn flow_key(a: SocketAddr, b: SocketAddr) -> FlowKey {
 
 pub struct Directory {
     config: FlowConfig,
-    flows: HashMap<FlowKey, Entry>,
+    /// foldhash, randomly seeded: one lookup per segment, about twice as fast as SipHash,
+    /// and no capture can be made to collide without knowing the seed of this run.
+    flows: HashMap<FlowKey, Entry, foldhash::fast::RandomState>,
     next_id: u32,
     last_sweep: i64,
     stats: FlowStats,
@@ -84,7 +86,7 @@ pub struct Directory {
 
 impl Directory {
     pub fn new(config: FlowConfig) -> Self {
-        Directory { config, flows: HashMap::new(), next_id: 1, last_sweep: i64::MIN, stats: FlowStats::default() }
+        Directory { config, flows: HashMap::default(), next_id: 1, last_sweep: i64::MIN, stats: FlowStats::default() }
     }
 
     /// Connections, segments and evictions; reassembly counts the rest.
@@ -158,7 +160,7 @@ impl Directory {
     pub fn finish(&mut self, out: &mut dyn Dispatch) {
         let keys: Vec<FlowKey> = self.flows.keys().copied().collect();
         self.release_all(keys, out);
-        self.flows = HashMap::new();
+        self.flows = HashMap::default();
     }
 
     fn sweep(&mut self, now: i64, out: &mut dyn Dispatch) {
