@@ -251,11 +251,14 @@ fn diagnose(
 struct Shown<'f, W: Write> {
     filter: &'f Filter,
     writer: ReportWriter<W>,
+    /// The capture being diagnosed.
+    input: String,
 }
 
 impl<W: Write> ReportSink for Shown<'_, W> {
-    fn report(&mut self, _frame: u64, report: ConnectionReport) {
+    fn report(&mut self, _frame: u64, mut report: ConnectionReport) {
         if self.filter.keeps(&report) {
+            report.input.clone_from(&self.input);
             self.writer.connection(report);
         }
     }
@@ -272,10 +275,12 @@ struct Run<'a> {
 
 impl Run<'_> {
     fn report_to<W: Write>(&self, out: W, format: ReportFormat) -> ExitCode {
-        let mut shown = Shown { filter: self.filter, writer: ReportWriter::new(out, format) };
+        let writer = ReportWriter::new(out, format).naming_inputs(self.captures.len() > 1);
+        let mut shown = Shown { filter: self.filter, writer, input: String::new() };
         let mut inputs = Vec::new();
         let mut unusable = false;
         for path in self.captures {
+            shown.input = path.display().to_string();
             let analysed = run_one(path, &mut |reader, progress| {
                 let (summary, refusals) = diagnose_capture_sharded(
                     reader,

@@ -174,6 +174,30 @@ fn seed() -> PathBuf {
 
 /// Threads split the connections; the report must not show it.
 #[test]
+fn several_captures_keep_their_connections_apart() {
+    let (sample, seed) = (repo("samples/mtls-decrypt-error.pcapng"), seed());
+    let (sample, seed) = (sample.to_str().unwrap(), seed.to_str().unwrap());
+    let json = tlsdoctor(&["diagnose", "--format", "json", seed, sample]);
+    let report: serde_json::Value = serde_json::from_slice(&json.stdout).unwrap();
+    let connections: Vec<(&str, u64)> = report["connections"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| (c["input"].as_str().unwrap(), c["id"].as_u64().unwrap()))
+        .collect();
+    let from_seed = connections.iter().take_while(|(input, _)| *input == seed).count();
+    assert!(from_seed > 1, "{connections:?}");
+    assert_eq!(connections[from_seed..], [(sample, 1)], "the second capture's connections come after the first's");
+    assert!(connections[..from_seed].windows(2).all(|w| w[0].1 < w[1].1), "in id order");
+    let paths: Vec<&str> = report["inputs"].as_array().unwrap().iter().map(|i| i["path"].as_str().unwrap()).collect();
+    assert_eq!(paths, [seed, sample], "an input's path is what its connections name");
+    let both = text(&tlsdoctor(&["diagnose", seed, sample]).stdout);
+    assert!(both.contains(&format!("in {sample}")) && both.contains(&format!("in {seed}")), "{both}");
+    let alone = text(&tlsdoctor(&["diagnose", sample]).stdout);
+    assert!(alone.contains("connection 1") && !alone.contains(&format!("in {sample}")), "one capture needs no name");
+}
+
+#[test]
 fn diagnose_gives_the_same_report_on_any_number_of_threads() {
     let seed = seed();
     let keylog = repo("../shared/bench/seed/seed.keylog");

@@ -73,6 +73,9 @@ pub struct Step {
 #[derive(Debug, Clone, Serialize)]
 pub struct ConnectionReport {
     pub id: u32,
+    /// The capture the connection is in (its `path` in the report's `inputs`): ids
+    /// start at 1 in each.
+    pub input: String,
     pub client: Endpoint,
     pub server: Endpoint,
     pub first_frame: u64,
@@ -143,6 +146,10 @@ pub fn diagnose_capture(
     let refusals = diagnoser.finish();
     refusals.judge(&mut reports);
     reports.sort_by_key(|r| r.id);
+    let input = path.display().to_string();
+    for report in &mut reports {
+        report.input.clone_from(&input);
+    }
     Ok(reports)
 }
 
@@ -270,6 +277,7 @@ fn report_for(story: &Story, outcome: Outcome, findings: Vec<Finding>, ladder: V
     };
     ConnectionReport {
         id: story.conn.id.0,
+        input: String::new(),
         client: story.conn.client.into(),
         server: story.conn.server.into(),
         first_frame: story.conn.first_frame,

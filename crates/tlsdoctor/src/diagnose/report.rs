@@ -72,7 +72,13 @@ pub struct Tally {
 pub struct ReportWriter<W: Write> {
     out: W,
     format: ReportFormat,
-    held: Vec<ConnectionReport>,
+    /// The text names each connection's capture (several were given).
+    name_inputs: bool,
+    /// Reports held to be sorted, each with the number of its input in arrival order:
+    /// the inputs stay apart.
+    held: Vec<(usize, ConnectionReport)>,
+    inputs_seen: usize,
+    last_input: Option<String>,
     streaming: bool,
     tally: Tally,
     recap: Vec<String>,
@@ -86,13 +92,22 @@ impl<W: Write> ReportWriter<W> {
         ReportWriter {
             out,
             format,
+            name_inputs: false,
             held: Vec::new(),
+            inputs_seen: 0,
+            last_input: None,
             streaming: false,
             tally: Tally::default(),
             recap: Vec::new(),
             written: 0,
             error: None,
         }
+    }
+
+    /// Names each connection's capture in the text (for several inputs).
+    pub fn naming_inputs(mut self, name_inputs: bool) -> Self {
+        self.name_inputs = name_inputs;
+        self
     }
 
     pub fn connection(&mut self, report: ConnectionReport) {
@@ -102,14 +117,18 @@ impl<W: Write> ReportWriter<W> {
         if report.has_problem() {
             self.tally.with_problems += 1;
             if self.recap.len() < RECAPPED {
-                self.recap.push(recap_line(&report));
+                self.recap.push(recap_line(&report, self.name_inputs));
             }
         }
         if self.streaming {
             self.write(&report);
             return;
         }
-        self.held.push(report);
+        if self.last_input.as_ref() != Some(&report.input) {
+            self.inputs_seen += 1;
+            self.last_input = Some(report.input.clone());
+        }
+        self.held.push((self.inputs_seen, report));
         if self.held.len() >= HELD {
             self.release_held();
             self.streaming = true;
@@ -133,12 +152,12 @@ impl<W: Write> ReportWriter<W> {
     fn release_held(&mut self) {
         let mut held = std::mem::take(&mut self.held);
         match self.format {
-            ReportFormat::Text => held.sort_by_key(|c| {
-                (c.outcome != Outcome::Failed, !c.has_error(), c.outcome != Outcome::Incomplete, c.id)
+            ReportFormat::Text => held.sort_by_key(|(input, c)| {
+                (*input, c.outcome != Outcome::Failed, !c.has_error(), c.outcome != Outcome::Incomplete, c.id)
             }),
-            ReportFormat::Json => held.sort_by_key(|c| c.id),
+            ReportFormat::Json => held.sort_by_key(|(input, c)| (*input, c.id)),
         }
-        for report in &held {
+        for (_, report) in &held {
             self.write(report);
         }
     }
@@ -150,7 +169,7 @@ impl<W: Write> ReportWriter<W> {
         let first = self.written == 0;
         self.written += 1;
         let written = match self.format {
-            ReportFormat::Text => write_connection(&mut self.out, report),
+            ReportFormat::Text => write_connection(&mut self.out, report, self.name_inputs),
             ReportFormat::Json => write_json_connection(&mut self.out, report, first),
         };
         self.error = written.err();
@@ -190,9 +209,10 @@ impl<W: Write> ReportWriter<W> {
     }
 }
 
-fn recap_line(c: &ConnectionReport) -> String {
+fn recap_line(c: &ConnectionReport, name_input: bool) -> String {
     let codes: Vec<&str> = c.findings.iter().filter(|f| f.severity == Severity::Error).map(|f| f.code).collect();
-    format!("connection {} (frames {}-{}): {}", c.id, c.first_frame, c.last_frame, codes.join(", "))
+    let input = if name_input { format!(" of {}", c.input) } else { String::new() };
+    format!("connection {}{input} (frames {}-{}): {}", c.id, c.first_frame, c.last_frame, codes.join(", "))
 }
 
 fn write_json_start(out: &mut dyn Write) -> io::Result<()> {
@@ -239,7 +259,7 @@ impl Write for Nested<'_> {
     }
 }
 
-fn write_connection(out: &mut dyn Write, c: &ConnectionReport) -> io::Result<()> {
+fn write_connection(out: &mut dyn Write, c: &ConnectionReport, name_input: bool) -> io::Result<()> {
     let (mark, style) = match c.outcome {
         Outcome::Ok if !c.has_error() => ("ok", GOOD),
         Outcome::Ok => ("ok, with errors", WARN),
@@ -251,6 +271,9 @@ fn write_connection(out: &mut dyn Write, c: &ConnectionReport) -> io::Result<()>
         "{style}{mark}{style:#}  {BOLD}connection {}{BOLD:#}  {}:{} → {}:{}",
         c.id, c.client.ip, c.client.port, c.server.ip, c.server.port
     )?;
+    if name_input {
+        write!(out, "  in {}", c.input)?;
+    }
     if let Some(sni) = &c.sni {
         write!(out, "  SNI {sni}")?;
     }
@@ -328,6 +351,7 @@ mod tests {
         };
         ConnectionReport {
             id,
+            input: "a.pcap".into(),
             client: endpoint(40000),
             server: endpoint(443),
             first_frame: u64::from(id),
