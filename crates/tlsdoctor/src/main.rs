@@ -10,8 +10,8 @@ use std::thread;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use tlsdoctor::decrypt::{export, secrets};
 use tlsdoctor::decrypt::{Keys, ServerBinding};
-use tlsdoctor::diagnose::report::{InputReport, ReportFormat, ReportWriter};
-use tlsdoctor::diagnose::shards::diagnose_capture_sharded;
+use tlsdoctor::diagnose::report::{Formatted, InputReport, ReportFormat, ReportWriter};
+use tlsdoctor::diagnose::shards::{diagnose_capture_sharded, diagnose_captures, CaptureEvent};
 use tlsdoctor::diagnose::{ConnectionReport, Options, ReportSink};
 use tlsdoctor::dissect::{DataPrinter, FieldsPrinter, JsonPrinter, TextPrinter};
 use tlsdoctor::pipeline::{self, Config, InputSummary, Observer};
@@ -277,28 +277,11 @@ impl Run<'_> {
     fn report_to<W: Write>(&self, out: W, format: ReportFormat) -> ExitCode {
         let writer = ReportWriter::new(out, format).naming_inputs(self.captures.len() > 1);
         let mut shown = Shown { filter: self.filter, writer, input: String::new() };
-        let mut inputs = Vec::new();
-        let mut unusable = false;
-        for path in self.captures {
-            shown.input = path.display().to_string();
-            let analysed = run_one(path, &mut |reader, progress| {
-                let (summary, refusals) = diagnose_capture_sharded(
-                    reader,
-                    path,
-                    self.threads,
-                    self.config,
-                    self.options,
-                    &mut shown,
-                    progress,
-                )?;
-                refusals.judge(&mut shown);
-                Ok(summary)
-            });
-            match analysed {
-                Some(summary) => inputs.push(InputReport::from(&summary)),
-                None => unusable = true,
-            }
-        }
+        let (inputs, unusable) = if self.captures.len() > 1 && self.threads > 1 {
+            self.all_at_once(&mut shown)
+        } else {
+            self.one_by_one(&mut shown)
+        };
         let tally = shown.writer.tally();
         if let Err(e) = shown.writer.finish(&inputs) {
             if e.kind() != io::ErrorKind::BrokenPipe {
@@ -313,6 +296,58 @@ impl Run<'_> {
         } else {
             ExitCode::SUCCESS
         }
+    }
+
+    /// The captures one after the other, each on every thread, with a progress bar.
+    /// Returns the inputs' reports and whether one could not be used.
+    fn one_by_one<W: Write>(&self, shown: &mut Shown<'_, W>) -> (Vec<InputReport>, bool) {
+        let mut inputs = Vec::new();
+        let mut unusable = false;
+        for path in self.captures {
+            shown.input = path.display().to_string();
+            let analysed = run_one(path, &mut |reader, progress| {
+                let (summary, refusals) =
+                    diagnose_capture_sharded(reader, path, self.threads, self.config, self.options, shown, progress)?;
+                refusals.judge(shown);
+                Ok(summary)
+            });
+            match analysed {
+                Some(summary) => inputs.push(InputReport::from(&summary)),
+                None => unusable = true,
+            }
+        }
+        (inputs, unusable)
+    }
+
+    /// Several captures at once, each filtering and formatting its reports on its own
+    /// thread; the report keeps the captures' order. No progress bars.
+    fn all_at_once<W: Write>(&self, shown: &mut Shown<'_, W>) -> (Vec<InputReport>, bool) {
+        let mut inputs = Vec::new();
+        let mut unusable = false;
+        let names: Vec<String> = self.captures.iter().map(|path| path.display().to_string()).collect();
+        let (format, name_inputs) = shown.writer.style();
+        let prepare = |i: usize, mut report: ConnectionReport| {
+            report.input.clone_from(&names[i]);
+            self.filter.keeps(&report).then(|| Formatted::new(&report, format, name_inputs))
+        };
+        diagnose_captures(self.captures, self.threads, self.config, self.options, &prepare, &mut |i, event| {
+            shown.input.clone_from(&names[i]);
+            match event {
+                CaptureEvent::Report(report) => shown.writer.formatted(report),
+                CaptureEvent::Done(done) => match *done {
+                    Ok((summary, refusals)) => {
+                        refusals.judge(shown);
+                        report_input_problems(&summary);
+                        inputs.push(InputReport::from(&summary));
+                    }
+                    Err(e) => {
+                        eprintln!("tlsdoctor: {e}");
+                        unusable = true;
+                    }
+                },
+            }
+        });
+        (inputs, unusable)
     }
 }
 

@@ -219,6 +219,30 @@ fn diagnose_gives_the_same_report_on_any_number_of_threads() {
     }
 }
 
+/// Several captures go to several threads at once; the report must not show it either.
+#[test]
+fn several_captures_give_the_same_report_on_any_number_of_threads() {
+    let (seed, sample, missing) = (seed(), repo("samples/mtls-decrypt-error.pcapng"), scratch("missing.pcap"));
+    let captures = [&seed, &sample, &missing, &sample].map(|p| p.to_str().unwrap());
+    for extra in [&[][..], &["--only-failed"][..]] {
+        for format in ["json", "text"] {
+            let run = |threads: &str| {
+                let mut args = vec!["diagnose", "--format", format, "--threads", threads];
+                args.extend_from_slice(extra);
+                args.extend_from_slice(&captures);
+                let out = tlsdoctor(&args);
+                assert_eq!(out.status.code(), Some(2), "a capture is missing");
+                (text(&out.stdout), text(&out.stderr))
+            };
+            let one = run("1");
+            assert!(one.0.contains("decrypt_error") && one.1.contains("missing.pcap"), "{one:?}");
+            for threads in ["2", "3"] {
+                assert!(run(threads) == one, "{format} {extra:?}: --threads {threads} differs from --threads 1");
+            }
+        }
+    }
+}
+
 #[test]
 fn decrypt_with_secrets_of_no_connection_says_so_and_exits_1() {
     let sample = repo("samples/mtls-decrypt-error.pcapng");

@@ -76,7 +76,7 @@ pub struct ReportWriter<W: Write> {
     name_inputs: bool,
     /// Reports held to be sorted, each with the number of its input in arrival order:
     /// the inputs stay apart.
-    held: Vec<(usize, ConnectionReport)>,
+    held: Vec<(usize, Formatted)>,
     inputs_seen: usize,
     last_input: Option<String>,
     streaming: bool,
@@ -110,14 +110,24 @@ impl<W: Write> ReportWriter<W> {
         self
     }
 
+    /// The format and naming this writer wants, to format reports on other threads.
+    pub fn style(&self) -> (ReportFormat, bool) {
+        (self.format, self.name_inputs)
+    }
+
     pub fn connection(&mut self, report: ConnectionReport) {
+        self.formatted(Formatted::new(&report, self.format, self.name_inputs));
+    }
+
+    /// A report formatted already, with this writer's [`ReportWriter::style`].
+    pub fn formatted(&mut self, report: Formatted) {
         self.tally.connections += 1;
         self.tally.failed += u64::from(report.outcome == Outcome::Failed);
         self.tally.incomplete += u64::from(report.outcome == Outcome::Incomplete);
-        if report.has_problem() {
+        if let Some(line) = &report.recap {
             self.tally.with_problems += 1;
             if self.recap.len() < RECAPPED {
-                self.recap.push(recap_line(&report, self.name_inputs));
+                self.recap.push(line.clone());
             }
         }
         if self.streaming {
@@ -153,7 +163,7 @@ impl<W: Write> ReportWriter<W> {
         let mut held = std::mem::take(&mut self.held);
         match self.format {
             ReportFormat::Text => held.sort_by_key(|(input, c)| {
-                (*input, c.outcome != Outcome::Failed, !c.has_error(), c.outcome != Outcome::Incomplete, c.id)
+                (*input, c.outcome != Outcome::Failed, !c.has_error, c.outcome != Outcome::Incomplete, c.id)
             }),
             ReportFormat::Json => held.sort_by_key(|(input, c)| (*input, c.id)),
         }
@@ -162,17 +172,19 @@ impl<W: Write> ReportWriter<W> {
         }
     }
 
-    fn write(&mut self, report: &ConnectionReport) {
+    fn write(&mut self, report: &Formatted) {
         if self.error.is_some() {
             return;
         }
         let first = self.written == 0;
         self.written += 1;
-        let written = match self.format {
-            ReportFormat::Text => write_connection(&mut self.out, report, self.name_inputs),
-            ReportFormat::Json => write_json_connection(&mut self.out, report, first),
+        let out = &mut self.out;
+        let separated = match self.format {
+            ReportFormat::Text => Ok(()),
+            ReportFormat::Json if first => write_json_start(out).and_then(|()| out.write_all(b"\n    ")),
+            ReportFormat::Json => out.write_all(b",\n    "),
         };
-        self.error = written.err();
+        self.error = separated.and_then(|()| out.write_all(&report.text)).err();
     }
 
     fn end(&mut self, inputs: &[InputReport]) -> io::Result<()> {
@@ -222,14 +234,36 @@ fn write_json_start(out: &mut dyn Write) -> io::Result<()> {
     out.write_all(b",\n  \"connections\": [")
 }
 
-fn write_json_connection(out: &mut dyn Write, c: &ConnectionReport, first: bool) -> io::Result<()> {
-    if first {
-        write_json_start(out)?;
-    } else {
-        out.write_all(b",")?;
+/// A connection's report written out, with what the writer sorts, counts and recaps it
+/// by: any thread can format one.
+pub struct Formatted {
+    id: u32,
+    input: String,
+    outcome: Outcome,
+    has_error: bool,
+    /// The line that names it at the end of a long text report, if it has a problem.
+    recap: Option<String>,
+    /// Its block of text, or its JSON object as nested in the report.
+    text: Vec<u8>,
+}
+
+impl Formatted {
+    pub fn new(c: &ConnectionReport, format: ReportFormat, name_input: bool) -> Formatted {
+        let mut text = Vec::new();
+        // Writing into a Vec fails only if serialisation does, which these types do not.
+        let _ = match format {
+            ReportFormat::Text => write_connection(&mut text, c, name_input),
+            ReportFormat::Json => write_nested(&mut text, c, b"    "),
+        };
+        Formatted {
+            id: c.id,
+            input: c.input.clone(),
+            outcome: c.outcome,
+            has_error: c.has_error(),
+            recap: c.has_problem().then(|| recap_line(c, name_input)),
+            text,
+        }
     }
-    out.write_all(b"\n    ")?;
-    write_nested(out, c, b"    ")
 }
 
 /// `value` as pretty JSON whose lines after the first start with `pad`: nested in the

@@ -1,11 +1,14 @@
-//! One capture on several cores. Each thread reads the whole capture, keeps its own
+//! Captures on several cores: several captures at once ([`diagnose_captures`]), and one
+//! capture split by connection ([`diagnose_capture_sharded`]).
+//!
+//! One capture on several cores: each thread reads the whole capture, keeps its own
 //! directory of every connection (so ids and lifetimes agree) and reassembles and
-//! diagnoses the connections of its shard ([`Shard`]): no thread waits for another. The reports are
-//! merged in (frame, id) order, the order one thread gives them, so the output does not
-//! depend on the number of threads.
+//! diagnoses the connections of its shard ([`Shard`]): no thread waits for another.
+//! The reports are merged in (frame, id) order, the order one thread gives them, so the
+//! output does not depend on the number of threads.
 
 use std::collections::VecDeque;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::mpsc::{self, Receiver, RecvTimeoutError, SyncSender};
 use std::thread;
@@ -16,6 +19,80 @@ use tlsdoctor_tcp::Shard;
 
 use super::{ConnectionReport, Diagnoser, Options, Refusals, ReportSink};
 use crate::pipeline::{analyze_reader, Config, InputSummary};
+
+/// Reports of a capture waiting for the ones before it to be done: beyond this its
+/// threads wait too, so memory stays bounded.
+const WAITING_REPORTS: usize = 4096;
+
+/// What [`diagnose_captures`] tells of each capture, in the captures' order.
+pub enum CaptureEvent<T> {
+    /// A report, as `prepare` made it on the capture's thread.
+    Report(T),
+    /// The capture is done: its summary and refusals (to judge now), or why it could not
+    /// be read.
+    Done(Box<Result<(InputSummary, Refusals), CaptureError>>),
+}
+
+/// Diagnoses `paths` with `threads` threads: as many captures at once as there are
+/// threads (each on its share of them). `prepare` turns each report into what `on`
+/// wants (or drops it) on the capture's thread; `on` gets a capture's reports when
+/// those of the captures before it are done.
+pub fn diagnose_captures<T: Send>(
+    paths: &[PathBuf],
+    threads: usize,
+    config: &Config,
+    options: &Options,
+    prepare: &(dyn Fn(usize, ConnectionReport) -> Option<T> + Sync),
+    on: &mut dyn FnMut(usize, CaptureEvent<T>),
+) {
+    let at_once = threads.clamp(1, paths.len().max(1));
+    let per_capture = (threads / at_once).max(1);
+    thread::scope(|scope| {
+        let start = |i: usize| {
+            let (reports, received) = mpsc::sync_channel(WAITING_REPORTS);
+            let path = &paths[i];
+            let worker = scope.spawn(move || {
+                let reader = CaptureReader::open(path)?;
+                let mut sink = Forward { capture: i, prepare, to: reports };
+                diagnose_capture_sharded(reader, path, per_capture, config, options, &mut sink, &mut |_| {})
+            });
+            (i, received, worker)
+        };
+        let mut running: VecDeque<_> = (0..at_once.min(paths.len())).map(start).collect();
+        let mut next = running.len();
+        while let Some((i, received, worker)) = running.pop_front() {
+            for report in received {
+                on(i, CaptureEvent::Report(report));
+            }
+            on(i, CaptureEvent::Done(Box::new(join(worker))));
+            if next < paths.len() {
+                running.push_back(start(next));
+                next += 1;
+            }
+        }
+    });
+}
+
+/// A thread's result; its panic goes on in the caller.
+fn join<T>(worker: thread::ScopedJoinHandle<'_, T>) -> T {
+    worker.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+}
+
+/// A capture's reports, on their way to the thread that writes them.
+struct Forward<'p, T> {
+    capture: usize,
+    prepare: &'p (dyn Fn(usize, ConnectionReport) -> Option<T> + Sync),
+    to: SyncSender<T>,
+}
+
+impl<T> ReportSink for Forward<'_, T> {
+    fn report(&mut self, _frame: u64, report: ConnectionReport) {
+        if let Some(prepared) = (self.prepare)(self.capture, report) {
+            // The writer stops listening only when it has stopped altogether.
+            let _ = self.to.send(prepared);
+        }
+    }
+}
 
 /// Reports sent at once: one hand-over per report would cost a thread wake-up each.
 const BATCH: usize = 64;
@@ -75,8 +152,7 @@ pub fn diagnose_capture_sharded(
             })
             .unzip();
         merge(receivers, sink, &mut || progress(bytes_read.load(Ordering::Relaxed)));
-        let mut results =
-            workers.into_iter().map(|w| w.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic)));
+        let mut results = workers.into_iter().map(join);
         let (mut summary, mut refusals) = results.next().unwrap_or_else(|| unreachable!("threads >= 2"))?;
         for result in results {
             let (other, other_refusals) = result?;
