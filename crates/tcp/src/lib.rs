@@ -1,7 +1,10 @@
 //! TCP connections and per-direction reassembly: retransmissions, overlaps, reordering,
 //! sequence wrap, mid-stream pickup, port reuse -> ordered byte runs that know their frames.
 //!
-//! The table pushes events into a [`StreamHandler`]; in-order data is handed over as a
+//! Two parts: the [`Directory`] numbers connections and decides their lifetimes; the
+//! [`Reassembler`] puts each connection's bytes in order and pushes events into a
+//! [`StreamHandler`]. [`FlowTable`] runs both on one thread; threads that share a capture
+//! each run a directory and reassemble their [`Shard`]. In-order data is handed over as a
 //! slice of the segment being processed, so the common path copies nothing. Only
 //! out-of-order segments are buffered, up to a per-direction cap.
 #![forbid(unsafe_code)]

@@ -23,6 +23,8 @@ use crate::pipeline::{analyze_reader, Config, InputSummary};
 /// Reports of a capture waiting for the ones before it to be done: beyond this its
 /// threads wait too, so memory stays bounded.
 const WAITING_REPORTS: usize = 4096;
+/// Reports handed over at once: one hand-over per report would cost a thread wake-up each.
+const BATCH: usize = 64;
 
 /// What [`diagnose_captures`] tells of each capture, in the captures' order.
 pub enum CaptureEvent<T> {
@@ -49,19 +51,21 @@ pub fn diagnose_captures<T: Send>(
     let per_capture = (threads / at_once).max(1);
     thread::scope(|scope| {
         let start = |i: usize| {
-            let (reports, received) = mpsc::sync_channel(WAITING_REPORTS);
+            let (reports, received) = mpsc::sync_channel(WAITING_REPORTS / BATCH);
             let path = &paths[i];
             let worker = scope.spawn(move || {
                 let reader = CaptureReader::open(path)?;
-                let mut sink = Forward { capture: i, prepare, to: reports };
-                diagnose_capture_sharded(reader, path, per_capture, config, options, &mut sink, &mut |_| {})
+                let mut sink = Forward { capture: i, prepare, reports: Batches::new(reports) };
+                let done = diagnose_capture_sharded(reader, path, per_capture, config, options, &mut sink, &mut |_| {});
+                sink.reports.flush();
+                done
             });
             (i, received, worker)
         };
         let mut running: VecDeque<_> = (0..at_once.min(paths.len())).map(start).collect();
         let mut next = running.len();
         while let Some((i, received, worker)) = running.pop_front() {
-            for report in received {
+            for report in received.into_iter().flatten() {
                 on(i, CaptureEvent::Report(report));
             }
             on(i, CaptureEvent::Done(Box::new(join(worker))));
@@ -78,24 +82,21 @@ fn join<T>(worker: thread::ScopedJoinHandle<'_, T>) -> T {
     worker.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic))
 }
 
-/// A capture's reports, on their way to the thread that writes them.
+/// A capture's reports, prepared on its thread, on their way to the one that writes them.
 struct Forward<'p, T> {
     capture: usize,
     prepare: &'p (dyn Fn(usize, ConnectionReport) -> Option<T> + Sync),
-    to: SyncSender<T>,
+    reports: Batches<T>,
 }
 
 impl<T> ReportSink for Forward<'_, T> {
     fn report(&mut self, _frame: u64, report: ConnectionReport) {
         if let Some(prepared) = (self.prepare)(self.capture, report) {
-            // The writer stops listening only when it has stopped altogether.
-            let _ = self.to.send(prepared);
+            self.reports.push(prepared);
         }
     }
 }
 
-/// Reports sent at once: one hand-over per report would cost a thread wake-up each.
-const BATCH: usize = 64;
 /// Batches a shard may run ahead of the merge.
 const QUEUED: usize = 8;
 
@@ -137,7 +138,7 @@ pub fn diagnose_capture_sharded(
                     };
                     let mut config = config.clone();
                     config.shard = shard;
-                    let mut sink = Batches { sender, batch: Vec::with_capacity(BATCH) };
+                    let mut sink = Batches::new(sender);
                     let mut diagnoser = Diagnoser::new(options, &mut sink);
                     let summary = analyze_reader(reader, &config, &mut diagnoser, &mut |bytes| {
                         if index == 0 {
@@ -166,27 +167,36 @@ pub fn diagnose_capture_sharded(
 
 type Batch = Vec<(u64, ConnectionReport)>;
 
-/// A shard's reports, on their way to the merge.
-struct Batches {
-    sender: SyncSender<Batch>,
-    batch: Batch,
+/// Items on their way to another thread, handed over `BATCH` at a time.
+struct Batches<T> {
+    sender: SyncSender<Vec<T>>,
+    batch: Vec<T>,
 }
 
-impl Batches {
+impl<T> Batches<T> {
+    fn new(sender: SyncSender<Vec<T>>) -> Self {
+        Batches { sender, batch: Vec::with_capacity(BATCH) }
+    }
+
+    fn push(&mut self, item: T) {
+        self.batch.push(item);
+        if self.batch.len() >= BATCH {
+            self.flush();
+        }
+    }
+
     fn flush(&mut self) {
         if !self.batch.is_empty() {
-            // The merge only stops listening once every shard is done.
+            // The receiver only stops listening once every sender is done.
             let _ = self.sender.send(std::mem::replace(&mut self.batch, Vec::with_capacity(BATCH)));
         }
     }
 }
 
-impl ReportSink for Batches {
+/// A shard's reports, on their way to the merge.
+impl ReportSink for Batches<(u64, ConnectionReport)> {
     fn report(&mut self, frame: u64, report: ConnectionReport) {
-        self.batch.push((frame, report));
-        if self.batch.len() >= BATCH {
-            self.flush();
-        }
+        self.push((frame, report));
     }
 }
 
