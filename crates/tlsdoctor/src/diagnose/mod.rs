@@ -16,11 +16,10 @@ mod signatures;
 pub mod story;
 pub mod summary;
 
-use std::collections::HashMap;
 use std::net::SocketAddr;
 
 use serde::Serialize;
-use tlsdoctor_tcp::{ConnId, Side};
+use tlsdoctor_tcp::{ConnIdMap, Side};
 use tlsdoctor_tls::stream::{Event, TlsConnection};
 use tlsdoctor_tls::x509::CertificateSummary;
 
@@ -159,7 +158,7 @@ pub struct Diagnoser<'a> {
     sink: &'a mut dyn ReportSink,
     links: checks::LinkCache,
     /// Boxed: a table sized for a flood holds buckets, not stories.
-    open: HashMap<ConnId, Box<(Story, Vec<Step>)>>,
+    open: ConnIdMap<Box<(Story, Vec<Step>)>>,
     /// Reports of the frame being processed, handed over in id order when it is done.
     ended: Vec<ConnectionReport>,
     refusals: Refusals,
@@ -199,7 +198,7 @@ impl<'a> Diagnoser<'a> {
             options,
             sink,
             links: checks::LinkCache::default(),
-            open: HashMap::new(),
+            open: ConnIdMap::default(),
             ended: Vec::new(),
             refusals: Refusals::default(),
         }
