@@ -105,6 +105,18 @@ fn a_truncated_capture_is_analysed_up_to_the_cut() {
     assert!(found.contains("8\t11,16,15"), "the client's flight before the cut is still there: {found}");
 }
 
+/// The README shows the motivating case's report: it must be what tlsdoctor prints.
+#[test]
+fn the_readme_example_is_what_tlsdoctor_prints() {
+    let readme = std::fs::read_to_string(repo("README.md")).unwrap();
+    let command = "$ tlsdoctor diagnose samples/mtls-decrypt-error.pcapng --ca samples/ca.pem\n";
+    let start = readme.find(command).expect("the README shows the sample's report") + command.len();
+    let shown = &readme[start..start + readme[start..].find("```").unwrap()];
+    let (sample, ca) = (repo("samples/mtls-decrypt-error.pcapng"), repo("samples/ca.pem"));
+    let out = tlsdoctor(&["diagnose", sample.to_str().unwrap(), "--ca", ca.to_str().unwrap()]);
+    assert_eq!(text(&out.stdout), shown);
+}
+
 #[test]
 fn diagnose_exit_status_and_filters() {
     let sample = repo("samples/mtls-decrypt-error.pcapng");
