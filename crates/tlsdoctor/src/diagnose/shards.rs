@@ -47,7 +47,7 @@ pub fn diagnose_captures<T: Send>(
     prepare: &(dyn Fn(usize, ConnectionReport) -> Option<T> + Sync),
     on: &mut dyn FnMut(usize, CaptureEvent<T>),
 ) {
-    let at_once = threads.clamp(1, paths.len().max(1));
+    let at_once = if needs_capture_order(config) { 1 } else { threads.clamp(1, paths.len().max(1)) };
     let per_capture = (threads / at_once).max(1);
     thread::scope(|scope| {
         let start = |i: usize| {
@@ -75,6 +75,13 @@ pub fn diagnose_captures<T: Send>(
             }
         }
     });
+}
+
+/// A session resumed with a master secret learnt from an RSA key exchange needs the
+/// connection that learnt it (in the same capture or an earlier one) analysed first: with
+/// RSA keys, one thread keeps the captures' order.
+fn needs_capture_order(config: &Config) -> bool {
+    config.keys.as_ref().is_some_and(|keys| !keys.rsa.is_empty())
 }
 
 /// A thread's result; its panic goes on in the caller.
@@ -112,11 +119,7 @@ pub fn diagnose_capture_sharded(
     sink: &mut dyn ReportSink,
     progress: &mut dyn FnMut(u64),
 ) -> Result<(InputSummary, Refusals), CaptureError> {
-    // A session resumed with a master secret learnt from an RSA key exchange needs the
-    // connection that learnt it analysed first, whichever thread has it: with RSA keys,
-    // one thread keeps the capture's order.
-    let rsa_keys = config.keys.as_ref().is_some_and(|keys| !keys.rsa.is_empty());
-    let threads = if reader.is_gzip() || rsa_keys { 1 } else { threads.clamp(1, 64) };
+    let threads = if reader.is_gzip() || needs_capture_order(config) { 1 } else { threads.clamp(1, 64) };
     if threads == 1 {
         let mut diagnoser = Diagnoser::new(options, sink);
         let summary = analyze_reader(reader, config, &mut diagnoser, progress)?;
