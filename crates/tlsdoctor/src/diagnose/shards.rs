@@ -25,6 +25,8 @@ use crate::pipeline::{analyze_reader, Config, InputSummary};
 const WAITING_REPORTS: usize = 4096;
 /// Reports handed over at once: one hand-over per report would cost a thread wake-up each.
 const BATCH: usize = 64;
+/// Batches a shard may run ahead of the merge.
+const QUEUED: usize = 8;
 
 /// What [`diagnose_captures`] tells of each capture, in the captures' order.
 pub enum CaptureEvent<T> {
@@ -103,9 +105,6 @@ impl<T> ReportSink for Forward<'_, T> {
         }
     }
 }
-
-/// Batches a shard may run ahead of the merge.
-const QUEUED: usize = 8;
 
 /// Diagnoses the capture `reader` (opened from `path`) with `threads` threads; the
 /// reports go to `sink`, and the refusals are left to judge. A gzip file is read by one
