@@ -118,8 +118,8 @@ impl Shard {
 
     /// Hashed, not `id % count`: consecutive connections are often of the same kind.
     pub fn owns(self, id: ConnId) -> bool {
-        let spread = u64::from(id.0).wrapping_mul(0x9e37_79b9_7f4a_7c15) >> 32;
-        self.count <= 1 || spread % u64::from(self.count) == u64::from(self.index)
+        let spread = || u64::from(id.0).wrapping_mul(0x9e37_79b9_7f4a_7c15) >> 32;
+        self.count <= 1 || spread() % u64::from(self.count) == u64::from(self.index)
     }
 }
 
@@ -138,12 +138,15 @@ impl Dispatch for Local<'_> {
     }
 
     fn segment(&mut self, conn: ConnId, seg: &TcpSegment<'_>, frame: u64) {
-        // The others' ids are unknown to the reassembler: it passes over their segments.
-        self.reassembler.segment(conn, seg, frame, self.handler);
+        if self.shard.owns(conn) {
+            self.reassembler.segment(conn, seg, frame, self.handler);
+        }
     }
 
     fn released(&mut self, conn: ConnId) {
-        self.reassembler.release(conn, self.handler);
+        if self.shard.owns(conn) {
+            self.reassembler.release(conn, self.handler);
+        }
     }
 }
 
