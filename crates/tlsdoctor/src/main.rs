@@ -320,7 +320,7 @@ impl Run<'_> {
     }
 
     /// Several captures at once, each filtering and formatting its reports on its own
-    /// thread; the report keeps the captures' order. No progress bars.
+    /// thread; the report keeps the captures' order. One progress bar for them all.
     fn all_at_once<W: Write>(&self, shown: &mut Shown<'_, W>) -> (Vec<InputReport>, bool) {
         let mut inputs = Vec::new();
         let mut unusable = false;
@@ -330,23 +330,38 @@ impl Run<'_> {
             report.input.clone_from(&names[i]);
             self.filter.keeps(&report).then(|| Formatted::new(&report, format, name_inputs))
         };
-        diagnose_captures(self.captures, self.threads, self.config, self.options, &prepare, &mut |i, event| {
+        let sizes = self.captures.iter().map(|path| std::fs::metadata(path).map_or(0, |m| m.len()));
+        let bar = progress_bar(sizes.sum());
+        let read = |bytes| {
+            if let Some(bar) = &bar {
+                bar.inc(bytes);
+            }
+        };
+        let (captures, threads) = (self.captures, self.threads);
+        diagnose_captures(captures, threads, self.config, self.options, &prepare, &read, &mut |i, event| {
             shown.input.clone_from(&names[i]);
             match event {
                 CaptureEvent::Report(report) => shown.writer.formatted(report),
-                CaptureEvent::Done(done) => match *done {
-                    Ok((summary, refusals)) => {
-                        refusals.judge(shown);
-                        report_input_problems(&summary);
-                        inputs.push(InputReport::from(&summary));
+                CaptureEvent::Done(done) => {
+                    // What stderr says goes above the bar, not through it.
+                    let say = |what: &dyn Fn()| bar.as_ref().map_or_else(what, |bar| bar.suspend(what));
+                    match *done {
+                        Ok((summary, refusals)) => {
+                            refusals.judge(shown);
+                            say(&|| report_input_problems(&summary));
+                            inputs.push(InputReport::from(&summary));
+                        }
+                        Err(e) => {
+                            say(&|| eprintln!("tlsdoctor: {e}"));
+                            unusable = true;
+                        }
                     }
-                    Err(e) => {
-                        eprintln!("tlsdoctor: {e}");
-                        unusable = true;
-                    }
-                },
+                }
             }
         });
+        if let Some(bar) = bar {
+            bar.finish_and_clear();
+        }
         (inputs, unusable)
     }
 }
@@ -408,7 +423,7 @@ fn run_one(path: &Path, analyse: &mut Analysis<'_>) -> Option<InputSummary> {
             return None;
         }
     };
-    let mut progress = progress_bar(path);
+    let mut progress = std::fs::metadata(path).ok().and_then(|m| progress_bar(m.len()));
     let result = analyse(reader, &mut |bytes| {
         if let Some(bar) = &progress {
             bar.set_position(bytes);
@@ -429,9 +444,8 @@ fn run_one(path: &Path, analyse: &mut Analysis<'_>) -> Option<InputSummary> {
     }
 }
 
-/// A progress bar on stderr for files over 64 MiB, when stderr is a terminal.
-fn progress_bar(path: &Path) -> Option<indicatif::ProgressBar> {
-    let len = std::fs::metadata(path).ok()?.len();
+/// A progress bar on stderr for `len` bytes over 64 MiB, when stderr is a terminal.
+fn progress_bar(len: u64) -> Option<indicatif::ProgressBar> {
     if len < 64 << 20 || !io::stderr().is_terminal() {
         return None;
     }

@@ -40,13 +40,15 @@ pub enum CaptureEvent<T> {
 /// Diagnoses `paths` with `threads` threads: as many captures at once as there are
 /// threads (each on its share of them). `prepare` turns each report into what `on`
 /// wants (or drops it) on the capture's thread; `on` gets a capture's reports when
-/// those of the captures before it are done.
+/// those of the captures before it are done. `read` is told, from any thread, of each
+/// capture's bytes read since it last heard.
 pub fn diagnose_captures<T: Send>(
     paths: &[PathBuf],
     threads: usize,
     config: &Config,
     options: &Options,
     prepare: &(dyn Fn(usize, ConnectionReport) -> Option<T> + Sync),
+    read: &(dyn Fn(u64) + Sync),
     on: &mut dyn FnMut(usize, CaptureEvent<T>),
 ) {
     let at_once = if needs_capture_order(config) { 1 } else { threads.clamp(1, paths.len().max(1)) };
@@ -58,7 +60,10 @@ pub fn diagnose_captures<T: Send>(
             let worker = scope.spawn(move || {
                 let reader = CaptureReader::open(path)?;
                 let mut sink = Forward { capture: i, prepare, reports: Batches::new(reports) };
-                let done = diagnose_capture_sharded(reader, path, per_capture, config, options, &mut sink, &mut |_| {});
+                let mut told = 0;
+                let mut progress = |bytes: u64| read(bytes.saturating_sub(std::mem::replace(&mut told, bytes)));
+                let done =
+                    diagnose_capture_sharded(reader, path, per_capture, config, options, &mut sink, &mut progress);
                 sink.reports.flush();
                 done
             });
