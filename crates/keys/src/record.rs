@@ -76,67 +76,58 @@ impl fmt::Display for DecryptError {
 
 impl std::error::Error for DecryptError {}
 
-type Aes128Ccm = Ccm<aes::Aes128, U16, U12>;
-type Aes256Ccm = Ccm<aes::Aes256, U16, U12>;
-type Aes128Ccm8 = Ccm<aes::Aes128, U8, U12>;
-type Aes256Ccm8 = Ccm<aes::Aes256, U8, U12>;
-type Camellia128Gcm = AesGcm<camellia::Camellia128, U12>;
-type Camellia256Gcm = AesGcm<camellia::Camellia256, U12>;
-type Aria128Gcm = AesGcm<aria::Aria128, U12>;
-type Aria256Gcm = AesGcm<aria::Aria256, U12>;
-
 /// AES-GCM and ChaCha20-Poly1305 come from `ring` (assembly, several times faster than
 /// RustCrypto's GHASH and Poly1305); `ring` has no CCM, and no Camellia or ARIA: their
 /// GCM suites use RustCrypto's GCM, generic over the block cipher.
 enum AeadImpl {
     Ring(Box<ring::aead::LessSafeKey>),
-    Aes128Ccm(Box<Aes128Ccm>),
-    Aes256Ccm(Box<Aes256Ccm>),
-    Aes128Ccm8(Box<Aes128Ccm8>),
-    Aes256Ccm8(Box<Aes256Ccm8>),
-    Camellia128Gcm(Box<Camellia128Gcm>),
-    Camellia256Gcm(Box<Camellia256Gcm>),
-    Aria128Gcm(Box<Aria128Gcm>),
-    Aria256Gcm(Box<Aria256Gcm>),
+    RustCrypto(Box<dyn OpenInPlace>),
+}
+
+/// A RustCrypto AEAD with TLS's 12-byte nonces, whatever its cipher and tag length.
+trait OpenInPlace: Send + Sync {
+    /// Decrypts ciphertext and tag in place; false when the tag does not match.
+    fn open_in_place(&self, nonce: [u8; 12], aad: &[u8], buf: &mut Vec<u8>) -> bool;
+}
+
+impl<A: AeadInPlace<NonceSize = U12> + Send + Sync> OpenInPlace for A {
+    fn open_in_place(&self, nonce: [u8; 12], aad: &[u8], buf: &mut Vec<u8>) -> bool {
+        self.decrypt_in_place(&nonce.into(), aad, buf).is_ok()
+    }
 }
 
 impl AeadImpl {
     fn new(cipher: BulkCipher, key: &[u8]) -> Option<AeadImpl> {
         use ring::aead::{LessSafeKey, UnboundKey};
         let ring = |alg| UnboundKey::new(alg, key).ok().map(|k| AeadImpl::Ring(Box::new(LessSafeKey::new(k))));
-        Some(match cipher {
-            BulkCipher::Aes128Gcm => ring(&ring::aead::AES_128_GCM)?,
-            BulkCipher::Aes256Gcm => ring(&ring::aead::AES_256_GCM)?,
-            BulkCipher::ChaCha20Poly1305 => ring(&ring::aead::CHACHA20_POLY1305)?,
-            BulkCipher::Aes128Ccm => AeadImpl::Aes128Ccm(Box::new(Aes128Ccm::new_from_slice(key).ok()?)),
-            BulkCipher::Aes256Ccm => AeadImpl::Aes256Ccm(Box::new(Aes256Ccm::new_from_slice(key).ok()?)),
-            BulkCipher::Aes128Ccm8 => AeadImpl::Aes128Ccm8(Box::new(Aes128Ccm8::new_from_slice(key).ok()?)),
-            BulkCipher::Aes256Ccm8 => AeadImpl::Aes256Ccm8(Box::new(Aes256Ccm8::new_from_slice(key).ok()?)),
-            BulkCipher::Camellia128Gcm => AeadImpl::Camellia128Gcm(Box::new(Camellia128Gcm::new_from_slice(key).ok()?)),
-            BulkCipher::Camellia256Gcm => AeadImpl::Camellia256Gcm(Box::new(Camellia256Gcm::new_from_slice(key).ok()?)),
-            BulkCipher::Aria128Gcm => AeadImpl::Aria128Gcm(Box::new(Aria128Gcm::new_from_slice(key).ok()?)),
-            BulkCipher::Aria256Gcm => AeadImpl::Aria256Gcm(Box::new(Aria256Gcm::new_from_slice(key).ok()?)),
-            _ => return None,
-        })
+        fn rust_crypto<A: OpenInPlace + KeyInit + 'static>(key: &[u8]) -> Option<AeadImpl> {
+            Some(AeadImpl::RustCrypto(Box::new(A::new_from_slice(key).ok()?)))
+        }
+        match cipher {
+            BulkCipher::Aes128Gcm => ring(&ring::aead::AES_128_GCM),
+            BulkCipher::Aes256Gcm => ring(&ring::aead::AES_256_GCM),
+            BulkCipher::ChaCha20Poly1305 => ring(&ring::aead::CHACHA20_POLY1305),
+            BulkCipher::Aes128Ccm => rust_crypto::<Ccm<aes::Aes128, U16, U12>>(key),
+            BulkCipher::Aes256Ccm => rust_crypto::<Ccm<aes::Aes256, U16, U12>>(key),
+            BulkCipher::Aes128Ccm8 => rust_crypto::<Ccm<aes::Aes128, U8, U12>>(key),
+            BulkCipher::Aes256Ccm8 => rust_crypto::<Ccm<aes::Aes256, U8, U12>>(key),
+            BulkCipher::Camellia128Gcm => rust_crypto::<AesGcm<camellia::Camellia128, U12>>(key),
+            BulkCipher::Camellia256Gcm => rust_crypto::<AesGcm<camellia::Camellia256, U12>>(key),
+            BulkCipher::Aria128Gcm => rust_crypto::<AesGcm<aria::Aria128, U12>>(key),
+            BulkCipher::Aria256Gcm => rust_crypto::<AesGcm<aria::Aria256, U12>>(key),
+            _ => None,
+        }
     }
 
     /// Decrypts `buf` (ciphertext and tag) in place, leaving the plaintext in it.
     fn open(&self, nonce: [u8; 12], aad: &[u8], buf: &mut Vec<u8>) -> Result<(), DecryptError> {
-        let n = &nonce.into();
         let ok = match self {
             AeadImpl::Ring(k) => {
                 let nonce = ring::aead::Nonce::assume_unique_for_key(nonce);
                 let plain_len = k.open_in_place(nonce, ring::aead::Aad::from(aad), buf).map(|p| p.len());
                 plain_len.map(|len| buf.truncate(len)).is_ok()
             }
-            AeadImpl::Aes128Ccm(c) => c.decrypt_in_place(n, aad, buf).is_ok(),
-            AeadImpl::Aes256Ccm(c) => c.decrypt_in_place(n, aad, buf).is_ok(),
-            AeadImpl::Aes128Ccm8(c) => c.decrypt_in_place(n, aad, buf).is_ok(),
-            AeadImpl::Aes256Ccm8(c) => c.decrypt_in_place(n, aad, buf).is_ok(),
-            AeadImpl::Camellia128Gcm(c) => c.decrypt_in_place(n, aad, buf).is_ok(),
-            AeadImpl::Camellia256Gcm(c) => c.decrypt_in_place(n, aad, buf).is_ok(),
-            AeadImpl::Aria128Gcm(c) => c.decrypt_in_place(n, aad, buf).is_ok(),
-            AeadImpl::Aria256Gcm(c) => c.decrypt_in_place(n, aad, buf).is_ok(),
+            AeadImpl::RustCrypto(c) => c.open_in_place(nonce, aad, buf),
         };
         if ok {
             Ok(())
@@ -146,67 +137,55 @@ impl AeadImpl {
     }
 }
 
-enum BlockImpl {
-    Des(Box<des::Des>),
-    Tdes(Box<des::TdesEde3>),
-    Aes128(Box<aes::Aes128>),
-    Aes256(Box<aes::Aes256>),
-    Camellia128(Box<camellia::Camellia128>),
-    Camellia256(Box<camellia::Camellia256>),
-    Aria128(Box<aria::Aria128>),
-    Aria256(Box<aria::Aria256>),
+/// The block cipher of a CBC suite.
+struct BlockImpl(Box<dyn DecryptBlocks>);
+
+/// A block cipher's decryption, whatever the cipher.
+trait DecryptBlocks: Send + Sync {
+    fn block_size(&self) -> usize;
+    /// Decrypts `enc` (a whole number of blocks) into `out`, all blocks in one call so
+    /// that AES-NI can work on several at once.
+    fn decrypt_blocks(&self, enc: &[u8], out: &mut [u8]);
+}
+
+impl<C: BlockDecrypt + Send + Sync> DecryptBlocks for C {
+    fn block_size(&self) -> usize {
+        C::block_size()
+    }
+
+    fn decrypt_blocks(&self, enc: &[u8], out: &mut [u8]) {
+        if let Ok(buf) = cipher::inout::InOutBuf::new(enc, out) {
+            self.decrypt_blocks_inout(buf.into_chunks().0);
+        }
+    }
 }
 
 impl BlockImpl {
     fn new(cipher: BulkCipher, key: &[u8]) -> Option<BlockImpl> {
-        use cipher::KeyInit as _;
-        Some(match cipher {
-            BulkCipher::Des => BlockImpl::Des(Box::new(des::Des::new_from_slice(key).ok()?)),
-            BulkCipher::TripleDes => BlockImpl::Tdes(Box::new(des::TdesEde3::new_from_slice(key).ok()?)),
-            BulkCipher::Aes128Cbc => BlockImpl::Aes128(Box::new(aes::Aes128::new_from_slice(key).ok()?)),
-            BulkCipher::Aes256Cbc => BlockImpl::Aes256(Box::new(aes::Aes256::new_from_slice(key).ok()?)),
-            BulkCipher::Camellia128Cbc => {
-                BlockImpl::Camellia128(Box::new(camellia::Camellia128::new_from_slice(key).ok()?))
-            }
-            BulkCipher::Camellia256Cbc => {
-                BlockImpl::Camellia256(Box::new(camellia::Camellia256::new_from_slice(key).ok()?))
-            }
-            BulkCipher::Aria128Cbc => BlockImpl::Aria128(Box::new(aria::Aria128::new_from_slice(key).ok()?)),
-            BulkCipher::Aria256Cbc => BlockImpl::Aria256(Box::new(aria::Aria256::new_from_slice(key).ok()?)),
-            _ => return None,
-        })
+        fn boxed<C: DecryptBlocks + cipher::KeyInit + 'static>(key: &[u8]) -> Option<BlockImpl> {
+            Some(BlockImpl(Box::new(C::new_from_slice(key).ok()?)))
+        }
+        match cipher {
+            BulkCipher::Des => boxed::<des::Des>(key),
+            BulkCipher::TripleDes => boxed::<des::TdesEde3>(key),
+            BulkCipher::Aes128Cbc => boxed::<aes::Aes128>(key),
+            BulkCipher::Aes256Cbc => boxed::<aes::Aes256>(key),
+            BulkCipher::Camellia128Cbc => boxed::<camellia::Camellia128>(key),
+            BulkCipher::Camellia256Cbc => boxed::<camellia::Camellia256>(key),
+            BulkCipher::Aria128Cbc => boxed::<aria::Aria128>(key),
+            BulkCipher::Aria256Cbc => boxed::<aria::Aria256>(key),
+            _ => None,
+        }
     }
 
     fn block_size(&self) -> usize {
-        match self {
-            BlockImpl::Des(_) | BlockImpl::Tdes(_) => 8,
-            BlockImpl::Aes128(_)
-            | BlockImpl::Aes256(_)
-            | BlockImpl::Camellia128(_)
-            | BlockImpl::Camellia256(_)
-            | BlockImpl::Aria128(_)
-            | BlockImpl::Aria256(_) => 16,
-        }
+        self.0.block_size()
     }
 
     /// CBC-decrypts `enc` (a whole number of blocks) with `iv` into `out` (as long as
-    /// `enc`), all blocks in one call so that AES-NI can work on several at once.
+    /// `enc`).
     fn cbc_decrypt(&self, iv: &[u8], enc: &[u8], out: &mut [u8]) {
-        fn run<C: BlockDecrypt>(c: &C, enc: &[u8], out: &mut [u8]) {
-            if let Ok(buf) = cipher::inout::InOutBuf::new(enc, out) {
-                c.decrypt_blocks_inout(buf.into_chunks().0);
-            }
-        }
-        match self {
-            BlockImpl::Des(c) => run(&**c, enc, out),
-            BlockImpl::Tdes(c) => run(&**c, enc, out),
-            BlockImpl::Aes128(c) => run(&**c, enc, out),
-            BlockImpl::Aes256(c) => run(&**c, enc, out),
-            BlockImpl::Camellia128(c) => run(&**c, enc, out),
-            BlockImpl::Camellia256(c) => run(&**c, enc, out),
-            BlockImpl::Aria128(c) => run(&**c, enc, out),
-            BlockImpl::Aria256(c) => run(&**c, enc, out),
-        }
+        self.0.decrypt_blocks(enc, out);
         // Each plaintext block is XOR-ed with the previous ciphertext block (the IV first).
         let (first, rest) = out.split_at_mut(self.block_size().min(out.len()));
         for (b, p) in first.iter_mut().zip(iv) {
