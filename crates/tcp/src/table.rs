@@ -118,8 +118,8 @@ impl Shard {
 
     /// Hashed, not `id % count`: consecutive connections are often of the same kind.
     pub fn owns(self, id: ConnId) -> bool {
-        let spread = || u64::from(id.0).wrapping_mul(0x9e37_79b9_7f4a_7c15) >> 32;
-        self.count <= 1 || spread() % u64::from(self.count) == u64::from(self.index)
+        let spread = u64::from(id.0).wrapping_mul(0x9e37_79b9_7f4a_7c15) >> 32;
+        spread % u64::from(self.count.max(1)) == u64::from(self.index)
     }
 }
 

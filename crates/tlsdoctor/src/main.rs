@@ -337,12 +337,12 @@ impl Run<'_> {
                 bar.inc(bytes);
             }
         };
-        let (captures, threads) = (self.captures, self.threads);
-        diagnose_captures(captures, threads, self.config, self.options, &prepare, &read, &mut |i, event| {
-            shown.input.clone_from(&names[i]);
+        let on = &mut |i: usize, event: CaptureEvent<Formatted>| {
             match event {
                 CaptureEvent::Report(report) => shown.writer.formatted(report),
                 CaptureEvent::Done(done) => {
+                    // The refusals, judged here, name their capture through `shown`.
+                    shown.input.clone_from(&names[i]);
                     // What stderr says goes above the bar, not through it.
                     let say = |what: &dyn Fn()| bar.as_ref().map_or_else(what, |bar| bar.suspend(what));
                     match *done {
@@ -358,7 +358,8 @@ impl Run<'_> {
                     }
                 }
             }
-        });
+        };
+        diagnose_captures(self.captures, self.threads, self.config, self.options, &prepare, &read, on);
         if let Some(bar) = bar {
             bar.finish_and_clear();
         }
