@@ -24,6 +24,7 @@ use std::io::{Cursor, Read};
 use std::path::Path;
 
 pub use error::{CaptureError, CaptureErrorKind};
+pub use input::{ReadAhead, SharedBlock};
 
 use error::Fail;
 use input::Input;
@@ -62,6 +63,10 @@ pub struct Frame<'a> {
     pub original_len: u32,
     /// pcapng interface id (0 for pcap).
     pub interface: u32,
+    /// The block of the capture holding `data`, and where `data` starts in it, for
+    /// another thread to read the frame later; `None` when the frame was copied (it
+    /// straddled two blocks).
+    pub block: Option<(&'a SharedBlock, usize)>,
 }
 
 impl Frame<'_> {
@@ -76,8 +81,8 @@ impl Frame<'_> {
 pub const MAX_FRAME_LEN: u32 = 256 * 1024;
 /// Captured lengths above this are always refused, whatever the snap length says.
 pub const HARD_MAX_FRAME_LEN: u32 = 16 * 1024 * 1024;
-/// Size of the read buffer.
-const BUFFER_LEN: usize = 1 << 20;
+/// Size of the blocks the stream is read in.
+const BLOCK_LEN: usize = 1 << 20;
 
 /// The container format of a capture file.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -187,14 +192,14 @@ impl CaptureReader {
         )
     }
 
-    fn start(r: Box<dyn Read + Send>) -> Result<(Input, bool, State), Fail> {
-        let mut input = Input::new(r, BUFFER_LEN);
-        let have = input.fill(4).map_err(|e| Fail::io(0, e))?;
-        let gzip = have >= 2 && input.window().get(..2) == Some(&[0x1f, 0x8b][..]);
-        if gzip {
-            input = input
-                .rewrap(|prefix, rest| Box::new(flate2::read::MultiGzDecoder::new(Cursor::new(prefix).chain(rest))));
-        }
+    fn start(mut r: Box<dyn Read + Send>) -> Result<(Input, bool, State), Fail> {
+        let mut magic = [0u8; 2];
+        let have = read_up_to(&mut r, &mut magic).map_err(|e| Fail::io(0, e))?;
+        let prefix = Cursor::new(magic[..have].to_vec());
+        let gzip = magic == [0x1f, 0x8b];
+        let r: Box<dyn Read + Send> =
+            if gzip { Box::new(flate2::read::MultiGzDecoder::new(prefix.chain(r))) } else { Box::new(prefix.chain(r)) };
+        let mut input = Input::new(r, BLOCK_LEN);
         let have = input.fill(4).map_err(|e| Fail::io(0, e))?;
         if have < 4 {
             return Err(Fail::truncated(0, "capture file header", 4, have as u64));
@@ -212,6 +217,12 @@ impl CaptureReader {
             State::Pcap(pcap::Pcap::read_header(&mut input)?)
         };
         Ok((input, gzip, state))
+    }
+
+    /// A handle for another thread to read this capture ahead, while it has nothing else
+    /// to do: the copy from the file then costs this thread nothing.
+    pub fn read_ahead(&mut self) -> ReadAhead {
+        self.input.read_ahead()
     }
 
     /// The name given at opening (the path for [`CaptureReader::open`]).
@@ -260,6 +271,7 @@ impl CaptureReader {
                     data: self.input.slice(raw.start, raw.len),
                     original_len: raw.original_len,
                     interface: raw.interface,
+                    block: self.input.block().map(|block| (block, raw.start)),
                 }))
             }
             Ok(None) => {
@@ -286,4 +298,18 @@ impl CaptureReader {
     pub fn frames_read(&self) -> u64 {
         self.frames
     }
+}
+
+/// Reads until `buf` is full or the stream ends; returns how many bytes were read.
+fn read_up_to(r: &mut dyn Read, buf: &mut [u8]) -> std::io::Result<usize> {
+    let mut have = 0;
+    while have < buf.len() {
+        match r.read(buf.get_mut(have..).unwrap_or_default()) {
+            Ok(0) => break,
+            Ok(k) => have = (have + k).min(buf.len()),
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+            Err(e) => return Err(e),
+        }
+    }
+    Ok(have)
 }

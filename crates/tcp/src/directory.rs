@@ -1,6 +1,7 @@
 //! The directory of flows: finds the connection of each segment, numbers new connections
 //! and decides when each is released. It keeps no stream data, so one directory can
-//! serve reassemblers on other threads ([`Dispatch`]).
+//! serve reassemblers on other threads: each connection keeps the [`Lane`] its
+//! [`Dispatch`] chose for it.
 
 use std::collections::{HashMap, HashSet};
 use std::net::SocketAddr;
@@ -11,20 +12,25 @@ use crate::seq::SeqNumber;
 use crate::table::{FlowConfig, FlowStats};
 use crate::{ConnId, Opened, RoleEvidence, Side};
 
+/// Where a connection's events go, chosen by the [`Dispatch`] when it opens.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Lane(pub u8);
+
 /// Receives the directory's decisions, in capture order.
 pub trait Dispatch {
-    /// A new connection; its segments follow.
-    fn opened(&mut self, conn: &Opened);
+    /// A new connection; its segments follow. Returns the lane of all its events.
+    fn opened(&mut self, conn: &Opened) -> Lane;
     /// A segment of a connection that has not ended.
-    fn segment(&mut self, conn: ConnId, seg: &TcpSegment<'_>, frame: u64);
+    fn segment(&mut self, conn: ConnId, lane: Lane, seg: &TcpSegment<'_>, frame: u64);
     /// The connection is released (idle, evicted, its ports reused, end of capture);
     /// it may have ended already, by its FIN or RST.
-    fn released(&mut self, conn: ConnId);
+    fn released(&mut self, conn: ConnId, lane: Lane);
 }
 
 /// What the directory knows of a connection: enough to decide its identity and lifetime.
 struct Entry {
     id: ConnId,
+    lane: Lane,
     client: SocketAddr,
     /// The client's initial sequence number, to tell a retransmitted SYN from a new one.
     client_isn: Option<SeqNumber>,
@@ -123,7 +129,7 @@ impl Directory {
         if let Some(flow) = self.flows.get_mut(&key) {
             if !flow.ended() {
                 flow.note(seg, frame, now);
-                out.segment(flow.id, seg, frame);
+                out.segment(flow.id, flow.lane, seg, frame);
             }
             return;
         }
@@ -143,8 +149,10 @@ impl Directory {
         let id = ConnId(self.next_id);
         self.next_id = self.next_id.saturating_add(1);
         self.stats.connections += 1;
+        let lane = out.opened(&Opened { id, client, server, frame, roles });
         let flow = self.flows.entry(key).or_insert(Entry {
             id,
+            lane,
             client,
             client_isn: None,
             closed: [false; 2],
@@ -152,8 +160,7 @@ impl Directory {
             last_frame: frame,
         });
         flow.note(seg, frame, now);
-        out.opened(&Opened { id, client, server, frame, roles });
-        out.segment(id, seg, frame);
+        out.segment(id, lane, seg, frame);
     }
 
     /// End of the capture: every connection is released, in id order.
@@ -207,7 +214,7 @@ impl Directory {
 
     fn release(&mut self, key: FlowKey, out: &mut dyn Dispatch) {
         if let Some(flow) = self.flows.remove(&key) {
-            out.released(flow.id);
+            out.released(flow.id, flow.lane);
         }
     }
 }

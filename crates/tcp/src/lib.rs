@@ -3,8 +3,8 @@
 //!
 //! Two parts: the [`Directory`] numbers connections and decides their lifetimes; the
 //! [`Reassembler`] puts each connection's bytes in order and pushes events into a
-//! [`StreamHandler`]. [`FlowTable`] runs both on one thread; threads that share a capture
-//! each run a directory and reassemble their [`Shard`]. In-order data is handed over as a
+//! [`StreamHandler`]. [`FlowTable`] runs both on one thread; the directory can also send
+//! each connection's events down a [`Lane`] of its choice, to another thread. In-order data is handed over as a
 //! slice of the segment being processed, so the common path copies nothing. Only
 //! out-of-order segments are buffered, up to a per-direction cap.
 #![forbid(unsafe_code)]
@@ -15,11 +15,11 @@ mod reassembly;
 mod seq;
 mod table;
 
-pub use directory::{Directory, Dispatch};
+pub use directory::{Directory, Dispatch, Lane};
 pub use flow::Chunk;
 pub use reassembly::Reassembler;
 pub use seq::SeqNumber;
-pub use table::{FlowConfig, FlowStats, FlowTable, Local, Shard};
+pub use table::{FlowConfig, FlowStats, FlowTable, Local};
 
 use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hasher};

@@ -2,7 +2,7 @@
 
 use tlsdoctor_net::TcpSegment;
 
-use crate::directory::{Directory, Dispatch};
+use crate::directory::{Directory, Dispatch, Lane};
 use crate::reassembly::Reassembler;
 use crate::{ConnId, Opened, StreamHandler};
 
@@ -88,65 +88,34 @@ impl FlowTable {
 
     /// Takes one segment seen in `frame` at capture time `now` (seconds).
     pub fn segment(&mut self, seg: &TcpSegment<'_>, frame: u64, now: i64, handler: &mut dyn StreamHandler) {
-        let mut local = Local { reassembler: &mut self.reassembler, handler, shard: Shard::WHOLE };
+        let mut local = Local { reassembler: &mut self.reassembler, handler };
         self.directory.segment(seg, frame, now, &mut local);
     }
 
     /// End of the capture: every connection is flushed and released, in id order.
     pub fn finish(&mut self, handler: &mut dyn StreamHandler) {
-        self.directory.finish(&mut Local { reassembler: &mut self.reassembler, handler, shard: Shard::WHOLE });
+        self.directory.finish(&mut Local { reassembler: &mut self.reassembler, handler });
     }
 }
 
-/// One of `count` disjoint parts of a capture's connections, chosen by a hash of their
-/// ids. Threads that read the same capture, each with its own [`Directory`] (which sees
-/// every segment, so the ids and lifetimes agree), reassemble one shard each.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Shard {
-    pub index: u32,
-    pub count: u32,
-}
-
-impl Default for Shard {
-    fn default() -> Self {
-        Shard::WHOLE
-    }
-}
-
-impl Shard {
-    pub const WHOLE: Shard = Shard { index: 0, count: 1 };
-
-    /// Hashed, not `id % count`: consecutive connections are often of the same kind.
-    pub fn owns(self, id: ConnId) -> bool {
-        let spread = u64::from(id.0).wrapping_mul(0x9e37_79b9_7f4a_7c15) >> 32;
-        spread % u64::from(self.count.max(1)) == u64::from(self.index)
-    }
-}
-
-/// The directory's decisions for the connections of one shard, carried out at once.
+/// The directory's decisions carried out at once, on this thread.
 pub struct Local<'a> {
     pub reassembler: &'a mut Reassembler,
     pub handler: &'a mut dyn StreamHandler,
-    pub shard: Shard,
 }
 
 impl Dispatch for Local<'_> {
-    fn opened(&mut self, conn: &Opened) {
-        if self.shard.owns(conn.id) {
-            self.reassembler.opened(conn, self.handler);
-        }
+    fn opened(&mut self, conn: &Opened) -> Lane {
+        self.reassembler.opened(conn, self.handler);
+        Lane::default()
     }
 
-    fn segment(&mut self, conn: ConnId, seg: &TcpSegment<'_>, frame: u64) {
-        if self.shard.owns(conn) {
-            self.reassembler.segment(conn, seg, frame, self.handler);
-        }
+    fn segment(&mut self, conn: ConnId, _lane: Lane, seg: &TcpSegment<'_>, frame: u64) {
+        self.reassembler.segment(conn, seg, frame, self.handler);
     }
 
-    fn released(&mut self, conn: ConnId) {
-        if self.shard.owns(conn) {
-            self.reassembler.release(conn, self.handler);
-        }
+    fn released(&mut self, conn: ConnId, _lane: Lane) {
+        self.reassembler.release(conn, self.handler);
     }
 }
 
@@ -272,8 +241,34 @@ mod tests {
         assert!(table.stats().evicted_for_space >= 1000 - 17);
     }
 
+    /// Two reassemblers, each connection on the lane of its id's parity.
+    struct TwoLanes {
+        lanes: [(Reassembler, Log); 2],
+    }
+
+    impl Dispatch for TwoLanes {
+        fn opened(&mut self, conn: &Opened) -> Lane {
+            let lane = (conn.id.0 % 2) as u8;
+            let (reassembler, log) = &mut self.lanes[usize::from(lane)];
+            reassembler.opened(conn, log);
+            Lane(lane)
+        }
+
+        fn segment(&mut self, conn: ConnId, lane: Lane, seg: &TcpSegment<'_>, frame: u64) {
+            assert_eq!(lane.0, (conn.0 % 2) as u8, "the lane chosen at the opening");
+            let (reassembler, log) = &mut self.lanes[usize::from(lane.0)];
+            reassembler.segment(conn, seg, frame, log);
+        }
+
+        fn released(&mut self, conn: ConnId, lane: Lane) {
+            assert_eq!(lane.0, (conn.0 % 2) as u8, "the lane chosen at the opening");
+            let (reassembler, log) = &mut self.lanes[usize::from(lane.0)];
+            reassembler.release(conn, log);
+        }
+    }
+
     #[test]
-    fn shards_see_what_one_table_sees() {
+    fn lanes_see_what_one_table_sees() {
         // 300 connections, some closed and reused, some evicted for space, some with
         // data out of order or retransmitted.
         let mut segs = Vec::new();
@@ -292,20 +287,15 @@ mod tests {
         let mut table = FlowTable::new(config.clone());
         let mut whole = Log::default();
         table.run(&segs, &mut whole);
-        let shard = |index| {
-            let mut directory = Directory::new(config.clone());
-            let mut reassembler = Reassembler::new(config.max_pending_bytes);
-            let mut log = Log::default();
-            let mut local =
-                Local { reassembler: &mut reassembler, handler: &mut log, shard: Shard { index, count: 2 } };
-            for (i, s) in segs.iter().enumerate() {
-                directory.segment(s, i as u64 + 1, i as i64 / 50, &mut local);
-            }
-            directory.finish(&mut local);
-            (directory.stats(), reassembler.stats(), log.0)
-        };
-        let (directory_stats, a_stats, a) = shard(0);
-        let (_, b_stats, b) = shard(1);
+        let lane = || (Reassembler::new(config.max_pending_bytes), Log::default());
+        let mut directory = Directory::new(config.clone());
+        let mut two = TwoLanes { lanes: [lane(), lane()] };
+        for (i, s) in segs.iter().enumerate() {
+            directory.segment(s, i as u64 + 1, i as i64 / 50, &mut two);
+        }
+        directory.finish(&mut two);
+        let [(a_reassembler, Log(a)), (b_reassembler, Log(b))] = two.lanes;
+        let (directory_stats, a_stats, b_stats) = (directory.stats(), a_reassembler.stats(), b_reassembler.stats());
         assert!(a.iter().any(|l| l.starts_with("open")) && b.iter().any(|l| l.starts_with("open")));
         let mut events: Vec<String> = a.iter().chain(&b).cloned().collect();
         let mut whole_events = whole.0.clone();

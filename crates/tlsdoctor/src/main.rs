@@ -307,7 +307,7 @@ impl Run<'_> {
             shown.input = path.display().to_string();
             let analysed = run_one(path, &mut |reader, progress| {
                 let (summary, refusals) =
-                    diagnose_capture_sharded(reader, path, self.threads, self.config, self.options, shown, progress)?;
+                    diagnose_capture_sharded(reader, self.threads, self.config, self.options, shown, progress)?;
                 refusals.judge(shown);
                 Ok(summary)
             });

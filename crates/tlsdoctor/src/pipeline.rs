@@ -6,13 +6,13 @@ use std::net::SocketAddr;
 use std::path::Path;
 use std::sync::Arc;
 
-use tlsdoctor_capture::{CaptureError, CaptureReader, Format, Timestamp};
+use tlsdoctor_capture::{CaptureError, CaptureReader, Format, Frame, Timestamp};
 
 use crate::decrypt::Keys;
 use tlsdoctor_net::{Decoded, Decoder, DecoderConfig, TcpSegment};
 use tlsdoctor_tcp::{
-    Chunk, Close, ConnId, ConnIdMap, Directory, FlowConfig, FlowStats, Local, Opened, Reassembler, RoleEvidence, Shard,
-    Side, StreamHandler,
+    Chunk, Close, ConnId, ConnIdMap, Directory, FlowConfig, FlowStats, Local, Opened, Reassembler, RoleEvidence, Side,
+    StreamHandler,
 };
 use tlsdoctor_tls::stream::{Event, MessageKind, StreamConfig, TlsConnection};
 
@@ -20,8 +20,6 @@ use tlsdoctor_tls::stream::{Event, MessageKind, StreamConfig, TlsConnection};
 #[derive(Debug, Clone, Default)]
 pub struct Config {
     pub flows: FlowConfig,
-    /// The connections to reassemble and analyse; the others are only followed.
-    pub shard: Shard,
     pub stream: StreamConfig,
     pub net: DecoderConfig,
     /// Secrets to decrypt with (key logs, embedded secrets); None to skip encrypted
@@ -102,29 +100,26 @@ pub fn analyze_reader(
     let mut directory = Directory::new(config.flows.clone());
     let mut reassembler = Reassembler::new(config.flows.max_pending_bytes);
     let mut streams = Streams::new(config, observer);
-    let mut summary = read_segments(reader, config, progress, &mut |segment, frame, timestamp| {
-        streams.at(frame, timestamp);
-        let mut local = Local { reassembler: &mut reassembler, handler: &mut streams, shard: config.shard };
-        directory.segment(segment, frame, timestamp.secs, &mut local);
-        streams.observer.frame_done(frame);
+    let mut summary = read_segments(reader, config, progress, &mut |segment, frame| {
+        streams.at(frame.number, frame.timestamp);
+        let mut local = Local { reassembler: &mut reassembler, handler: &mut streams };
+        directory.segment(segment, frame.number, frame.timestamp.secs, &mut local);
+        streams.observer.frame_done(frame.number);
     })?;
-    directory.finish(&mut Local { reassembler: &mut reassembler, handler: &mut streams, shard: config.shard });
-    // Every shard's directory saw every connection: the first one counts them.
-    if config.shard.index == 0 {
-        summary.tcp = directory.stats();
-    }
+    directory.finish(&mut Local { reassembler: &mut reassembler, handler: &mut streams });
+    summary.tcp = directory.stats();
     summary.tcp += reassembler.stats();
     summary.tls_connections = streams.tls_connections;
     Ok(summary)
 }
 
 /// Reads and decodes every frame of `reader` and hands each TCP segment to `each`, with
-/// its frame number and time. The summary's TCP and TLS counts are left to the caller.
-fn read_segments(
+/// its frame. The summary's TCP and TLS counts are left to the caller.
+pub(crate) fn read_segments(
     mut reader: CaptureReader,
     config: &Config,
     progress: &mut dyn FnMut(u64),
-    each: &mut dyn FnMut(&TcpSegment<'_>, u64, Timestamp),
+    each: &mut dyn FnMut(&TcpSegment<'_>, &Frame<'_>),
 ) -> Result<InputSummary, CaptureError> {
     let mut net = Decoder::new(config.net.clone());
     let mut summary = InputSummary {
@@ -153,7 +148,7 @@ fn read_segments(
         summary.frames += 1;
         summary.cut_frames += u64::from(frame.is_cut());
         match net.decode(frame.link_type, frame.data, frame.timestamp) {
-            Ok(Decoded::Tcp(segment)) => each(&segment, frame.number, frame.timestamp),
+            Ok(Decoded::Tcp(segment)) => each(&segment, &frame),
             Ok(_) => {}
             Err(e) => {
                 summary.undecodable_frames += 1;
@@ -211,22 +206,22 @@ impl ConnView {
 }
 
 /// Turns the reassembled streams of TCP connections into TLS events for an observer.
-struct Streams<'o> {
+pub(crate) struct Streams<'o> {
     config: StreamConfig,
     keys: Option<Arc<Keys>>,
     skip_application_data: bool,
     /// Boxed: a table sized for a flood holds buckets, not states.
     conns: ConnIdMap<Box<ConnState>>,
-    observer: &'o mut dyn Observer,
+    pub(crate) observer: &'o mut dyn Observer,
     /// Connections that carried TLS, among those that ended.
-    tls_connections: u64,
+    pub(crate) tls_connections: u64,
     /// Capture time and number of the frame being processed.
     now: Timestamp,
     frame: u64,
 }
 
 impl<'o> Streams<'o> {
-    fn new(config: &Config, observer: &'o mut dyn Observer) -> Self {
+    pub(crate) fn new(config: &Config, observer: &'o mut dyn Observer) -> Self {
         Streams {
             config: config.stream.clone(),
             keys: config.keys.clone(),
@@ -240,7 +235,7 @@ impl<'o> Streams<'o> {
     }
 
     /// The frame whose segment comes next.
-    fn at(&mut self, frame: u64, now: Timestamp) {
+    pub(crate) fn at(&mut self, frame: u64, now: Timestamp) {
         self.frame = frame;
         self.now = now;
     }

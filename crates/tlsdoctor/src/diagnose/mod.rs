@@ -7,6 +7,7 @@ mod checks;
 mod decoded;
 pub mod finding;
 mod finished;
+mod lanes;
 mod negotiation;
 mod outcome;
 pub mod report;

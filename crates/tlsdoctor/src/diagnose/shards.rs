@@ -1,21 +1,16 @@
 //! Captures on several cores: several captures at once ([`diagnose_captures`]), and one
 //! capture split by connection ([`diagnose_capture_sharded`]).
 //!
-//! One capture on several cores: each thread reads the whole capture, keeps its own
-//! directory of every connection (so ids and lifetimes agree) and reassembles and
-//! diagnoses the connections of its shard ([`Shard`]): no thread waits for another.
-//! The reports are merged in (frame, id) order, the order one thread gives them, so the
-//! output does not depend on the number of threads.
+//! One capture on two cores: a leader reads it and a helper shares the connections
+//! ([`super::lanes`]). Either way the reports come in (frame, id) order, the order one
+//! thread gives them, so the output does not depend on the number of threads.
 
 use std::collections::VecDeque;
-use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::mpsc::{self, Receiver, RecvTimeoutError, SyncSender};
+use std::path::PathBuf;
+use std::sync::mpsc::{self, SyncSender};
 use std::thread;
-use std::time::Duration;
 
 use tlsdoctor_capture::{CaptureError, CaptureReader};
-use tlsdoctor_tcp::Shard;
 
 use super::{ConnectionReport, Diagnoser, Options, Refusals, ReportSink};
 use crate::pipeline::{analyze_reader, Config, InputSummary};
@@ -25,8 +20,6 @@ use crate::pipeline::{analyze_reader, Config, InputSummary};
 const WAITING_REPORTS: usize = 4096;
 /// Reports handed over at once: one hand-over per report would cost a thread wake-up each.
 const BATCH: usize = 64;
-/// Batches a shard may run ahead of the merge.
-const QUEUED: usize = 8;
 
 /// What [`diagnose_captures`] tells of each capture, in the captures' order.
 pub enum CaptureEvent<T> {
@@ -62,8 +55,7 @@ pub fn diagnose_captures<T: Send>(
                 let mut sink = Forward { capture: i, prepare, reports: Batches::new(reports) };
                 let mut told = 0;
                 let mut progress = |bytes: u64| read(bytes.saturating_sub(std::mem::replace(&mut told, bytes)));
-                let done =
-                    diagnose_capture_sharded(reader, path, per_capture, config, options, &mut sink, &mut progress);
+                let done = diagnose_capture_sharded(reader, per_capture, config, options, &mut sink, &mut progress);
                 sink.reports.flush();
                 done
             });
@@ -111,68 +103,23 @@ impl<T> ReportSink for Forward<'_, T> {
     }
 }
 
-/// Diagnoses the capture `reader` (opened from `path`) with `threads` threads; the
-/// reports go to `sink`, and the refusals are left to judge. A gzip file is read by one
-/// thread: each would decompress it whole.
+/// Diagnoses the capture `reader` with `threads` threads (two at most: a leader and a
+/// helper, see [`super::lanes`]); the reports go to `sink`, and the refusals are left to judge.
 pub fn diagnose_capture_sharded(
     reader: CaptureReader,
-    path: &Path,
     threads: usize,
     config: &Config,
     options: &Options,
     sink: &mut dyn ReportSink,
     progress: &mut dyn FnMut(u64),
 ) -> Result<(InputSummary, Refusals), CaptureError> {
-    let threads = if reader.is_gzip() || needs_capture_order(config) { 1 } else { threads.clamp(1, 64) };
-    if threads == 1 {
+    if threads < 2 || needs_capture_order(config) {
         let mut diagnoser = Diagnoser::new(options, sink);
         let summary = analyze_reader(reader, config, &mut diagnoser, progress)?;
         return Ok((summary, diagnoser.finish()));
     }
-    let bytes_read = AtomicU64::new(0);
-    thread::scope(|scope| {
-        let mut first = Some(reader);
-        let (receivers, workers): (Vec<_>, Vec<_>) = (0..threads)
-            .map(|index| {
-                let (sender, receiver) = mpsc::sync_channel(QUEUED);
-                let reader = first.take();
-                let shard = Shard { index: index as u32, count: threads as u32 };
-                let bytes_read = &bytes_read;
-                let worker = scope.spawn(move || {
-                    let reader = match reader {
-                        Some(reader) => reader,
-                        None => CaptureReader::open(path)?,
-                    };
-                    let mut config = config.clone();
-                    config.shard = shard;
-                    let mut sink = Batches::new(sender);
-                    let mut diagnoser = Diagnoser::new(options, &mut sink);
-                    let summary = analyze_reader(reader, &config, &mut diagnoser, &mut |bytes| {
-                        if index == 0 {
-                            bytes_read.store(bytes, Ordering::Relaxed);
-                        }
-                    })?;
-                    let refusals = diagnoser.finish();
-                    sink.flush();
-                    Ok::<_, CaptureError>((summary, refusals))
-                });
-                (receiver, worker)
-            })
-            .unzip();
-        merge(receivers, sink, &mut || progress(bytes_read.load(Ordering::Relaxed)));
-        let mut results = workers.into_iter().map(join);
-        let (mut summary, mut refusals) = results.next().unwrap_or_else(|| unreachable!("threads >= 2"))?;
-        for result in results {
-            let (other, other_refusals) = result?;
-            summary.tcp += other.tcp;
-            summary.tls_connections += other.tls_connections;
-            refusals.merge(other_refusals);
-        }
-        Ok((summary, refusals))
-    })
+    super::lanes::diagnose_in_two_lanes(reader, config, options, sink, progress)
 }
-
-type Batch = Vec<(u64, ConnectionReport)>;
 
 /// Items on their way to another thread, handed over `BATCH` at a time.
 struct Batches<T> {
@@ -198,35 +145,4 @@ impl<T> Batches<T> {
             let _ = self.sender.send(std::mem::replace(&mut self.batch, Vec::with_capacity(BATCH)));
         }
     }
-}
-
-/// A shard's reports, on their way to the merge.
-impl ReportSink for Batches<(u64, ConnectionReport)> {
-    fn report(&mut self, frame: u64, report: ConnectionReport) {
-        self.push((frame, report));
-    }
-}
-
-/// Hands the shards' reports to `sink` in (frame, id) order: each shard's come in that
-/// order, so the smallest head is next once every open shard has one.
-fn merge(shards: Vec<Receiver<Batch>>, sink: &mut dyn ReportSink, tick: &mut dyn FnMut()) {
-    let mut queues: Vec<VecDeque<(u64, ConnectionReport)>> = shards.iter().map(|_| VecDeque::new()).collect();
-    let mut open = vec![true; shards.len()];
-    loop {
-        for (i, shard) in shards.iter().enumerate() {
-            while queues[i].is_empty() && open[i] {
-                match shard.recv_timeout(Duration::from_millis(100)) {
-                    Ok(batch) => queues[i].extend(batch),
-                    Err(RecvTimeoutError::Timeout) => tick(),
-                    Err(RecvTimeoutError::Disconnected) => open[i] = false,
-                }
-            }
-        }
-        let next = queues.iter().enumerate().filter_map(|(i, q)| q.front().map(|(f, r)| ((*f, r.id), i))).min();
-        let Some((_, i)) = next else { break };
-        if let Some((frame, report)) = queues[i].pop_front() {
-            sink.report(frame, report);
-        }
-    }
-    tick();
 }

@@ -1,0 +1,366 @@
+//! One capture on two threads. The leader reads every frame once, decodes it and keeps
+//! the directory of connections (so ids and lifetimes are those of one thread). It gives
+//! each new connection to the helper unless the helper is behind, and sends the helper's
+//! segments as references into the capture's blocks: no payload is copied.
+//!
+//! The leader's own reports travel in the same ordered stream, so the helper hands the
+//! reports of both over in (frame, id) order, the order one thread gives, without waiting
+//! for anything but that stream.
+
+use std::cell::RefCell;
+use std::net::SocketAddr;
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
+use std::sync::mpsc::{self, Receiver, SyncSender, TryRecvError};
+use std::thread;
+
+use tlsdoctor_capture::{CaptureError, CaptureReader, Frame, ReadAhead, SharedBlock, Timestamp};
+use tlsdoctor_net::{TcpFlags, TcpSegment};
+use tlsdoctor_tcp::{ConnId, Directory, Dispatch, FlowStats, Lane, Local, Opened, Reassembler};
+
+use super::{ConnectionReport, Diagnoser, Options, Refusals, ReportSink};
+use crate::pipeline::{read_segments, Config, InputSummary, Streams};
+
+/// Records per hand-over: one per record would cost a thread wake-up each.
+const BATCH: usize = 1024;
+/// Batches on their way to the helper. While more than half of them wait, the leader
+/// keeps new connections for itself.
+const QUEUED: usize = 8;
+/// Polls of an empty queue before the helper sleeps: waking it costs more.
+const SPINS: u32 = 20_000;
+
+/// The lane of the helper's connections; the leader's keep `Local`'s default.
+const HELPER: Lane = Lane(1);
+
+/// Diagnoses the capture `reader` on two threads; the reports go to `sink` on this
+/// thread, and the refusals are left to judge.
+pub(super) fn diagnose_in_two_lanes(
+    mut reader: CaptureReader,
+    config: &Config,
+    options: &Options,
+    sink: &mut dyn ReportSink,
+    progress: &mut dyn FnMut(u64),
+) -> Result<(InputSummary, Refusals), CaptureError> {
+    let queued = AtomicUsize::new(0);
+    let bytes_read = AtomicU64::new(0);
+    let ahead = reader.read_ahead();
+    thread::scope(|scope| {
+        let (sender, receiver) = mpsc::sync_channel(QUEUED);
+        let (queued, bytes_read) = (&queued, &bytes_read);
+        let leader = scope.spawn(move || lead(reader, config, options, Outbox::new(sender, queued), bytes_read));
+        let (tcp, tls_connections, helper_refusals) = help(receiver, &ahead, config, options, sink, &mut || {
+            queued.fetch_sub(1, Ordering::Relaxed);
+            progress(bytes_read.load(Ordering::Relaxed));
+        });
+        let (mut summary, mut refusals) = leader.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic))?;
+        summary.tcp += tcp;
+        summary.tls_connections += tls_connections;
+        refusals.merge(helper_refusals);
+        Ok((summary, refusals))
+    })
+}
+
+/// What the helper gets, in capture order.
+enum Record {
+    /// The frame the next records come from; the frame before is done.
+    At(u64, Timestamp),
+    Opened(Opened),
+    Segment(ConnId, Header, Payload),
+    Released(ConnId),
+}
+
+/// A TCP segment without its payload.
+struct Header {
+    src: SocketAddr,
+    dst: SocketAddr,
+    seq: u32,
+    ack: u32,
+    flags: TcpFlags,
+    window: u16,
+    payload_cut: bool,
+}
+
+enum Payload {
+    /// Bytes of the batch's block with this index.
+    InBlock { block: u32, start: u32, len: u32 },
+    /// A copy: the frame straddled two blocks, or IP fragments were put together.
+    Copied(Box<[u8]>),
+}
+
+struct Batch {
+    blocks: Vec<SharedBlock>,
+    records: Vec<Record>,
+    /// The leader's reports, with the frame each was made in.
+    reports: Vec<(u64, ConnectionReport)>,
+}
+
+impl Batch {
+    fn new() -> Self {
+        Batch { blocks: Vec::new(), records: Vec::with_capacity(BATCH), reports: Vec::new() }
+    }
+}
+
+/// The leader's side of the stream to the helper.
+struct Outbox<'a> {
+    sender: SyncSender<Batch>,
+    /// Batches sent and not yet done by the helper.
+    queued: &'a AtomicUsize,
+    batch: Batch,
+    /// The frame being processed, and whether a record told the helper of it.
+    frame: (u64, Timestamp),
+    announced: bool,
+}
+
+impl<'a> Outbox<'a> {
+    fn new(sender: SyncSender<Batch>, queued: &'a AtomicUsize) -> Self {
+        Outbox { sender, queued, batch: Batch::new(), frame: (0, Timestamp::default()), announced: false }
+    }
+
+    fn at(&mut self, frame: &Frame<'_>) {
+        self.frame = (frame.number, frame.timestamp);
+        self.announced = false;
+    }
+
+    fn helper_keeps_up(&self) -> bool {
+        self.queued.load(Ordering::Relaxed) <= QUEUED / 2
+    }
+
+    fn push(&mut self, record: Record) {
+        if !self.announced {
+            self.announced = true;
+            self.batch.records.push(Record::At(self.frame.0, self.frame.1));
+        }
+        self.batch.records.push(record);
+    }
+
+    fn segment(&mut self, conn: ConnId, seg: &TcpSegment<'_>, in_block: Option<InBlock<'_>>) {
+        let payload = match in_block {
+            Some(InBlock { block, start, len }) => {
+                let blocks = &mut self.batch.blocks;
+                if !blocks.last().is_some_and(|last| last.same(block)) {
+                    blocks.push(block.clone());
+                }
+                Payload::InBlock { block: (blocks.len() - 1) as u32, start, len }
+            }
+            None => Payload::Copied(seg.payload.into()),
+        };
+        let header = Header {
+            src: seg.src,
+            dst: seg.dst,
+            seq: seg.seq,
+            ack: seg.ack,
+            flags: seg.flags,
+            window: seg.window,
+            payload_cut: seg.payload_cut,
+        };
+        self.push(Record::Segment(conn, header, payload));
+    }
+
+    /// The frame is done; a full batch goes.
+    fn frame_done(&mut self) {
+        if self.batch.records.len() >= BATCH {
+            self.send();
+        }
+    }
+
+    fn send(&mut self) {
+        if !self.batch.records.is_empty() || !self.batch.reports.is_empty() {
+            self.queued.fetch_add(1, Ordering::Relaxed);
+            // The helper only stops listening when this thread is done.
+            let _ = self.sender.send(std::mem::replace(&mut self.batch, Batch::new()));
+        }
+    }
+}
+
+/// The leader's reports, into the stream.
+struct Post<'o, 'a>(&'o RefCell<Outbox<'a>>);
+
+impl ReportSink for Post<'_, '_> {
+    fn report(&mut self, frame: u64, report: ConnectionReport) {
+        self.0.borrow_mut().batch.reports.push((frame, report));
+    }
+}
+
+/// The directory's decisions: the leader's connections carried out here, the helper's
+/// sent to it.
+struct Router<'r, 'o, 'a> {
+    local: Local<'r>,
+    outbox: &'o RefCell<Outbox<'a>>,
+    /// Where the payload of the segment being dispatched lies in a block, if it does.
+    in_block: Option<InBlock<'r>>,
+}
+
+impl Dispatch for Router<'_, '_, '_> {
+    fn opened(&mut self, conn: &Opened) -> Lane {
+        let mut outbox = self.outbox.borrow_mut();
+        if outbox.helper_keeps_up() {
+            outbox.push(Record::Opened(*conn));
+            HELPER
+        } else {
+            drop(outbox);
+            self.local.opened(conn)
+        }
+    }
+
+    fn segment(&mut self, conn: ConnId, lane: Lane, seg: &TcpSegment<'_>, frame: u64) {
+        if lane == HELPER {
+            self.outbox.borrow_mut().segment(conn, seg, self.in_block);
+        } else {
+            self.local.segment(conn, lane, seg, frame);
+        }
+    }
+
+    fn released(&mut self, conn: ConnId, lane: Lane) {
+        if lane == HELPER {
+            self.outbox.borrow_mut().push(Record::Released(conn));
+        } else {
+            self.local.released(conn, lane);
+        }
+    }
+}
+
+/// Where a payload lies in the capture's blocks.
+#[derive(Clone, Copy)]
+struct InBlock<'b> {
+    block: &'b SharedBlock,
+    start: u32,
+    len: u32,
+}
+
+/// Where `payload` lies in the block `frame` was read from, if it does (not when IP
+/// fragments were put together).
+fn in_block<'f>(frame: &Frame<'f>, payload: &[u8]) -> Option<InBlock<'f>> {
+    let (block, start) = frame.block?;
+    let (outer, inner) = (frame.data.as_ptr_range(), payload.as_ptr_range());
+    if payload.is_empty() || inner.start < outer.start || inner.end > outer.end {
+        return None;
+    }
+    let start = start.checked_add(inner.start as usize - outer.start as usize)?;
+    Some(InBlock { block, start: u32::try_from(start).ok()?, len: u32::try_from(payload.len()).ok()? })
+}
+
+/// The leader: reads the capture, keeps the directory and diagnoses what it keeps.
+fn lead(
+    reader: CaptureReader,
+    config: &Config,
+    options: &Options,
+    outbox: Outbox<'_>,
+    bytes_read: &AtomicU64,
+) -> Result<(InputSummary, Refusals), CaptureError> {
+    let outbox = RefCell::new(outbox);
+    let mut post = Post(&outbox);
+    let mut diagnoser = Diagnoser::new(options, &mut post);
+    let mut directory = Directory::new(config.flows.clone());
+    let mut reassembler = Reassembler::new(config.flows.max_pending_bytes);
+    let mut streams = Streams::new(config, &mut diagnoser);
+    let progress = &mut |bytes| bytes_read.store(bytes, Ordering::Relaxed);
+    let mut summary = read_segments(reader, config, progress, &mut |segment, frame| {
+        streams.at(frame.number, frame.timestamp);
+        outbox.borrow_mut().at(frame);
+        let local = Local { reassembler: &mut reassembler, handler: &mut streams };
+        let mut router = Router { local, outbox: &outbox, in_block: in_block(frame, segment.payload) };
+        directory.segment(segment, frame.number, frame.timestamp.secs, &mut router);
+        streams.observer.frame_done(frame.number);
+        outbox.borrow_mut().frame_done();
+    })?;
+    let local = Local { reassembler: &mut reassembler, handler: &mut streams };
+    directory.finish(&mut Router { local, outbox: &outbox, in_block: None });
+    summary.tcp = directory.stats();
+    summary.tcp += reassembler.stats();
+    summary.tls_connections = streams.tls_connections;
+    drop(streams);
+    let refusals = diagnoser.finish();
+    outbox.into_inner().send();
+    Ok((summary, refusals))
+}
+
+/// The helper's reports and the leader's, until their frame is done.
+struct Held<'h>(&'h RefCell<Vec<(u64, ConnectionReport)>>);
+
+impl ReportSink for Held<'_> {
+    fn report(&mut self, frame: u64, report: ConnectionReport) {
+        self.0.borrow_mut().push((frame, report));
+    }
+}
+
+/// Hands the held reports of the frames up to `done` over, in (frame, id) order.
+fn hand_over(held: &RefCell<Vec<(u64, ConnectionReport)>>, done: u64, sink: &mut dyn ReportSink) {
+    let mut held = held.borrow_mut();
+    if held.is_empty() {
+        return;
+    }
+    held.sort_by_key(|(frame, report)| (*frame, report.id));
+    let ready = held.partition_point(|(frame, _)| *frame <= done);
+    for (frame, report) in held.drain(..ready) {
+        sink.report(frame, report);
+    }
+}
+
+/// The helper: diagnoses the connections the leader sends, and hands every report over;
+/// reads the capture ahead for the leader when it has nothing else to do. Returns its
+/// reassembly counts, its TLS connections and its refusals.
+fn help(
+    receiver: Receiver<Batch>,
+    ahead: &ReadAhead,
+    config: &Config,
+    options: &Options,
+    sink: &mut dyn ReportSink,
+    batch_done: &mut dyn FnMut(),
+) -> (FlowStats, u64, Refusals) {
+    let held = RefCell::new(Vec::new());
+    let mut own = Held(&held);
+    let mut diagnoser = Diagnoser::new(options, &mut own);
+    let mut reassembler = Reassembler::new(config.flows.max_pending_bytes);
+    let mut streams = Streams::new(config, &mut diagnoser);
+    let mut frame = 0;
+    let next = || {
+        let mut spins = 0;
+        loop {
+            match receiver.try_recv() {
+                Ok(batch) => return Some(batch),
+                Err(TryRecvError::Empty) if ahead.read_one() => {}
+                Err(TryRecvError::Empty) if spins < SPINS => {
+                    spins += 1;
+                    std::hint::spin_loop();
+                }
+                Err(TryRecvError::Empty) => return receiver.recv().ok(),
+                Err(TryRecvError::Disconnected) => return None,
+            }
+        }
+    };
+    while let Some(Batch { blocks, records, reports }) = next() {
+        // The leader made them after the frames before, which the helper hands over first.
+        held.borrow_mut().extend(reports);
+        for record in &records {
+            match record {
+                Record::At(number, time) => {
+                    streams.observer.frame_done(frame);
+                    hand_over(&held, frame, sink);
+                    frame = *number;
+                    streams.at(*number, *time);
+                }
+                Record::Opened(conn) => reassembler.opened(conn, &mut streams),
+                Record::Segment(conn, header, payload) => {
+                    let payload = match payload {
+                        Payload::InBlock { block, start, len } => {
+                            let (start, len) = (*start as usize, *len as usize);
+                            let block = blocks.get(*block as usize).map_or(&[][..], SharedBlock::bytes);
+                            block.get(start..start + len).unwrap_or_default()
+                        }
+                        Payload::Copied(bytes) => bytes,
+                    };
+                    let &Header { src, dst, seq, ack, flags, window, payload_cut } = header;
+                    let seg = TcpSegment { src, dst, seq, ack, flags, window, payload, payload_cut };
+                    reassembler.segment(*conn, &seg, frame, &mut streams);
+                }
+                Record::Released(conn) => reassembler.release(*conn, &mut streams),
+            }
+        }
+        batch_done();
+    }
+    streams.observer.frame_done(frame);
+    let stats = (reassembler.stats(), streams.tls_connections);
+    drop(streams);
+    let refusals = diagnoser.finish();
+    hand_over(&held, u64::MAX, sink);
+    (stats.0, stats.1, refusals)
+}
