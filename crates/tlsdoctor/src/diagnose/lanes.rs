@@ -31,6 +31,16 @@ const SPINS: u32 = 20_000;
 /// The lane of the helper's connections; the leader's keep `Local`'s default.
 const HELPER: Lane = Lane(1);
 
+/// Which new connections the leader keeps.
+#[derive(Debug, Clone, Copy)]
+pub(super) enum Split {
+    /// Those that open while the helper is behind.
+    ByLoad,
+    /// Every other one, whatever the load (tests: both lanes in every capture).
+    #[cfg(test)]
+    Alternate,
+}
+
 /// Diagnoses the capture `reader` on two threads; the reports go to `sink` on this
 /// thread, and the refusals are left to judge.
 pub(super) fn diagnose_in_two_lanes(
@@ -39,6 +49,7 @@ pub(super) fn diagnose_in_two_lanes(
     options: &Options,
     sink: &mut dyn ReportSink,
     progress: &mut dyn FnMut(u64),
+    split: Split,
 ) -> Result<(InputSummary, Refusals), CaptureError> {
     let queued = AtomicUsize::new(0);
     let bytes_read = AtomicU64::new(0);
@@ -46,7 +57,8 @@ pub(super) fn diagnose_in_two_lanes(
     thread::scope(|scope| {
         let (sender, receiver) = mpsc::sync_channel(QUEUED);
         let (queued, bytes_read) = (&queued, &bytes_read);
-        let leader = scope.spawn(move || lead(reader, config, options, Outbox::new(sender, queued), bytes_read));
+        let outbox = Outbox::new(sender, queued, split);
+        let leader = scope.spawn(move || lead(reader, config, options, outbox, bytes_read));
         let (tcp, tls_connections, helper_refusals) = help(receiver, &ahead, config, options, sink, &mut || {
             queued.fetch_sub(1, Ordering::Relaxed);
             progress(bytes_read.load(Ordering::Relaxed));
@@ -66,6 +78,8 @@ enum Record {
     Opened(Opened),
     Segment(ConnId, Header, Payload),
     Released(ConnId),
+    /// The last frame is done; the connections still open are released next.
+    LastFrameDone,
 }
 
 /// A TCP segment without its payload.
@@ -105,14 +119,15 @@ struct Outbox<'a> {
     /// Batches sent and not yet done by the helper.
     queued: &'a AtomicUsize,
     batch: Batch,
+    split: Split,
     /// The frame being processed, and whether a record told the helper of it.
     frame: (u64, Timestamp),
     announced: bool,
 }
 
 impl<'a> Outbox<'a> {
-    fn new(sender: SyncSender<Batch>, queued: &'a AtomicUsize) -> Self {
-        Outbox { sender, queued, batch: Batch::new(), frame: (0, Timestamp::default()), announced: false }
+    fn new(sender: SyncSender<Batch>, queued: &'a AtomicUsize, split: Split) -> Self {
+        Outbox { sender, queued, batch: Batch::new(), split, frame: (0, Timestamp::default()), announced: false }
     }
 
     fn at(&mut self, frame: &Frame<'_>) {
@@ -120,8 +135,12 @@ impl<'a> Outbox<'a> {
         self.announced = false;
     }
 
-    fn helper_keeps_up(&self) -> bool {
-        self.queued.load(Ordering::Relaxed) <= QUEUED / 2
+    fn for_helper(&self, conn: ConnId) -> bool {
+        match self.split {
+            Split::ByLoad => self.queued.load(Ordering::Relaxed) <= QUEUED / 2,
+            #[cfg(test)]
+            Split::Alternate => conn.0 % 2 == 0,
+        }
     }
 
     fn push(&mut self, record: Record) {
@@ -192,7 +211,7 @@ struct Router<'r, 'o, 'a> {
 impl Dispatch for Router<'_, '_, '_> {
     fn opened(&mut self, conn: &Opened) -> Lane {
         let mut outbox = self.outbox.borrow_mut();
-        if outbox.helper_keeps_up() {
+        if outbox.for_helper(conn.id) {
             outbox.push(Record::Opened(*conn));
             HELPER
         } else {
@@ -262,6 +281,7 @@ fn lead(
         streams.observer.frame_done(frame.number);
         outbox.borrow_mut().frame_done();
     })?;
+    outbox.borrow_mut().batch.records.push(Record::LastFrameDone);
     let local = Local { reassembler: &mut reassembler, handler: &mut streams };
     directory.finish(&mut Router { local, outbox: &outbox, in_block: None });
     summary.tcp = directory.stats();
@@ -338,6 +358,10 @@ fn help(
                     frame = *number;
                     streams.at(*number, *time);
                 }
+                Record::LastFrameDone => {
+                    streams.observer.frame_done(frame);
+                    hand_over(&held, frame, sink);
+                }
                 Record::Opened(conn) => reassembler.opened(conn, &mut streams),
                 Record::Segment(conn, header, payload) => {
                     let payload = match payload {
@@ -357,10 +381,78 @@ fn help(
         }
         batch_done();
     }
-    streams.observer.frame_done(frame);
     let stats = (reassembler.stats(), streams.tls_connections);
     drop(streams);
     let refusals = diagnoser.finish();
     hand_over(&held, u64::MAX, sink);
     (stats.0, stats.1, refusals)
+}
+
+#[cfg(test)]
+mod tests {
+    use std::path::{Path, PathBuf};
+
+    use super::*;
+    use crate::decrypt::{secrets::load_keylog, Keys};
+    use crate::pipeline::analyze_reader;
+
+    /// Each report as JSON, with the frame it was handed over in.
+    #[derive(Default)]
+    struct Written(Vec<(u64, String)>);
+
+    impl ReportSink for Written {
+        fn report(&mut self, frame: u64, report: ConnectionReport) {
+            self.0.push((frame, serde_json::to_string(&report).unwrap()));
+        }
+    }
+
+    fn diagnose(path: &Path, keylog: Option<&Path>, split: Option<Split>) -> (Vec<(u64, String)>, String) {
+        let keys = keylog.map(|keylog| std::sync::Arc::new(Keys::from_keylog(load_keylog(keylog).unwrap().0)));
+        let config = Config { keys: keys.clone(), ..Config::default() };
+        let options = Options { keys, ..Options::default() };
+        let reader = CaptureReader::open(path).unwrap();
+        let mut written = Written::default();
+        let (summary, refusals) = match split {
+            Some(split) => diagnose_in_two_lanes(reader, &config, &options, &mut written, &mut |_| {}, split).unwrap(),
+            None => {
+                let mut diagnoser = Diagnoser::new(&options, &mut written);
+                let summary = analyze_reader(reader, &config, &mut diagnoser, &mut |_| {}).unwrap();
+                (summary, diagnoser.finish())
+            }
+        };
+        refusals.judge(&mut written);
+        (written.0, format!("{summary:?}"))
+    }
+
+    fn captures(dir: &Path, found: &mut Vec<PathBuf>) {
+        for entry in std::fs::read_dir(dir).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                captures(&path, found);
+            } else if path.to_string_lossy().contains(".pcap") {
+                found.push(path);
+            }
+        }
+    }
+
+    #[test]
+    fn two_lanes_give_what_one_thread_gives() {
+        let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
+        let mut found = vec![root.join("../shared/bench/seed/seed.pcapng")];
+        captures(&root.join("tests/fixtures"), &mut found);
+        captures(&root.join("../shared/testdata/wireshark/captures"), &mut found);
+        let mut both_lanes = 0;
+        for path in &found {
+            let keylog = [path.with_extension("keylog"), path.with_file_name("seed.keylog")]
+                .into_iter()
+                .find(|k| k.exists() && (k.file_stem() == path.file_stem() || path.ends_with("seed.pcapng")));
+            let one = diagnose(path, keylog.as_deref(), None);
+            for split in [Split::Alternate, Split::ByLoad] {
+                let two = diagnose(path, keylog.as_deref(), Some(split));
+                assert_eq!(two, one, "{}: {split:?} differs from one thread", path.display());
+            }
+            both_lanes += usize::from(one.0.len() >= 2);
+        }
+        assert!(found.len() > 200 && both_lanes >= 10, "{} captures, {both_lanes} with two connections", found.len());
+    }
 }

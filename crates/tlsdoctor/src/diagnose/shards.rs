@@ -118,7 +118,7 @@ pub fn diagnose_capture_sharded(
         let summary = analyze_reader(reader, config, &mut diagnoser, progress)?;
         return Ok((summary, diagnoser.finish()));
     }
-    super::lanes::diagnose_in_two_lanes(reader, config, options, sink, progress)
+    super::lanes::diagnose_in_two_lanes(reader, config, options, sink, progress, super::lanes::Split::ByLoad)
 }
 
 /// Items on their way to another thread, handed over `BATCH` at a time.
