@@ -179,8 +179,16 @@ impl CaptureReader {
     /// Reads a capture from any stream (gzip recognised by its magic); `name` is used in
     /// error messages. Pass an unbuffered reader: this one buffers by itself.
     pub fn from_reader(r: Box<dyn Read + Send>, name: &str) -> Result<Self, CaptureError> {
-        Self::start(r).map_err(|f| CaptureError { name: name.to_string(), offset: f.offset, kind: f.kind }).map(
-            |(input, gzip, state)| CaptureReader {
+        Self::from_reader_in_blocks(r, name, BLOCK_LEN)
+    }
+
+    /// [`CaptureReader::from_reader`] with blocks of `block_len` bytes (tests: records
+    /// that straddle blocks).
+    #[doc(hidden)]
+    pub fn from_reader_in_blocks(r: Box<dyn Read + Send>, name: &str, block_len: usize) -> Result<Self, CaptureError> {
+        Self::start(r, block_len)
+            .map_err(|f| CaptureError { name: name.to_string(), offset: f.offset, kind: f.kind })
+            .map(|(input, gzip, state)| CaptureReader {
                 name: name.to_string(),
                 input,
                 gzip,
@@ -188,18 +196,17 @@ impl CaptureReader {
                 frames: 0,
                 secrets: Vec::new(),
                 done: false,
-            },
-        )
+            })
     }
 
-    fn start(mut r: Box<dyn Read + Send>) -> Result<(Input, bool, State), Fail> {
+    fn start(mut r: Box<dyn Read + Send>, block_len: usize) -> Result<(Input, bool, State), Fail> {
         let mut magic = [0u8; 2];
         let have = read_up_to(&mut r, &mut magic).map_err(|e| Fail::io(0, e))?;
         let prefix = Cursor::new(magic[..have].to_vec());
         let gzip = magic == [0x1f, 0x8b];
         let r: Box<dyn Read + Send> =
             if gzip { Box::new(flate2::read::MultiGzDecoder::new(prefix.chain(r))) } else { Box::new(prefix.chain(r)) };
-        let mut input = Input::new(r, BLOCK_LEN);
+        let mut input = Input::new(r, block_len);
         let have = input.fill(4).map_err(|e| Fail::io(0, e))?;
         if have < 4 {
             return Err(Fail::truncated(0, "capture file header", 4, have as u64));
