@@ -135,11 +135,12 @@ impl<'a> Outbox<'a> {
         self.announced = false;
     }
 
+    #[cfg_attr(not(test), allow(unused_variables))]
     fn for_helper(&self, conn: ConnId) -> bool {
         match self.split {
             Split::ByLoad => self.queued.load(Ordering::Relaxed) <= QUEUED / 2,
             #[cfg(test)]
-            Split::Alternate => conn.0 % 2 == 0,
+            Split::Alternate => conn.0.is_multiple_of(2),
         }
     }
 
