@@ -4,6 +4,7 @@
 //! [`Dispatch`] chose for it.
 
 use std::collections::{HashMap, HashSet};
+use std::hash::{Hash, Hasher};
 use std::net::SocketAddr;
 
 use tlsdoctor_net::TcpSegment;
@@ -69,14 +70,32 @@ impl Entry {
     }
 }
 
-/// The endpoints of a flow in a canonical order, so both directions find it.
-type FlowKey = (SocketAddr, SocketAddr);
+/// The endpoints of a flow in a canonical order, so both directions find it. IPv4 flows,
+/// the common case, pack into one number: a lookup per segment hashes and compares it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+enum FlowKey {
+    V4(u128),
+    Other(SocketAddr, SocketAddr),
+}
+
+impl Hash for FlowKey {
+    fn hash<H: Hasher>(&self, state: &mut H) {
+        match self {
+            FlowKey::V4(both) => state.write_u128(*both),
+            FlowKey::Other(a, b) => (a, b).hash(state),
+        }
+    }
+}
 
 fn flow_key(a: SocketAddr, b: SocketAddr) -> FlowKey {
-    if a <= b {
-        (a, b)
-    } else {
-        (b, a)
+    match (a, b) {
+        (SocketAddr::V4(a), SocketAddr::V4(b)) => {
+            let [a, b] = [a, b].map(|end| (u64::from(end.ip().to_bits()) << 16) | u64::from(end.port()));
+            let (low, high) = if a <= b { (a, b) } else { (b, a) };
+            FlowKey::V4((u128::from(low) << 64) | u128::from(high))
+        }
+        _ if a <= b => FlowKey::Other(a, b),
+        _ => FlowKey::Other(b, a),
     }
 }
 
