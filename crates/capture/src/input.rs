@@ -11,7 +11,8 @@
 
 use std::collections::VecDeque;
 use std::io::{self, Read};
-use std::sync::{Arc, Condvar, Mutex, MutexGuard, PoisonError};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Condvar, Mutex, MutexGuard, PoisonError, TryLockError};
 
 /// A piece of the stream: the first `len` bytes of `bytes`.
 struct Block {
@@ -104,6 +105,8 @@ const AHEAD_BLOCKS: usize = 4;
 struct Ahead {
     state: Mutex<AheadState>,
     read: Condvar,
+    /// Whether a block may be read ahead now, to ask without taking the lock.
+    room: AtomicBool,
 }
 
 struct AheadState {
@@ -121,6 +124,10 @@ impl Ahead {
         self.state.lock().unwrap_or_else(PoisonError::into_inner)
     }
 
+    fn note_room(&self, state: &AheadState) {
+        self.room.store(!state.ended && state.ready.len() < AHEAD_BLOCKS, Ordering::Relaxed);
+    }
+
     /// Reads the next block with the lock released; `None` if another thread is reading.
     fn read_unlocked<'s>(
         &'s self,
@@ -135,6 +142,7 @@ impl Ahead {
         let mut state = self.lock();
         state.blocks = Some(blocks);
         state.ended = !matches!(read, Ok(Some(_)));
+        self.note_room(&state);
         self.read.notify_all();
         (state, Some(read))
     }
@@ -145,6 +153,7 @@ impl Ahead {
         state.retired.extend(retired);
         loop {
             if let Some(read) = state.ready.pop_front() {
+                self.note_room(&state);
                 return read;
             }
             if state.ended {
@@ -166,15 +175,24 @@ pub struct ReadAhead(Arc<Ahead>);
 
 impl ReadAhead {
     /// Reads the next block of the capture unless enough are read ahead, the stream
-    /// ended or another thread is reading; returns whether it read one.
+    /// ended or another thread is using it; returns whether it read one. Cheap to call
+    /// in a loop: it never waits for the reader.
     pub fn read_one(&self) -> bool {
-        let state = self.0.lock();
+        if !self.0.room.load(Ordering::Relaxed) {
+            return false;
+        }
+        let state = match self.0.state.try_lock() {
+            Ok(state) => state,
+            Err(TryLockError::Poisoned(poisoned)) => poisoned.into_inner(),
+            Err(TryLockError::WouldBlock) => return false,
+        };
         if state.ended || state.ready.len() >= AHEAD_BLOCKS {
             return false;
         }
         let (mut state, read) = self.0.read_unlocked(state);
         let Some(read) = read else { return false };
         state.ready.push_back(read);
+        self.0.note_room(&state);
         true
     }
 }
@@ -242,7 +260,8 @@ impl Input {
                 let blocks = std::mem::replace(blocks, empty);
                 let state =
                     AheadState { blocks: Some(blocks), ready: VecDeque::new(), retired: Vec::new(), ended: false };
-                let ahead = Arc::new(Ahead { state: Mutex::new(state), read: Condvar::new() });
+                let ahead =
+                    Arc::new(Ahead { state: Mutex::new(state), read: Condvar::new(), room: AtomicBool::new(true) });
                 self.source = Source::Ahead(ahead.clone());
                 ahead
             }

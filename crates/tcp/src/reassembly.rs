@@ -23,7 +23,8 @@ impl Stream {
 }
 
 pub struct Reassembler {
-    streams: ConnIdMap<Stream>,
+    /// Boxed: a table sized for a flood holds buckets, not streams.
+    streams: ConnIdMap<Box<Stream>>,
     /// Out-of-order bytes held per direction before the hole is declared a gap.
     max_pending_bytes: usize,
     stats: FlowStats,
@@ -44,7 +45,7 @@ impl Reassembler {
     }
 
     pub fn opened(&mut self, conn: &Opened, handler: &mut dyn StreamHandler) {
-        let stream = Stream { client: conn.client, dirs: Default::default(), last_frame: conn.frame };
+        let stream = Box::new(Stream { client: conn.client, dirs: Default::default(), last_frame: conn.frame });
         self.streams.insert(conn.id, stream);
         handler.opened(conn);
     }

@@ -11,7 +11,7 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 use tlsdoctor::decrypt::{export, secrets};
 use tlsdoctor::decrypt::{Keys, ServerBinding};
 use tlsdoctor::diagnose::report::{Formatted, InputReport, ReportFormat, ReportWriter};
-use tlsdoctor::diagnose::shards::{diagnose_capture_sharded, diagnose_captures, CaptureEvent};
+use tlsdoctor::diagnose::shards::{diagnose_capture_prepared, diagnose_captures, CaptureEvent};
 use tlsdoctor::diagnose::{ConnectionReport, Options, ReportSink};
 use tlsdoctor::dissect::{DataPrinter, FieldsPrinter, JsonPrinter, TextPrinter};
 use tlsdoctor::pipeline::{self, Config, InputSummary, Observer};
@@ -303,11 +303,22 @@ impl Run<'_> {
     fn one_by_one<W: Write>(&self, shown: &mut Shown<'_, W>) -> (Vec<InputReport>, bool) {
         let mut inputs = Vec::new();
         let mut unusable = false;
+        let style = shown.writer.style();
         for path in self.captures {
-            shown.input = path.display().to_string();
+            let input = path.display().to_string();
+            shown.input.clone_from(&input);
             let analysed = run_one(path, &mut |reader, progress| {
-                let (summary, refusals) =
-                    diagnose_capture_sharded(reader, self.threads, self.config, self.options, shown, progress)?;
+                let prepare = self.prepare(&input, style);
+                let out = &mut |_, report| shown.writer.formatted(report);
+                let (summary, refusals) = diagnose_capture_prepared(
+                    reader,
+                    self.threads,
+                    self.config,
+                    self.options,
+                    &prepare,
+                    out,
+                    progress,
+                )?;
                 refusals.judge(shown);
                 Ok(summary)
             });
@@ -319,17 +330,26 @@ impl Run<'_> {
         (inputs, unusable)
     }
 
+    /// Filters and formats a report of `input`, on the thread that made it.
+    fn prepare<'s>(
+        &'s self,
+        input: &'s str,
+        (format, name_inputs): (ReportFormat, bool),
+    ) -> impl Fn(ConnectionReport) -> Option<Formatted> + Sync + 's {
+        move |mut report: ConnectionReport| {
+            report.input = input.to_string();
+            self.filter.keeps(&report).then(|| Formatted::new(&report, format, name_inputs))
+        }
+    }
+
     /// Several captures at once, each filtering and formatting its reports on its own
     /// thread; the report keeps the captures' order. One progress bar for them all.
     fn all_at_once<W: Write>(&self, shown: &mut Shown<'_, W>) -> (Vec<InputReport>, bool) {
         let mut inputs = Vec::new();
         let mut unusable = false;
         let names: Vec<String> = self.captures.iter().map(|path| path.display().to_string()).collect();
-        let (format, name_inputs) = shown.writer.style();
-        let prepare = |i: usize, mut report: ConnectionReport| {
-            report.input.clone_from(&names[i]);
-            self.filter.keeps(&report).then(|| Formatted::new(&report, format, name_inputs))
-        };
+        let style = shown.writer.style();
+        let prepare = |i: usize, report: ConnectionReport| self.prepare(&names[i], style)(report);
         let sizes = self.captures.iter().map(|path| std::fs::metadata(path).map_or(0, |m| m.len()));
         let bar = progress_bar(sizes.sum());
         let read = |bytes| {

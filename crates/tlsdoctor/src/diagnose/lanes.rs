@@ -8,6 +8,7 @@
 //! for anything but that stream.
 
 use std::cell::RefCell;
+use std::collections::VecDeque;
 use std::net::SocketAddr;
 use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::sync::mpsc::{self, Receiver, SyncSender, TryRecvError};
@@ -17,14 +18,17 @@ use tlsdoctor_capture::{CaptureError, CaptureReader, Frame, ReadAhead, SharedBlo
 use tlsdoctor_net::{TcpFlags, TcpSegment};
 use tlsdoctor_tcp::{ConnId, Directory, Dispatch, FlowStats, Lane, Local, Opened, Reassembler};
 
-use super::{ConnectionReport, Diagnoser, Options, Refusals, ReportSink};
+use super::{ConnectionReport, Diagnoser, Options, Prepare, Refusals, ReportSink};
 use crate::pipeline::{read_segments, Config, InputSummary, Streams};
 
 /// Records per hand-over: one per record would cost a thread wake-up each.
 const BATCH: usize = 1024;
+/// The leader's reports per hand-over: a report weighs up to tens of KiB, a record a
+/// hundred bytes, and a flow-table sweep can end a thousand connections in one frame.
+const BATCH_REPORTS: usize = 64;
 /// Batches on their way to the helper. While more than half of them wait, the leader
 /// keeps new connections for itself.
-const QUEUED: usize = 8;
+const QUEUED: usize = 4;
 /// Polls of an empty queue before the helper sleeps: waking it costs more.
 const SPINS: u32 = 20_000;
 
@@ -41,13 +45,15 @@ pub(super) enum Split {
     Alternate,
 }
 
-/// Diagnoses the capture `reader` on two threads; the reports go to `sink` on this
-/// thread, and the refusals are left to judge.
-pub(super) fn diagnose_in_two_lanes(
+/// Diagnoses the capture `reader` on two threads. Each report is prepared on the thread
+/// that made it, and what `prepare` keeps goes to `out` on this thread, with its frame;
+/// the refusals are left to judge.
+pub(super) fn diagnose_in_two_lanes<T: Send>(
     mut reader: CaptureReader,
     config: &Config,
     options: &Options,
-    sink: &mut dyn ReportSink,
+    prepare: Prepare<'_, T>,
+    out: &mut dyn FnMut(u64, T),
     progress: &mut dyn FnMut(u64),
     split: Split,
 ) -> Result<(InputSummary, Refusals), CaptureError> {
@@ -58,11 +64,12 @@ pub(super) fn diagnose_in_two_lanes(
         let (sender, receiver) = mpsc::sync_channel(QUEUED);
         let (queued, bytes_read) = (&queued, &bytes_read);
         let outbox = Outbox::new(sender, queued, split);
-        let leader = scope.spawn(move || lead(reader, config, options, outbox, bytes_read));
-        let (tcp, tls_connections, helper_refusals) = help(receiver, &ahead, config, options, sink, &mut || {
-            queued.fetch_sub(1, Ordering::Relaxed);
-            progress(bytes_read.load(Ordering::Relaxed));
-        });
+        let leader = scope.spawn(move || lead(reader, config, options, prepare, outbox, bytes_read));
+        let (tcp, tls_connections, helper_refusals) =
+            help(receiver, &ahead, config, options, prepare, out, &mut || {
+                queued.fetch_sub(1, Ordering::Relaxed);
+                progress(bytes_read.load(Ordering::Relaxed));
+            });
         let (mut summary, mut refusals) = leader.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic))?;
         summary.tcp += tcp;
         summary.tls_connections += tls_connections;
@@ -100,33 +107,36 @@ enum Payload {
     Copied(Box<[u8]>),
 }
 
-struct Batch {
+/// A prepared report, with the frame it was made in and its connection's id.
+type Made<T> = (u64, u32, T);
+
+struct Batch<T> {
     blocks: Vec<SharedBlock>,
     records: Vec<Record>,
-    /// The leader's reports, with the frame each was made in.
-    reports: Vec<(u64, ConnectionReport)>,
+    /// The leader's reports.
+    reports: Vec<Made<T>>,
 }
 
-impl Batch {
+impl<T> Batch<T> {
     fn new() -> Self {
         Batch { blocks: Vec::new(), records: Vec::with_capacity(BATCH), reports: Vec::new() }
     }
 }
 
 /// The leader's side of the stream to the helper.
-struct Outbox<'a> {
-    sender: SyncSender<Batch>,
+struct Outbox<'a, T> {
+    sender: SyncSender<Batch<T>>,
     /// Batches sent and not yet done by the helper.
     queued: &'a AtomicUsize,
-    batch: Batch,
+    batch: Batch<T>,
     split: Split,
     /// The frame being processed, and whether a record told the helper of it.
     frame: (u64, Timestamp),
     announced: bool,
 }
 
-impl<'a> Outbox<'a> {
-    fn new(sender: SyncSender<Batch>, queued: &'a AtomicUsize, split: Split) -> Self {
+impl<'a, T> Outbox<'a, T> {
+    fn new(sender: SyncSender<Batch<T>>, queued: &'a AtomicUsize, split: Split) -> Self {
         Outbox { sender, queued, batch: Batch::new(), split, frame: (0, Timestamp::default()), announced: false }
     }
 
@@ -191,25 +201,35 @@ impl<'a> Outbox<'a> {
     }
 }
 
-/// The leader's reports, into the stream.
-struct Post<'o, 'a>(&'o RefCell<Outbox<'a>>);
+/// The leader's reports, prepared, into the stream.
+struct Post<'o, 'a, 'p, T> {
+    outbox: &'o RefCell<Outbox<'a, T>>,
+    prepare: Prepare<'p, T>,
+}
 
-impl ReportSink for Post<'_, '_> {
+impl<T> ReportSink for Post<'_, '_, '_, T> {
     fn report(&mut self, frame: u64, report: ConnectionReport) {
-        self.0.borrow_mut().batch.reports.push((frame, report));
+        let id = report.id;
+        if let Some(prepared) = (self.prepare)(report) {
+            let mut outbox = self.outbox.borrow_mut();
+            outbox.batch.reports.push((frame, id, prepared));
+            if outbox.batch.reports.len() >= BATCH_REPORTS {
+                outbox.send();
+            }
+        }
     }
 }
 
 /// The directory's decisions: the leader's connections carried out here, the helper's
 /// sent to it.
-struct Router<'r, 'o, 'a> {
+struct Router<'r, 'o, 'a, T> {
     local: Local<'r>,
-    outbox: &'o RefCell<Outbox<'a>>,
+    outbox: &'o RefCell<Outbox<'a, T>>,
     /// Where the payload of the segment being dispatched lies in a block, if it does.
     in_block: Option<InBlock<'r>>,
 }
 
-impl Dispatch for Router<'_, '_, '_> {
+impl<T> Dispatch for Router<'_, '_, '_, T> {
     fn opened(&mut self, conn: &Opened) -> Lane {
         let mut outbox = self.outbox.borrow_mut();
         if outbox.for_helper(conn.id) {
@@ -259,15 +279,16 @@ fn in_block<'f>(frame: &Frame<'f>, payload: &[u8]) -> Option<InBlock<'f>> {
 }
 
 /// The leader: reads the capture, keeps the directory and diagnoses what it keeps.
-fn lead(
+fn lead<T>(
     reader: CaptureReader,
     config: &Config,
     options: &Options,
-    outbox: Outbox<'_>,
+    prepare: Prepare<'_, T>,
+    outbox: Outbox<'_, T>,
     bytes_read: &AtomicU64,
 ) -> Result<(InputSummary, Refusals), CaptureError> {
     let outbox = RefCell::new(outbox);
-    let mut post = Post(&outbox);
+    let mut post = Post { outbox: &outbox, prepare };
     let mut diagnoser = Diagnoser::new(options, &mut post);
     let mut directory = Directory::new(config.flows.clone());
     let mut reassembler = Reassembler::new(config.flows.max_pending_bytes);
@@ -294,41 +315,55 @@ fn lead(
     Ok((summary, refusals))
 }
 
-/// The helper's reports and the leader's, until their frame is done.
-struct Held<'h>(&'h RefCell<Vec<(u64, ConnectionReport)>>);
+type Reports<T> = VecDeque<Made<T>>;
 
-impl ReportSink for Held<'_> {
+/// The helper's reports, prepared, until the leader's of the same frames are there too.
+struct Held<'h, 'p, T> {
+    ours: &'h RefCell<Reports<T>>,
+    prepare: Prepare<'p, T>,
+}
+
+impl<T> ReportSink for Held<'_, '_, T> {
     fn report(&mut self, frame: u64, report: ConnectionReport) {
-        self.0.borrow_mut().push((frame, report));
+        let id = report.id;
+        if let Some(prepared) = (self.prepare)(report) {
+            self.ours.borrow_mut().push_back((frame, id, prepared));
+        }
     }
 }
 
-/// Hands the held reports of the frames up to `done` over, in (frame, id) order.
-fn hand_over(held: &RefCell<Vec<(u64, ConnectionReport)>>, done: u64, sink: &mut dyn ReportSink) {
-    let mut held = held.borrow_mut();
-    if held.is_empty() {
-        return;
-    }
-    held.sort_by_key(|(frame, report)| (*frame, report.id));
-    let ready = held.partition_point(|(frame, _)| *frame <= done);
-    for (frame, report) in held.drain(..ready) {
-        sink.report(frame, report);
+/// Hands the reports of both lanes made up to frame `done` over, in (frame, id) order:
+/// each lane's come in that order, so they merge.
+fn hand_over<T>(ours: &RefCell<Reports<T>>, theirs: &mut Reports<T>, done: u64, out: &mut dyn FnMut(u64, T)) {
+    let mut ours = ours.borrow_mut();
+    loop {
+        let key = |head: Option<&Made<T>>| head.map(|(frame, id, _)| (*frame, *id));
+        let next = match (key(ours.front()), key(theirs.front())) {
+            (Some(a), Some(b)) if a.0 <= done && (a < b || b.0 > done) => ours.pop_front(),
+            (_, Some(b)) if b.0 <= done => theirs.pop_front(),
+            (Some(a), _) if a.0 <= done => ours.pop_front(),
+            _ => None,
+        };
+        let Some((frame, _, report)) = next else { return };
+        out(frame, report);
     }
 }
 
 /// The helper: diagnoses the connections the leader sends, and hands every report over;
 /// reads the capture ahead for the leader when it has nothing else to do. Returns its
 /// reassembly counts, its TLS connections and its refusals.
-fn help(
-    receiver: Receiver<Batch>,
+fn help<T>(
+    receiver: Receiver<Batch<T>>,
     ahead: &ReadAhead,
     config: &Config,
     options: &Options,
-    sink: &mut dyn ReportSink,
+    prepare: Prepare<'_, T>,
+    out: &mut dyn FnMut(u64, T),
     batch_done: &mut dyn FnMut(),
 ) -> (FlowStats, u64, Refusals) {
-    let held = RefCell::new(Vec::new());
-    let mut own = Held(&held);
+    let ours = RefCell::new(Reports::new());
+    let mut theirs = Reports::new();
+    let mut own = Held { ours: &ours, prepare };
     let mut diagnoser = Diagnoser::new(options, &mut own);
     let mut reassembler = Reassembler::new(config.flows.max_pending_bytes);
     let mut streams = Streams::new(config, &mut diagnoser);
@@ -349,19 +384,19 @@ fn help(
         }
     };
     while let Some(Batch { blocks, records, reports }) = next() {
-        // The leader made them after the frames before, which the helper hands over first.
-        held.borrow_mut().extend(reports);
+        // The leader's reports wait for the helper's of the frames they were made in.
+        theirs.extend(reports);
         for record in &records {
             match record {
                 Record::At(number, time) => {
                     streams.observer.frame_done(frame);
-                    hand_over(&held, frame, sink);
+                    hand_over(&ours, &mut theirs, frame, out);
                     frame = *number;
                     streams.at(*number, *time);
                 }
                 Record::LastFrameDone => {
                     streams.observer.frame_done(frame);
-                    hand_over(&held, frame, sink);
+                    hand_over(&ours, &mut theirs, frame, out);
                 }
                 Record::Opened(conn) => reassembler.opened(conn, &mut streams),
                 Record::Segment(conn, header, payload) => {
@@ -385,7 +420,7 @@ fn help(
     let stats = (reassembler.stats(), streams.tls_connections);
     drop(streams);
     let refusals = diagnoser.finish();
-    hand_over(&held, u64::MAX, sink);
+    hand_over(&ours, &mut theirs, u64::MAX, out);
     (stats.0, stats.1, refusals)
 }
 
@@ -414,7 +449,10 @@ mod tests {
         let reader = CaptureReader::open(path).unwrap();
         let mut written = Written::default();
         let (summary, refusals) = match split {
-            Some(split) => diagnose_in_two_lanes(reader, &config, &options, &mut written, &mut |_| {}, split).unwrap(),
+            Some(split) => {
+                let out = &mut |frame, report| written.report(frame, report);
+                diagnose_in_two_lanes(reader, &config, &options, &Some, out, &mut |_| {}, split).unwrap()
+            }
             None => {
                 let mut diagnoser = Diagnoser::new(&options, &mut written);
                 let summary = analyze_reader(reader, &config, &mut diagnoser, &mut |_| {}).unwrap();

@@ -124,6 +124,10 @@ pub trait ReportSink {
     fn report(&mut self, frame: u64, report: ConnectionReport);
 }
 
+/// Turns a report into what the output wants (filtered, formatted), on the thread that
+/// made it; `None` drops it.
+pub type Prepare<'p, T> = &'p (dyn Fn(ConnectionReport) -> Option<T> + Sync);
+
 /// The frame of the reports made once the whole input was read.
 pub const END_OF_INPUT: u64 = u64::MAX;
 

@@ -12,7 +12,7 @@ use std::thread;
 
 use tlsdoctor_capture::{CaptureError, CaptureReader};
 
-use super::{ConnectionReport, Diagnoser, Options, Refusals, ReportSink};
+use super::{lanes, ConnectionReport, Diagnoser, Options, Prepare, Refusals, ReportSink};
 use crate::pipeline::{analyze_reader, Config, InputSummary};
 
 /// Reports of a capture waiting for the ones before it to be done: beyond this its
@@ -52,11 +52,13 @@ pub fn diagnose_captures<T: Send>(
             let path = &paths[i];
             let worker = scope.spawn(move || {
                 let reader = CaptureReader::open(path)?;
-                let mut sink = Forward { capture: i, prepare, reports: Batches::new(reports) };
+                let mut reports = Batches::new(reports);
                 let mut told = 0;
                 let mut progress = |bytes: u64| read(bytes.saturating_sub(std::mem::replace(&mut told, bytes)));
-                let done = diagnose_capture_sharded(reader, per_capture, config, options, &mut sink, &mut progress);
-                sink.reports.flush();
+                let prepare = &|report| prepare(i, report);
+                let out = &mut |_, report| reports.push(report);
+                let done = diagnose_capture_prepared(reader, per_capture, config, options, prepare, out, &mut progress);
+                reports.flush();
                 done
             });
             (i, received, worker)
@@ -88,23 +90,29 @@ fn join<T>(worker: thread::ScopedJoinHandle<'_, T>) -> T {
     worker.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic))
 }
 
-/// A capture's reports, prepared on its thread, on their way to the one that writes them.
-struct Forward<'p, T> {
-    capture: usize,
-    prepare: &'p (dyn Fn(usize, ConnectionReport) -> Option<T> + Sync),
-    reports: Batches<T>,
-}
-
-impl<T> ReportSink for Forward<'_, T> {
-    fn report(&mut self, _frame: u64, report: ConnectionReport) {
-        if let Some(prepared) = (self.prepare)(self.capture, report) {
-            self.reports.push(prepared);
-        }
-    }
-}
-
 /// Diagnoses the capture `reader` with `threads` threads (two at most: a leader and a
-/// helper, see [`super::lanes`]); the reports go to `sink`, and the refusals are left to judge.
+/// helper, see [`super::lanes`]). Each report is prepared on the thread that made it, and
+/// what `prepare` keeps goes to `out` on this thread, with its frame, in (frame, id)
+/// order; the refusals are left to judge.
+pub fn diagnose_capture_prepared<T: Send>(
+    reader: CaptureReader,
+    threads: usize,
+    config: &Config,
+    options: &Options,
+    prepare: Prepare<'_, T>,
+    out: &mut dyn FnMut(u64, T),
+    progress: &mut dyn FnMut(u64),
+) -> Result<(InputSummary, Refusals), CaptureError> {
+    if threads < 2 || needs_capture_order(config) {
+        let mut sink = Prepared { prepare, out };
+        let mut diagnoser = Diagnoser::new(options, &mut sink);
+        let summary = analyze_reader(reader, config, &mut diagnoser, progress)?;
+        return Ok((summary, diagnoser.finish()));
+    }
+    lanes::diagnose_in_two_lanes(reader, config, options, prepare, out, progress, lanes::Split::ByLoad)
+}
+
+/// [`diagnose_capture_prepared`], each report going to `sink` as it is.
 pub fn diagnose_capture_sharded(
     reader: CaptureReader,
     threads: usize,
@@ -113,12 +121,22 @@ pub fn diagnose_capture_sharded(
     sink: &mut dyn ReportSink,
     progress: &mut dyn FnMut(u64),
 ) -> Result<(InputSummary, Refusals), CaptureError> {
-    if threads < 2 || needs_capture_order(config) {
-        let mut diagnoser = Diagnoser::new(options, sink);
-        let summary = analyze_reader(reader, config, &mut diagnoser, progress)?;
-        return Ok((summary, diagnoser.finish()));
+    let out = &mut |frame, report| sink.report(frame, report);
+    diagnose_capture_prepared(reader, threads, config, options, &Some, out, progress)
+}
+
+/// Reports prepared as they come.
+struct Prepared<'p, 'o, T> {
+    prepare: Prepare<'p, T>,
+    out: &'o mut dyn FnMut(u64, T),
+}
+
+impl<T> ReportSink for Prepared<'_, '_, T> {
+    fn report(&mut self, frame: u64, report: ConnectionReport) {
+        if let Some(prepared) = (self.prepare)(report) {
+            (self.out)(frame, prepared);
+        }
     }
-    super::lanes::diagnose_in_two_lanes(reader, config, options, sink, progress, super::lanes::Split::ByLoad)
 }
 
 /// Items on their way to another thread, handed over `BATCH` at a time.
