@@ -117,6 +117,8 @@ struct AheadState {
     retired: Vec<SharedBlock>,
     /// The end of the stream or an error was read: nothing follows.
     ended: bool,
+    /// The reader waits for the block another thread is reading.
+    waiting: bool,
 }
 
 impl Ahead {
@@ -124,8 +126,10 @@ impl Ahead {
         self.state.lock().unwrap_or_else(PoisonError::into_inner)
     }
 
+    /// Another thread may read ahead while at least one block is ready and a few are not.
     fn note_room(&self, state: &AheadState) {
-        self.room.store(!state.ended && state.ready.len() < AHEAD_BLOCKS, Ordering::Relaxed);
+        let ready = state.ready.len();
+        self.room.store(!state.ended && (1..AHEAD_BLOCKS).contains(&ready), Ordering::Relaxed);
     }
 
     /// Reads the next block with the lock released; `None` if another thread is reading.
@@ -143,11 +147,15 @@ impl Ahead {
         state.blocks = Some(blocks);
         state.ended = !matches!(read, Ok(Some(_)));
         self.note_room(&state);
-        self.read.notify_all();
+        if state.waiting {
+            self.read.notify_all();
+        }
         (state, Some(read))
     }
 
-    /// The reader's next block: read ahead, or read now.
+    /// The reader's next block: read ahead, or read now. Reading now, it reads one more
+    /// for later: another thread then only reads ahead while a block is ready, so the
+    /// reader seldom waits for the block another thread is reading.
     fn next_block(&self, retired: Option<SharedBlock>) -> io::Result<Option<SharedBlock>> {
         let mut state = self.lock();
         state.retired.extend(retired);
@@ -160,9 +168,21 @@ impl Ahead {
                 return Ok(None);
             }
             let (next, read) = self.read_unlocked(state);
+            state = next;
             match read {
-                Some(read) => return read,
-                None => state = self.read.wait(next).unwrap_or_else(PoisonError::into_inner),
+                Some(read) => {
+                    if !state.ended {
+                        let (mut next, ahead) = self.read_unlocked(state);
+                        next.ready.extend(ahead);
+                        self.note_room(&next);
+                    }
+                    return read;
+                }
+                None => {
+                    state.waiting = true;
+                    state = self.read.wait(state).unwrap_or_else(PoisonError::into_inner);
+                    state.waiting = false;
+                }
             }
         }
     }
@@ -186,7 +206,7 @@ impl ReadAhead {
             Err(TryLockError::Poisoned(poisoned)) => poisoned.into_inner(),
             Err(TryLockError::WouldBlock) => return false,
         };
-        if state.ended || state.ready.len() >= AHEAD_BLOCKS {
+        if state.ended || !(1..AHEAD_BLOCKS).contains(&state.ready.len()) {
             return false;
         }
         let (mut state, read) = self.0.read_unlocked(state);
@@ -258,8 +278,13 @@ impl Input {
             Source::Direct(blocks) => {
                 let empty = ReadBlocks { r: Box::new(io::empty()), block_len: 0, retired: Vec::new(), error: None };
                 let blocks = std::mem::replace(blocks, empty);
-                let state =
-                    AheadState { blocks: Some(blocks), ready: VecDeque::new(), retired: Vec::new(), ended: false };
+                let state = AheadState {
+                    blocks: Some(blocks),
+                    ready: VecDeque::new(),
+                    retired: Vec::new(),
+                    ended: false,
+                    waiting: false,
+                };
                 let ahead =
                     Arc::new(Ahead { state: Mutex::new(state), read: Condvar::new(), room: AtomicBool::new(true) });
                 self.source = Source::Ahead(ahead.clone());

@@ -11,7 +11,7 @@ use tlsdoctor_net::TcpSegment;
 
 use crate::seq::SeqNumber;
 use crate::table::{FlowConfig, FlowStats};
-use crate::{ConnId, Opened, RoleEvidence, Side};
+use crate::{ConnId, Opened, RoleEvidence, Segment, Side};
 
 /// Where a connection's events go, chosen by the [`Dispatch`] when it opens.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -22,7 +22,7 @@ pub trait Dispatch {
     /// A new connection; its segments follow. Returns the lane of all its events.
     fn opened(&mut self, conn: &Opened) -> Lane;
     /// A segment of a connection that has not ended.
-    fn segment(&mut self, conn: ConnId, lane: Lane, seg: &TcpSegment<'_>, frame: u64);
+    fn segment(&mut self, conn: ConnId, lane: Lane, seg: &Segment<'_>, frame: u64);
     /// The connection is released (idle, evicted, its ports reused, end of capture);
     /// it may have ended already, by its FIN or RST.
     fn released(&mut self, conn: ConnId, lane: Lane);
@@ -56,7 +56,8 @@ impl Entry {
         self.closed == [true, true]
     }
 
-    fn note(&mut self, seg: &TcpSegment<'_>, frame: u64, now: i64) {
+    /// Notes the segment; returns it as the connection sees it.
+    fn note<'s>(&mut self, seg: &TcpSegment<'s>, frame: u64, now: i64) -> Segment<'s> {
         self.last_seen = now;
         self.last_frame = frame;
         let side = self.side_of(seg.src);
@@ -67,6 +68,7 @@ impl Entry {
             self.closed[side.index()] = true;
             self.closed[side.other().index()] |= seg.flags.rst();
         }
+        Segment { side, seq: seg.seq, ack: seg.ack, flags: seg.flags, payload: seg.payload }
     }
 }
 
@@ -147,8 +149,8 @@ impl Directory {
         }
         if let Some(flow) = self.flows.get_mut(&key) {
             if !flow.ended() {
-                flow.note(seg, frame, now);
-                out.segment(flow.id, flow.lane, seg, frame);
+                let seen = flow.note(seg, frame, now);
+                out.segment(flow.id, flow.lane, &seen, frame);
             }
             return;
         }
@@ -178,8 +180,8 @@ impl Directory {
             last_seen: now,
             last_frame: frame,
         });
-        flow.note(seg, frame, now);
-        out.segment(id, lane, seg, frame);
+        let seen = flow.note(seg, frame, now);
+        out.segment(id, lane, &seen, frame);
     }
 
     /// End of the capture: every connection is released, in id order.

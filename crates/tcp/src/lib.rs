@@ -25,6 +25,8 @@ use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hasher};
 use std::net::SocketAddr;
 
+use tlsdoctor_net::TcpFlags;
+
 /// A connection's number: 1-based, in order of first appearance in the capture.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct ConnId(pub u32);
@@ -50,6 +52,16 @@ impl Hasher for ConnIdHasher {
     fn write_u32(&mut self, n: u32) {
         self.0 = u64::from(n).wrapping_mul(0x9e37_79b9_7f4a_7c15);
     }
+}
+
+/// A segment as its connection sees it: who sent it, and what reassembly needs of it.
+#[derive(Debug, Clone, Copy)]
+pub struct Segment<'a> {
+    pub side: Side,
+    pub seq: u32,
+    pub ack: u32,
+    pub flags: TcpFlags,
+    pub payload: &'a [u8],
 }
 
 /// Which peer sent the bytes.

@@ -1,17 +1,12 @@
 //! The byte streams of the connections a [`Directory`](crate::Directory) dispatched:
 //! acknowledgements, data in order, gaps and the end of each side.
 
-use std::net::SocketAddr;
-
-use tlsdoctor_net::TcpSegment;
-
 use crate::flow::{Delivery, Direction};
 use crate::seq::SeqNumber;
 use crate::table::FlowStats;
-use crate::{Close, ConnId, ConnIdMap, Opened, Side, StreamHandler};
+use crate::{Close, ConnId, ConnIdMap, Opened, Segment, Side, StreamHandler};
 
 struct Stream {
-    client: SocketAddr,
     dirs: [Direction; 2],
     last_frame: u64,
 }
@@ -45,13 +40,13 @@ impl Reassembler {
     }
 
     pub fn opened(&mut self, conn: &Opened, handler: &mut dyn StreamHandler) {
-        let stream = Box::new(Stream { client: conn.client, dirs: Default::default(), last_frame: conn.frame });
+        let stream = Box::new(Stream { dirs: Default::default(), last_frame: conn.frame });
         self.streams.insert(conn.id, stream);
         handler.opened(conn);
     }
 
     /// One segment of a connection; those of connections that ended are ignored.
-    pub fn segment(&mut self, id: ConnId, seg: &TcpSegment<'_>, frame: u64, handler: &mut dyn StreamHandler) {
+    pub fn segment(&mut self, id: ConnId, seg: &Segment<'_>, frame: u64, handler: &mut dyn StreamHandler) {
         let Some(stream) = self.streams.get_mut(&id) else { return };
         advance(id, stream, seg, frame, self.max_pending_bytes, handler);
         if stream.closed() {
@@ -73,10 +68,10 @@ impl Reassembler {
 }
 
 /// One segment of a known connection: acknowledgements, data, and the end of a side.
-fn advance(id: ConnId, stream: &mut Stream, seg: &TcpSegment<'_>, frame: u64, cap: usize, h: &mut dyn StreamHandler) {
+fn advance(id: ConnId, stream: &mut Stream, seg: &Segment<'_>, frame: u64, cap: usize, h: &mut dyn StreamHandler) {
     let flags = seg.flags;
     stream.last_frame = frame;
-    let side = if seg.src == stream.client { Side::Client } else { Side::Server };
+    let side = seg.side;
     let [client, server] = &mut stream.dirs;
     let (sender, receiver) = match side {
         Side::Client => (client, server),

@@ -4,7 +4,7 @@ use tlsdoctor_net::TcpSegment;
 
 use crate::directory::{Directory, Dispatch, Lane};
 use crate::reassembly::Reassembler;
-use crate::{ConnId, Opened, StreamHandler};
+use crate::{ConnId, Opened, Segment, StreamHandler};
 
 /// Limits that keep memory bounded whatever the capture holds.
 #[derive(Debug, Clone)]
@@ -110,7 +110,7 @@ impl Dispatch for Local<'_> {
         Lane::default()
     }
 
-    fn segment(&mut self, conn: ConnId, _lane: Lane, seg: &TcpSegment<'_>, frame: u64) {
+    fn segment(&mut self, conn: ConnId, _lane: Lane, seg: &Segment<'_>, frame: u64) {
         self.reassembler.segment(conn, seg, frame, self.handler);
     }
 
@@ -254,7 +254,7 @@ mod tests {
             Lane(lane)
         }
 
-        fn segment(&mut self, conn: ConnId, lane: Lane, seg: &TcpSegment<'_>, frame: u64) {
+        fn segment(&mut self, conn: ConnId, lane: Lane, seg: &Segment<'_>, frame: u64) {
             assert_eq!(lane.0, (conn.0 % 2) as u8, "the lane chosen at the opening");
             let (reassembler, log) = &mut self.lanes[usize::from(lane.0)];
             reassembler.segment(conn, seg, frame, log);

@@ -9,14 +9,13 @@
 
 use std::cell::RefCell;
 use std::collections::VecDeque;
-use std::net::SocketAddr;
 use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::sync::mpsc::{self, Receiver, SyncSender, TryRecvError};
 use std::thread;
 
 use tlsdoctor_capture::{CaptureError, CaptureReader, Frame, ReadAhead, SharedBlock, Timestamp};
-use tlsdoctor_net::{TcpFlags, TcpSegment};
-use tlsdoctor_tcp::{ConnId, Directory, Dispatch, FlowStats, Lane, Local, Opened, Reassembler};
+use tlsdoctor_net::TcpFlags;
+use tlsdoctor_tcp::{ConnId, Directory, Dispatch, FlowStats, Lane, Local, Opened, Reassembler, Segment, Side};
 
 use super::{ConnectionReport, Diagnoser, Options, Prepare, Refusals, ReportSink};
 use crate::pipeline::{read_segments, Config, InputSummary, Streams};
@@ -89,15 +88,12 @@ enum Record {
     LastFrameDone,
 }
 
-/// A TCP segment without its payload.
+/// A segment without its payload.
 struct Header {
-    src: SocketAddr,
-    dst: SocketAddr,
+    side: Side,
     seq: u32,
     ack: u32,
     flags: TcpFlags,
-    window: u16,
-    payload_cut: bool,
 }
 
 enum Payload {
@@ -162,7 +158,7 @@ impl<'a, T> Outbox<'a, T> {
         self.batch.records.push(record);
     }
 
-    fn segment(&mut self, conn: ConnId, seg: &TcpSegment<'_>, in_block: Option<InBlock<'_>>) {
+    fn segment(&mut self, conn: ConnId, seg: &Segment<'_>, in_block: Option<InBlock<'_>>) {
         let payload = match in_block {
             Some(InBlock { block, start, len }) => {
                 let blocks = &mut self.batch.blocks;
@@ -173,15 +169,7 @@ impl<'a, T> Outbox<'a, T> {
             }
             None => Payload::Copied(seg.payload.into()),
         };
-        let header = Header {
-            src: seg.src,
-            dst: seg.dst,
-            seq: seg.seq,
-            ack: seg.ack,
-            flags: seg.flags,
-            window: seg.window,
-            payload_cut: seg.payload_cut,
-        };
+        let header = Header { side: seg.side, seq: seg.seq, ack: seg.ack, flags: seg.flags };
         self.push(Record::Segment(conn, header, payload));
     }
 
@@ -241,7 +229,7 @@ impl<T> Dispatch for Router<'_, '_, '_, T> {
         }
     }
 
-    fn segment(&mut self, conn: ConnId, lane: Lane, seg: &TcpSegment<'_>, frame: u64) {
+    fn segment(&mut self, conn: ConnId, lane: Lane, seg: &Segment<'_>, frame: u64) {
         if lane == HELPER {
             self.outbox.borrow_mut().segment(conn, seg, self.in_block);
         } else {
@@ -408,8 +396,8 @@ fn help<T>(
                         }
                         Payload::Copied(bytes) => bytes,
                     };
-                    let &Header { src, dst, seq, ack, flags, window, payload_cut } = header;
-                    let seg = TcpSegment { src, dst, seq, ack, flags, window, payload, payload_cut };
+                    let &Header { side, seq, ack, flags } = header;
+                    let seg = Segment { side, seq, ack, flags, payload };
                     reassembler.segment(*conn, &seg, frame, &mut streams);
                 }
                 Record::Released(conn) => reassembler.release(*conn, &mut streams),
