@@ -430,25 +430,32 @@ mod tests {
         }
     }
 
+    /// The reports with their frames, then the summary or the error.
     fn diagnose(path: &Path, keylog: Option<&Path>, split: Option<Split>) -> (Vec<(u64, String)>, String) {
         let keys = keylog.map(|keylog| std::sync::Arc::new(Keys::from_keylog(load_keylog(keylog).unwrap().0)));
         let config = Config { keys: keys.clone(), ..Config::default() };
         let options = Options { keys, ..Options::default() };
-        let reader = CaptureReader::open(path).unwrap();
+        let reader = match CaptureReader::open(path) {
+            Ok(reader) => reader,
+            Err(e) => return (Vec::new(), e.to_string()),
+        };
         let mut written = Written::default();
-        let (summary, refusals) = match split {
+        let done = match split {
             Some(split) => {
                 let out = &mut |frame, report| written.report(frame, report);
-                diagnose_in_two_lanes(reader, &config, &options, &Some, out, &mut |_| {}, split).unwrap()
+                diagnose_in_two_lanes(reader, &config, &options, &Some, out, &mut |_| {}, split)
             }
             None => {
                 let mut diagnoser = Diagnoser::new(&options, &mut written);
-                let summary = analyze_reader(reader, &config, &mut diagnoser, &mut |_| {}).unwrap();
-                (summary, diagnoser.finish())
+                analyze_reader(reader, &config, &mut diagnoser, &mut |_| {})
+                    .map(|summary| (summary, diagnoser.finish()))
             }
         };
-        refusals.judge(&mut written);
-        (written.0, format!("{summary:?}"))
+        let summary = done.map(|(summary, refusals)| {
+            refusals.judge(&mut written);
+            format!("{summary:?}")
+        });
+        (written.0, summary.unwrap_or_else(|e| e.to_string()))
     }
 
     fn captures(dir: &Path, found: &mut Vec<PathBuf>) {
@@ -467,6 +474,7 @@ mod tests {
         let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
         let mut found = vec![root.join("../shared/bench/seed/seed.pcapng")];
         captures(&root.join("tests/fixtures"), &mut found);
+        captures(&root.join("tests/hostile"), &mut found);
         captures(&root.join("../shared/testdata/wireshark/captures"), &mut found);
         let mut both_lanes = 0;
         for path in &found {
