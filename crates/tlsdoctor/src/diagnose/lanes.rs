@@ -20,13 +20,16 @@ use tlsdoctor_tcp::{ConnId, Directory, Dispatch, FlowStats, Lane, Local, Opened,
 use super::{ConnectionReport, Diagnoser, Options, Prepare, Refusals, ReportSink};
 use crate::pipeline::{read_segments, Config, InputSummary, Streams};
 
-/// Records per hand-over: one per record would cost a thread wake-up each.
+/// Records per hand-over: one per record would cost a thread wake-up each. 4096 gained
+/// 4% on bench-1G, but see [`QUEUED`].
 const BATCH: usize = 1024;
 /// The leader's reports per hand-over: a report weighs up to tens of KiB, a record a
 /// hundred bytes, and a flow-table sweep can end a thousand connections in one frame.
 const BATCH_REPORTS: usize = 64;
 /// Batches on their way to the helper. While more than half of them wait, the leader
-/// keeps new connections for itself.
+/// keeps new connections for itself. The helper, behind by up to this many batches,
+/// still holds the connections the directory released meanwhile: 4 batches of 1024 keep
+/// the flood of `bench/hostile-load` under 50 MiB (16 of 1024, or 4 of 4096: over 60).
 const QUEUED: usize = 4;
 /// Polls of an empty queue before the helper sleeps: waking it costs more.
 const SPINS: u32 = 20_000;

@@ -1,9 +1,8 @@
 //! Captures on several cores: several captures at once ([`diagnose_captures`]), and one
-//! capture split by connection ([`diagnose_capture_sharded`]).
-//!
-//! One capture on two cores: a leader reads it and a helper shares the connections
-//! ([`super::lanes`]). Either way the reports come in (frame, id) order, the order one
-//! thread gives them, so the output does not depend on the number of threads.
+//! capture split by connection ([`diagnose_capture_prepared`]): a leader reads it and a
+//! helper shares the connections (module `lanes`). Either way the reports come in
+//! (frame, id) order, the order one thread gives them, so the output does not depend on
+//! the number of threads.
 
 use std::collections::VecDeque;
 use std::path::PathBuf;
@@ -91,7 +90,7 @@ fn join<T>(worker: thread::ScopedJoinHandle<'_, T>) -> T {
 }
 
 /// Diagnoses the capture `reader` with `threads` threads (two at most: a leader and a
-/// helper, see [`super::lanes`]). Each report is prepared on the thread that made it, and
+/// helper, see module `lanes`). Each report is prepared on the thread that made it, and
 /// what `prepare` keeps goes to `out` on this thread, with its frame, in (frame, id)
 /// order; the refusals are left to judge.
 pub fn diagnose_capture_prepared<T: Send>(
