@@ -13,6 +13,8 @@
 //! ```
 #![forbid(unsafe_code)]
 
+mod ahead;
+mod blocks;
 mod error;
 mod input;
 mod pcap;
@@ -23,8 +25,9 @@ use std::fs::File;
 use std::io::{Cursor, Read};
 use std::path::Path;
 
+pub use ahead::ReadAhead;
+pub use blocks::SharedBlock;
 pub use error::{CaptureError, CaptureErrorKind};
-pub use input::{ReadAhead, SharedBlock};
 
 use error::Fail;
 use input::Input;
