@@ -67,11 +67,9 @@ pub(super) fn diagnose_in_two_lanes<T: Send>(
         let (queued, bytes_read) = (&queued, &bytes_read);
         let outbox = Outbox::new(sender, queued, split);
         let leader = scope.spawn(move || lead(reader, config, options, prepare, outbox, bytes_read));
+        let inbox = Inbox { receiver, ahead, queued };
         let (tcp, tls_connections, helper_refusals) =
-            help(receiver, &ahead, config, options, prepare, out, &mut || {
-                queued.fetch_sub(1, Ordering::Relaxed);
-                progress(bytes_read.load(Ordering::Relaxed));
-            });
+            help(inbox, config, options, prepare, out, &mut || progress(bytes_read.load(Ordering::Relaxed)));
         let (mut summary, mut refusals) = leader.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic))?;
         summary.tcp += tcp;
         summary.tls_connections += tls_connections;
@@ -340,12 +338,46 @@ fn hand_over<T>(ours: &RefCell<Reports<T>>, theirs: &mut Reports<T>, done: u64, 
     }
 }
 
-/// The helper: diagnoses the connections the leader sends, and hands every report over;
-/// reads the capture ahead for the leader when it has nothing else to do. Returns its
-/// reassembly counts, its TLS connections and its refusals.
-fn help<T>(
+/// The helper's side of the stream from the leader.
+struct Inbox<'a, T> {
     receiver: Receiver<Batch<T>>,
-    ahead: &ReadAhead,
+    ahead: ReadAhead,
+    /// Batches sent and not yet done.
+    queued: &'a AtomicUsize,
+}
+
+impl<T> Inbox<'_, T> {
+    /// The next batch, `None` once the leader is done. Reads the capture ahead for the
+    /// leader while the helper keeps up and while it waits.
+    fn next(&self) -> Option<Batch<T>> {
+        if self.queued.load(Ordering::Relaxed) <= 1 {
+            // A block read here is one the leader, which has more to do, need not read.
+            self.ahead.read_one();
+        }
+        let mut spins = 0;
+        loop {
+            match self.receiver.try_recv() {
+                Ok(batch) => return Some(batch),
+                Err(TryRecvError::Empty) if self.ahead.read_one() => {}
+                Err(TryRecvError::Empty) if spins < SPINS => {
+                    spins += 1;
+                    std::hint::spin_loop();
+                }
+                Err(TryRecvError::Empty) => return self.receiver.recv().ok(),
+                Err(TryRecvError::Disconnected) => return None,
+            }
+        }
+    }
+
+    fn done(&self) {
+        self.queued.fetch_sub(1, Ordering::Relaxed);
+    }
+}
+
+/// The helper: diagnoses the connections the leader sends, and hands every report over.
+/// Returns its reassembly counts, its TLS connections and its refusals.
+fn help<T>(
+    inbox: Inbox<'_, T>,
     config: &Config,
     options: &Options,
     prepare: Prepare<'_, T>,
@@ -359,22 +391,7 @@ fn help<T>(
     let mut reassembler = Reassembler::new(config.flows.max_pending_bytes);
     let mut streams = Streams::new(config, &mut diagnoser);
     let mut frame = 0;
-    let next = || {
-        let mut spins = 0;
-        loop {
-            match receiver.try_recv() {
-                Ok(batch) => return Some(batch),
-                Err(TryRecvError::Empty) if ahead.read_one() => {}
-                Err(TryRecvError::Empty) if spins < SPINS => {
-                    spins += 1;
-                    std::hint::spin_loop();
-                }
-                Err(TryRecvError::Empty) => return receiver.recv().ok(),
-                Err(TryRecvError::Disconnected) => return None,
-            }
-        }
-    };
-    while let Some(Batch { blocks, records, reports }) = next() {
+    while let Some(Batch { blocks, records, reports }) = inbox.next() {
         // The leader's reports wait for the helper's of the frames they were made in.
         theirs.extend(reports);
         for record in &records {
@@ -406,6 +423,7 @@ fn help<T>(
                 Record::Released(conn) => reassembler.release(*conn, &mut streams),
             }
         }
+        inbox.done();
         batch_done();
     }
     let stats = (reassembler.stats(), streams.tls_connections);
