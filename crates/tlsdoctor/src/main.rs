@@ -337,8 +337,10 @@ impl Run<'_> {
         (format, name_inputs): (ReportFormat, bool),
     ) -> impl Fn(ConnectionReport) -> Option<Formatted> + Sync + 's {
         move |mut report: ConnectionReport| {
-            report.input = input.to_string();
-            self.filter.keeps(&report).then(|| Formatted::new(&report, format, name_inputs))
+            self.filter.keeps(&report).then(|| {
+                report.input = input.to_string();
+                Formatted::new(&report, format, name_inputs)
+            })
         }
     }
 

@@ -111,19 +111,6 @@ pub fn diagnose_capture_prepared<T: Send>(
     lanes::diagnose_in_two_lanes(reader, config, options, prepare, out, progress, lanes::Split::ByLoad)
 }
 
-/// [`diagnose_capture_prepared`], each report going to `sink` as it is.
-pub fn diagnose_capture_sharded(
-    reader: CaptureReader,
-    threads: usize,
-    config: &Config,
-    options: &Options,
-    sink: &mut dyn ReportSink,
-    progress: &mut dyn FnMut(u64),
-) -> Result<(InputSummary, Refusals), CaptureError> {
-    let out = &mut |frame, report| sink.report(frame, report);
-    diagnose_capture_prepared(reader, threads, config, options, &Some, out, progress)
-}
-
 /// Reports prepared as they come.
 struct Prepared<'p, 'o, T> {
     prepare: Prepare<'p, T>,
