@@ -207,8 +207,11 @@ impl CaptureReader {
         let have = read_up_to(&mut r, &mut magic).map_err(|e| Fail::io(0, e))?;
         let prefix = Cursor::new(magic[..have].to_vec());
         let gzip = magic == [0x1f, 0x8b];
-        let r: Box<dyn Read + Send> =
-            if gzip { Box::new(flate2::read::MultiGzDecoder::new(prefix.chain(r))) } else { Box::new(prefix.chain(r)) };
+        let r: Box<dyn Read + Send> = if gzip {
+            Box::new(Chunked(flate2::read::MultiGzDecoder::new(prefix.chain(r))))
+        } else {
+            Box::new(prefix.chain(r))
+        };
         let mut input = Input::new(r, block_len);
         let have = input.fill(4).map_err(|e| Fail::io(0, e))?;
         if have < 4 {
@@ -307,6 +310,18 @@ impl CaptureReader {
 
     pub fn frames_read(&self) -> u64 {
         self.frames
+    }
+}
+
+/// A gzip decoder read at most 64 KiB at a time: finding corrupt data, it returns an
+/// error and loses what it decompressed in that call, so a corrupt capture loses at most
+/// that much before its error.
+struct Chunked<R>(R);
+
+impl<R: Read> Read for Chunked<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let len = buf.len().min(64 * 1024);
+        self.0.read(buf.get_mut(..len).unwrap_or_default())
     }
 }
 

@@ -443,3 +443,37 @@ fn gzip_cut_short_reports_an_error_after_the_frames() {
     // The error names the record that could not be completed.
     assert_eq!(err.offset, r.bytes_read());
 }
+
+#[test]
+fn gzip_corrupt_midway_keeps_the_frames_before_the_damage() {
+    // A stream that compresses a thousandfold: one read of the decoder could inflate a
+    // whole block's worth, and lose it all at the damage.
+    let mut plain = small_pcap(false);
+    for i in 0..20_000u32 {
+        plain.extend(pcap_record(false, i / 1000, 0, &[(i / 1000) as u8; 100], 100));
+    }
+    let clean = gzip(&plain);
+    let frames = |gz: &[u8], block_len| {
+        let input = Box::new(std::io::Cursor::new(gz.to_vec()));
+        match CaptureReader::from_reader_in_blocks(input, "test", block_len) {
+            Ok(mut r) => {
+                let (rows, err) = read_all(&mut r);
+                (rows.len(), err.is_some_and(|e| matches!(e.kind, CaptureErrorKind::Io(_))))
+            }
+            Err(e) => (0, matches!(e.kind, CaptureErrorKind::Io(_))),
+        }
+    };
+    let mut checked = 0;
+    for at in (clean.len() / 4..clean.len() - 64).step_by(clean.len() / 50) {
+        let mut gz = clean.clone();
+        gz[at..at + 16].fill(0xff);
+        let ((whole, whole_io), (small, small_io)) = (frames(&gz, 1 << 20), frames(&gz, 64));
+        if whole_io && small_io {
+            // The decoder is read 64 KiB at a time (565 frames here): at most that much
+            // is lost before the error, whatever the block size.
+            assert!(whole + 565 >= small, "damage at {at}: {whole} frames, {small} in small blocks");
+            checked += 1;
+        }
+    }
+    assert!(checked >= 3, "{checked} damages made the decoder fail");
+}
