@@ -17,7 +17,7 @@ use tlsdoctor_capture::{CaptureError, CaptureReader, Frame, ReadAhead, SharedBlo
 use tlsdoctor_net::TcpFlags;
 use tlsdoctor_tcp::{ConnId, Directory, Dispatch, FlowStats, Lane, Local, Opened, Reassembler, Segment, Side};
 
-use super::{ConnectionReport, Diagnoser, Options, Prepare, Refusals, ReportSink};
+use super::{Diagnoser, Options, Prepare, Prepared, Refusals};
 use crate::pipeline::{read_segments, Config, InputSummary, Streams};
 
 /// Records per hand-over: one per record would cost a thread wake-up each. 4096 gained
@@ -190,25 +190,6 @@ impl<'a, T> Outbox<'a, T> {
     }
 }
 
-/// The leader's reports, prepared, into the stream.
-struct Post<'o, 'a, 'p, T> {
-    outbox: &'o RefCell<Outbox<'a, T>>,
-    prepare: Prepare<'p, T>,
-}
-
-impl<T> ReportSink for Post<'_, '_, '_, T> {
-    fn report(&mut self, frame: u64, report: ConnectionReport) {
-        let id = report.id;
-        if let Some(prepared) = (self.prepare)(report) {
-            let mut outbox = self.outbox.borrow_mut();
-            outbox.batch.reports.push((frame, id, prepared));
-            if outbox.batch.reports.len() >= BATCH_REPORTS {
-                outbox.send();
-            }
-        }
-    }
-}
-
 /// The directory's decisions: the leader's connections carried out here, the helper's
 /// sent to it.
 struct Router<'r, 'o, 'a, T> {
@@ -277,8 +258,16 @@ fn lead<T>(
     bytes_read: &AtomicU64,
 ) -> Result<(InputSummary, Refusals), CaptureError> {
     let outbox = RefCell::new(outbox);
-    let mut post = Post { outbox: &outbox, prepare };
-    let mut diagnoser = Diagnoser::new(options, &mut post);
+    // The leader's reports go into the stream, a few at a time.
+    let post = &mut |frame, id, prepared| {
+        let mut outbox = outbox.borrow_mut();
+        outbox.batch.reports.push((frame, id, prepared));
+        if outbox.batch.reports.len() >= BATCH_REPORTS {
+            outbox.send();
+        }
+    };
+    let mut sink = Prepared { prepare, out: post };
+    let mut diagnoser = Diagnoser::new(options, &mut sink);
     let mut directory = Directory::new(config.flows.clone());
     let mut reassembler = Reassembler::new(config.flows.max_pending_bytes);
     let mut streams = Streams::new(config, &mut diagnoser);
@@ -305,21 +294,6 @@ fn lead<T>(
 }
 
 type Reports<T> = VecDeque<Made<T>>;
-
-/// The helper's reports, prepared, until the leader's of the same frames are there too.
-struct Held<'h, 'p, T> {
-    ours: &'h RefCell<Reports<T>>,
-    prepare: Prepare<'p, T>,
-}
-
-impl<T> ReportSink for Held<'_, '_, T> {
-    fn report(&mut self, frame: u64, report: ConnectionReport) {
-        let id = report.id;
-        if let Some(prepared) = (self.prepare)(report) {
-            self.ours.borrow_mut().push_back((frame, id, prepared));
-        }
-    }
-}
 
 /// Hands the reports of both lanes made up to frame `done` over, in (frame, id) order:
 /// each lane's come in that order, so they merge.
@@ -384,9 +358,11 @@ fn help<T>(
     out: &mut dyn FnMut(u64, T),
     batch_done: &mut dyn FnMut(),
 ) -> (FlowStats, u64, Refusals) {
+    // The helper's reports wait for the leader's of the same frames.
     let ours = RefCell::new(Reports::new());
     let mut theirs = Reports::new();
-    let mut own = Held { ours: &ours, prepare };
+    let mut own =
+        Prepared { prepare, out: &mut |frame, id, prepared| ours.borrow_mut().push_back((frame, id, prepared)) };
     let mut diagnoser = Diagnoser::new(options, &mut own);
     let mut reassembler = Reassembler::new(config.flows.max_pending_bytes);
     let mut streams = Streams::new(config, &mut diagnoser);
@@ -439,6 +415,7 @@ mod tests {
 
     use super::*;
     use crate::decrypt::{secrets::load_keylog, Keys};
+    use crate::diagnose::{ConnectionReport, ReportSink};
     use crate::pipeline::analyze_reader;
 
     /// Each report as JSON, with the frame it was handed over in.

@@ -128,6 +128,21 @@ pub trait ReportSink {
 /// made it; `None` drops it.
 pub type Prepare<'p, T> = &'p (dyn Fn(ConnectionReport) -> Option<T> + Sync);
 
+/// Reports prepared as they come, each handed to `out` with its frame and connection id.
+pub(crate) struct Prepared<'p, 'o, T> {
+    pub prepare: Prepare<'p, T>,
+    pub out: &'o mut dyn FnMut(u64, u32, T),
+}
+
+impl<T> ReportSink for Prepared<'_, '_, T> {
+    fn report(&mut self, frame: u64, report: ConnectionReport) {
+        let id = report.id;
+        if let Some(prepared) = (self.prepare)(report) {
+            (self.out)(frame, id, prepared);
+        }
+    }
+}
+
 /// The frame of the reports made once the whole input was read.
 pub const END_OF_INPUT: u64 = u64::MAX;
 

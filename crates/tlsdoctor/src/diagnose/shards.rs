@@ -11,7 +11,7 @@ use std::thread;
 
 use tlsdoctor_capture::{CaptureError, CaptureReader};
 
-use super::{lanes, ConnectionReport, Diagnoser, Options, Prepare, Refusals, ReportSink};
+use super::{lanes, ConnectionReport, Diagnoser, Options, Prepare, Prepared, Refusals};
 use crate::pipeline::{analyze_reader, Config, InputSummary};
 
 /// Reports of a capture waiting for the ones before it to be done: beyond this its
@@ -103,26 +103,12 @@ pub fn diagnose_capture_prepared<T: Send>(
     progress: &mut dyn FnMut(u64),
 ) -> Result<(InputSummary, Refusals), CaptureError> {
     if threads < 2 || needs_capture_order(config) {
-        let mut sink = Prepared { prepare, out };
+        let mut sink = Prepared { prepare, out: &mut |frame, _, prepared| out(frame, prepared) };
         let mut diagnoser = Diagnoser::new(options, &mut sink);
         let summary = analyze_reader(reader, config, &mut diagnoser, progress)?;
         return Ok((summary, diagnoser.finish()));
     }
     lanes::diagnose_in_two_lanes(reader, config, options, prepare, out, progress, lanes::Split::ByLoad)
-}
-
-/// Reports prepared as they come.
-struct Prepared<'p, 'o, T> {
-    prepare: Prepare<'p, T>,
-    out: &'o mut dyn FnMut(u64, T),
-}
-
-impl<T> ReportSink for Prepared<'_, '_, T> {
-    fn report(&mut self, frame: u64, report: ConnectionReport) {
-        if let Some(prepared) = (self.prepare)(report) {
-            (self.out)(frame, prepared);
-        }
-    }
 }
 
 /// Items on their way to another thread, handed over `BATCH` at a time.
