@@ -47,7 +47,7 @@ pub struct FlowStats {
 }
 
 impl std::ops::AddAssign for FlowStats {
-    /// Adds another shard's counts.
+    /// Adds the counts of another lane or another capture.
     fn add_assign(&mut self, other: FlowStats) {
         self.connections += other.connections;
         self.segments += other.segments;
