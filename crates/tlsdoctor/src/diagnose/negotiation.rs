@@ -27,8 +27,7 @@ struct Choice {
 
 /// What each server chose in the capture. Kept the same whatever order connections are
 /// recorded in (two lanes, or captures read at once, record them in different orders):
-/// choices sorted, keys from the
-/// lowest connection id.
+/// choices sorted, keys from the lowest connection id.
 #[derive(Default)]
 pub struct ServerChoices {
     by_server: HashMap<SocketAddr, Vec<Choice>>,
