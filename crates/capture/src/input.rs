@@ -11,6 +11,7 @@ use std::sync::Arc;
 
 use crate::ahead::{Ahead, ReadAhead};
 use crate::blocks::{ReadBlocks, SharedBlock};
+use crate::prefetch::prefetch;
 
 enum Source {
     Direct(ReadBlocks),
@@ -176,6 +177,14 @@ impl Input {
             self.retired = Some(block);
         }
         Ok(())
+    }
+
+    /// Asks the CPU for the first lines after the next `n` bytes: the next record's
+    /// headers and the network headers after them, read soon.
+    pub(crate) fn prefetch_past(&self, n: usize) {
+        let window = self.window();
+        prefetch(window, n);
+        prefetch(window, n.saturating_add(64));
     }
 
     pub(crate) fn consume(&mut self, n: usize) {

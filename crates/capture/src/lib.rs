@@ -11,7 +11,7 @@
 //! # Ok(())
 //! # }
 //! ```
-#![forbid(unsafe_code)]
+#![deny(unsafe_code)]
 
 mod ahead;
 mod blocks;
@@ -19,6 +19,7 @@ mod error;
 mod input;
 mod pcap;
 mod pcapng;
+mod prefetch;
 
 use std::fmt;
 use std::fs::File;

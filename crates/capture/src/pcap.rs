@@ -79,6 +79,7 @@ impl Pcap {
             nanos: (frac_nanos % 1_000_000_000) as u32,
         };
         let data_start = input.index() + RECORD_HEADER_LEN;
+        input.prefetch_past(needed);
         input.consume(needed);
         Ok(Some(RawFrame {
             start: data_start,

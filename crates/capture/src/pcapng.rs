@@ -132,6 +132,7 @@ impl Pcapng {
                     format!("block of type {btype:#x}: leading total length {len} but trailing {trailer}"),
                 ));
             }
+            input.prefetch_past(len);
             let body = block.get(8..len - 4).unwrap_or(&[]);
             let body_index = input.index() + 8;
             let frame = match btype {
