@@ -26,11 +26,18 @@ const BATCH: usize = 1024;
 /// The leader's reports per hand-over: a report weighs up to tens of KiB, a record a
 /// hundred bytes, and a flow-table sweep can end a thousand connections in one frame.
 const BATCH_REPORTS: usize = 64;
-/// Batches on their way to the helper. While more than half of them wait, the leader
-/// keeps new connections for itself. The helper, behind by up to this many batches,
-/// still holds the connections the directory released meanwhile: 4 batches of 1024 keep
-/// the flood of `bench/hostile-load` under 50 MiB (16 of 1024, or 4 of 4096: over 60).
-const QUEUED: usize = 4;
+/// Batches on their way to the helper. While more than [`KEEP`] of them wait, the leader
+/// keeps new connections for itself. A queue this deep absorbs the bursts of either
+/// thread (a handshake's signature checks), so the helper takes nearly every new
+/// connection: 4 batches gave 0.27 s on bench-1G, 8 give 0.26 s.
+const QUEUED: usize = 8;
+const KEEP: usize = QUEUED - 2;
+/// Connections opened or released per batch, at most (a flow-table sweep may release
+/// more in one frame). The helper, behind by up to [`QUEUED`] batches, still holds the
+/// connections the directory released meanwhile, about 4 KiB each: on the flood of
+/// `bench/hostile-load`, 8 batches cut at 1024 records reached 60 MiB, cut at 64 of
+/// these 50 MiB.
+const CHURN: usize = 64;
 /// Polls of an empty queue before the helper sleeps: waking it costs more.
 const SPINS: u32 = 20_000;
 
@@ -82,7 +89,8 @@ pub(super) fn diagnose_in_two_lanes<T: Send>(
 enum Record {
     /// The frame the next records come from; the frame before is done.
     At(u64, Timestamp),
-    Opened(Opened),
+    /// Boxed: rare, and four times the size of the others.
+    Opened(Box<Opened>),
     Segment(ConnId, Header, Payload),
     Released(ConnId),
     /// The last frame is done; the connections still open are released next.
@@ -100,15 +108,21 @@ struct Header {
 enum Payload {
     /// Bytes of the batch's block with this index.
     InBlock { block: u32, start: u32, len: u32 },
-    /// A copy: the frame straddled two blocks, or IP fragments were put together.
-    Copied(Box<[u8]>),
+    /// The batch's copy with this index: the frame straddled two blocks, or IP fragments
+    /// were put together.
+    Copied(u32),
 }
 
 /// A prepared report, with the frame it was made in and its connection's id.
 type Made<T> = (u64, u32, T);
 
 struct Batch<T> {
+    /// The last frame the leader was done with when it sent the batch.
+    done: u64,
+    /// How many of the records open or release a connection.
+    churn: usize,
     blocks: Vec<SharedBlock>,
+    copies: Vec<Box<[u8]>>,
     records: Vec<Record>,
     /// The leader's reports.
     reports: Vec<Made<T>>,
@@ -116,7 +130,14 @@ struct Batch<T> {
 
 impl<T> Batch<T> {
     fn new() -> Self {
-        Batch { blocks: Vec::new(), records: Vec::with_capacity(BATCH), reports: Vec::new() }
+        Batch {
+            done: 0,
+            churn: 0,
+            blocks: Vec::new(),
+            copies: Vec::new(),
+            records: Vec::with_capacity(BATCH),
+            reports: Vec::new(),
+        }
     }
 }
 
@@ -130,11 +151,21 @@ struct Outbox<'a, T> {
     /// The frame being processed, and whether a record told the helper of it.
     frame: (u64, Timestamp),
     announced: bool,
+    /// The last frame done with.
+    done: u64,
 }
 
 impl<'a, T> Outbox<'a, T> {
     fn new(sender: SyncSender<Batch<T>>, queued: &'a AtomicUsize, split: Split) -> Self {
-        Outbox { sender, queued, batch: Batch::new(), split, frame: (0, Timestamp::default()), announced: false }
+        Outbox {
+            sender,
+            queued,
+            batch: Batch::new(),
+            split,
+            frame: (0, Timestamp::default()),
+            announced: false,
+            done: 0,
+        }
     }
 
     fn at(&mut self, frame: &Frame<'_>) {
@@ -145,7 +176,7 @@ impl<'a, T> Outbox<'a, T> {
     #[cfg_attr(not(test), allow(unused_variables))]
     fn for_helper(&self, conn: ConnId) -> bool {
         match self.split {
-            Split::ByLoad => self.queued.load(Ordering::Relaxed) <= QUEUED / 2,
+            Split::ByLoad => self.queued.load(Ordering::Relaxed) <= KEEP,
             #[cfg(test)]
             Split::Alternate => conn.0.is_multiple_of(2),
         }
@@ -156,6 +187,7 @@ impl<'a, T> Outbox<'a, T> {
             self.announced = true;
             self.batch.records.push(Record::At(self.frame.0, self.frame.1));
         }
+        self.batch.churn += usize::from(matches!(record, Record::Opened(_) | Record::Released(_)));
         self.batch.records.push(record);
     }
 
@@ -168,15 +200,19 @@ impl<'a, T> Outbox<'a, T> {
                 }
                 Payload::InBlock { block: (blocks.len() - 1) as u32, start, len }
             }
-            None => Payload::Copied(seg.payload.into()),
+            None => {
+                self.batch.copies.push(seg.payload.into());
+                Payload::Copied((self.batch.copies.len() - 1) as u32)
+            }
         };
         let header = Header { side: seg.side, seq: seg.seq, ack: seg.ack, flags: seg.flags };
         self.push(Record::Segment(conn, header, payload));
     }
 
-    /// The frame is done; a full batch goes.
+    /// The frame is done; a full batch goes, with word that the frame is done.
     fn frame_done(&mut self) {
-        if self.batch.records.len() >= BATCH {
+        self.done = self.frame.0;
+        if self.batch.records.len() >= BATCH || self.batch.churn >= CHURN {
             self.send();
         }
     }
@@ -184,6 +220,7 @@ impl<'a, T> Outbox<'a, T> {
     fn send(&mut self) {
         if !self.batch.records.is_empty() || !self.batch.reports.is_empty() {
             self.queued.fetch_add(1, Ordering::Relaxed);
+            self.batch.done = self.done;
             // The helper only stops listening when this thread is done.
             let _ = self.sender.send(std::mem::replace(&mut self.batch, Batch::new()));
         }
@@ -203,7 +240,7 @@ impl<T> Dispatch for Router<'_, '_, '_, T> {
     fn opened(&mut self, conn: &Opened) -> Lane {
         let mut outbox = self.outbox.borrow_mut();
         if outbox.for_helper(conn.id) {
-            outbox.push(Record::Opened(*conn));
+            outbox.push(Record::Opened(Box::new(*conn)));
             HELPER
         } else {
             drop(outbox);
@@ -367,7 +404,9 @@ fn help<T>(
     let mut reassembler = Reassembler::new(config.flows.max_pending_bytes);
     let mut streams = Streams::new(config, &mut diagnoser);
     let mut frame = 0;
-    while let Some(Batch { blocks, records, reports }) = inbox.next() {
+    // The last frame is done: what ends now is reported at the end of the input.
+    let mut ended = false;
+    while let Some(Batch { done, blocks, copies, records, reports, .. }) = inbox.next() {
         // The leader's reports wait for the helper's of the frames they were made in.
         theirs.extend(reports);
         for record in &records {
@@ -379,6 +418,7 @@ fn help<T>(
                     streams.at(*number, *time);
                 }
                 Record::LastFrameDone => {
+                    ended = true;
                     streams.observer.frame_done(frame);
                     hand_over(&ours, &mut theirs, frame, out);
                 }
@@ -390,7 +430,7 @@ fn help<T>(
                             let block = blocks.get(*block as usize).map_or(&[][..], SharedBlock::bytes);
                             block.get(start..start + len).unwrap_or_default()
                         }
-                        Payload::Copied(bytes) => bytes,
+                        Payload::Copied(copy) => copies.get(*copy as usize).map_or(&[][..], |copy| copy),
                     };
                     let &Header { side, seq, ack, flags } = header;
                     let seg = Segment { side, seq, ack, flags, payload };
@@ -399,6 +439,12 @@ fn help<T>(
                 Record::Released(conn) => reassembler.release(*conn, &mut streams),
             }
         }
+        // The leader's reports of the frames it was done with need not wait for this
+        // lane's next frame (when it keeps every connection, that may be long).
+        if frame <= done && !ended {
+            streams.observer.frame_done(frame);
+        }
+        hand_over(&ours, &mut theirs, done, out);
         inbox.done();
         batch_done();
     }
