@@ -413,14 +413,12 @@ fn help<T>(
             match record {
                 Record::At(number, time) => {
                     streams.observer.frame_done(frame);
-                    hand_over(&ours, &mut theirs, frame, out);
                     frame = *number;
                     streams.at(*number, *time);
                 }
                 Record::LastFrameDone => {
                     ended = true;
                     streams.observer.frame_done(frame);
-                    hand_over(&ours, &mut theirs, frame, out);
                 }
                 Record::Opened(conn) => reassembler.opened(conn, &mut streams),
                 Record::Segment(conn, header, payload) => {
@@ -439,8 +437,9 @@ fn help<T>(
                 Record::Released(conn) => reassembler.release(*conn, &mut streams),
             }
         }
-        // The leader's reports of the frames it was done with need not wait for this
-        // lane's next frame (when it keeps every connection, that may be long).
+        // The reports of the frames the leader was done with go, from both lanes. This
+        // lane's frame may be one of them: it need not wait for this lane's next frame
+        // (when the leader keeps every connection, that may be long).
         if frame <= done && !ended {
             streams.observer.frame_done(frame);
         }
