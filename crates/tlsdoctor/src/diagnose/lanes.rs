@@ -232,8 +232,8 @@ impl<'a, T> Outbox<'a, T> {
 struct Router<'r, 'o, 'a, T> {
     local: Local<'r>,
     outbox: &'o RefCell<Outbox<'a, T>>,
-    /// Where the payload of the segment being dispatched lies in a block, if it does.
-    in_block: Option<InBlock<'r>>,
+    /// The frame being dispatched; `None` at the end of the capture.
+    frame: Option<&'r Frame<'r>>,
 }
 
 impl<T> Dispatch for Router<'_, '_, '_, T> {
@@ -250,7 +250,8 @@ impl<T> Dispatch for Router<'_, '_, '_, T> {
 
     fn segment(&mut self, conn: ConnId, lane: Lane, seg: &Segment<'_>, frame: u64) {
         if lane == HELPER {
-            self.outbox.borrow_mut().segment(conn, seg, self.in_block);
+            let in_block = self.frame.and_then(|frame| in_block(frame, seg.payload));
+            self.outbox.borrow_mut().segment(conn, seg, in_block);
         } else {
             self.local.segment(conn, lane, seg, frame);
         }
@@ -313,14 +314,14 @@ fn lead<T>(
         streams.at(frame.number, frame.timestamp);
         outbox.borrow_mut().at(frame);
         let local = Local { reassembler: &mut reassembler, handler: &mut streams };
-        let mut router = Router { local, outbox: &outbox, in_block: in_block(frame, segment.payload) };
+        let mut router = Router { local, outbox: &outbox, frame: Some(frame) };
         directory.segment(segment, frame.number, frame.timestamp.secs, &mut router);
         streams.observer.frame_done(frame.number);
         outbox.borrow_mut().frame_done();
     })?;
     outbox.borrow_mut().batch.records.push(Record::LastFrameDone);
     let local = Local { reassembler: &mut reassembler, handler: &mut streams };
-    directory.finish(&mut Router { local, outbox: &outbox, in_block: None });
+    directory.finish(&mut Router { local, outbox: &outbox, frame: None });
     summary.tcp = directory.stats();
     summary.tcp += reassembler.stats();
     summary.tls_connections = streams.tls_connections;
