@@ -204,10 +204,10 @@ impl CaptureReader {
     }
 
     fn start(mut r: Box<dyn Read + Send>, block_len: usize) -> Result<(Input, bool, State), Fail> {
-        let mut magic = [0u8; 2];
-        let have = read_up_to(&mut r, &mut magic).map_err(|e| Fail::io(0, e))?;
-        let prefix = Cursor::new(magic[..have].to_vec());
+        let mut magic = Vec::with_capacity(2);
+        r.by_ref().take(2).read_to_end(&mut magic).map_err(|e| Fail::io(0, e))?;
         let gzip = magic == [0x1f, 0x8b];
+        let prefix = Cursor::new(magic);
         let r: Box<dyn Read + Send> = if gzip {
             Box::new(Chunked(flate2::read::MultiGzDecoder::new(prefix.chain(r))))
         } else {
@@ -324,18 +324,4 @@ impl<R: Read> Read for Chunked<R> {
         let len = buf.len().min(64 * 1024);
         self.0.read(buf.get_mut(..len).unwrap_or_default())
     }
-}
-
-/// Reads until `buf` is full or the stream ends; returns how many bytes were read.
-fn read_up_to(r: &mut dyn Read, buf: &mut [u8]) -> std::io::Result<usize> {
-    let mut have = 0;
-    while have < buf.len() {
-        match r.read(buf.get_mut(have..).unwrap_or_default()) {
-            Ok(0) => break,
-            Ok(k) => have = (have + k).min(buf.len()),
-            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
-            Err(e) => return Err(e),
-        }
-    }
-    Ok(have)
 }

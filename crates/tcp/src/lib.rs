@@ -4,9 +4,9 @@
 //! Two parts: the [`Directory`] numbers connections and decides their lifetimes; the
 //! [`Reassembler`] puts each connection's bytes in order and pushes events into a
 //! [`StreamHandler`]. [`FlowTable`] runs both on one thread; the directory can also send
-//! each connection's events down a [`Lane`] of its choice, to another thread. In-order data is handed over as a
-//! slice of the segment being processed, so the common path copies nothing. Only
-//! out-of-order segments are buffered, up to a per-direction cap.
+//! each connection's events down a [`Lane`] of its choice, to another thread. In-order
+//! data is handed over as a slice of the segment being processed, so the common path
+//! copies nothing. Only out-of-order segments are buffered, up to a per-direction cap.
 #![forbid(unsafe_code)]
 
 mod directory;
