@@ -1,5 +1,9 @@
 //! The command line as a user meets it: output, messages on stderr, exit statuses.
 
+mod common;
+
+use common::Scratch;
+
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
@@ -13,12 +17,6 @@ fn tlsdoctor(args: &[&str]) -> Output {
 
 fn text(bytes: &[u8]) -> String {
     String::from_utf8_lossy(bytes).into_owned()
-}
-
-fn scratch(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("tlsdoctor-cli-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
-    dir.join(name)
 }
 
 #[test]
@@ -66,7 +64,8 @@ fn dissect_text_lines_look_like_wiresharks_packet_list() {
 
 #[test]
 fn not_a_capture_is_refused_with_the_file_and_offset() {
-    let file = scratch("not-a-capture.txt");
+    let dir = Scratch::new("not-a-capture");
+    let file = dir.join("not-a-capture.txt");
     std::fs::write(&file, "GET / HTTP/1.1\r\n\r\n").unwrap();
     let out = tlsdoctor(&["dissect", file.to_str().unwrap()]);
     assert_eq!(out.status.code(), Some(2));
@@ -81,7 +80,8 @@ fn not_a_capture_is_refused_with_the_file_and_offset() {
 fn a_truncated_capture_is_analysed_up_to_the_cut() {
     let full = std::fs::read(repo("samples/mtls-decrypt-error.pcapng")).unwrap();
     // Cut inside the block of the server's alert (the last TLS frame but for the FINs).
-    let file = scratch("cut.pcapng");
+    let dir = Scratch::new("cut");
+    let file = dir.join("cut.pcapng");
     let whole =
         tlsdoctor(&["dissect", "--format", "fields", repo("samples/mtls-decrypt-error.pcapng").to_str().unwrap()]);
     let mut cut_at = full.len() - 1;
@@ -154,8 +154,8 @@ fn keys_keeps_the_capture_s_lines_and_injects_them() {
     let capture = repo("tests/fixtures/tls13-rsa.pcapng");
     let own = repo("tests/fixtures/tls13-rsa.keylog");
     let other = repo("tests/fixtures/tls12-ecdhe-rsa-aes128gcm.keylog");
-    let out = scratch("kept.keys");
-    let injected = scratch("injected.pcapng");
+    let dir = Scratch::new("keys");
+    let (out, injected) = (dir.join("kept.keys"), dir.join("injected.pcapng"));
     let args = [
         "keys",
         capture.to_str().unwrap(),
@@ -234,7 +234,8 @@ fn diagnose_gives_the_same_report_on_any_number_of_threads() {
 /// Several captures go to several threads at once; the report must not show it either.
 #[test]
 fn several_captures_give_the_same_report_on_any_number_of_threads() {
-    let (seed, sample, missing) = (seed(), repo("samples/mtls-decrypt-error.pcapng"), scratch("missing.pcap"));
+    let dir = Scratch::new("threads");
+    let (seed, sample, missing) = (seed(), repo("samples/mtls-decrypt-error.pcapng"), dir.join("missing.pcap"));
     let captures = [&seed, &sample, &missing, &sample].map(|p| p.to_str().unwrap());
     for extra in [&[][..], &["--only-failed"][..]] {
         for format in ["json", "text"] {

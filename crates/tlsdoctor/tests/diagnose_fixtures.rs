@@ -2,8 +2,11 @@
 //! make-captures.sh with a fault-injecting proxy where a fault was needed): the code,
 //! its frame, its detail, and the connection's outcome and alert.
 
+mod common;
+
 use std::path::{Path, PathBuf};
 
+use common::Scratch;
 use tlsdoctor::diagnose::{diagnose_capture, ConnectionReport, Options, Outcome, Severity};
 use tlsdoctor::pipeline::Config;
 
@@ -351,7 +354,8 @@ fn a_key_log_of_another_run_is_a_mismatch() {
             _ => format!("{line}\n"),
         })
         .collect();
-    let path = std::env::temp_dir().join(format!("tlsdoctor-damaged-{}.keylog", std::process::id()));
+    let dir = Scratch::new("damaged-keylog");
+    let path = dir.join("damaged.keylog");
     std::fs::write(&path, damaged).unwrap();
     let (keys, _) = tlsdoctor::decrypt::secrets::load_keylog(&path).unwrap();
     let keys = Some(std::sync::Arc::new(tlsdoctor::decrypt::Keys::from_keylog(keys)));

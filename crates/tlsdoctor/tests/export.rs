@@ -1,11 +1,13 @@
 //! `tlsdoctor keys` and `--inject-secrets`: the key log lines of a capture's connections,
 //! and a pcapng copy with a Decryption Secrets Block that tshark decrypts by itself.
 
+mod common;
+
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 use std::process::Command;
-use std::sync::atomic::{AtomicU32, Ordering};
 
+use common::Scratch;
 use tlsdoctor::decrypt::export::{client_randoms, inject_secrets, keys_for_capture, InjectError};
 use tlsdoctor_capture::{CaptureReader, DecryptionSecrets, Format, LinkType, Timestamp};
 
@@ -15,23 +17,6 @@ fn fixture(name: &str) -> PathBuf {
 
 fn read(name: &str) -> Vec<u8> {
     std::fs::read(fixture(name)).unwrap_or_else(|e| panic!("{name}: {e}"))
-}
-
-/// A temporary file name no other test (or test run) uses; removed on drop.
-struct TempFile(PathBuf);
-
-impl TempFile {
-    fn new(stem: &str) -> TempFile {
-        static N: AtomicU32 = AtomicU32::new(0);
-        let n = N.fetch_add(1, Ordering::Relaxed);
-        TempFile(std::env::temp_dir().join(format!("tlsdoctor-export-{}-{n}-{stem}", std::process::id())))
-    }
-}
-
-impl Drop for TempFile {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_file(&self.0);
-    }
 }
 
 fn unhex(s: &str) -> [u8; 32] {
@@ -114,13 +99,14 @@ fn check_inject(capture: &str, keylog: &str, port: u16, input_format: Format) {
     let input = fixture(capture);
     let lines = keys_for_capture(&read(keylog), &client_randoms(&input).unwrap());
     assert!(!lines.is_empty());
-    let out = TempFile::new(&format!("{capture}.pcapng"));
-    let summary = inject_secrets(&input, &out.0, &lines).unwrap();
+    let dir = Scratch::new(capture);
+    let out = dir.join("injected.pcapng");
+    let summary = inject_secrets(&input, &out, &lines).unwrap();
 
     let (format, before, secrets_before) = frames(&input);
     assert_eq!(format, input_format);
     assert!(secrets_before.is_empty());
-    let (format, after, secrets) = frames(&out.0);
+    let (format, after, secrets) = frames(&out);
     assert_eq!(format, Format::Pcapng);
     assert_eq!(summary.frames, before.len() as u64);
     assert_eq!(summary.interfaces, 1);
@@ -137,7 +123,7 @@ fn check_inject(capture: &str, keylog: &str, port: u16, input_format: Format) {
         return;
     }
     assert_eq!(tshark_finished_frames(&input, port), "", "{capture}: no Finished visible without secrets");
-    let finished = tshark_finished_frames(&out.0, port);
+    let finished = tshark_finished_frames(&out, port);
     assert!(!finished.is_empty(), "{capture}: tshark found no Finished in the injected copy");
     println!("{capture}: tshark decrypts Finished in frames {finished}");
 }
@@ -155,12 +141,12 @@ fn inject_into_pcapng_copy() {
 #[test]
 fn injected_copy_replaces_existing_secrets_blocks() {
     let input = fixture("tls13-rsa.pcapng");
-    let first = TempFile::new("first.pcapng");
-    let second = TempFile::new("second.pcapng");
-    inject_secrets(&input, &first.0, "# old\n").unwrap();
-    let summary = inject_secrets(&first.0, &second.0, "# new\n").unwrap();
+    let dir = Scratch::new("replaced");
+    let (first, second) = (dir.join("first.pcapng"), dir.join("second.pcapng"));
+    inject_secrets(&input, &first, "# old\n").unwrap();
+    let summary = inject_secrets(&first, &second, "# new\n").unwrap();
     assert_eq!(summary.dropped_secrets_blocks, 1);
-    let (_, after, secrets) = frames(&second.0);
+    let (_, after, secrets) = frames(&second);
     assert_eq!(after, frames(&input).1);
     assert_eq!(secrets.len(), 1);
     assert_eq!(secrets[0].data, b"# new\n");
@@ -169,18 +155,18 @@ fn injected_copy_replaces_existing_secrets_blocks() {
 #[test]
 fn inject_errors_name_the_file() {
     let missing = fixture("no-such-capture.pcapng");
-    let out = TempFile::new("never.pcapng");
-    let e = inject_secrets(&missing, &out.0, "").unwrap_err();
+    let dir = Scratch::new("errors");
+    let out = dir.join("never.pcapng");
+    let e = inject_secrets(&missing, &out, "").unwrap_err();
     assert!(matches!(e, InjectError::Read(_)));
     assert!(e.to_string().contains("no-such-capture.pcapng"), "{e}");
-    assert!(!out.0.exists());
+    assert!(!out.exists());
 
     let input = fixture("tls13-rsa.pcapng");
     let e = inject_secrets(&input, &input, "").unwrap_err();
     assert!(matches!(e, InjectError::SameFile { .. }), "{e}");
 
-    let dir = TempFile::new("no-such-dir");
-    let e = inject_secrets(&input, &dir.0.join("out.pcapng"), "SECRET").unwrap_err();
+    let e = inject_secrets(&input, &dir.join("no-such-dir").join("out.pcapng"), "SECRET").unwrap_err();
     assert!(matches!(e, InjectError::Write { .. }), "{e}");
     assert!(e.to_string().contains("no-such-dir"), "{e}");
     assert!(!e.to_string().contains("SECRET"));

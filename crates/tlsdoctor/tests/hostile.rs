@@ -20,10 +20,12 @@
 //! under 15 MB; a 64 MiB limit makes the SYN flood abort (see
 //! `the_memory_limit_is_enforced`), so 256 MiB is a bound with a margin, not a no-op.
 
+mod common;
+
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
-use std::sync::atomic::{AtomicU32, Ordering};
 
+use common::Scratch;
 use serde_json::Value;
 use tlsdoctor::pipeline::{analyze_reader, Config, Connection, InputSummary, Observer};
 use tlsdoctor_capture::CaptureReader;
@@ -42,25 +44,6 @@ fn hostile(name: &str) -> PathBuf {
     repo("tests/hostile").join(name)
 }
 
-/// A temporary directory, removed on drop.
-struct Scratch(PathBuf);
-
-impl Scratch {
-    fn new(stem: &str) -> Scratch {
-        static N: AtomicU32 = AtomicU32::new(0);
-        let n = N.fetch_add(1, Ordering::Relaxed);
-        let dir = std::env::temp_dir().join(format!("tlsdoctor-hostile-{}-{n}-{stem}", std::process::id()));
-        std::fs::create_dir_all(&dir).unwrap();
-        Scratch(dir)
-    }
-}
-
-impl Drop for Scratch {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
-    }
-}
-
 /// Runs the generator script with `args` (after the output directory).
 fn make_hostile(mode: &str, dir: &Path, names: &[&str]) {
     let script = repo("tests/hostile/make-hostile.py");
@@ -77,8 +60,8 @@ fn make_hostile(mode: &str, dir: &Path, names: &[&str]) {
 /// A large case, written now into its own temporary directory.
 fn big(name: &str) -> (Scratch, PathBuf) {
     let dir = Scratch::new(name);
-    make_hostile("--big", &dir.0, &[name]);
-    let path = dir.0.join(name);
+    make_hostile("--big", dir.path(), &[name]);
+    let path = dir.join(name);
     (dir, path)
 }
 
@@ -156,12 +139,12 @@ const CONVERSATION: [&str; 15] = [
 #[test]
 fn the_committed_cases_are_what_the_script_makes() {
     let dir = Scratch::new("small");
-    make_hostile("--small", &dir.0, &[]);
-    let mut made: Vec<_> = std::fs::read_dir(&dir.0).unwrap().map(|e| e.unwrap().file_name()).collect();
+    make_hostile("--small", dir.path(), &[]);
+    let mut made: Vec<_> = std::fs::read_dir(dir.path()).unwrap().map(|e| e.unwrap().file_name()).collect();
     made.sort();
     assert!(made.len() >= 15, "{made:?}");
     for name in made {
-        let fresh = std::fs::read(dir.0.join(&name)).unwrap();
+        let fresh = std::fs::read(dir.join(&name)).unwrap();
         let committed = std::fs::read(hostile(name.to_str().unwrap()))
             .unwrap_or_else(|e| panic!("tests/hostile/{name:?}: {e}; run tests/hostile/make-hostile.py"));
         assert!(fresh == committed, "tests/hostile/{name:?} differs from what make-hostile.py makes now");

@@ -9,7 +9,6 @@
 mod common;
 
 use std::collections::BTreeMap;
-use std::path::PathBuf;
 use std::process::Command;
 
 use common::*;
@@ -345,8 +344,7 @@ fn generated_impaired_capture_keeps_every_connection() {
         eprintln!("skipped: python3 or {generator} not available");
         return;
     }
-    let dir: PathBuf = std::env::temp_dir().join(format!("tlsdoctor-impaired-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
+    let dir = Scratch::new("impaired");
     let (capture, manifest) = (dir.join("impaired.pcap"), dir.join("impaired.tsv"));
     let status = Command::new("python3")
         .arg(generator)
@@ -360,7 +358,6 @@ fn generated_impaired_capture_keeps_every_connection() {
     assert!(status.success());
     let planned = read_manifest(&std::fs::read_to_string(&manifest).unwrap());
     let bytes = std::fs::read(&capture).unwrap();
-    std::fs::remove_dir_all(&dir).ok();
     assert!(planned.len() >= 5, "{planned:?}");
     assert!(planned.iter().any(|p| p.retransmitted > 0) && planned.iter().any(|p| p.reordered > 0));
 

@@ -12,7 +12,7 @@
 //! that starts passing fails the test so that the list stays true.
 
 mod common;
-use common::difference;
+use common::{difference, Scratch};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -74,23 +74,11 @@ fn text(b: &[u8]) -> String {
     String::from_utf8_lossy(b).into_owned()
 }
 
-fn scratch() -> PathBuf {
-    static N: AtomicUsize = AtomicUsize::new(0);
-    let d = std::env::temp_dir().join(format!(
-        "tlsdoctor-roundtrip-{}-{}",
-        std::process::id(),
-        N.fetch_add(1, Ordering::Relaxed)
-    ));
-    let _ = std::fs::remove_dir_all(&d);
-    std::fs::create_dir_all(&d).unwrap();
-    d
-}
-
 /// `decrypt --out-dir` with ARGS; the problems with the files it wrote.
 fn decrypt_problems(case: &Case, args: &[&str]) -> Vec<String> {
-    let out_dir = scratch();
+    let out_dir = Scratch::new(&case.name);
     let capture = dir().join(format!("{}.pcapng", case.name));
-    let mut all = vec!["decrypt", capture.to_str().unwrap(), "--out-dir", out_dir.to_str().unwrap()];
+    let mut all = vec!["decrypt", capture.to_str().unwrap(), "--out-dir", out_dir.path().to_str().unwrap()];
     all.extend_from_slice(args);
     let out = tlsdoctor(&all);
     let mut problems = Vec::new();
@@ -115,7 +103,6 @@ fn decrypt_problems(case: &Case, args: &[&str]) -> Vec<String> {
     if extra.exists() {
         problems.push(format!("more than {} connection(s) found", case.connections));
     }
-    let _ = std::fs::remove_dir_all(&out_dir);
     problems
 }
 
@@ -150,11 +137,10 @@ fn run_case(case: &Case) -> CheckResults {
     results.push(("dissect", problems));
 
     let keylog_text = std::fs::read_to_string(keylog).unwrap();
-    let scratch_files = std::cell::RefCell::new(Vec::new());
-    let scratch_keylog = |lines: Vec<&str>| {
-        let p = scratch().join("part.keylog");
+    let keylogs = Scratch::new(&case.name);
+    let scratch_keylog = |name: &str, lines: Vec<&str>| {
+        let p = keylogs.join(name);
         std::fs::write(&p, lines.join("\n") + "\n").unwrap();
-        scratch_files.borrow_mut().push(p.clone());
         p
     };
     if let Some(key) = &case.rsa_key {
@@ -163,7 +149,7 @@ fn run_case(case: &Case) -> CheckResults {
         // the old `RSA <encrypted premaster prefix> <premaster>` key log form, alone
         let rsa_lines: Vec<&str> = keylog_text.lines().filter(|l| l.starts_with("RSA ")).collect();
         if !rsa_lines.is_empty() {
-            let p = scratch_keylog(rsa_lines);
+            let p = scratch_keylog("rsa-lines.keylog", rsa_lines);
             results.push(("keylog-rsa-lines", decrypt_problems(case, &["--keylog", p.to_str().unwrap()])));
         }
     }
@@ -178,11 +164,8 @@ fn run_case(case: &Case) -> CheckResults {
     if case.resume_from_first {
         // only the first connection's master secret: the resumed one must find it
         let first = keylog_text.lines().find(|l| l.starts_with("CLIENT_RANDOM ")).unwrap();
-        let p = scratch_keylog(vec![first]);
+        let p = scratch_keylog("first.keylog", vec![first]);
         results.push(("first-connection-keylog-only", decrypt_problems(case, &["--keylog", p.to_str().unwrap()])));
-    }
-    for p in scratch_files.borrow().iter() {
-        let _ = std::fs::remove_dir_all(p.parent().unwrap());
     }
     results
 }

@@ -12,7 +12,7 @@
 //! TLS 1.2 resumption by session id and by ticket; client certificates.
 
 mod common;
-use common::difference;
+use common::{difference, Scratch};
 use std::io::{ErrorKind, Read, Write};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
@@ -583,13 +583,6 @@ fn text(b: &[u8]) -> String {
     String::from_utf8_lossy(b).into_owned()
 }
 
-fn scratch(name: &str) -> PathBuf {
-    let d = std::env::temp_dir().join(format!("tlsdoctor-rustls-{}", std::process::id())).join(name);
-    let _ = std::fs::remove_dir_all(&d);
-    std::fs::create_dir_all(&d).unwrap();
-    d
-}
-
 /// `decrypt --out-dir` with the key log `keylog`: the problems with the plaintext.
 fn decrypt_problems(dir: &Path, capture: &Path, keylog: &Path, links: &[Link]) -> Vec<String> {
     let out_dir = dir.join(format!("out-{}", keylog.file_stem().unwrap().to_string_lossy()));
@@ -736,7 +729,7 @@ fn run_case(case: &Case) -> Vec<String> {
         assert_eq!(link.peers[0].negotiated_cipher_suite(), Some(case.suite), "{}", case.name);
     }
 
-    let dir = scratch(case.name);
+    let dir = Scratch::new(case.name);
     let mut pcap = Pcap::new();
     for (n, link) in links.iter().enumerate() {
         pcap.connection(50_000 + n as u16, &link.flights);
@@ -747,7 +740,7 @@ fn run_case(case: &Case) -> Vec<String> {
     let keylog = dir.join("keys.log");
     std::fs::write(&keylog, &keylog_text).unwrap();
 
-    let mut problems = decrypt_problems(&dir, &capture, &keylog, &links);
+    let mut problems = decrypt_problems(dir.path(), &capture, &keylog, &links);
     problems.extend(dissect_problems(&capture, &keylog, case));
     problems.extend(diagnose_problems(&capture, &keylog, case, &links));
     if case.resume != Resume::No && case.suite.version().version == rustls::ProtocolVersion::TLSv1_2 {
@@ -756,15 +749,13 @@ fn run_case(case: &Case) -> Vec<String> {
         let first_only = dir.join("first-only.log");
         std::fs::write(&first_only, format!("{first_line}\n")).unwrap();
         problems.extend(
-            decrypt_problems(&dir, &capture, &first_only, &links)
+            decrypt_problems(dir.path(), &capture, &first_only, &links)
                 .into_iter()
                 .map(|p| format!("first key log line only: {p}")),
         );
     }
-    if problems.is_empty() {
-        let _ = std::fs::remove_dir_all(&dir);
-    } else {
-        problems.push(format!("capture and key log kept in {}", dir.display()));
+    if !problems.is_empty() {
+        problems.push(format!("capture and key log kept in {}", dir.keep().display()));
     }
     problems
 }

@@ -16,6 +16,9 @@
 //! tlsdoctor does not yet are in [`NOT_YET`], with the reason; `not_yet_cases_still_do_not_decrypt` fails as soon as one of them starts to
 //! work, so that it is moved to [`CASES`].
 
+mod common;
+
+use common::Scratch;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
@@ -252,15 +255,6 @@ fn text(bytes: &[u8]) -> String {
     String::from_utf8_lossy(bytes).into_owned()
 }
 
-/// A fresh directory of this test process for `name`.
-fn scratch(name: &str) -> PathBuf {
-    let safe: String = name.chars().map(|c| if c.is_ascii_alphanumeric() { c } else { '-' }).collect();
-    let dir = std::env::temp_dir().join(format!("tlsdoctor-wsdec-{}", std::process::id())).join(safe);
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
-}
-
 fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
     haystack.windows(needle.len()).position(|w| w == needle)
 }
@@ -324,10 +318,10 @@ impl Decrypted {
 }
 
 fn decrypt(case: &Case) -> Decrypted {
-    let dir = scratch(case.test);
+    let dir = Scratch::new(case.test);
     let out_dir = dir.join("streams");
     let capture = testdata(&format!("captures/{}", case.capture)).display().to_string();
-    let keys = key_args(case.keys, &dir);
+    let keys = key_args(case.keys, dir.path());
     let mut args = vec!["decrypt".to_string(), capture.clone(), "--out-dir".to_string(), out_dir.display().to_string()];
     args.extend(keys.iter().cloned());
     let out = tlsdoctor(&args);
@@ -351,7 +345,6 @@ fn decrypt(case: &Case) -> Decrypted {
         args.extend(keys);
         text(&tlsdoctor(&args).stdout)
     });
-    let _ = std::fs::remove_dir_all(&dir);
     Decrypted { text: stdout, stderr, streams, frames, hex }
 }
 
@@ -476,12 +469,12 @@ fn damaged_keylog(file: &str, dir: &Path) -> PathBuf {
 
 #[test]
 fn a_key_log_with_one_wrong_digit_gives_no_plaintext_and_says_so() {
-    let dir = scratch("damaged");
+    let dir = Scratch::new("damaged");
     // TLS 1.0 AES-CBC (a MAC failure) and TLS 1.2 AES-GCM (a tag failure).
     for (capture, keylog) in
         [("dhe1.pcapng.gz", "dhe1_keylog.dat"), ("http2-data-reassembly.pcap", "http2-data-reassembly.keys")]
     {
-        let damaged = damaged_keylog(keylog, &dir).display().to_string();
+        let damaged = damaged_keylog(keylog, dir.path()).display().to_string();
         let capture = testdata(&format!("captures/{capture}")).display().to_string();
 
         let out = tlsdoctor(&["decrypt", &capture, "--keylog", &damaged]);
@@ -509,12 +502,11 @@ fn a_key_log_with_one_wrong_digit_gives_no_plaintext_and_says_so() {
             text(&out.stdout)
         );
     }
-    let _ = std::fs::remove_dir_all(&dir);
 }
 
 #[test]
 fn a_malformed_key_log_line_is_named_by_number_and_the_others_still_decrypt() {
-    let dir = scratch("malformed");
+    let dir = Scratch::new("malformed");
     let original = std::fs::read_to_string(testdata("keys/tls12-chacha20poly1305.keys")).unwrap();
     let mut lines: Vec<String> = original.lines().map(str::to_string).collect();
     // Line 3: a client random that is not hex; line 7: a master secret cut short.
@@ -535,7 +527,6 @@ fn a_malformed_key_log_line_is_named_by_number_and_the_others_still_decrypt() {
     for cipher in ["ECDHE-ECDSA", "ECDHE-RSA", "DHE-RSA", "RSA-PSK", "DHE-PSK", "ECDHE-PSK", "PSK"] {
         assert!(stdout.contains(&format!("Cipher is {cipher}-CHACHA20-POLY1305")), "{cipher} not decrypted\n{stderr}");
     }
-    let _ = std::fs::remove_dir_all(&dir);
 }
 
 /// Every secret of a key file, lower-case hex (the third field of each line).
@@ -572,7 +563,7 @@ fn secrets_never_appear_in_dissect_or_diagnose_output() {
         ("tls12-dsb.pcapng", &[], &["tls12-dsb-1.keys", "tls12-dsb-2.keys"]),
         ("tls12-aes128ccm.pcap", &[Psk(PSK)], &[]),
     ];
-    let dir = scratch("secrets");
+    let dir = Scratch::new("secrets");
     let mut leaks = Vec::new();
     for (capture, keys, files) in cases {
         let mut secrets: Vec<String> = files.iter().flat_map(|f| secrets_of(&testdata(&format!("keys/{f}")))).collect();
@@ -580,7 +571,7 @@ fn secrets_never_appear_in_dissect_or_diagnose_output() {
             secrets.push(PSK.to_string());
         }
         let capture_path = testdata(&format!("captures/{capture}")).display().to_string();
-        let keys = key_args(keys, &dir);
+        let keys = key_args(keys, dir.path());
         for command in [&["dissect", "-v"][..], &["dissect", "--format", "json"], &["diagnose", "--format", "json"]] {
             let mut args: Vec<String> = command.iter().map(|s| s.to_string()).collect();
             args.push(capture_path.clone());
@@ -595,7 +586,6 @@ fn secrets_never_appear_in_dissect_or_diagnose_output() {
             }
         }
     }
-    let _ = std::fs::remove_dir_all(&dir);
     assert!(leaks.is_empty(), "secrets in the output:\n{}", leaks.join("\n"));
 }
 
@@ -603,7 +593,7 @@ fn secrets_never_appear_in_dissect_or_diagnose_output() {
 /// named by number without echoing its content, which is a secret.
 #[test]
 fn an_unlabelled_line_is_not_echoed() {
-    let dir = scratch("unlabelled");
+    let dir = Scratch::new("unlabelled");
     let original = std::fs::read_to_string(testdata("keys/dhe1_keylog.dat")).unwrap();
     let secret_line = original.lines().find(|l| l.starts_with("CLIENT_RANDOM")).unwrap();
     let fields: Vec<&str> = secret_line.split_whitespace().collect();
@@ -614,6 +604,5 @@ fn an_unlabelled_line_is_not_echoed() {
     let out = tlsdoctor(&["decrypt", &capture, "--keylog", &path.display().to_string()]);
     let stderr = text(&out.stderr).to_ascii_lowercase();
     assert!(stderr.contains("wrapped.keys: line 2"), "{stderr}");
-    let _ = std::fs::remove_dir_all(&dir);
     assert_eq!(leaked(&stderr, &fields[2].to_ascii_lowercase()), None, "{stderr}");
 }

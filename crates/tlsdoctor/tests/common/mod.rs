@@ -4,7 +4,8 @@
 #![allow(dead_code)]
 
 use std::io::Cursor;
-use std::path::Path;
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU32, Ordering};
 
 use tlsdoctor::pipeline::{analyze_reader, Config, Connection, InputSummary, Observer};
 use tlsdoctor_capture::{CaptureError, CaptureReader, Timestamp};
@@ -301,4 +302,45 @@ pub fn difference(expected: &[u8], got: &[u8]) -> Option<String> {
     }
     let at = expected.iter().zip(got).position(|(a, b)| a != b).unwrap_or(expected.len().min(got.len()));
     Some(format!("{} bytes expected, {} decrypted, first difference at offset {at}", expected.len(), got.len()))
+}
+
+/// A directory of one test's own, removed on drop; kept when the test fails, so that what
+/// it wrote can be looked at.
+pub struct Scratch(PathBuf);
+
+impl Scratch {
+    pub fn new(stem: &str) -> Scratch {
+        static N: AtomicU32 = AtomicU32::new(0);
+        let n = N.fetch_add(1, Ordering::Relaxed);
+        let stem: String = stem.chars().map(|c| if c.is_ascii_alphanumeric() { c } else { '-' }).collect();
+        let dir = std::env::temp_dir().join(format!("tlsdoctor-test-{}-{n}-{stem}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).unwrap();
+        Scratch(dir)
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.0
+    }
+
+    pub fn join(&self, name: impl AsRef<Path>) -> PathBuf {
+        self.0.join(name)
+    }
+
+    /// The directory, kept after the test.
+    pub fn keep(mut self) -> PathBuf {
+        std::mem::take(&mut self.0)
+    }
+}
+
+impl Drop for Scratch {
+    fn drop(&mut self) {
+        if self.0.as_os_str().is_empty() {
+            // kept
+        } else if std::thread::panicking() {
+            eprintln!("kept {} for a look", self.0.display());
+        } else {
+            let _ = std::fs::remove_dir_all(&self.0);
+        }
+    }
 }
