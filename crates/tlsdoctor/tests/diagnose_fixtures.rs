@@ -79,7 +79,47 @@ fn client_certificate_missing_in_tls12() {
     assert_eq!(errors(&r), ["client-certificate-missing"]);
     assert_eq!(r.findings[0].frame, 8, "the client's empty Certificate");
     assert_eq!(r.findings[0].detail["certificate_request_frame"], 6);
+    assert_eq!(r.findings[0].detail["requested"][0], "CN=tlsdoctor Test CA, O=tlsdoctor test");
     assert_eq!(r.client_auth, "requested");
+}
+
+/// Java and Go offer only a client certificate issued by a CA the CertificateRequest
+/// names: holding one from another CA, they send none. The finding names the CA asked for.
+#[test]
+fn java_and_go_clients_with_a_certificate_from_another_ca_send_none() {
+    // (capture, CertificateRequest frame, the client's empty Certificate, the alert)
+    for (name, request, empty, alert) in [("java-client-cert-other-ca", 12, 16, 18), ("go-client-cert-other-ca", 6, 8, 9)] {
+        let r = only(name);
+        assert_alert(&r, Outcome::Failed, "server", Some("bad_certificate"), alert);
+        assert_eq!(errors(&r), ["client-certificate-missing"], "{name}");
+        let f = &r.findings[0];
+        assert_eq!((f.frame, &f.detail["certificate_request_frame"]), (empty, &request.into()), "{name}");
+        assert_eq!(f.detail["requested"], serde_json::json!(["CN=tlsdoctor Test CA, O=tlsdoctor test"]), "{name}");
+        assert!(f.summary.contains("issued by CN=tlsdoctor Test CA, O=tlsdoctor test"), "{}", f.summary);
+        assert!(f.remedy.contains("Java, Go"), "{}", f.remedy);
+    }
+}
+
+/// What JSSE and crypto/tls sign by themselves verifies: RSA-PSS in TLS 1.2 (Java), and
+/// a TLS 1.3 handshake opened with Go's key log, down to both Finished.
+#[test]
+fn java_and_go_handshakes_verify() {
+    let r = only("java-good-mtls");
+    assert_eq!((r.outcome, r.version.as_deref()), (Outcome::Ok, Some("TLS 1.2")));
+    assert!(r.findings.is_empty(), "{:?}", r.findings);
+    assert!(r.passed.iter().any(|p| p.starts_with("the client's CertificateVerify (RSA-PSS SHA-256")), "{:?}", r.passed);
+
+    let r = with_keylog("diagnose/go-good-mtls-tls13.pcapng", "diagnose/go-good-mtls-tls13.keylog");
+    assert_eq!((r.outcome, r.version.as_deref(), r.decrypted), (Outcome::Ok, Some("TLS 1.3"), true));
+    assert!(r.findings.is_empty(), "{:?}", r.findings);
+    for check in [
+        "the server's CertificateVerify (RSA-PSS SHA-256",
+        "the client's CertificateVerify (ECDSA SHA-256",
+        "the client's Finished",
+        "the server's Finished",
+    ] {
+        assert!(r.passed.iter().any(|p| p.starts_with(check)), "{check}: {:?}", r.passed);
+    }
 }
 
 #[test]

@@ -7,6 +7,7 @@ use std::hash::{Hash, Hasher};
 
 use tlsdoctor_tcp::Side;
 use tlsdoctor_tls::stream::{AnomalyKind, GapCost};
+use tlsdoctor_tls::x509;
 
 use super::finding::{Finding, Severity};
 use super::outcome::{self, Outcome};
@@ -358,17 +359,33 @@ fn server_refused_client_certificate(story: &Story) -> bool {
     })
 }
 
+/// The client sent no certificate. Where the server named the CAs it accepts, the names
+/// are part of the answer: Java, Go, browsers and .NET offer only a certificate issued by one
+/// of them, and send none when theirs comes from another CA.
 fn client_certificate_missing(story: &Story, frame: u64, failed: bool) -> Finding {
-    let request = story.certificate_request.as_ref().map_or(0, |r| r.frame);
+    let request = story.certificate_request.as_ref();
+    let request_frame = request.map_or(0, |r| r.frame);
+    let requested: Vec<String> = request
+        .map(|r| r.certificate_authorities.iter().map(|name| x509::format_name_der(name)).collect())
+        .unwrap_or_default();
     let severity = if failed { Severity::Error } else { Severity::Info };
-    Finding::new(
+    let what = match requested.as_slice() {
+        [] => "a client certificate".to_string(),
+        [name] => format!("a client certificate issued by {name}"),
+        names => format!("a client certificate issued by one of {} CAs", names.len()),
+    };
+    let finding = Finding::new(
         "client-certificate-missing",
         severity,
         frame,
-        format!("the server asked for a client certificate (frame {request}) and the client sent none"),
+        format!("the server asked for {what} (frame {request_frame}) and the client sent none"),
     )
-    .detail("certificate_request_frame", request)
-    .remedy("configure the client with a certificate and key (for curl: --cert/--key; openssl s_client: -cert/-key) issued by a CA the server trusts")
+    .detail("certificate_request_frame", request_frame);
+    if requested.is_empty() {
+        finding.remedy("configure the client with a certificate and key (for curl: --cert/--key; openssl s_client: -cert/-key) issued by a CA the server trusts")
+    } else {
+        finding.detail("requested", requested).remedy("configure the client with a certificate and key issued by a CA the server names (for curl: --cert/--key; openssl s_client: -cert/-key); Java, Go, browsers and .NET send none when theirs comes from another CA")
+    }
 }
 
 /// Secrets were found for the connection, and its records do not open with them.
