@@ -100,6 +100,18 @@ fn java_and_go_clients_with_a_certificate_from_another_ca_send_none() {
     }
 }
 
+/// The motivating case against a Java server, which answers handshake_failure where
+/// OpenSSL and GnuTLS answer decrypt_error: the finding does not depend on the alert.
+#[test]
+fn a_java_server_refusing_a_damaged_certificate_verify_is_explained() {
+    let r = only("java-cv-corrupt");
+    assert_alert(&r, Outcome::Failed, "server", Some("handshake_failure"), 24);
+    assert_eq!(errors(&r), ["client-certificate-verify-invalid"]);
+    let f = &r.findings[0];
+    assert_eq!((f.frame, f.detail["cause"].as_str()), (20, Some("wrong-key-or-corrupt")));
+    assert_eq!(f.detail["scheme"], "rsa_pss_rsae_sha256 (0x0804)");
+}
+
 /// What JSSE and crypto/tls sign by themselves verifies: RSA-PSS in TLS 1.2 (Java), and
 /// a TLS 1.3 handshake opened with Go's key log, down to both Finished.
 #[test]
