@@ -88,7 +88,9 @@ fn client_certificate_missing_in_tls12() {
 #[test]
 fn java_and_go_clients_with_a_certificate_from_another_ca_send_none() {
     // (capture, CertificateRequest frame, the client's empty Certificate, the alert)
-    for (name, request, empty, alert) in [("java-client-cert-other-ca", 12, 16, 18), ("go-client-cert-other-ca", 6, 8, 9)] {
+    for (name, request, empty, alert) in
+        [("java-client-cert-other-ca", 12, 16, 18), ("go-client-cert-other-ca", 6, 8, 9)]
+    {
         let r = only(name);
         assert_alert(&r, Outcome::Failed, "server", Some("bad_certificate"), alert);
         assert_eq!(errors(&r), ["client-certificate-missing"], "{name}");
@@ -97,7 +99,18 @@ fn java_and_go_clients_with_a_certificate_from_another_ca_send_none() {
         assert_eq!(f.detail["requested"], serde_json::json!(["CN=tlsdoctor Test CA, O=tlsdoctor test"]), "{name}");
         assert!(f.summary.contains("issued by CN=tlsdoctor Test CA, O=tlsdoctor test"), "{}", f.summary);
         assert!(f.remedy.contains("Java, Go"), "{}", f.remedy);
+        let key_types = f.detail["key_types"].as_array().unwrap();
+        assert!(key_types.contains(&"RSA".into()) && key_types.contains(&"ECDSA".into()), "{name}: {key_types:?}");
+        assert!(!f.summary.contains(" key "), "no key type named where RSA and ECDSA are both admitted");
     }
+    // The CA is the right one, but the server admits RSA keys only: Java, holding an
+    // ECDSA key, sends none. The finding says which key the server asked for.
+    let r = only("java-client-ecdsa-rsa-only-server");
+    assert_alert(&r, Outcome::Failed, "server", Some("handshake_failure"), 9);
+    assert_eq!(errors(&r), ["client-certificate-missing"]);
+    let f = &r.findings[0];
+    assert_eq!(f.detail["key_types"], serde_json::json!(["RSA"]));
+    assert!(f.summary.contains("with an RSA key (frame 6)"), "{}", f.summary);
 }
 
 /// The motivating case against a Java server, which answers handshake_failure where
@@ -119,7 +132,11 @@ fn java_and_go_handshakes_verify() {
     let r = only("java-good-mtls");
     assert_eq!((r.outcome, r.version.as_deref()), (Outcome::Ok, Some("TLS 1.2")));
     assert!(r.findings.is_empty(), "{:?}", r.findings);
-    assert!(r.passed.iter().any(|p| p.starts_with("the client's CertificateVerify (RSA-PSS SHA-256")), "{:?}", r.passed);
+    assert!(
+        r.passed.iter().any(|p| p.starts_with("the client's CertificateVerify (RSA-PSS SHA-256")),
+        "{:?}",
+        r.passed
+    );
 
     let r = with_keylog("diagnose/go-good-mtls-tls13.pcapng", "diagnose/go-good-mtls-tls13.keylog");
     assert_eq!((r.outcome, r.version.as_deref(), r.decrypted), (Outcome::Ok, Some("TLS 1.3"), true));

@@ -359,33 +359,54 @@ fn server_refused_client_certificate(story: &Story) -> bool {
     })
 }
 
-/// The client sent no certificate. Where the server named the CAs it accepts, the names
-/// are part of the answer: Java, Go, browsers and .NET offer only a certificate issued by one
-/// of them, and send none when theirs comes from another CA.
+/// The client sent no certificate. What the server asked for is part of the answer:
+/// Java, Go, browsers and .NET offer only a certificate issued by a CA the request names,
+/// with a key one of its schemes admits, and send none when theirs does not fit.
 fn client_certificate_missing(story: &Story, frame: u64, failed: bool) -> Finding {
     let request = story.certificate_request.as_ref();
     let request_frame = request.map_or(0, |r| r.frame);
     let requested: Vec<String> = request
         .map(|r| r.certificate_authorities.iter().map(|name| x509::format_name_der(name)).collect())
         .unwrap_or_default();
-    let severity = if failed { Severity::Error } else { Severity::Info };
-    let what = match requested.as_slice() {
-        [] => "a client certificate".to_string(),
-        [name] => format!("a client certificate issued by {name}"),
-        names => format!("a client certificate issued by one of {} CAs", names.len()),
+    let key_types = request.map(schemes::requested_key_types).unwrap_or_default();
+    // RSA and ECDSA are the keys clients hold: a request without one of them restricts.
+    let restricted = !key_types.is_empty() && !["RSA", "ECDSA"].iter().all(|kind| key_types.contains(kind));
+    let issued_by = match requested.as_slice() {
+        [] => String::new(),
+        [name] => format!(" issued by {name}"),
+        names => format!(" issued by one of {} CAs", names.len()),
     };
-    let finding = Finding::new(
+    let with_key = if restricted { format!(" with {} key", a_or_an(&key_types.join(" or "))) } else { String::new() };
+    let mut finding = Finding::new(
         "client-certificate-missing",
-        severity,
+        if failed { Severity::Error } else { Severity::Info },
         frame,
-        format!("the server asked for {what} (frame {request_frame}) and the client sent none"),
+        format!(
+            "the server asked for a client certificate{issued_by}{with_key} (frame {request_frame}) and the client sent none"
+        ),
     )
     .detail("certificate_request_frame", request_frame);
-    if requested.is_empty() {
-        finding.remedy("configure the client with a certificate and key (for curl: --cert/--key; openssl s_client: -cert/-key) issued by a CA the server trusts")
-    } else {
-        finding.detail("requested", requested).remedy("configure the client with a certificate and key issued by a CA the server names (for curl: --cert/--key; openssl s_client: -cert/-key); Java, Go, browsers and .NET send none when theirs comes from another CA")
+    if !requested.is_empty() {
+        finding = finding.detail("requested", requested);
     }
+    if !key_types.is_empty() {
+        finding = finding.detail("key_types", key_types);
+    }
+    let choosy = if issued_by.is_empty() && with_key.is_empty() {
+        String::new()
+    } else {
+        "; Java, Go, browsers and .NET send none when theirs does not fit what the server asks for".to_string()
+    };
+    finding.remedy(format!(
+        "configure the client with a certificate and key{}{with_key} (for curl: --cert/--key; openssl s_client: -cert/-key){choosy}",
+        if issued_by.is_empty() { " issued by a CA the server trusts".to_string() } else { issued_by.clone() }
+    ))
+}
+
+/// Key names read letter by letter: an RSA, an ECDSA, an Ed25519, a DSA.
+fn a_or_an(key_types: &str) -> String {
+    let article = if key_types.starts_with('D') { "a" } else { "an" };
+    format!("{article} {key_types}")
 }
 
 /// Secrets were found for the connection, and its records do not open with them.

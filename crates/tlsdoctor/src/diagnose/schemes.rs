@@ -1,9 +1,10 @@
-//! A signature made with a scheme the other side did not offer (TLS 1.2).
+//! A signature made with a scheme the other side did not offer (TLS 1.2), and the keys a
+//! CertificateRequest admits.
 
 use tlsdoctor_tls::registry::SignatureScheme;
 
 use super::finding::{Finding, Severity};
-use super::story::Story;
+use super::story::{CertificateRequestInfo, Story};
 
 fn names(schemes: &[SignatureScheme]) -> Vec<String> {
     schemes.iter().map(|s| s.describe()).collect()
@@ -58,4 +59,64 @@ pub fn not_offered(story: &Story, failed: bool) -> Vec<Finding> {
         }
     }
     out
+}
+
+/// The kind of key a scheme signs with, and the TLS 1.2 certificate type that admits it.
+fn key_type(scheme: SignatureScheme) -> Option<(&'static str, u8)> {
+    const RSA_SIGN: u8 = 1;
+    const DSS_SIGN: u8 = 2;
+    const ECDSA_SIGN: u8 = 64;
+    Some(match scheme.0 {
+        0x0804..=0x0806 => ("RSA", RSA_SIGN),
+        0x0809..=0x080b => ("RSA-PSS", RSA_SIGN),
+        0x0807 => ("Ed25519", ECDSA_SIGN),
+        0x0808 => ("Ed448", ECDSA_SIGN),
+        0x081a..=0x081c => ("ECDSA", ECDSA_SIGN),
+        _ => match scheme.hash_and_signature() {
+            (1..=6, 1) => ("RSA", RSA_SIGN),
+            (1..=6, 2) => ("DSA", DSS_SIGN),
+            (1..=6, 3) => ("ECDSA", ECDSA_SIGN),
+            _ => return None,
+        },
+    })
+}
+
+/// The kinds of client key the CertificateRequest admits, in the order of its schemes:
+/// each must be allowed by a scheme and, in TLS 1.2, by a certificate type. Empty when
+/// the request lists no schemes (TLS 1.0 and 1.1).
+pub fn requested_key_types(request: &CertificateRequestInfo) -> Vec<&'static str> {
+    let mut kinds = Vec::new();
+    for (kind, certificate_type) in request.signature_algorithms.iter().flatten().filter_map(|s| key_type(*s)) {
+        let typed = request.certificate_types.is_empty() || request.certificate_types.contains(&certificate_type);
+        if typed && !kinds.contains(&kind) {
+            kinds.push(kind);
+        }
+    }
+    kinds
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn request(certificate_types: &[u8], schemes: &[u16]) -> CertificateRequestInfo {
+        CertificateRequestInfo {
+            frame: 6,
+            certificate_types: certificate_types.to_vec(),
+            signature_algorithms: Some(schemes.iter().map(|&s| SignatureScheme(s)).collect()),
+            certificate_authorities: Vec::new(),
+        }
+    }
+
+    #[test]
+    fn key_types_follow_the_schemes_and_the_certificate_types() {
+        // ecdsa_secp256r1_sha256, rsa_pss_rsae_sha256, ed25519, dsa_sha256, rsa_pss_pss_sha256, rsa_pkcs1_sha1
+        let schemes = [0x0403, 0x0804, 0x0807, 0x0402, 0x0809, 0x0201];
+        assert_eq!(requested_key_types(&request(&[], &schemes)), ["ECDSA", "RSA", "Ed25519", "DSA", "RSA-PSS"]);
+        // TLS 1.2 rsa_sign only: the ECDSA, EdDSA and DSA schemes admit no key
+        assert_eq!(requested_key_types(&request(&[1], &schemes)), ["RSA", "RSA-PSS"]);
+        assert_eq!(requested_key_types(&request(&[64, 2], &schemes)), ["ECDSA", "Ed25519", "DSA"]);
+        assert!(requested_key_types(&CertificateRequestInfo { signature_algorithms: None, ..request(&[1], &[]) })
+            .is_empty());
+    }
 }
