@@ -113,6 +113,26 @@ fn java_and_go_clients_with_a_certificate_from_another_ca_send_none() {
     assert!(f.summary.contains("with an RSA key (frame 6)"), "{}", f.summary);
 }
 
+/// TLS 1.3, Java client, Go server: without keys the refused flight is too small for a
+/// certificate; with the server's key log the CertificateRequest and the alert show why.
+#[test]
+fn a_tls13_java_client_without_a_fitting_certificate_is_explained_with_and_without_keys() {
+    let name = "java-go-tls13-client-cert-other-ca";
+    let r = only(name);
+    assert_alert(&r, Outcome::Failed, "server", None, 12);
+    assert_eq!(codes(&r), ["keys-missing"]);
+    // An empty Certificate and a Finished, each padded by JSSE, and the client's first
+    // application data: 24 + 52 + 32 bytes.
+    assert_eq!(r.findings[0].detail["client_flight_bytes"], 108);
+    assert!(r.findings[0].summary.contains("the client sent no certificate"), "{}", r.findings[0].summary);
+
+    let r = with_keylog(&format!("diagnose/{name}.pcapng"), &format!("diagnose/{name}.keylog"));
+    assert!(r.decrypted);
+    assert_alert(&r, Outcome::Failed, "server", Some("bad_certificate"), 12);
+    assert_eq!(codes(&r), ["client-certificate-missing"]);
+    assert_eq!(r.findings[0].detail["requested"][0], "CN=tlsdoctor Test CA, O=tlsdoctor test");
+}
+
 /// The motivating case against a Java server, which answers handshake_failure where
 /// OpenSSL and GnuTLS answer decrypt_error: the finding does not depend on the alert.
 #[test]
@@ -188,6 +208,18 @@ fn tls13_client_auth_failure_is_recognised_without_keys() {
         let summary = &r.findings[0].summary;
         assert!(summary.contains("refused the client's encrypted second flight"), "{name}: {summary}");
         assert_eq!(r.findings[0].detail["client_random"].as_str().map(str::len), Some(64));
+    }
+    // Without keys, the size of the refused flight tells whether it holds a certificate:
+    // (capture, the most handshake bytes the client's flight holds, room for a certificate)
+    for (name, bytes, room) in [
+        ("tls13-client-cert-untrusted", 1186, true),
+        // an empty Certificate (8) and a SHA-384 Finished (52)
+        ("tls13-client-certificate-missing", 60, false),
+    ] {
+        let f = &only(name).findings[0];
+        assert_eq!(f.detail["client_flight_bytes"], bytes, "{name}");
+        assert_eq!(f.summary.contains("the client sent no certificate"), !room, "{name}: {}", f.summary);
+        assert_eq!(f.remedy.contains("configure the client with one it accepts"), !room, "{name}: {}", f.remedy);
     }
 }
 

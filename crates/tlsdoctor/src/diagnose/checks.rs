@@ -319,37 +319,67 @@ fn certificate_link(cert: &[u8], issuer: &[u8]) -> chain::Link {
     }
 }
 
+/// What a TLS 1.3 record's length adds to its plaintext: the content type and the AEAD tag.
+const SEALED_OVERHEAD: u64 = 1 + 16;
+/// The fewest handshake bytes of a TLS 1.3 client flight that carries a certificate: the
+/// Certificate message's own fields (13), a certificate (an Ed25519 one with the shortest
+/// names is about 170 bytes), a CertificateVerify with an Ed25519 signature (72) and the
+/// Finished (36).
+const FLIGHT_WITH_A_CERTIFICATE: u64 = 290;
+
 /// A TLS 1.3 handshake that did not finish: its certificates, CertificateVerify and
-/// alerts are encrypted, so the checks need the connection's secrets.
+/// alerts are encrypted, so the checks need the connection's secrets. The size of the
+/// client's refused flight still tells whether it can hold a certificate.
 fn tls13_hidden(story: &Story, secrets_given: bool) -> Option<Finding> {
     let hello = story.client_hello.as_ref()?;
     let random: String = hello.random.iter().map(|b| format!("{b:02x}")).collect();
-    let client_flight: Vec<_> = story.sealed.iter().filter(|r| r.side == Side::Client).collect();
     let alert = outcome::alert(story);
-    let summary = match (client_flight.first(), alert) {
-        (Some(first), Some(a)) if a.side == Side::Server && a.frame > first.frame => format!(
-            "the server refused the client's encrypted second flight (frame {}: its Certificate, CertificateVerify and Finished, {} bytes) with an encrypted alert in frame {}; in TLS 1.3 these are encrypted, so which check failed needs the connection's secrets",
-            first.frame,
-            client_flight.iter().map(|r| u64::from(r.length)).sum::<u64>(),
-            a.frame
+    let first_sealed = story.sealed.iter().find(|r| r.side == Side::Client);
+    // The client's flight the server refused: the most handshake bytes it can hold.
+    let refused = match (first_sealed, alert) {
+        (Some(first), Some(a)) if a.side == Side::Server && a.frame > first.frame => {
+            let flight = story.sealed.iter().filter(|r| r.side == Side::Client && r.frame < a.frame);
+            Some((
+                first.frame,
+                a.frame,
+                flight.map(|r| u64::from(r.length).saturating_sub(SEALED_OVERHEAD)).sum::<u64>(),
+            ))
+        }
+        _ => None,
+    };
+    // A raw public key (RFC 7250) is far smaller than a certificate.
+    let no_certificate =
+        refused.is_some_and(|(_, _, bytes)| bytes < FLIGHT_WITH_A_CERTIFICATE) && !hello.client_certificate_type;
+    let summary = match (refused, alert) {
+        (Some((flight, alert, bytes)), _) if no_certificate => format!(
+            "the server refused the client's encrypted second flight (frame {flight}, at most {bytes} bytes of handshake messages) with an encrypted alert in frame {alert}; that is too few for a certificate with its CertificateVerify (at least {FLIGHT_WITH_A_CERTIFICATE} bytes), so the client sent no certificate: if the server requires one, that is why it refused"
         ),
-        (_, Some(a)) => format!(
+        (Some((flight, alert, bytes)), _) => format!(
+            "the server refused the client's encrypted second flight (frame {flight}, at most {bytes} bytes of handshake messages: room for a certificate) with an encrypted alert in frame {alert}; in TLS 1.3 these are encrypted, so which check failed needs the connection's secrets"
+        ),
+        (None, Some(a)) => format!(
             "the {} ended the TLS 1.3 handshake with an encrypted alert in frame {}; the certificates and signatures are encrypted, so which check failed needs the connection's secrets",
             side_name(a.side),
             a.frame
         ),
-        _ => "the TLS 1.3 handshake did not finish, and its certificates and signatures are encrypted: judging them needs the connection's secrets".to_string(),
+        (None, None) => "the TLS 1.3 handshake did not finish, and its certificates and signatures are encrypted: judging them needs the connection's secrets".to_string(),
     };
     let summary = if secrets_given {
         format!("{summary}; the secrets given have none for this connection's client random")
     } else {
         summary
     };
-    Some(
-        Finding::new("keys-missing", Severity::Warning, alert.map_or(hello.frame, |a| a.frame), summary)
-            .detail("client_random", random)
-            .remedy("run again with --keylog and a key log of this run (SSLKEYLOGFILE of the client or the server) that has a line for this client random; with it tlsdoctor opens the encrypted handshake"),
-    )
+    let mut finding = Finding::new("keys-missing", Severity::Warning, alert.map_or(hello.frame, |a| a.frame), summary)
+        .detail("client_random", random);
+    if let Some((_, _, bytes)) = refused {
+        finding = finding.detail("client_flight_bytes", bytes);
+    }
+    let keylog = "run again with --keylog and a key log of this run (SSLKEYLOGFILE of the client or the server) that has a line for this client random; with it tlsdoctor opens the encrypted handshake";
+    Some(if no_certificate {
+        finding.remedy(format!("if the server requires client certificates, configure the client with one it accepts (for curl: --cert/--key; openssl s_client: -cert/-key); to see what the server asks for, {keylog}"))
+    } else {
+        finding.remedy(keylog)
+    })
 }
 
 /// The server's alert says it refused the client's certificate (or the lack of one).

@@ -30,6 +30,9 @@ pub struct ClientHelloInfo {
     pub sni: Option<String>,
     pub alpn: Vec<String>,
     pub sslv2: bool,
+    /// The client_certificate_type extension: the client may send a raw public key
+    /// (RFC 7250) instead of a certificate.
+    pub client_certificate_type: bool,
 }
 
 #[derive(Debug, Clone)]
@@ -411,5 +414,6 @@ fn client_hello_info(frame: u64, hello: &tlsdoctor_tls::messages::ClientHello<'_
         sni: hello.server_name().map(str::to_string),
         alpn: hello.alpn().iter().map(|p| String::from_utf8_lossy(p).into_owned()).collect(),
         sslv2: false,
+        client_certificate_type: hello.extension(ExtensionType::CLIENT_CERTIFICATE_TYPE).is_some(),
     }
 }
