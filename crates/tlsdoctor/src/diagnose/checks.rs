@@ -99,7 +99,7 @@ pub fn checks(story: &Story, outcome: &Outcome, options: &Options, links: &LinkC
         let decoded = certs::decode(chain);
         if chain.certificates.is_empty() {
             if story.certificate_request.is_some() {
-                out.push(client_certificate_missing(story, chain.frame, failed));
+                out.push(client_certificate_missing(story, chain.frame, *outcome));
             }
         } else {
             let check = chain::ChainCheck {
@@ -117,7 +117,7 @@ pub fn checks(story: &Story, outcome: &Outcome, options: &Options, links: &LinkC
         }
     } else if let (Some(_), Some(kx)) = (&story.certificate_request, story.client_key_exchange) {
         // SSL 3.0 clients send no Certificate message at all.
-        out.push(client_certificate_missing(story, kx, failed));
+        out.push(client_certificate_missing(story, kx, *outcome));
     }
     out.extend(schemes::not_offered(story, failed));
     match signatures::server_key_exchange(story) {
@@ -391,8 +391,9 @@ fn server_refused_client_certificate(story: &Story) -> bool {
 
 /// The client sent no certificate. What the server asked for is part of the answer:
 /// Java, Go, browsers and .NET offer only a certificate issued by a CA the request names,
-/// with a key one of its schemes admits, and send none when theirs does not fit.
-fn client_certificate_missing(story: &Story, frame: u64, failed: bool) -> Finding {
+/// with a key one of its schemes admits, and send none when theirs does not fit. A server
+/// that goes on without one may still refuse the request itself: worth a warning.
+fn client_certificate_missing(story: &Story, frame: u64, outcome: Outcome) -> Finding {
     let request = story.certificate_request.as_ref();
     let request_frame = request.map_or(0, |r| r.frame);
     let requested: Vec<String> = request
@@ -407,12 +408,20 @@ fn client_certificate_missing(story: &Story, frame: u64, failed: bool) -> Findin
         names => format!(" issued by one of {} CAs", names.len()),
     };
     let with_key = if restricted { format!(" with {} key", a_or_an(&key_types.join(" or "))) } else { String::new() };
+    let (severity, then) = match outcome {
+        Outcome::Failed => (Severity::Error, ""),
+        Outcome::Ok => (
+            Severity::Warning,
+            "; the server went on with the handshake, so the certificate was optional at the TLS level, but the server may still refuse the request itself (nginx with ssl_verify_client on answers HTTP 400 \"No required SSL certificate was sent\")",
+        ),
+        Outcome::Incomplete => (Severity::Info, ""),
+    };
     let mut finding = Finding::new(
         "client-certificate-missing",
-        if failed { Severity::Error } else { Severity::Info },
+        severity,
         frame,
         format!(
-            "the server asked for a client certificate{issued_by}{with_key} (frame {request_frame}) and the client sent none"
+            "the server asked for a client certificate{issued_by}{with_key} (frame {request_frame}) and the client sent none{then}"
         ),
     )
     .detail("certificate_request_frame", request_frame);
