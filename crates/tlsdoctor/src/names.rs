@@ -1,6 +1,7 @@
 //! How messages are named for people: Wireshark's Info column spellings and the
 //! registry names the JSON output uses.
 
+use tlsdoctor_tls::messages::HELLO_RETRY_REQUEST_RANDOM;
 use tlsdoctor_tls::registry::{AlertDescription, AlertLevel, ContentType, HandshakeType, ProtocolVersion};
 use tlsdoctor_tls::stream::{AnomalyKind, GapCost, MessageKind};
 
@@ -30,6 +31,10 @@ pub fn content_type(kind: &MessageKind<'_>) -> ContentType {
 /// The message as Wireshark's Info column names it.
 pub fn info(kind: &MessageKind<'_>) -> String {
     match kind {
+        // Wireshark names a ServerHello with the HelloRetryRequest random for what it is.
+        MessageKind::Handshake { typ: 2, raw } if raw.get(6..38) == Some(&HELLO_RETRY_REQUEST_RANDOM[..]) => {
+            "Hello Retry Request".to_string()
+        }
         MessageKind::Handshake { typ, .. } => match HandshakeType(*typ).info_name() {
             Some(name) => name.to_string(),
             None => format!("Unknown Handshake Message ({typ})"),
@@ -52,6 +57,9 @@ pub fn info(kind: &MessageKind<'_>) -> String {
         },
         MessageKind::ApplicationData { .. } => "Application Data".to_string(),
         MessageKind::Encrypted { content_type, .. } => match *content_type {
+            // A renegotiation's ChangeCipherSpec is sealed under the old keys; its
+            // record header still says what it is.
+            20 => "Change Cipher Spec",
             22 => "Encrypted Handshake Message",
             21 => "Encrypted Alert",
             24 => "Encrypted Heartbeat",

@@ -422,6 +422,29 @@ fn with_the_key_log_a_tls13_client_auth_failure_is_explained() {
     assert_eq!(codes(&r), ["client-certificate-missing"]);
 }
 
+/// A HelloRetryRequest puts a synthetic message_hash in place of the first ClientHello in
+/// the transcript (RFC 8446 4.4.1): the CertificateVerify and both Finished verify over it.
+#[test]
+fn a_hello_retry_request_keeps_the_transcript_checks() {
+    let r = with_keylog("tls13-hrr.pcapng", "tls13-hrr.keylog");
+    assert_eq!((r.outcome, r.decrypted, r.client_auth), (Outcome::Ok, true, "none"));
+    assert!(r.findings.is_empty(), "{:?}", r.findings);
+    for check in ["the server's CertificateVerify", "the client's Finished", "the server's Finished"] {
+        assert!(r.passed.iter().any(|p| p.starts_with(check)), "{check}: {:?}", r.passed);
+    }
+    let steps: Vec<(u64, &str)> = r.ladder.iter().map(|s| (s.frame, s.message.as_str())).collect();
+    let expected = [
+        (4, "Client Hello"),
+        (6, "Hello Retry Request"),
+        (6, "Change Cipher Spec"),
+        (8, "Change Cipher Spec"),
+        (8, "Client Hello"),
+    ];
+    assert_eq!(steps[..5], expected);
+    // Without the key log nothing says whether the server asked for a certificate.
+    assert_eq!(diagnose_with(&fixture("tls13-hrr.pcapng"), &Options::default())[0].client_auth, "unknown");
+}
+
 #[test]
 fn finished_messages_are_checked_in_every_version() {
     for (capture, keylog) in [

@@ -3,7 +3,7 @@
 
 use std::path::{Path, PathBuf};
 
-use tlsdoctor::dissect::FieldsPrinter;
+use tlsdoctor::dissect::{FieldsPrinter, TextPrinter};
 use tlsdoctor::pipeline::{analyze, Config};
 
 fn repo() -> PathBuf {
@@ -29,15 +29,19 @@ fn rows(text: &str) -> Vec<(String, String, String)> {
         .collect()
 }
 
-/// The fields tlsdoctor prints, decrypting with the secrets embedded in the capture as
-/// tshark does (tls12-dsb.pcapng: the Finished messages are then named).
-fn dissect_fields(capture: &Path) -> String {
+/// The configuration tshark decrypts with: the secrets embedded in the capture.
+fn embedded_keys(capture: &Path) -> Config {
     let (keys, problems) = tlsdoctor::decrypt::secrets::embedded(capture).expect("capture is readable");
     assert!(problems.is_empty(), "{problems:?}");
     let keys = tlsdoctor::decrypt::Keys::from_keylog(keys);
-    let config = Config { keys: (!keys.is_empty()).then(|| std::sync::Arc::new(keys)), ..Config::default() };
+    Config { keys: (!keys.is_empty()).then(|| std::sync::Arc::new(keys)), ..Config::default() }
+}
+
+/// The fields tlsdoctor prints, decrypting with the secrets embedded in the capture as
+/// tshark does (tls12-dsb.pcapng: the Finished messages are then named).
+fn dissect_fields(capture: &Path) -> String {
     let mut printer = FieldsPrinter::new(Vec::new());
-    analyze(capture, &config, &mut printer).expect("capture is readable");
+    analyze(capture, &embedded_keys(capture), &mut printer).expect("capture is readable");
     String::from_utf8(printer.finish().unwrap()).unwrap()
 }
 
@@ -81,4 +85,73 @@ fn frames_and_message_types_match_tshark() {
     }
     assert!(compared >= 40, "only {compared} golden files compared");
     assert!(failures.is_empty(), "{} of {compared} captures differ:\n{}", failures.len(), failures.join("\n"));
+}
+
+/// Frames whose protocol column or Info differs from tshark's, and why.
+const INFO_DIFFERENCES: &[(&str, u64, &str)] = &[(
+    "tls13-rfc8446.pcap",
+    8,
+    "0-RTT data before the ServerHello: Wireshark takes TLS 1.3 from the ClientHello's early_data offer, tlsdoctor shows the record's version until a version is negotiated",
+)];
+
+/// (frame, protocol column, Info) of each line of `dissect`'s text output.
+fn text_lines(capture: &Path) -> Vec<(u64, String, String)> {
+    let mut printer = TextPrinter::new(Vec::new(), false);
+    analyze(capture, &embedded_keys(capture), &mut printer).expect("capture is readable");
+    let text = String::from_utf8(printer.finish().unwrap()).unwrap();
+    text.lines()
+        .filter_map(|line| {
+            // "     6  10.0.0.1:443 → 10.0.0.2:5000  TLSv1.2  Server Hello, Certificate"
+            let mut parts = line.trim_start().splitn(6, "  ");
+            let frame = parts.next()?.trim().parse().ok()?;
+            let (_endpoints, protocol, info) = (parts.next()?, parts.next()?, parts.next()?);
+            Some((frame, protocol.to_string(), info.to_string()))
+        })
+        .collect()
+}
+
+/// tshark's one-line summaries (the .info.txt goldens) against `dissect`'s lines, for
+/// every frame tshark shows as TLS or SSL. Left out: frames tshark annotates (`[TCP
+/// segment of a reassembled PDU]`, `[Certificate Fragment]`) or leaves blank (the middle
+/// of a record), and frames it gives to another protocol (HTTP once decrypted).
+#[test]
+fn protocol_and_info_columns_match_tshark() {
+    let golden_dir = repo().join("tests/golden");
+    let (mut compared, mut failures) = (0, Vec::new());
+    let mut entries: Vec<_> = std::fs::read_dir(&golden_dir).unwrap().flatten().map(|e| e.path()).collect();
+    entries.sort();
+    for golden in entries {
+        let file = golden.file_name().unwrap().to_string_lossy().to_string();
+        let Some(name) = file.strip_suffix(".info.txt") else { continue };
+        let Some(capture) = capture_for(name).filter(|_| !NOT_TLS_OVER_TCP.contains(&name)) else { continue };
+        let ours = text_lines(&capture);
+        for line in std::fs::read_to_string(&golden).unwrap().lines() {
+            // "    6 0.001328527    127.0.0.1 → 127.0.0.1    TLSv1.3 1514 Server Hello, ..."
+            let fields: Vec<&str> = line.split_whitespace().collect();
+            let (Some(frame), Some(protocol)) = (fields.first().and_then(|f| f.parse::<u64>().ok()), fields.get(5))
+            else {
+                continue;
+            };
+            let info = fields.get(7..).unwrap_or_default().join(" ");
+            let tls = protocol.starts_with("TLS") || protocol.starts_with("SSL");
+            if !tls
+                || info.is_empty()
+                || info.contains('[')
+                || INFO_DIFFERENCES.iter().any(|&(n, f, _)| (n, f) == (name, frame))
+            {
+                continue;
+            }
+            compared += 1;
+            // tlsdoctor's own annotations ("[TLS starts after smtp STARTTLS]") are extra.
+            let found = ours.iter().find(|(f, _, _)| *f == frame).map(|(_, protocol, info)| {
+                let items: Vec<&str> = info.split(", ").filter(|item| !item.starts_with('[')).collect();
+                (protocol.as_str(), items.join(", "))
+            });
+            if found.as_ref().map(|(p, i)| (*p, i.as_str())) != Some((protocol, info.as_str())) {
+                failures.push(format!("{name} frame {frame}: tshark {protocol} {info:?}, tlsdoctor {found:?}"));
+            }
+        }
+    }
+    assert!(compared >= 600, "only {compared} frames compared");
+    assert!(failures.is_empty(), "{} of {compared} frames differ:\n{}", failures.len(), failures.join("\n"));
 }

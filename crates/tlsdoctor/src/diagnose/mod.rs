@@ -291,7 +291,9 @@ fn report_for(story: &Story, outcome: Outcome, findings: Vec<Finding>, ladder: V
     let client_auth = match (&story.certificate_request, &story.client_certificates) {
         (_, Some(chain)) if !chain.certificates.is_empty() => "provided",
         (Some(_), _) => "requested",
-        _ if story.is_tls13() => "unknown",
+        // In TLS 1.3 the CertificateRequest is encrypted: its absence tells something
+        // only once the server's flight was read up to its Finished.
+        _ if story.is_tls13() && story.finished_messages[Side::Server.index()].is_none() => "unknown",
         _ => "none",
     };
     ConnectionReport {

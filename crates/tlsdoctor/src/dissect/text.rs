@@ -21,7 +21,8 @@ struct Line {
     frame: u64,
     src: SocketAddr,
     dst: SocketAddr,
-    protocol: String,
+    /// From the frame's first message; an annotation alone gives none.
+    protocol: Option<String>,
     items: Vec<String>,
     details: Vec<String>,
 }
@@ -45,7 +46,7 @@ impl<W: io::Write> TextPrinter<W> {
                 line.frame,
                 line.src,
                 line.dst,
-                line.protocol,
+                line.protocol.as_deref().unwrap_or("TLS"),
                 line.items.join(", ")
             )?;
             for detail in &line.details {
@@ -56,7 +57,7 @@ impl<W: io::Write> TextPrinter<W> {
     }
 
     /// The line of `frame`, started anew when the frame changes.
-    fn line_for(&mut self, conn: &Connection, event: &Event<'_>, protocol: impl FnOnce() -> String) -> &mut Line {
+    fn line_for(&mut self, conn: &Connection, event: &Event<'_>) -> &mut Line {
         let frame = event.frame();
         if self.line.as_ref().is_some_and(|l| l.frame != frame) {
             self.flush();
@@ -66,7 +67,7 @@ impl<W: io::Write> TextPrinter<W> {
             frame,
             src: conn.endpoint(side),
             dst: conn.endpoint(side.other()),
-            protocol: protocol(),
+            protocol: None,
             items: Vec::new(),
             details: Vec::new(),
         })
@@ -88,7 +89,8 @@ impl<W: io::Write> Observer for TextPrinter<W> {
             Event::Record(_) => {}
             Event::Message(m) => {
                 let verbose = self.verbose;
-                let line = self.line_for(conn, event, || protocol(m));
+                let line = self.line_for(conn, event);
+                line.protocol.get_or_insert_with(|| protocol(m));
                 line.items.push(names::info(&m.kind));
                 if verbose {
                     line.details.extend(super::details::details(m));
@@ -96,7 +98,7 @@ impl<W: io::Write> Observer for TextPrinter<W> {
             }
             Event::Anomaly(a) => {
                 let text = format!("[{}]", names::anomaly(&a.kind));
-                let line = self.line_for(conn, event, || "TLS".to_string());
+                let line = self.line_for(conn, event);
                 line.items.push(text);
             }
         }
