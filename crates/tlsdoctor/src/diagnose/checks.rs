@@ -432,13 +432,13 @@ fn client_certificate_missing(story: &Story, frame: u64, outcome: Outcome) -> Fi
         finding = finding.detail("key_types", key_types);
     }
     let choosy = if issued_by.is_empty() && with_key.is_empty() {
-        String::new()
+        ""
     } else {
-        "; Java, Go, browsers and .NET send none when theirs does not fit what the server asks for".to_string()
+        "; Java, Go, browsers and .NET send none when theirs does not fit what the server asks for"
     };
+    let issuer = if issued_by.is_empty() { " issued by a CA the server trusts" } else { &issued_by };
     finding.remedy(format!(
-        "configure the client with a certificate and key{}{with_key} (for curl: --cert/--key; openssl s_client: -cert/-key){choosy}",
-        if issued_by.is_empty() { " issued by a CA the server trusts".to_string() } else { issued_by.clone() }
+        "configure the client with a certificate and key{issuer}{with_key} (for curl: --cert/--key; openssl s_client: -cert/-key){choosy}"
     ))
 }
 
