@@ -147,6 +147,23 @@ fn nginx_going_on_without_a_client_certificate_is_a_warning() {
     assert!(f.summary.contains("HTTP 400"), "{}", f.summary);
 }
 
+/// A Node.js server refuses an expired client certificate by closing the connection,
+/// without an alert: the report says who closed and where, and the expired certificate,
+/// which the close follows, is the error.
+#[test]
+fn a_server_that_closes_without_an_alert_is_reported() {
+    let r = with_keylog("diagnose/node-client-cert-expired.pcapng", "diagnose/node-client-cert-expired.keylog");
+    assert_eq!(r.outcome, Outcome::Failed);
+    assert!(r.alert.is_none());
+    let closed = r.closed.as_ref().expect("the close is reported");
+    assert_eq!((closed.sender, closed.how, closed.frame), ("server", "fin", 9));
+    assert_eq!(errors(&r), ["certificate-expired"]);
+    assert_eq!(r.findings[0].frame, 8);
+    // A handshake that finished, or ended with an alert, reports no close.
+    assert!(only("good-mtls-rsa").closed.is_none());
+    assert!(only("client-certificate-missing").closed.is_none());
+}
+
 /// The motivating case against a Java server, which answers handshake_failure where
 /// OpenSSL and GnuTLS answer decrypt_error: the finding does not depend on the alert.
 #[test]

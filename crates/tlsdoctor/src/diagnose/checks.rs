@@ -382,11 +382,18 @@ fn tls13_hidden(story: &Story, secrets_given: bool) -> Option<Finding> {
     })
 }
 
-/// The server's alert says it refused the client's certificate (or the lack of one).
+/// The server's alert says it refused the client's certificate (or the lack of one), or
+/// the server closed the connection after it without an alert (as Node.js servers do).
 fn server_refused_client_certificate(story: &Story) -> bool {
-    story.alerts.iter().any(|a| {
+    let alerted = story.alerts.iter().any(|a| {
         a.side == Side::Server && matches!(a.description, Some(40 | 42 | 43 | 44 | 45 | 46 | 48 | 49 | 51 | 116) | None)
-    })
+    });
+    let certificate = story.client_certificates.as_ref().map(|c| c.frame);
+    let closed_after = match outcome::closed_without_alert(story) {
+        Some((Side::Server, _, frame)) => certificate.is_some_and(|sent| sent < frame),
+        _ => false,
+    };
+    alerted || closed_after
 }
 
 /// The client sent no certificate. What the server asked for is part of the answer:

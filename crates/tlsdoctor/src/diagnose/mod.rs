@@ -20,7 +20,7 @@ pub mod summary;
 use std::net::SocketAddr;
 
 use serde::Serialize;
-use tlsdoctor_tcp::{ConnIdMap, Side};
+use tlsdoctor_tcp::{Close, ConnIdMap, Side};
 use tlsdoctor_tls::stream::{Event, TlsConnection};
 use tlsdoctor_tls::x509::CertificateSummary;
 
@@ -47,6 +47,15 @@ pub struct AlertReport {
     pub description: Option<String>,
     pub frame: u64,
     pub encrypted: bool,
+}
+
+/// How a connection ended before its handshake finished, when no alert said why.
+#[derive(Debug, Clone, Serialize)]
+pub struct CloseReport {
+    pub sender: &'static str,
+    /// "fin" or "reset".
+    pub how: &'static str,
+    pub frame: u64,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -87,6 +96,8 @@ pub struct ConnectionReport {
     pub decrypted: bool,
     pub outcome: Outcome,
     pub alert: Option<AlertReport>,
+    /// A close or reset that ended the handshake without an alert.
+    pub closed: Option<CloseReport>,
     pub findings: Vec<Finding>,
     /// The checks that were made and passed, in words.
     pub passed: Vec<String>,
@@ -309,6 +320,14 @@ fn report_for(story: &Story, outcome: Outcome, findings: Vec<Finding>, ladder: V
         client_auth,
         decrypted: story.decrypted,
         alert: outcome::alert(story).as_ref().map(summary::alert_report),
+        closed: outcome::closed_without_alert(story).map(|(side, how, frame)| CloseReport {
+            sender: side_name(side),
+            how: match how {
+                Close::Fin => "fin",
+                Close::Reset => "reset",
+            },
+            frame,
+        }),
         outcome,
         findings,
         passed: Vec::new(),

@@ -1,7 +1,7 @@
 //! Did the handshake finish, and which alert tells why not.
 
 use serde::Serialize;
-use tlsdoctor_tcp::Side;
+use tlsdoctor_tcp::{Close, Side};
 
 use super::story::{AlertInfo, Story};
 
@@ -87,4 +87,18 @@ pub fn judge(story: &Story) -> Outcome {
     } else {
         Outcome::Incomplete
     }
+}
+
+/// A side closed (FIN) or reset the connection before the handshake finished, with no
+/// alert before it: (side, how, frame), the earliest such close.
+pub fn closed_without_alert(story: &Story) -> Option<(Side, Close, u64)> {
+    if finished(story) {
+        return None;
+    }
+    let (side, (how, frame)) = [Side::Client, Side::Server]
+        .into_iter()
+        .filter_map(|side| story.conn.closed[side.index()].map(|close| (side, close)))
+        .min_by_key(|(_, (_, frame))| *frame)?;
+    let alerted = story.alerts.iter().any(|a| a.frame <= frame) || inferred_tls13_alert(story).is_some();
+    (!alerted).then_some((side, how, frame))
 }

@@ -325,6 +325,14 @@ fn write_connection(out: &mut dyn Write, c: &ConnectionReport, name_input: bool)
         };
         writeln!(out, "  the {} sent {what} in frame {}", a.sender, a.frame)?;
     }
+    if let Some(close) = &c.closed {
+        let how = if close.how == "reset" { "reset the connection" } else { "closed the connection (FIN)" };
+        writeln!(
+            out,
+            "  the {} {how} in frame {}, before the handshake finished, without an alert",
+            close.sender, close.frame
+        )?;
+    }
     for f in &c.findings {
         let style = match f.severity {
             Severity::Error => BAD,
@@ -397,6 +405,7 @@ mod tests {
             decrypted: false,
             outcome,
             alert: None,
+            closed: None,
             findings,
             passed: Vec::new(),
             story: Default::default(),
