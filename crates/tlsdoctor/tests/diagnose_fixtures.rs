@@ -145,6 +145,15 @@ fn nginx_going_on_without_a_client_certificate_is_a_warning() {
     assert_eq!((f.severity, f.frame), (Severity::Warning, 8));
     assert!(f.summary.contains("the server went on with the handshake"), "{}", f.summary);
     assert!(f.summary.contains("HTTP 400"), "{}", f.summary);
+
+    // A certificate from a CA nginx does not trust: the same, HTTP 400 after the handshake.
+    let ca = tlsdoctor::ca::load(&fixture("diagnose/pki/ca.pem")).unwrap();
+    let options = Options { ca_certificates: ca, ..Options::default() };
+    let r = diagnose_with(&fixture("diagnose/nginx-client-cert-untrusted.pcapng"), &options).remove(0);
+    assert_eq!((r.outcome, r.client_auth), (Outcome::Ok, "provided"));
+    let f = r.findings.iter().find(|f| f.code == "certificate-issuer-not-requested").expect("the finding");
+    assert_eq!(f.severity, Severity::Warning);
+    assert!(f.summary.contains("\"The SSL certificate error\""), "{}", f.summary);
 }
 
 /// A Node.js server refuses an expired client certificate by closing the connection,

@@ -187,8 +187,15 @@ pub fn usage(chain: &DecodedChain<'_>, role: Role, suite: Option<CipherSuite>, f
     )
 }
 
-/// The client's chain against the CA names of the CertificateRequest.
-pub fn requested_issuer(story: &Story, chain: &DecodedChain<'_>, failed: bool) -> Option<Finding> {
+/// What follows a client certificate problem when the server finished the handshake
+/// anyway: servers that check the certificate after it refuse the request itself.
+pub fn refused_after_handshake(nginx_answer: &str) -> String {
+    format!("; the server went on with the handshake, but may still refuse the request itself (nginx with ssl_verify_client on answers HTTP 400 \"{nginx_answer}\")")
+}
+
+/// The client's chain against the CA names of the CertificateRequest; `went_on` when the
+/// server finished the handshake all the same.
+pub fn requested_issuer(story: &Story, chain: &DecodedChain<'_>, failed: bool, went_on: bool) -> Option<Finding> {
     let request = story.certificate_request.as_ref()?;
     if request.certificate_authorities.is_empty() || chain.certs.is_empty() {
         return None;
@@ -209,9 +216,10 @@ pub fn requested_issuer(story: &Story, chain: &DecodedChain<'_>, failed: bool) -
             severity(failed),
             chain.chain.frame,
             format!(
-                "the client's certificate chain leads to none of the {} CA names the server asked for in its CertificateRequest (frame {})",
+                "the client's certificate chain leads to none of the {} CA names the server asked for in its CertificateRequest (frame {}){}",
                 names.len(),
-                request.frame
+                request.frame,
+                if went_on { refused_after_handshake("The SSL certificate error") } else { String::new() }
             ),
         )
         .detail("requested", requested)

@@ -113,7 +113,7 @@ pub fn checks(story: &Story, outcome: &Outcome, options: &Options, links: &LinkC
             out.extend(chain_findings);
             out.extend(certs::validity(&decoded, certs::Role::Client, now, refused_client_cert));
             out.extend(certs::usage(&decoded, certs::Role::Client, suite, refused_client_cert));
-            out.extend(certs::requested_issuer(story, &decoded, refused_client_cert));
+            out.extend(certs::requested_issuer(story, &decoded, refused_client_cert, *outcome == Outcome::Ok));
         }
     } else if let (Some(_), Some(kx)) = (&story.certificate_request, story.client_key_exchange) {
         // SSL 3.0 clients send no Certificate message at all.
@@ -416,12 +416,9 @@ fn client_certificate_missing(story: &Story, frame: u64, outcome: Outcome) -> Fi
     };
     let with_key = if restricted { format!(" with {} key", a_or_an(&key_types.join(" or "))) } else { String::new() };
     let (severity, then) = match outcome {
-        Outcome::Failed => (Severity::Error, ""),
-        Outcome::Ok => (
-            Severity::Warning,
-            "; the server went on with the handshake, so the certificate was optional at the TLS level, but the server may still refuse the request itself (nginx with ssl_verify_client on answers HTTP 400 \"No required SSL certificate was sent\")",
-        ),
-        Outcome::Incomplete => (Severity::Info, ""),
+        Outcome::Failed => (Severity::Error, String::new()),
+        Outcome::Ok => (Severity::Warning, certs::refused_after_handshake("No required SSL certificate was sent")),
+        Outcome::Incomplete => (Severity::Info, String::new()),
     };
     let mut finding = Finding::new(
         "client-certificate-missing",
