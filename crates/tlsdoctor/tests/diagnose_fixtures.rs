@@ -168,6 +168,20 @@ fn a_server_that_closes_without_an_alert_is_reported() {
     assert_eq!((closed.sender, closed.how, closed.frame), ("server", "fin", 9));
     assert_eq!(errors(&r), ["certificate-expired"]);
     assert_eq!(r.findings[0].frame, 8);
+    // TLS 1.3: the server's Finished came before the client's certificate, and the server
+    // answers the client's Finished with a close. Without keys, the client's flight has
+    // room for a certificate; with them, the handshake finished and was still refused.
+    let name = "diagnose/node-tls13-client-cert-expired";
+    let r = only("node-tls13-client-cert-expired");
+    assert_eq!(r.outcome, Outcome::Failed);
+    assert_eq!(r.closed.as_ref().map(|c| (c.sender, c.frame)), Some(("server", 9)));
+    assert_eq!(codes(&r), ["keys-missing"]);
+    assert_eq!(r.findings[0].frame, 9);
+    assert!(r.findings[0].summary.contains("by closing the connection in frame 9"), "{}", r.findings[0].summary);
+    let r = with_keylog(&format!("{name}.pcapng"), &format!("{name}.keylog"));
+    assert_eq!((r.outcome, r.decrypted), (Outcome::Failed, true));
+    assert_eq!(r.closed.as_ref().map(|c| (c.sender, c.frame)), Some(("server", 9)));
+    assert_eq!(errors(&r), ["certificate-expired"]);
     // A handshake that finished, or ended with an alert, reports no close.
     assert!(only("good-mtls-rsa").closed.is_none());
     assert!(only("client-certificate-missing").closed.is_none());

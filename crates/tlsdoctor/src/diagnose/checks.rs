@@ -327,6 +327,18 @@ const SEALED_OVERHEAD: u64 = 1 + 16;
 /// Finished (36).
 const FLIGHT_WITH_A_CERTIFICATE: u64 = 290;
 
+/// The server's answer to the client's encrypted flight (TLS 1.3, without keys).
+struct Refusal {
+    /// The frame of the client's first encrypted record.
+    flight: u64,
+    /// "with an encrypted alert in frame 9", "by closing the connection in frame 9, ...".
+    answer: String,
+    /// The most handshake bytes the flight can hold.
+    bytes: u64,
+    /// The frame of the answer.
+    frame: u64,
+}
+
 /// A TLS 1.3 handshake that did not finish: its certificates, CertificateVerify and
 /// alerts are encrypted, so the checks need the connection's secrets. The size of the
 /// client's refused flight still tells whether it can hold a certificate.
@@ -335,27 +347,35 @@ fn tls13_hidden(story: &Story, secrets_given: bool) -> Option<Finding> {
     let random: String = hello.random.iter().map(|b| format!("{b:02x}")).collect();
     let alert = outcome::alert(story);
     let first_sealed = story.sealed.iter().find(|r| r.side == Side::Client);
+    // How the server answered the client's flight: an encrypted alert, or (Node.js) a
+    // close without one.
+    let answer = match (alert, outcome::closed_without_alert(story)) {
+        (_, Some((Side::Server, _, frame))) => {
+            Some((frame, format!("by closing the connection in frame {frame}, without an alert")))
+        }
+        (Some(a), _) if a.side == Side::Server => {
+            Some((a.frame, format!("with an encrypted alert in frame {}", a.frame)))
+        }
+        _ => None,
+    };
     // The client's flight the server refused: the most handshake bytes it can hold.
-    let refused = match (first_sealed, alert) {
-        (Some(first), Some(a)) if a.side == Side::Server && a.frame > first.frame => {
-            let flight = story.sealed.iter().filter(|r| r.side == Side::Client && r.frame < a.frame);
-            Some((
-                first.frame,
-                a.frame,
-                flight.map(|r| u64::from(r.length).saturating_sub(SEALED_OVERHEAD)).sum::<u64>(),
-            ))
+    let refused = match (first_sealed, answer) {
+        (Some(first), Some((frame, answer))) if frame > first.frame => {
+            let flight = story.sealed.iter().filter(|r| r.side == Side::Client && r.frame < frame);
+            let bytes = flight.map(|r| u64::from(r.length).saturating_sub(SEALED_OVERHEAD)).sum::<u64>();
+            Some(Refusal { flight: first.frame, answer, bytes, frame })
         }
         _ => None,
     };
     // A raw public key (RFC 7250) is far smaller than a certificate.
     let no_certificate =
-        refused.is_some_and(|(_, _, bytes)| bytes < FLIGHT_WITH_A_CERTIFICATE) && !hello.client_certificate_type;
-    let summary = match (refused, alert) {
-        (Some((flight, alert, bytes)), _) if no_certificate => format!(
-            "the server refused the client's encrypted second flight (frame {flight}, at most {bytes} bytes of handshake messages) with an encrypted alert in frame {alert}; that is too few for a certificate with its CertificateVerify (at least {FLIGHT_WITH_A_CERTIFICATE} bytes), so the client sent no certificate: if the server requires one, that is why it refused"
+        refused.as_ref().is_some_and(|r| r.bytes < FLIGHT_WITH_A_CERTIFICATE) && !hello.client_certificate_type;
+    let summary = match (&refused, alert) {
+        (Some(Refusal { flight, answer, bytes, .. }), _) if no_certificate => format!(
+            "the server refused the client's encrypted second flight (frame {flight}, at most {bytes} bytes of handshake messages) {answer}; that is too few for a certificate with its CertificateVerify (at least {FLIGHT_WITH_A_CERTIFICATE} bytes), so the client sent no certificate: if the server requires one, that is why it refused"
         ),
-        (Some((flight, alert, bytes)), _) => format!(
-            "the server refused the client's encrypted second flight (frame {flight}, at most {bytes} bytes of handshake messages: room for a certificate) with an encrypted alert in frame {alert}; in TLS 1.3 these are encrypted, so which check failed needs the connection's secrets"
+        (Some(Refusal { flight, answer, bytes, .. }), _) => format!(
+            "the server refused the client's encrypted second flight (frame {flight}, at most {bytes} bytes of handshake messages: room for a certificate) {answer}; in TLS 1.3 these are encrypted, so which check failed needs the connection's secrets"
         ),
         (None, Some(a)) => format!(
             "the {} ended the TLS 1.3 handshake with an encrypted alert in frame {}; the certificates and signatures are encrypted, so which check failed needs the connection's secrets",
@@ -369,10 +389,10 @@ fn tls13_hidden(story: &Story, secrets_given: bool) -> Option<Finding> {
     } else {
         summary
     };
-    let mut finding = Finding::new("keys-missing", Severity::Warning, alert.map_or(hello.frame, |a| a.frame), summary)
-        .detail("client_random", random);
-    if let Some((_, _, bytes)) = refused {
-        finding = finding.detail("client_flight_bytes", bytes);
+    let frame = refused.as_ref().map(|r| r.frame).or(alert.map(|a| a.frame)).unwrap_or(hello.frame);
+    let mut finding = Finding::new("keys-missing", Severity::Warning, frame, summary).detail("client_random", random);
+    if let Some(refused) = &refused {
+        finding = finding.detail("client_flight_bytes", refused.bytes);
     }
     let keylog = "run again with --keylog and a key log of this run (SSLKEYLOGFILE of the client or the server) that has a line for this client random; with it tlsdoctor opens the encrypted handshake";
     Some(if no_certificate {

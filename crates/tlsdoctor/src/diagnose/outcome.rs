@@ -57,6 +57,19 @@ fn inferred_tls13_alert(story: &Story) -> Option<AlertInfo> {
         .map(|r| AlertInfo { side: r.side, frame: r.frame, level: None, description: None, after_handshake: false })
 }
 
+/// TLS 1.3: the server's Finished comes before the client's certificate, so a handshake
+/// can finish and still be refused. A server that answers the client's Finished with
+/// nothing but a close or a reset (as Node.js servers do) refused it.
+fn refused_after_client_finished(story: &Story) -> bool {
+    let (Some(client_finished), Some((_, closed))) =
+        (story.finished[Side::Client.index()], story.conn.closed[Side::Server.index()])
+    else {
+        return false;
+    };
+    let answered = story.last_message[Side::Server.index()].is_some_and(|frame| frame > client_finished);
+    story.is_tls13() && closed >= client_finished && !answered
+}
+
 /// The alert the report shows: the first fatal one, else the first before the handshake
 /// finished, else the first at all.
 pub fn alert(story: &Story) -> Option<AlertInfo> {
@@ -73,7 +86,7 @@ pub fn alert(story: &Story) -> Option<AlertInfo> {
 pub fn judge(story: &Story) -> Outcome {
     let fatal = story.alerts.iter().any(|a| a.level == Some(2));
     if finished(story) {
-        return if fatal { Outcome::Failed } else { Outcome::Ok };
+        return if fatal || refused_after_client_finished(story) { Outcome::Failed } else { Outcome::Ok };
     }
     // The capture lost part of the handshake: without a fatal alert, it cannot tell.
     if !fatal && super::checks::damaged_by_gap(story) {
@@ -89,16 +102,18 @@ pub fn judge(story: &Story) -> Outcome {
     }
 }
 
-/// A side closed (FIN) or reset the connection before the handshake finished, with no
-/// alert before it: (side, how, frame), the earliest such close.
+/// A side closed (FIN) or reset the connection before the handshake finished (or, in
+/// TLS 1.3, in answer to the client's Finished), with no alert before it: (side, how,
+/// frame), the earliest such close.
 pub fn closed_without_alert(story: &Story) -> Option<(Side, Close, u64)> {
-    if finished(story) {
+    if finished(story) && !refused_after_client_finished(story) {
         return None;
     }
     let (side, (how, frame)) = [Side::Client, Side::Server]
         .into_iter()
         .filter_map(|side| story.conn.closed[side.index()].map(|close| (side, close)))
         .min_by_key(|(_, (_, frame))| *frame)?;
-    let alerted = story.alerts.iter().any(|a| a.frame <= frame) || inferred_tls13_alert(story).is_some();
+    // An alert-sized record after the close is the other side's answer to it.
+    let alerted = story.alerts.iter().chain(&inferred_tls13_alert(story)).any(|a| a.frame <= frame);
     (!alerted).then_some((side, how, frame))
 }

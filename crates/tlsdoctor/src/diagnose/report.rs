@@ -317,21 +317,24 @@ fn write_connection(out: &mut dyn Write, c: &ConnectionReport, name_input: bool)
     facts.extend(c.cipher_suite.clone());
     facts.push(format!("client certificate: {}", c.client_auth));
     writeln!(out, "  {}", facts.join(", "))?;
+    // How the connection ended, in frame order.
+    let mut endings = Vec::new();
     if let Some(a) = &c.alert {
         let what = match (&a.description, a.level) {
             (Some(d), Some(level)) => format!("{level} alert {d}"),
             (Some(d), None) => format!("alert {d}"),
             (None, _) => "an encrypted alert".to_string(),
         };
-        writeln!(out, "  the {} sent {what} in frame {}", a.sender, a.frame)?;
+        endings.push((a.frame, format!("the {} sent {what} in frame {}", a.sender, a.frame)));
     }
     if let Some(close) = &c.closed {
         let how = if close.how == "reset" { "reset the connection" } else { "closed the connection (FIN)" };
-        writeln!(
-            out,
-            "  the {} {how} in frame {}, before the handshake finished, without an alert",
-            close.sender, close.frame
-        )?;
+        let text = format!("the {} {how} in frame {}, without an alert", close.sender, close.frame);
+        endings.push((close.frame, text));
+    }
+    endings.sort();
+    for (_, ending) in endings {
+        writeln!(out, "  {ending}")?;
     }
     for f in &c.findings {
         let style = match f.severity {

@@ -139,6 +139,8 @@ pub struct Story {
     pub sealed: Vec<SealedRecord>,
     pub sealed_counts: [u64; 2],
     pub last_sealed: [Option<SealedRecord>; 2],
+    /// The frame of each side's last message, whatever it was.
+    pub last_message: [Option<u64>; 2],
     pub anomalies: Vec<Anomaly>,
     /// Handshake messages in order, as both peers hash them.
     pub transcript: Vec<u8>,
@@ -172,6 +174,7 @@ impl Story {
             sealed: Vec::new(),
             sealed_counts: [0, 0],
             last_sealed: [None, None],
+            last_message: [None, None],
             anomalies: Vec::new(),
             transcript: Vec::new(),
             transcript_broken: false,
@@ -223,6 +226,7 @@ impl Story {
         self.negotiated = m.negotiated;
         self.decrypted |= m.decrypted;
         let side = m.side.index();
+        self.last_message[side] = Some(m.frame);
         match m.kind {
             MessageKind::Handshake { typ, raw } => self.take_handshake(m, typ, raw),
             MessageKind::Sslv2ClientHello { raw } => {
