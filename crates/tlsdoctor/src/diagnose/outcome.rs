@@ -23,7 +23,9 @@ fn alert_sized(length: u16) -> bool {
 }
 
 /// TLS 1.3 without keys: the handshake finished when, after the client's encrypted
-/// flight, the server sent a record that is not an alert (a ticket or data).
+/// flight, the server sent a record that is not an alert (a ticket or data), or when the
+/// client, its flight sent, closed first with nothing from the server in between (a
+/// prober that only shakes hands, with a server that sends no tickets).
 pub fn tls13_finished(story: &Story) -> bool {
     if story.finished.iter().all(Option::is_some) {
         return true;
@@ -31,8 +33,23 @@ pub fn tls13_finished(story: &Story) -> bool {
     let Some(client_flight) = story.sealed.iter().find(|r| r.side == Side::Client) else {
         return false;
     };
-    story.sealed.iter().any(|r| r.side == Side::Server && r.frame > client_flight.frame && !alert_sized(r.length))
-        || story.sealed_counts[Side::Server.index()] > story.sealed.len() as u64
+    let server_after = |frame: u64| story.sealed.iter().filter(move |r| r.side == Side::Server && r.frame > frame);
+    let server_went_on = server_after(client_flight.frame).any(|r| !alert_sized(r.length))
+        || story.sealed_counts[Side::Server.index()] > story.sealed.len() as u64;
+    // Early data comes before the ServerHello: the flight is what follows it.
+    let hello = story.server_hello.as_ref().map_or(0, |h| h.frame);
+    let client_closed_first = match story.last_sealed[Side::Client.index()] {
+        Some(last) if alert_sized(last.length) => {
+            let finished = story
+                .sealed
+                .iter()
+                .any(|r| r.side == Side::Client && r.frame > hello && r.frame < last.frame && !alert_sized(r.length));
+            let server_closed = story.conn.closed[Side::Server.index()].is_some_and(|(_, frame)| frame < last.frame);
+            finished && !server_closed && !server_after(client_flight.frame).any(|r| r.frame < last.frame)
+        }
+        _ => false,
+    };
+    server_went_on || client_closed_first
 }
 
 fn finished(story: &Story) -> bool {
@@ -59,7 +76,8 @@ fn inferred_tls13_alert(story: &Story) -> Option<AlertInfo> {
 
 /// TLS 1.3: the server's Finished comes before the client's certificate, so a handshake
 /// can finish and still be refused. A server that answers the client's Finished with
-/// nothing but a close or a reset (as Node.js servers do) refused it.
+/// nothing but a close or a reset (as Node.js servers do), before the client closed or
+/// said anything, refused it.
 fn refused_after_client_finished(story: &Story) -> bool {
     let (Some(client_finished), Some((_, closed))) =
         (story.finished[Side::Client.index()], story.conn.closed[Side::Server.index()])
@@ -67,7 +85,10 @@ fn refused_after_client_finished(story: &Story) -> bool {
         return false;
     };
     let answered = story.last_message[Side::Server.index()].is_some_and(|frame| frame > client_finished);
-    story.is_tls13() && closed >= client_finished && !answered
+    // A client that closes first (a prober that only shakes hands) is answered by a close.
+    let client_closed_first = story.conn.closed[Side::Client.index()].is_some_and(|(_, frame)| frame <= closed)
+        || story.alerts.iter().any(|a| a.side == Side::Client && a.frame <= closed);
+    story.is_tls13() && closed >= client_finished && !answered && !client_closed_first
 }
 
 /// The alert the report shows: the first fatal one, else the first before the handshake
