@@ -191,15 +191,20 @@ fn a_server_that_closes_without_an_alert_is_reported() {
 }
 
 /// The motivating case against a Java server, which answers handshake_failure where
-/// OpenSSL and GnuTLS answer decrypt_error: the finding does not depend on the alert.
+/// OpenSSL, GnuTLS and Go answer decrypt_error: the finding does not depend on the alert.
 #[test]
-fn a_java_server_refusing_a_damaged_certificate_verify_is_explained() {
-    let r = only("java-cv-corrupt");
-    assert_alert(&r, Outcome::Failed, "server", Some("handshake_failure"), 24);
-    assert_eq!(errors(&r), ["client-certificate-verify-invalid"]);
-    let f = &r.findings[0];
-    assert_eq!((f.frame, f.detail["cause"].as_str()), (20, Some("wrong-key-or-corrupt")));
-    assert_eq!(f.detail["scheme"], "rsa_pss_rsae_sha256 (0x0804)");
+fn java_and_go_servers_refusing_a_damaged_certificate_verify_are_explained() {
+    // (capture, the server's alert and its frame, the CertificateVerify's frame)
+    for (name, alert, alert_frame, frame) in
+        [("java-cv-corrupt", "handshake_failure", 24, 20), ("go-cv-corrupt", "decrypt_error", 9, 8)]
+    {
+        let r = only(name);
+        assert_alert(&r, Outcome::Failed, "server", Some(alert), alert_frame);
+        assert_eq!(errors(&r), ["client-certificate-verify-invalid"], "{name}");
+        let f = &r.findings[0];
+        assert_eq!((f.frame, f.detail["cause"].as_str()), (frame, Some("wrong-key-or-corrupt")), "{name}");
+        assert_eq!(f.detail["scheme"], "rsa_pss_rsae_sha256 (0x0804)", "{name}");
+    }
 }
 
 /// What JSSE and crypto/tls sign by themselves verifies: RSA-PSS in TLS 1.2 (Java), and
