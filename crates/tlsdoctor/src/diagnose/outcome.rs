@@ -40,12 +40,12 @@ pub fn tls13_finished(story: &Story) -> bool {
     let hello = story.server_hello.as_ref().map_or(0, |h| h.frame);
     let client_closed_first = match story.last_sealed[Side::Client.index()] {
         Some(last) if alert_sized(last.length) => {
-            let finished = story
+            let sent_finished = story
                 .sealed
                 .iter()
                 .any(|r| r.side == Side::Client && r.frame > hello && r.frame < last.frame && !alert_sized(r.length));
             let server_closed = story.conn.closed[Side::Server.index()].is_some_and(|(_, frame)| frame < last.frame);
-            finished && !server_closed && !server_after(client_flight.frame).any(|r| r.frame < last.frame)
+            sent_finished && !server_closed && !server_after(client_flight.frame).any(|r| r.frame < last.frame)
         }
         _ => false,
     };
