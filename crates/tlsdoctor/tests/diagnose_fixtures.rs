@@ -190,6 +190,18 @@ fn a_server_that_closes_without_an_alert_is_reported() {
     assert!(only("client-certificate-missing").closed.is_none());
 }
 
+/// gnutls-cli checks the address it connected to, not the SNI it sent: the capture cannot
+/// show which name the client checked, and the remedy names the certificate's.
+#[test]
+fn a_client_refusing_a_valid_chain_is_told_to_check_the_name_too() {
+    let r = only("gnutls-client-by-address");
+    assert_alert(&r, Outcome::Failed, "client", Some("bad_certificate"), 8);
+    assert_eq!(codes(&r), ["certificate-trust-unknown"]);
+    let f = &r.findings[0];
+    assert_eq!(f.detail["certificate_names"], serde_json::json!(["DNS:app.example"]));
+    assert!(f.remedy.contains("connects by IP address"), "{}", f.remedy);
+}
+
 /// The motivating case against a Java server, which answers handshake_failure where
 /// OpenSSL, GnuTLS and Go answer decrypt_error: the finding does not depend on the alert.
 #[test]

@@ -204,22 +204,36 @@ fn trust_unknown(story: &Story) -> Option<Finding> {
         .last()
         .and_then(|der| decoded::certificate(der).ok())
         .map_or_else(|| "unknown".to_string(), |c| c.summary.issuer.clone());
-    Some(
-        Finding::new(
-            "certificate-trust-unknown",
-            Severity::Warning,
-            alert.frame,
-            format!(
-                "the {} refused the {refused}'s certificate chain (frame {}); its signatures hold as far as the capture shows, and it ends at the issuer {issuer}: whether the {} trusts that CA cannot be told without its CA certificates",
-                side_name(alert.side),
-                chain.frame,
-                side_name(alert.side)
-            ),
-        )
-        .detail("role", refused)
-        .detail("chain_ends_at", issuer)
-        .remedy(format!("run again with --ca and the CA certificates the {} trusts, to see where the chain breaks", side_name(alert.side))),
+    let judge = side_name(alert.side);
+    let finding = Finding::new(
+        "certificate-trust-unknown",
+        Severity::Warning,
+        alert.frame,
+        format!(
+            "the {judge} refused the {refused}'s certificate chain (frame {}); its signatures hold as far as the capture shows, and it ends at the issuer {issuer}: whether the {judge} trusts that CA cannot be told without its CA certificates",
+            chain.frame,
+        ),
     )
+    .detail("role", refused)
+    .detail("chain_ends_at", issuer);
+    let check_ca =
+        format!("run again with --ca and the CA certificates the {judge} trusts, to see where the chain breaks");
+    // A client also checks the server's name, which the capture shows only as the SNI: a
+    // client that connects by IP address or by another name checks that one.
+    let names = (alert.side == Side::Client)
+        .then(|| chain.certificates.first().and_then(|der| decoded::certificate(der).ok()))
+        .flatten()
+        .map(|leaf| leaf.summary.subject_alt_names.clone())
+        .filter(|names| !names.is_empty());
+    Some(match names {
+        Some(names) => {
+            let listed = names.join(", ");
+            finding.detail("certificate_names", names).remedy(format!(
+                "{check_ca}; and check that the client connects by a name the certificate covers ({listed}): a client that connects by IP address or by another name refuses it too"
+            ))
+        }
+        None => finding.remedy(check_ca),
+    })
 }
 
 /// A decrypt_error that no signature in this capture explains: every signature the
