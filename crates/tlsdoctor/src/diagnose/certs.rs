@@ -208,7 +208,7 @@ pub fn requested_issuer(story: &Story, chain: &DecodedChain<'_>, failed: bool, w
     if reaches {
         return None;
     }
-    let requested: Vec<String> = names.iter().map(|n| x509::format_name_der(n)).collect();
+    let requested = request.authority_names();
     let issuers: Vec<String> = chain.certs.iter().map(|(_, c)| c.summary.issuer.clone()).collect();
     Some(
         Finding::new(

@@ -7,11 +7,10 @@ use std::hash::{Hash, Hasher};
 
 use tlsdoctor_tcp::Side;
 use tlsdoctor_tls::stream::{AnomalyKind, GapCost};
-use tlsdoctor_tls::x509;
 
 use super::finding::{Finding, Severity};
 use super::outcome::{self, Outcome};
-use super::story::Story;
+use super::story::{CertificateRequestInfo, Story};
 use super::{certs, chain, decoded, finished, schemes, side_name, signatures, Options};
 
 /// Lost bytes before the handshake finished: what follows is judged in part only.
@@ -437,9 +436,7 @@ fn server_refused_client_certificate(story: &Story) -> bool {
 fn client_certificate_missing(story: &Story, frame: u64, outcome: Outcome) -> Finding {
     let request = story.certificate_request.as_ref();
     let request_frame = request.map_or(0, |r| r.frame);
-    let requested: Vec<String> = request
-        .map(|r| r.certificate_authorities.iter().map(|name| x509::format_name_der(name)).collect())
-        .unwrap_or_default();
+    let requested = request.map(CertificateRequestInfo::authority_names).unwrap_or_default();
     let key_types = request.map(schemes::requested_key_types).unwrap_or_default();
     // RSA and ECDSA are the keys clients hold: a request without one of them restricts.
     let restricted = !key_types.is_empty() && !["RSA", "ECDSA"].iter().all(|kind| key_types.contains(kind));

@@ -2,6 +2,7 @@
 //! CertificateRequest admits.
 
 use tlsdoctor_tls::registry::SignatureScheme;
+use tlsdoctor_verify::SignatureAlgorithm;
 
 use super::finding::{Finding, Severity};
 use super::story::{CertificateRequestInfo, Story};
@@ -63,20 +64,21 @@ pub fn not_offered(story: &Story, failed: bool) -> Vec<Finding> {
 
 /// The kind of key a scheme signs with, and the TLS 1.2 certificate type that admits it.
 fn key_type(scheme: SignatureScheme) -> Option<(&'static str, u8)> {
+    use SignatureAlgorithm as A;
     const RSA_SIGN: u8 = 1;
     const DSS_SIGN: u8 = 2;
     const ECDSA_SIGN: u8 = 64;
     Some(match scheme.0 {
-        0x0804..=0x0806 => ("RSA", RSA_SIGN),
+        // rsa_pss_pss_*: a key whose own type is RSASSA-PSS, which rsaEncryption keys are not.
         0x0809..=0x080b => ("RSA-PSS", RSA_SIGN),
-        0x0807 => ("Ed25519", ECDSA_SIGN),
-        0x0808 => ("Ed448", ECDSA_SIGN),
+        // ecdsa_brainpool*_tls13, which the verifier does not check.
         0x081a..=0x081c => ("ECDSA", ECDSA_SIGN),
-        _ => match scheme.hash_and_signature() {
-            (1..=6, 1) => ("RSA", RSA_SIGN),
-            (1..=6, 2) => ("DSA", DSS_SIGN),
-            (1..=6, 3) => ("ECDSA", ECDSA_SIGN),
-            _ => return None,
+        _ => match A::from_scheme(scheme)? {
+            A::RsaPkcs1(_) | A::RsaPss { .. } => ("RSA", RSA_SIGN),
+            A::Ecdsa(_) => ("ECDSA", ECDSA_SIGN),
+            A::Ed25519 => ("Ed25519", ECDSA_SIGN),
+            A::Ed448 => ("Ed448", ECDSA_SIGN),
+            A::Dsa(_) => ("DSA", DSS_SIGN),
         },
     })
 }

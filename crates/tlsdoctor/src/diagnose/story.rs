@@ -70,6 +70,13 @@ pub struct CertificateRequestInfo {
     pub certificate_authorities: Vec<Vec<u8>>,
 }
 
+impl CertificateRequestInfo {
+    /// The CA names the server asked for, as people read them.
+    pub fn authority_names(&self) -> Vec<String> {
+        self.certificate_authorities.iter().map(|name| tlsdoctor_tls::x509::format_name_der(name)).collect()
+    }
+}
+
 #[derive(Debug, Clone)]
 pub struct CertificateVerifyInfo {
     pub frame: u64,

@@ -3,7 +3,6 @@
 
 use serde::Serialize;
 use tlsdoctor_tls::registry::AlertDescription;
-use tlsdoctor_tls::x509;
 
 use super::decoded;
 use super::story::{AlertInfo, Chain, Story};
@@ -97,7 +96,7 @@ pub fn summarize(story: &Story) -> StorySummary {
         certificate_request: story.certificate_request.as_ref().map(|r| Request {
             frame: r.frame,
             signature_algorithms: r.signature_algorithms.as_deref().map(names),
-            certificate_authorities: r.certificate_authorities.iter().map(|n| x509::format_name_der(n)).collect(),
+            certificate_authorities: r.authority_names(),
         }),
         server_certificates: story.server_certificates.as_ref().map(certificates),
         client_certificates: story.client_certificates.as_ref().map(certificates),
