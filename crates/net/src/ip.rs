@@ -10,10 +10,13 @@ use crate::{be16, be32, Decoded, NetError, TcpFlags, TcpSegment, UdpDatagram};
 
 pub(crate) mod protocol {
     pub const HOP_BY_HOP: u8 = 0;
+    pub const IPV4: u8 = 4;
     pub const TCP: u8 = 6;
     pub const UDP: u8 = 17;
+    pub const IPV6: u8 = 41;
     pub const ROUTING: u8 = 43;
     pub const FRAGMENT: u8 = 44;
+    pub const GRE: u8 = 47;
     pub const AH: u8 = 51;
     pub const DESTINATION_OPTIONS: u8 = 60;
 }
@@ -132,6 +135,7 @@ pub(crate) fn ipv6(b: &[u8]) -> Result<IpPacket<'_>, NetError> {
 
 /// Where the IPv6 extension header chain ends.
 pub(crate) enum Ipv6Inner<'a> {
+    /// TCP, UDP, or a tunnel.
     Transport {
         protocol: u8,
         payload: &'a [u8],
@@ -145,7 +149,8 @@ pub(crate) enum Ipv6Inner<'a> {
     Other,
 }
 
-/// Walks IPv6 extension headers from `next` until TCP, UDP, a fragment header or the end.
+/// Walks IPv6 extension headers from `next` until TCP, UDP, a tunnel, a fragment header
+/// or the end.
 pub(crate) fn ipv6_extensions(mut next: u8, mut b: &[u8]) -> Result<Ipv6Inner<'_>, NetError> {
     use protocol::*;
     for _ in 0..MAX_EXTENSION_HEADERS {
@@ -177,7 +182,7 @@ pub(crate) fn ipv6_extensions(mut next: u8, mut b: &[u8]) -> Result<Ipv6Inner<'_
                 }
                 return Ok(Ipv6Inner::Fragment { next: h[0], info, payload: rest });
             }
-            TCP | UDP => return Ok(Ipv6Inner::Transport { protocol: next, payload: b }),
+            TCP | UDP | IPV4 | IPV6 | GRE => return Ok(Ipv6Inner::Transport { protocol: next, payload: b }),
             _ => return Ok(Ipv6Inner::Other),
         }
     }

@@ -1,4 +1,5 @@
-//! Link layers and IP -> TCP segments (and UDP datagrams).
+//! Link layers and IP, through the tunnels a mirrored capture arrives in (GRE, ERSPAN,
+//! IP in IP, VXLAN, Geneve, MPLS) -> TCP segments (and UDP datagrams).
 //!
 //! ```
 //! use tlsdoctor_capture::{LinkType, Timestamp};
@@ -21,6 +22,7 @@
 mod fragments;
 mod ip;
 mod link;
+mod tunnel;
 
 use std::fmt;
 use std::net::SocketAddr;
@@ -95,8 +97,8 @@ pub enum Decoded<'a> {
 }
 
 /// Why a frame could not be decoded: the layer ("link", "ethernet", "vlan", "pppoe",
-/// "linux-sll", "linux-sll2", "null", "loop", "ip", "ipv4", "ipv6", "tcp", "udp") and
-/// what was wrong.
+/// "mpls", "linux-sll", "linux-sll2", "null", "loop", "ip", "ipv4", "ipv6", "tcp", "udp",
+/// "gre", "erspan", "vxlan", "geneve", "tunnel") and what was wrong.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct NetError {
     pub layer: &'static str,
@@ -200,7 +202,7 @@ impl Decoder {
     fn ipv4<'a>(&'a mut self, b: &'a [u8], ts: Timestamp) -> Result<Decoded<'a>, NetError> {
         let p = ip::ipv4(b)?;
         let Some(info) = p.fragment else {
-            return ip::transport(p.protocol, p.src, p.dst, p.payload, p.missing > 0);
+            return tunnel::transport(p.protocol, p.src, p.dst, p.payload, p.missing > 0, 0);
         };
         let frag = Fragment {
             key: FragmentKey { src: p.src, dst: p.dst, id: info.id, protocol: p.protocol },
@@ -211,7 +213,9 @@ impl Decoder {
             missing: p.missing,
         };
         match self.reassembler.add(frag, ts.secs, &mut self.stats) {
-            Ok(Some(done)) => ip::transport(done.next, p.src, p.dst, &self.reassembler.datagram, done.missing > 0),
+            Ok(Some(done)) => {
+                tunnel::transport(done.next, p.src, p.dst, &self.reassembler.datagram, done.missing > 0, 0)
+            }
             Ok(None) => Ok(Decoded::FragmentHeld),
             Err(detail) => Err(NetError::new("ipv4", detail)),
         }
@@ -221,7 +225,9 @@ impl Decoder {
         let p = ip::ipv6(b)?;
         let cut = p.missing > 0;
         let (next, info, data) = match ip::ipv6_extensions(p.protocol, p.payload)? {
-            Ipv6Inner::Transport { protocol, payload } => return ip::transport(protocol, p.src, p.dst, payload, cut),
+            Ipv6Inner::Transport { protocol, payload } => {
+                return tunnel::transport(protocol, p.src, p.dst, payload, cut, 0)
+            }
             Ipv6Inner::Other => return Ok(Decoded::Other),
             Ipv6Inner::Fragment { next, info, payload } => (next, info, payload),
         };
@@ -241,7 +247,7 @@ impl Decoder {
         let datagram = &self.reassembler.datagram;
         match ip::ipv6_extensions(done.next, datagram)? {
             Ipv6Inner::Transport { protocol, payload } => {
-                ip::transport(protocol, p.src, p.dst, payload, done.missing > 0)
+                tunnel::transport(protocol, p.src, p.dst, payload, done.missing > 0, 0)
             }
             Ipv6Inner::Other => Ok(Decoded::Other),
             Ipv6Inner::Fragment { .. } => Err(NetError::new("ipv6", "fragment header inside a reassembled datagram")),

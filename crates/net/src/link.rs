@@ -19,10 +19,14 @@ mod ethertype {
     pub const QINQ: u16 = 0x88a8;
     pub const QINQ_OLD: u16 = 0x9100;
     pub const PPPOE_SESSION: u16 = 0x8864;
+    pub const MPLS: u16 = 0x8847;
+    pub const MPLS_MULTICAST: u16 = 0x8848;
 }
 
 /// Stacked VLAN tags accepted before the frame is called malformed.
 pub(crate) const MAX_VLAN_TAGS: usize = 8;
+/// MPLS labels accepted before the frame is called malformed.
+pub(crate) const MAX_MPLS_LABELS: usize = 8;
 
 const ETHERNET_LEN: usize = 14;
 const SLL_LEN: usize = 16;
@@ -40,10 +44,7 @@ const AF_INET6: [u32; 3] = [24, 28, 30];
 
 pub(crate) fn network(link: LinkType, frame: &[u8]) -> Result<Network<'_>, NetError> {
     match link {
-        LinkType::ETHERNET => {
-            let (h, rest) = header::<ETHERNET_LEN>("ethernet", frame)?;
-            by_ethertype(u16::from_be_bytes([h[12], h[13]]), rest)
-        }
+        LinkType::ETHERNET => ethernet(frame),
         LinkType::LINUX_SLL => {
             let (h, rest) = header::<SLL_LEN>("linux-sll", frame)?;
             by_ethertype(u16::from_be_bytes([h[14], h[15]]), rest)
@@ -100,9 +101,16 @@ fn ip(v6: bool, b: &[u8]) -> Network<'_> {
     }
 }
 
-/// Follows VLAN tags (802.1Q, 802.1ad and the older 0x9100, stacked) and PPPoE to IP.
-fn by_ethertype(mut ethertype: u16, mut rest: &[u8]) -> Result<Network<'_>, NetError> {
-    let mut tags = 0;
+/// An Ethernet frame's packet.
+pub(crate) fn ethernet(frame: &[u8]) -> Result<Network<'_>, NetError> {
+    let (h, rest) = header::<ETHERNET_LEN>("ethernet", frame)?;
+    by_ethertype(be16(h, 12), rest)
+}
+
+/// Follows VLAN tags (802.1Q, 802.1ad and the older 0x9100, stacked), PPPoE and MPLS
+/// (with Ethernet pseudowires) to IP.
+pub(crate) fn by_ethertype(mut ethertype: u16, mut rest: &[u8]) -> Result<Network<'_>, NetError> {
+    let (mut tags, mut labels) = (0, 0);
     loop {
         match ethertype {
             ethertype::IPV4 => return Ok(Network::Ipv4(rest)),
@@ -123,6 +131,31 @@ fn by_ethertype(mut ethertype: u16, mut rest: &[u8]) -> Result<Network<'_>, NetE
                     PPP_IPV6 => Network::Ipv6(inner),
                     _ => Network::Other,
                 });
+            }
+            ethertype::MPLS | ethertype::MPLS_MULTICAST => {
+                labels += 1;
+                if labels > MAX_MPLS_LABELS {
+                    return Err(NetError::new("mpls", format!("more than {MAX_MPLS_LABELS} labels")));
+                }
+                let (label, inner) = header::<4>("mpls", rest)?;
+                rest = inner;
+                let bottom_of_stack = label[2] & 1 != 0;
+                if !bottom_of_stack {
+                    continue;
+                }
+                // Nothing names what follows the last label; the first nibble tells, as
+                // Wireshark guesses: IP, or the control word of an Ethernet pseudowire.
+                match rest.first().map(|b| b >> 4) {
+                    Some(4) => return Ok(Network::Ipv4(rest)),
+                    Some(6) => return Ok(Network::Ipv6(rest)),
+                    Some(0) => {
+                        let (_, frame) = header::<4>("mpls", rest)?;
+                        let (h, inner) = header::<ETHERNET_LEN>("ethernet", frame)?;
+                        ethertype = be16(h, 12);
+                        rest = inner;
+                    }
+                    _ => return Ok(Network::Other),
+                }
             }
             _ => return Ok(Network::Other),
         }

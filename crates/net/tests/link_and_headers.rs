@@ -5,41 +5,6 @@ mod common;
 
 use common::*;
 use tlsdoctor_capture::LinkType;
-use tlsdoctor_net::{Decoded, Decoder, NetError};
-
-fn decode(link: LinkType, frame: &[u8]) -> Result<String, NetError> {
-    let mut d = Decoder::default();
-    d.decode(link, frame, ts(0)).map(|x| match x {
-        Decoded::Tcp(s) => format!(
-            "tcp {} -> {} seq {} ack {} flags {:#x} win {} payload {:02x?} cut {}",
-            s.src, s.dst, s.seq, s.ack, s.flags.0, s.window, s.payload, s.payload_cut
-        ),
-        Decoded::Udp(u) => {
-            format!("udp {} -> {} payload {:02x?} cut {}", u.src, u.dst, u.payload, u.payload_cut)
-        }
-        Decoded::FragmentHeld => "fragment".into(),
-        Decoded::Other => "other".into(),
-    })
-}
-
-fn layer(link: LinkType, frame: &[u8]) -> &'static str {
-    match decode(link, frame) {
-        Err(e) => e.layer,
-        Ok(x) => panic!("expected an error, got {x}"),
-    }
-}
-
-const TCP4: &str =
-    "tcp 192.0.2.1:1000 -> 198.51.100.2:443 seq 5 ack 7 flags 0x18 win 4660 payload [61, 62, 63] cut false";
-const TCP6: &str =
-    "tcp [2001:db8::1]:1000 -> [2001:db8::2]:443 seq 5 ack 7 flags 0x18 win 4660 payload [61, 62, 63] cut false";
-
-fn tcp4() -> Vec<u8> {
-    ipv4(6, &tcp(1000, 443, 5, b"abc"))
-}
-fn tcp6() -> Vec<u8> {
-    ipv6(6, &tcp(1000, 443, 5, b"abc"))
-}
 
 fn vlan(tags: &[u16], inner: u16, payload: &[u8]) -> Vec<u8> {
     let mut body = Vec::new();

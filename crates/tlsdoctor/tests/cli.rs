@@ -266,3 +266,39 @@ fn decrypt_with_secrets_of_no_connection_says_so_and_exits_1() {
     let stderr = text(&out.stderr);
     assert!(stderr.contains("no application data was decrypted: the secrets given belong to none of the connections"));
 }
+
+/// A mirror session delivers the traffic inside a tunnel; the connection is the inner one,
+/// checked and decrypted as if captured on the wire.
+#[test]
+fn mirrored_captures_are_read_through_their_tunnels() {
+    let inner = |name: &str| match name {
+        "tls13-vxlan.pcapng" => ("192.168.77.1", "192.168.77.2", 24480),
+        _ => ("127.0.0.1", "127.0.0.1", 24401),
+    };
+    for name in [
+        "tls13-vxlan.pcapng",
+        "tls12-erspan2.pcap",
+        "tls12-erspan3.pcap",
+        "tls12-gre-ipv6.pcap",
+        "tls12-geneve.pcap",
+        "tls12-mpls.pcap",
+    ] {
+        let capture = repo(&format!("tests/fixtures/{name}"));
+        let keylog = capture.with_extension("keylog");
+        let (capture, keylog) = (capture.to_str().unwrap(), keylog.to_str().unwrap());
+        let out = tlsdoctor(&["diagnose", "--format", "json", "--keylog", keylog, capture]);
+        assert_eq!(out.status.code(), Some(0), "{name}: {}", text(&out.stderr));
+        let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        let [connection] = report["connections"].as_array().unwrap().as_slice() else {
+            panic!("{name}: one connection expected: {report}")
+        };
+        let (client, server, port) = inner(name);
+        assert_eq!(connection["client"]["ip"], client, "{name}");
+        assert_eq!((&connection["server"]["ip"], &connection["server"]["port"]), (&server.into(), &port.into()));
+        assert_eq!((&connection["outcome"], &connection["decrypted"]), (&"ok".into(), &true.into()), "{name}");
+        let passed = connection["passed"].to_string();
+        assert!(passed.contains("client's Finished") && passed.contains("server's Finished"), "{name}: {passed}");
+        let decrypted = text(&tlsdoctor(&["decrypt", "--keylog", keylog, capture]).stdout);
+        assert!(decrypted.contains("GET /index.html HTTP/1.0") && decrypted.contains("HTTP/1.0 200 ok"), "{name}");
+    }
+}

@@ -1,8 +1,8 @@
 //! Packet builders, hex and a minimal classic-pcap reader for the tests.
 #![allow(dead_code)]
 
-use tlsdoctor_capture::Timestamp;
-use tlsdoctor_net::{Decoded, TcpSegment, UdpDatagram};
+use tlsdoctor_capture::{LinkType, Timestamp};
+use tlsdoctor_net::{Decoded, Decoder, NetError, TcpSegment, UdpDatagram};
 
 pub fn hex(s: &str) -> Vec<u8> {
     let s: Vec<u8> = s.bytes().filter(|b| !b.is_ascii_whitespace()).collect();
@@ -131,4 +131,40 @@ pub fn read_pcap(path: &std::path::Path) -> (u32, Vec<Vec<u8>>) {
 
 pub fn capture(name: &str) -> std::path::PathBuf {
     std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/testdata/wireshark/captures").join(name)
+}
+
+/// What the decoder makes of one frame, as a line.
+pub fn decode(link: LinkType, frame: &[u8]) -> Result<String, NetError> {
+    let mut d = Decoder::default();
+    d.decode(link, frame, ts(0)).map(|x| match x {
+        Decoded::Tcp(s) => format!(
+            "tcp {} -> {} seq {} ack {} flags {:#x} win {} payload {:02x?} cut {}",
+            s.src, s.dst, s.seq, s.ack, s.flags.0, s.window, s.payload, s.payload_cut
+        ),
+        Decoded::Udp(u) => {
+            format!("udp {} -> {} payload {:02x?} cut {}", u.src, u.dst, u.payload, u.payload_cut)
+        }
+        Decoded::FragmentHeld => "fragment".into(),
+        Decoded::Other => "other".into(),
+    })
+}
+
+/// The layer a frame's error names.
+pub fn layer(link: LinkType, frame: &[u8]) -> &'static str {
+    match decode(link, frame) {
+        Err(e) => e.layer,
+        Ok(x) => panic!("expected an error, got {x}"),
+    }
+}
+
+pub const TCP4: &str =
+    "tcp 192.0.2.1:1000 -> 198.51.100.2:443 seq 5 ack 7 flags 0x18 win 4660 payload [61, 62, 63] cut false";
+pub const TCP6: &str =
+    "tcp [2001:db8::1]:1000 -> [2001:db8::2]:443 seq 5 ack 7 flags 0x18 win 4660 payload [61, 62, 63] cut false";
+
+pub fn tcp4() -> Vec<u8> {
+    ipv4(6, &tcp(1000, 443, 5, b"abc"))
+}
+pub fn tcp6() -> Vec<u8> {
+    ipv6(6, &tcp(1000, 443, 5, b"abc"))
 }
