@@ -302,3 +302,24 @@ fn mirrored_captures_are_read_through_their_tunnels() {
         assert!(decrypted.contains("GET /index.html HTTP/1.0") && decrypted.contains("HTTP/1.0 200 ok"), "{name}");
     }
 }
+
+/// TCP Fast Open: curl's second connection sends its ClientHello in the SYN (frame 16).
+#[test]
+fn a_client_hello_in_the_syn_opens_the_connection() {
+    let capture = repo("tests/fixtures/tls13-tfo.pcapng");
+    let keylog = capture.with_extension("keylog");
+    let out =
+        tlsdoctor(&["diagnose", "--format", "json", "--keylog", keylog.to_str().unwrap(), capture.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let connections = report["connections"].as_array().unwrap();
+    assert_eq!(connections.len(), 2, "{report}");
+    let second = &connections[1];
+    assert_eq!(
+        (&second["first_frame"], &second["outcome"], &second["decrypted"]),
+        (&16.into(), &"ok".into(), &true.into())
+    );
+    let passed = second["passed"].to_string();
+    assert!(passed.contains("client's Finished") && passed.contains("server's Finished"), "{passed}");
+    assert_eq!(second["story"]["client_offer"]["frame"], 16, "the ClientHello is read from the SYN");
+}
