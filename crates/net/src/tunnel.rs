@@ -14,8 +14,10 @@ use crate::{be16, Decoded, NetError};
 /// Tunnels inside tunnels opened before the packet is called malformed.
 pub(crate) const MAX_TUNNELS: usize = 4;
 
-/// The UDP destination ports that Wireshark decodes as tunnels by default.
+/// The UDP destination ports that Wireshark decodes as tunnels by default, and Linux's
+/// VXLAN port from before IANA assigned one, which flannel and Cilium still use.
 const VXLAN_PORT: u16 = 4789;
+const LINUX_VXLAN_PORT: u16 = 8472;
 const GENEVE_PORT: u16 = 6081;
 
 /// GRE protocol types beyond the ethertypes [`link::by_ethertype`] follows.
@@ -88,7 +90,7 @@ fn in_ip(ip_protocol: u8, b: &[u8]) -> Option<Result<Network<'_>, NetError>> {
 fn in_udp(port: u16, b: &[u8]) -> Option<Result<Network<'_>, NetError>> {
     match port {
         // RFC 7348: flags (I set: a VNI follows), reserved, VNI, reserved; then Ethernet.
-        VXLAN_PORT if b.first().is_some_and(|flags| flags & 0x08 != 0) => {
+        VXLAN_PORT | LINUX_VXLAN_PORT if b.first().is_some_and(|flags| flags & 0x08 != 0) => {
             Some(after("vxlan", b, 8).and_then(link::ethernet))
         }
         // RFC 8926: version and options length, flags, protocol type, VNI; then options.
