@@ -596,6 +596,28 @@ fn refusals_are_explained_by_what_the_server_accepted_elsewhere() {
     }
 }
 
+/// A refusal whose alert names its reason is explained by that reason alone, not by the
+/// offer's versions, suites and groups (which the server accepted from the first client).
+#[test]
+fn refusals_whose_alert_names_the_reason_say_it() {
+    let r = refused("server-name-unrecognized");
+    assert_alert(&r, Outcome::Failed, "server", Some("unrecognized_name"), 22);
+    assert_eq!(errors(&r), ["server-name-unrecognized"]);
+    assert_eq!(r.findings[0].detail["sni"], "other.example");
+
+    let r = refused("no-common-application-protocol");
+    assert_alert(&r, Outcome::Failed, "server", Some("no_application_protocol"), 22);
+    assert_eq!(errors(&r), ["no-common-application-protocol"]);
+    assert_eq!(r.findings[0].detail["offered"], serde_json::json!(["http/1.1"]));
+
+    let r = refused("version-fallback-refused");
+    assert_alert(&r, Outcome::Failed, "server", Some("inappropriate_fallback"), 22);
+    assert_eq!(errors(&r), ["version-fallback-refused"]);
+    let f = &r.findings[0];
+    assert_eq!((&f.detail["offered"], &f.detail["fallback_scsv"]), (&serde_json::json!(["TLS 1.2"]), &true.into()));
+    assert_eq!(f.detail["server_chose_elsewhere"], serde_json::json!(["TLS 1.3"]), "the first client's connection");
+}
+
 #[test]
 fn a_client_refusing_the_server_certificate_is_explained() {
     let r = only("certificate-name-mismatch");

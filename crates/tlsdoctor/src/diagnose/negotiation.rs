@@ -10,7 +10,7 @@ use tlsdoctor_verify::{PublicKey, SignatureAlgorithm};
 use super::decoded;
 use super::finding::{Finding, Severity};
 use super::outcome::Outcome;
-use super::story::Story;
+use super::story::{ClientHelloInfo, Story};
 
 /// Choices kept per server: enough evidence, bounded.
 const CHOICES_PER_SERVER: usize = 16;
@@ -123,6 +123,12 @@ pub fn refusal(story: &Story, choices: &ServerChoices) -> Vec<Finding> {
         .filter(|c| hello.versions.contains(&c.version))
         .copied()
         .collect();
+    let chosen_versions = |server| choices.by_server.get(server).into_iter().flatten().map(|c| c.version).collect();
+    if let Some(named) =
+        named_refusal(hello, alert.and_then(|a| a.description), frame, &said, chosen_versions(&story.conn.server))
+    {
+        return vec![named];
+    }
     let mut out = Vec::new();
     let elsewhere = "elsewhere in this capture, at a version this client offered, the same server chose";
 
@@ -219,4 +225,62 @@ pub fn refusal(story: &Story, choices: &ServerChoices) -> Vec<Finding> {
         );
     }
     out
+}
+
+/// A refusal whose alert names its reason: one finding says it, in the client's terms
+/// (the parameters the client offered are beside the point). `chosen_versions`: the
+/// versions the same server chose in the capture's other connections.
+fn named_refusal(
+    hello: &ClientHelloInfo,
+    description: Option<u8>,
+    frame: u64,
+    said: &str,
+    chosen_versions: Vec<ProtocolVersion>,
+) -> Option<Finding> {
+    let to_hello = format!("the server {said} to the ClientHello (frame {})", hello.frame);
+    Some(match AlertDescription(description?) {
+        AlertDescription::UNRECOGNIZED_NAME => {
+            let asked = match &hello.sni {
+                Some(name) => format!("it serves no host named {name}, the name the client asked for (SNI)"),
+                None => "the client named no server (no SNI), and this server wants a name".to_string(),
+            };
+            Finding::new("server-name-unrecognized", Severity::Error, frame, format!("{to_hello}: {asked}"))
+                .detail("sni", hello.sni.clone())
+                .remedy("connect with a name the server is configured for (a name in its certificate, or one of its virtual hosts), or add this name to the server's configuration")
+        }
+        AlertDescription::NO_APPLICATION_PROTOCOL => {
+            let why = match hello.alpn.as_slice() {
+                [] => "the client offered no application protocol (ALPN), and this server requires one".to_string(),
+                alpn => format!(
+                    "it serves none of the application protocols the client offered in ALPN ({})",
+                    alpn.join(", ")
+                ),
+            };
+            Finding::new("no-common-application-protocol", Severity::Error, frame, format!("{to_hello}: {why}"))
+            .detail("offered", hello.alpn.clone())
+            .remedy("offer an application protocol the server serves (h2 for gRPC and other HTTP/2-only servers, http/1.1 for most others), or add the client's to the server's ALPN list")
+        }
+        AlertDescription::INAPPROPRIATE_FALLBACK => {
+            let highest = hello.versions.iter().max().copied();
+            let mut higher: Vec<ProtocolVersion> =
+                chosen_versions.into_iter().filter(|v| highest.is_some_and(|h| *v > h)).collect();
+            higher.dedup();
+            let seen = match higher.as_slice() {
+                [] => String::new(),
+                versions => format!(" (with other clients in this capture it chose {})", names(versions).join(", ")),
+            };
+            let highest = highest.map_or("?".to_string(), |v| v.to_string());
+            Finding::new(
+                "version-fallback-refused",
+                Severity::Error,
+                frame,
+                format!("{to_hello}: the client offered at most {highest} with TLS_FALLBACK_SCSV, which marks a retry after a failed attempt at a higher version; the server supports a higher version{seen}, so it refused the downgrade (RFC 7507)"),
+            )
+            .detail("offered", names(&hello.versions))
+            .detail("server_chose_elsewhere", names(&higher))
+            .detail("fallback_scsv", hello.cipher_suites.contains(&CipherSuite::TLS_FALLBACK_SCSV))
+            .remedy("find why the client's first attempt at the higher version failed (the connection just before this one, or a device on the path that drops newer ClientHellos): the retry only hides that failure")
+        }
+        _ => return None,
+    })
 }
