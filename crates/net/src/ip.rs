@@ -33,12 +33,14 @@ mod ipv4_field {
     pub const SRC: usize = 12;
     pub const DST: usize = 16;
     pub const HEADER_LEN: usize = 20;
+    pub const TTL: usize = 8;
 }
 
 mod ipv6_field {
     pub const VER_TC_FLOW: usize = 0;
     pub const LENGTH: usize = 4;
     pub const NXT_HDR: usize = 6;
+    pub const HOP_LIMIT: usize = 7;
     pub const SRC: usize = 8;
     pub const DST: usize = 24;
     pub const HEADER_LEN: usize = 40;
@@ -52,10 +54,18 @@ pub(crate) struct FragmentInfo {
     pub more: bool,
 }
 
-/// An IP header's meaning, with the payload as far as the frame holds it.
-pub(crate) struct IpPacket<'a> {
+/// What the transport layer keeps of an IP header.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Addressing {
     pub src: IpAddr,
     pub dst: IpAddr,
+    /// IPv4 time to live, or IPv6 hop limit, as captured.
+    pub ttl: u8,
+}
+
+/// An IP header's meaning, with the payload as far as the frame holds it.
+pub(crate) struct IpPacket<'a> {
+    pub addressing: Addressing,
     /// IPv4 protocol, or IPv6 next header after the fixed header.
     pub protocol: u8,
     pub payload: &'a [u8],
@@ -104,8 +114,7 @@ pub(crate) fn ipv4(b: &[u8]) -> Result<IpPacket<'_>, NetError> {
     let offset = usize::from(flags & 0x1fff) * 8;
     let addr = |at: usize| IpAddr::V4(Ipv4Addr::from(be32(h, at)));
     Ok(IpPacket {
-        src: addr(SRC),
-        dst: addr(DST),
+        addressing: Addressing { src: addr(SRC), dst: addr(DST), ttl: h[TTL] },
         protocol: h[PROTOCOL],
         payload,
         missing,
@@ -130,7 +139,8 @@ pub(crate) fn ipv6(b: &[u8]) -> Result<IpPacket<'_>, NetError> {
         let lo = u64::from(be32(h, at + 8)) << 32 | u64::from(be32(h, at + 12));
         IpAddr::V6(Ipv6Addr::from(u128::from(hi) << 64 | u128::from(lo)))
     };
-    Ok(IpPacket { src: addr(SRC), dst: addr(DST), protocol: h[NXT_HDR], payload, missing, fragment: None })
+    let addressing = Addressing { src: addr(SRC), dst: addr(DST), ttl: h[HOP_LIMIT] };
+    Ok(IpPacket { addressing, protocol: h[NXT_HDR], payload, missing, fragment: None })
 }
 
 /// Where the IPv6 extension header chain ends.
@@ -208,7 +218,7 @@ mod udp_field {
 }
 
 /// TCP or UDP in an IP payload; `cut` says the IP layer announced more than `b` holds.
-pub(crate) fn transport(protocol: u8, src: IpAddr, dst: IpAddr, b: &[u8], cut: bool) -> Result<Decoded<'_>, NetError> {
+pub(crate) fn transport(protocol: u8, ip: Addressing, b: &[u8], cut: bool) -> Result<Decoded<'_>, NetError> {
     match protocol {
         protocol::TCP => {
             use tcp_field::*;
@@ -221,12 +231,13 @@ pub(crate) fn transport(protocol: u8, src: IpAddr, dst: IpAddr, b: &[u8], cut: b
                 return Err(NetError::new("tcp", format!("data offset {header_len} with {} bytes captured", b.len())));
             };
             Ok(Decoded::Tcp(TcpSegment {
-                src: SocketAddr::new(src, be16(h, SRC_PORT)),
-                dst: SocketAddr::new(dst, be16(h, DST_PORT)),
+                src: SocketAddr::new(ip.src, be16(h, SRC_PORT)),
+                dst: SocketAddr::new(ip.dst, be16(h, DST_PORT)),
                 seq: be32(h, SEQ_NUM),
                 ack: be32(h, ACK_NUM),
                 flags: TcpFlags(h[FLAGS]),
                 window: be16(h, WIN_SIZE),
+                ttl: ip.ttl,
                 payload,
                 payload_cut: cut,
             }))
@@ -242,8 +253,8 @@ pub(crate) fn transport(protocol: u8, src: IpAddr, dst: IpAddr, b: &[u8], cut: b
                 n => limit(rest, Some(n - HEADER_LEN)),
             };
             Ok(Decoded::Udp(UdpDatagram {
-                src: SocketAddr::new(src, be16(h, SRC_PORT)),
-                dst: SocketAddr::new(dst, be16(h, DST_PORT)),
+                src: SocketAddr::new(ip.src, be16(h, SRC_PORT)),
+                dst: SocketAddr::new(ip.dst, be16(h, DST_PORT)),
                 payload,
                 payload_cut: missing > 0,
             }))

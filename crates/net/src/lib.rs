@@ -70,6 +70,9 @@ pub struct TcpSegment<'a> {
     pub ack: u32,
     pub flags: TcpFlags,
     pub window: u16,
+    /// The IP header's time to live (IPv6: hop limit): packets from one host reach the
+    /// capture point with one value, so a reset with another came from elsewhere.
+    pub ttl: u8,
     pub payload: &'a [u8],
     /// The IP header announced more payload than the frame holds (snap length cut).
     pub payload_cut: bool,
@@ -202,10 +205,10 @@ impl Decoder {
     fn ipv4<'a>(&'a mut self, b: &'a [u8], ts: Timestamp) -> Result<Decoded<'a>, NetError> {
         let p = ip::ipv4(b)?;
         let Some(info) = p.fragment else {
-            return tunnel::transport(p.protocol, p.src, p.dst, p.payload, p.missing > 0, 0);
+            return tunnel::transport(p.protocol, p.addressing, p.payload, p.missing > 0, 0);
         };
         let frag = Fragment {
-            key: FragmentKey { src: p.src, dst: p.dst, id: info.id, protocol: p.protocol },
+            key: FragmentKey { src: p.addressing.src, dst: p.addressing.dst, id: info.id, protocol: p.protocol },
             offset: info.offset,
             more: info.more,
             next: p.protocol,
@@ -214,7 +217,7 @@ impl Decoder {
         };
         match self.reassembler.add(frag, ts.secs, &mut self.stats) {
             Ok(Some(done)) => {
-                tunnel::transport(done.next, p.src, p.dst, &self.reassembler.datagram, done.missing > 0, 0)
+                tunnel::transport(done.next, p.addressing, &self.reassembler.datagram, done.missing > 0, 0)
             }
             Ok(None) => Ok(Decoded::FragmentHeld),
             Err(detail) => Err(NetError::new("ipv4", detail)),
@@ -226,13 +229,13 @@ impl Decoder {
         let cut = p.missing > 0;
         let (next, info, data) = match ip::ipv6_extensions(p.protocol, p.payload)? {
             Ipv6Inner::Transport { protocol, payload } => {
-                return tunnel::transport(protocol, p.src, p.dst, payload, cut, 0)
+                return tunnel::transport(protocol, p.addressing, payload, cut, 0)
             }
             Ipv6Inner::Other => return Ok(Decoded::Other),
             Ipv6Inner::Fragment { next, info, payload } => (next, info, payload),
         };
         let frag = Fragment {
-            key: FragmentKey { src: p.src, dst: p.dst, id: info.id, protocol: 0 },
+            key: FragmentKey { src: p.addressing.src, dst: p.addressing.dst, id: info.id, protocol: 0 },
             offset: info.offset,
             more: info.more,
             next,
@@ -247,7 +250,7 @@ impl Decoder {
         let datagram = &self.reassembler.datagram;
         match ip::ipv6_extensions(done.next, datagram)? {
             Ipv6Inner::Transport { protocol, payload } => {
-                tunnel::transport(protocol, p.src, p.dst, payload, done.missing > 0, 0)
+                tunnel::transport(protocol, p.addressing, payload, done.missing > 0, 0)
             }
             Ipv6Inner::Other => Ok(Decoded::Other),
             Ipv6Inner::Fragment { .. } => Err(NetError::new("ipv6", "fragment header inside a reassembled datagram")),

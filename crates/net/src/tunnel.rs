@@ -5,9 +5,7 @@
 //! An IP fragment inside a tunnel is not put together with the rest of its datagram (the
 //! outer packets are): that is reported, not passed over.
 
-use std::net::IpAddr;
-
-use crate::ip::{self, protocol, Ipv6Inner};
+use crate::ip::{self, protocol, Addressing, Ipv6Inner};
 use crate::link::{self, header, Network};
 use crate::{be16, Decoded, NetError};
 
@@ -29,8 +27,7 @@ const ERSPAN_3: u16 = 0x22eb;
 /// open already. `cut`: the IP layer announced more than `b` holds.
 pub(crate) fn transport(
     protocol: u8,
-    src: IpAddr,
-    dst: IpAddr,
+    ip: Addressing,
     b: &[u8],
     cut: bool,
     depth: usize,
@@ -38,7 +35,7 @@ pub(crate) fn transport(
     if let Some(inner) = in_ip(protocol, b) {
         return packet(inner?, depth);
     }
-    let decoded = ip::transport(protocol, src, dst, b, cut)?;
+    let decoded = ip::transport(protocol, ip, b, cut)?;
     if let Decoded::Udp(datagram) = decoded {
         if let Some(inner) = in_udp(datagram.dst.port(), datagram.payload) {
             return packet(inner?, depth);
@@ -59,13 +56,13 @@ fn packet(network: Network<'_>, depth: usize) -> Result<Decoded<'_>, NetError> {
             if p.fragment.is_some() {
                 return Err(NetError::new("tunnel", unfragmented));
             }
-            transport(p.protocol, p.src, p.dst, p.payload, p.missing > 0, depth + 1)
+            transport(p.protocol, p.addressing, p.payload, p.missing > 0, depth + 1)
         }
         Network::Ipv6(b) => {
             let p = ip::ipv6(b)?;
             match ip::ipv6_extensions(p.protocol, p.payload)? {
                 Ipv6Inner::Transport { protocol, payload } => {
-                    transport(protocol, p.src, p.dst, payload, p.missing > 0, depth + 1)
+                    transport(protocol, p.addressing, payload, p.missing > 0, depth + 1)
                 }
                 Ipv6Inner::Fragment { .. } => Err(NetError::new("tunnel", unfragmented)),
                 Ipv6Inner::Other => Ok(Decoded::Other),

@@ -5,6 +5,7 @@ mod common;
 
 use common::*;
 use tlsdoctor_capture::LinkType;
+use tlsdoctor_net::Decoder;
 
 fn vlan(tags: &[u16], inner: u16, payload: &[u8]) -> Vec<u8> {
     let mut body = Vec::new();
@@ -247,4 +248,17 @@ fn malformed_headers_name_their_layer() {
     let mut p = ipv4(17, &udp(1, 2, &[]));
     p[20 + 5] = 7;
     assert_eq!(detail(&p), "udp: length 7 is below 8");
+}
+
+#[test]
+fn time_to_live_and_hop_limit_are_kept() {
+    let ttl = |link: LinkType, frame: &[u8]| unwrap_tcp(Decoder::default().decode(link, frame, ts(0)).unwrap()).ttl;
+    let mut v4 = tcp4();
+    v4[8] = 37;
+    assert_eq!(ttl(LinkType::RAW, &v4), 37);
+    let mut v6 = tcp6();
+    v6[7] = 9;
+    assert_eq!(ttl(LinkType::RAW, &v6), 9);
+    // Through a tunnel, the inner packet's.
+    assert_eq!(ttl(LinkType::RAW, &ipv4(4, &v4)), 37);
 }

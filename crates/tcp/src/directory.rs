@@ -68,7 +68,7 @@ impl Entry {
             self.closed[side.index()] = true;
             self.closed[side.other().index()] |= seg.flags.rst();
         }
-        Segment { side, seq: seg.seq, ack: seg.ack, flags: seg.flags, payload: seg.payload }
+        Segment { side, seq: seg.seq, ack: seg.ack, flags: seg.flags, ttl: seg.ttl, payload: seg.payload }
     }
 }
 

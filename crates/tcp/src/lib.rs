@@ -61,6 +61,8 @@ pub struct Segment<'a> {
     pub seq: u32,
     pub ack: u32,
     pub flags: TcpFlags,
+    /// The IP time to live (hop limit) it arrived with.
+    pub ttl: u8,
     pub payload: &'a [u8],
 }
 
@@ -107,7 +109,13 @@ pub struct Opened {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Close {
     Fin,
-    Reset,
+    /// A reset: the IP time to live it arrived with, and the one the same side's first
+    /// other segment arrived with (a device on the path that forges a reset is seldom as
+    /// many hops away as the peer).
+    Reset {
+        ttl: u8,
+        usual_ttl: Option<u8>,
+    },
 }
 
 /// Receives the reassembled streams.

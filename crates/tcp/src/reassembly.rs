@@ -9,6 +9,8 @@ use crate::{Close, ConnId, ConnIdMap, Opened, Segment, Side, StreamHandler};
 struct Stream {
     dirs: [Direction; 2],
     last_frame: u64,
+    /// Each side's first time to live other than a reset's.
+    usual_ttl: [Option<u8>; 2],
 }
 
 impl Stream {
@@ -40,7 +42,7 @@ impl Reassembler {
     }
 
     pub fn opened(&mut self, conn: &Opened, handler: &mut dyn StreamHandler) {
-        let stream = Box::new(Stream { dirs: Default::default(), last_frame: conn.frame });
+        let stream = Box::new(Stream { dirs: Default::default(), last_frame: conn.frame, usual_ttl: [None; 2] });
         self.streams.insert(conn.id, stream);
         handler.opened(conn);
     }
@@ -72,6 +74,11 @@ fn advance(id: ConnId, stream: &mut Stream, seg: &Segment<'_>, frame: u64, cap: 
     let flags = seg.flags;
     stream.last_frame = frame;
     let side = seg.side;
+    let usual_ttl = &mut stream.usual_ttl[side.index()];
+    if !flags.rst() {
+        usual_ttl.get_or_insert(seg.ttl);
+    }
+    let usual_ttl = *usual_ttl;
     let [client, server] = &mut stream.dirs;
     let (sender, receiver) = match side {
         Side::Client => (client, server),
@@ -89,7 +96,7 @@ fn advance(id: ConnId, stream: &mut Stream, seg: &Segment<'_>, frame: u64, cap: 
     sender.segment(seq, seg.payload, frame, cap, &mut deliver);
     if (flags.fin() || flags.rst()) && !sender.closed {
         sender.closed = true;
-        let how = if flags.rst() { Close::Reset } else { Close::Fin };
+        let how = if flags.rst() { Close::Reset { ttl: seg.ttl, usual_ttl } } else { Close::Fin };
         h.closed(id, side, how, frame);
         if flags.rst() {
             receiver.closed = true;

@@ -158,6 +158,7 @@ mod tests {
             ack,
             flags: TcpFlags(flags),
             window: 1000,
+            ttl: 64,
             payload,
             payload_cut: false,
         }

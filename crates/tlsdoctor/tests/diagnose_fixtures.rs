@@ -618,6 +618,22 @@ fn refusals_whose_alert_names_the_reason_say_it() {
     assert_eq!(f.detail["server_chose_elsewhere"], serde_json::json!(["TLS 1.3"]), "the first client's connection");
 }
 
+/// A firewall that filters by server name resets the connection in the server's name;
+/// the reset's time to live (64) is not that of the server's packets (63, one router
+/// away).
+#[test]
+fn a_reset_forged_on_the_path_is_told_from_the_servers() {
+    let reports = diagnose_with(&fixture("diagnose/reset-by-middlebox.pcapng"), &Options::default());
+    assert_eq!(reports.iter().map(|r| r.outcome).collect::<Vec<_>>(), [Outcome::Ok, Outcome::Failed]);
+    let r = &reports[1];
+    assert_eq!(errors(r), ["reset-by-middlebox"], "not a refusal by the server");
+    let f = &r.findings[0];
+    assert_eq!((f.frame, &f.detail["sender"], &f.detail["sni"]), (21, &"server".into(), &"blocked.example".into()));
+    assert_eq!((&f.detail["ttl"], &f.detail["peer_ttl"]), (&64.into(), &63.into()));
+    let closed = r.closed.as_ref().unwrap();
+    assert_eq!((closed.sender, closed.how, closed.frame), ("server", "reset", 21));
+}
+
 #[test]
 fn a_client_refusing_the_server_certificate_is_explained() {
     let r = only("certificate-name-mismatch");

@@ -415,6 +415,37 @@ fn tls13_hidden(story: &Story, secrets_given: bool) -> Option<Finding> {
     })
 }
 
+/// A reset the peer did not send ended the handshake (a firewall or proxy filtering by
+/// server name, an intrusion prevention system): the reset, not the peer, is the answer.
+pub fn reset_from_the_path(story: &Story) -> Option<Finding> {
+    let (side, frame, ttl, usual) = outcome::forged_reset(story)?;
+    let peer = side_name(side);
+    let hello = story.client_hello.as_ref();
+    let after_hello = match (hello, &story.server_hello) {
+        (Some(hello), None) => match &hello.sni {
+            Some(name) => format!(
+                ", right after the ClientHello (frame {}) that names {name}, as devices that filter by server name do",
+                hello.frame
+            ),
+            None => format!(", right after the ClientHello (frame {})", hello.frame),
+        },
+        _ => String::new(),
+    };
+    Some(
+        Finding::new(
+            "reset-by-middlebox",
+            Severity::Error,
+            frame,
+            format!("the reset in frame {frame} that ended the handshake did not come from the {peer}: it arrived with time to live {ttl}, the {peer}'s other packets with {usual}, so a device on the path sent it in the {peer}'s name{after_hello}"),
+        )
+        .detail("sender", peer)
+        .detail("ttl", ttl)
+        .detail("peer_ttl", usual)
+        .detail("sni", hello.and_then(|h| h.sni.clone()))
+        .remedy(format!("look for a firewall, proxy or intrusion prevention system between the capture point and the {peer} whose policy blocks this connection (by server name, address or port); the {peer} itself probably never saw what was refused")),
+    )
+}
+
 /// The server's alert says it refused the client's certificate (or the lack of one), or
 /// the server closed the connection after it without an alert (as Node.js servers do).
 fn server_refused_client_certificate(story: &Story) -> bool {
@@ -423,7 +454,9 @@ fn server_refused_client_certificate(story: &Story) -> bool {
     });
     let certificate = story.client_certificates.as_ref().map(|c| c.frame);
     let closed_after = match outcome::closed_without_alert(story) {
-        Some((Side::Server, _, frame)) => certificate.is_some_and(|sent| sent < frame),
+        Some((Side::Server, _, frame)) if outcome::forged_reset(story).is_none() => {
+            certificate.is_some_and(|sent| sent < frame)
+        }
         _ => false,
     };
     alerted || closed_after

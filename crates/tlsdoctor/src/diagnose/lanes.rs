@@ -103,6 +103,7 @@ struct Header {
     seq: u32,
     ack: u32,
     flags: TcpFlags,
+    ttl: u8,
 }
 
 enum Payload {
@@ -205,7 +206,7 @@ impl<'a, T> Outbox<'a, T> {
                 Payload::Copied((self.batch.copies.len() - 1) as u32)
             }
         };
-        let header = Header { side: seg.side, seq: seg.seq, ack: seg.ack, flags: seg.flags };
+        let header = Header { side: seg.side, seq: seg.seq, ack: seg.ack, flags: seg.flags, ttl: seg.ttl };
         self.push(Record::Segment(conn, header, payload));
     }
 
@@ -431,8 +432,8 @@ fn help<T>(
                         }
                         Payload::Copied(copy) => copies.get(*copy as usize).map_or(&[][..], |copy| copy),
                     };
-                    let &Header { side, seq, ack, flags } = header;
-                    let seg = Segment { side, seq, ack, flags, payload };
+                    let &Header { side, seq, ack, flags, ttl } = header;
+                    let seg = Segment { side, seq, ack, flags, ttl, payload };
                     reassembler.segment(*conn, &seg, frame, &mut streams);
                 }
                 Record::Released(conn) => reassembler.release(*conn, &mut streams),

@@ -255,6 +255,7 @@ impl<'a> Diagnoser<'a> {
         let mut findings = Vec::new();
         findings.extend(checks::gaps(&story));
         findings.extend(checks::limits(&story));
+        findings.extend(checks::reset_from_the_path(&story));
         let (checked, passed) = checks::checks(&story, &outcome, self.options, &self.links);
         findings.extend(checked);
         findings.sort_by_key(|f| f.severity);
@@ -324,7 +325,7 @@ fn report_for(story: &Story, outcome: Outcome, findings: Vec<Finding>, ladder: V
             sender: side_name(side),
             how: match how {
                 Close::Fin => "fin",
-                Close::Reset => "reset",
+                Close::Reset { .. } => "reset",
             },
             frame,
         }),

@@ -9,7 +9,7 @@ use tlsdoctor_verify::{PublicKey, SignatureAlgorithm};
 
 use super::decoded;
 use super::finding::{Finding, Severity};
-use super::outcome::Outcome;
+use super::outcome::{self, Outcome};
 use super::story::{ClientHelloInfo, Story};
 
 /// Choices kept per server: enough evidence, bounded.
@@ -104,7 +104,8 @@ fn names<T: ToString>(items: &[T]) -> Vec<String> {
 }
 
 pub fn refusal(story: &Story, choices: &ServerChoices) -> Vec<Finding> {
-    let Some(hello) = &story.client_hello else {
+    // A reset the server did not send is the whole answer (its own finding says so).
+    let Some(hello) = story.client_hello.as_ref().filter(|_| outcome::forged_reset(story).is_none()) else {
         return Vec::new();
     };
     let alert = story.alerts.iter().find(|a| a.side == tlsdoctor_tcp::Side::Server);

@@ -138,3 +138,14 @@ pub fn closed_without_alert(story: &Story) -> Option<(Side, Close, u64)> {
     let alerted = story.alerts.iter().chain(&inferred_tls13_alert(story)).any(|a| a.frame <= frame);
     (!alerted).then_some((side, how, frame))
 }
+
+/// A reset that ended the handshake (as [`closed_without_alert`] finds it) and arrived
+/// with another time to live than its sender's other packets: (side, frame, its time to
+/// live, the sender's). A device on the path forged it; the peer's own packets all come
+/// the same number of hops.
+pub fn forged_reset(story: &Story) -> Option<(Side, u64, u8, u8)> {
+    match closed_without_alert(story)? {
+        (side, Close::Reset { ttl, usual_ttl: Some(usual) }, frame) if ttl != usual => Some((side, frame, ttl, usual)),
+        _ => None,
+    }
+}

@@ -328,8 +328,15 @@ fn write_connection(out: &mut dyn Write, c: &ConnectionReport, name_input: bool)
         endings.push((a.frame, format!("the {} sent {what} in frame {}", a.sender, a.frame)));
     }
     if let Some(close) = &c.closed {
-        let how = if close.how == "reset" { "reset the connection" } else { "closed the connection (FIN)" };
-        let text = format!("the {} {how} in frame {}, without an alert", close.sender, close.frame);
+        let forged = c.findings.iter().any(|f| f.code == "reset-by-middlebox");
+        let text = match close.how {
+            "reset" if forged => format!(
+                "a reset in the {}'s name, not from it, ended the connection in frame {}",
+                close.sender, close.frame
+            ),
+            "reset" => format!("the {} reset the connection in frame {}, without an alert", close.sender, close.frame),
+            _ => format!("the {} closed the connection (FIN) in frame {}, without an alert", close.sender, close.frame),
+        };
         endings.push((close.frame, text));
     }
     endings.sort();
