@@ -136,8 +136,11 @@ pub struct Anomaly {
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum AnomalyKind {
-    /// TLS starts after a plain-text upgrade command of this protocol.
+    /// TLS starts after a plain-text upgrade command of this protocol (or an HTTP proxy's
+    /// CONNECT).
     StartTls { protocol: &'static str },
+    /// The peer answered a ClientHello in plain text: these are its first bytes.
+    NotTls { bytes: [u8; HEADER_LEN] },
     /// A record header no TLS version could have sent, where one was expected.
     BadRecordHeader { bytes: [u8; HEADER_LEN] },
     /// A record's content is not what its type requires (a 3-byte alert, say).
@@ -318,6 +321,8 @@ struct Direction {
     looked_at: usize,
     /// Sent ChangeCipherSpec: later records are encrypted (TLS 1.2 and older).
     after_ccs: bool,
+    /// The first bytes of a plain-text stream, and the frame they completed in.
+    plain_start: Option<([u8; HEADER_LEN], u64)>,
     record_version: Option<u16>,
     last_frame: u64,
     frames: Vec<u64>,
@@ -359,6 +364,20 @@ impl TlsConnection {
         let dir = &mut self.dirs[side.index()];
         dir.last_frame = chunk.delivered_in;
         dir.feed(&self.config, &mut self.shared, chunk, out);
+        self.note_plain_answer(out);
+    }
+
+    /// A client that went straight to TLS (no upgrade command, no CONNECT) while the
+    /// server speaks plain text: a TLS client at a plain port (HTTP), or at one that
+    /// expects STARTTLS first. Said once, when both are known, in either order.
+    fn note_plain_answer(&mut self, out: &mut dyn FnMut(Event<'_>)) {
+        let [client, server] = &mut self.dirs;
+        if client.mode != Mode::Tls || server.mode != Mode::Plaintext || self.shared.upgrade.is_some() {
+            return;
+        }
+        if let Some((bytes, frame)) = server.plain_start.take() {
+            server.anomaly(frame, AnomalyKind::NotTls { bytes }, out);
+        }
     }
 
     pub fn gap(&mut self, side: Side, missing: u64, frame: u64, out: &mut dyn FnMut(Event<'_>)) {
@@ -392,6 +411,7 @@ impl Direction {
             skipped: 0,
             looked_at: 0,
             after_ccs: false,
+            plain_start: None,
             record_version: None,
             last_frame: 0,
             frames: Vec::new(),
@@ -456,6 +476,7 @@ impl Direction {
             self.resync(config, shared, false, out);
         } else {
             self.mode = Mode::Plaintext;
+            self.plain_start = Some((head, chunk.delivered_in));
             let bytes = std::mem::take(&mut self.scan);
             let first = Chunk { bytes: &bytes.bytes, frame: chunk.frame, delivered_in: chunk.delivered_in };
             self.watch_plaintext(config, shared, first, out);
@@ -890,6 +911,10 @@ fn upgrade_command(bytes: &[u8], stream_start: bool) -> Option<&'static str> {
     // PostgreSQL SSLRequest: length 8, code 80877103.
     if stream_start && bytes == [0, 0, 0, 8, 0x04, 0xd2, 0x16, 0x2f] {
         return Some("postgresql");
+    }
+    // An HTTP proxy's tunnel: TLS follows the proxy's answer.
+    if stream_start && bytes.starts_with(b"CONNECT ") {
+        return Some("http-connect");
     }
     // Commands are short lines; large segments are payload, not commands.
     if bytes.len() > 128 {

@@ -83,7 +83,9 @@ pub fn message_name(kind: &MessageKind<'_>) -> String {
 /// A short sentence for an anomaly, as the text output shows it in brackets.
 pub fn anomaly(kind: &AnomalyKind) -> String {
     match kind {
+        AnomalyKind::StartTls { protocol: "http-connect" } => "TLS starts after an HTTP proxy's CONNECT".to_string(),
         AnomalyKind::StartTls { protocol } => format!("TLS starts after {protocol} STARTTLS"),
+        AnomalyKind::NotTls { bytes } => format!("answered in plain text, not TLS: {}", printable(bytes)),
         AnomalyKind::BadRecordHeader { bytes } => {
             format!("not a TLS record header: {:02x?}", bytes)
         }
@@ -116,6 +118,7 @@ pub fn anomaly_code(kind: &AnomalyKind) -> &'static str {
     match kind {
         AnomalyKind::StartTls { .. } => "starttls",
         AnomalyKind::BadRecordHeader { .. } => "bad-record-header",
+        AnomalyKind::NotTls { .. } => "not-tls",
         AnomalyKind::BadRecordContent { .. } => "bad-record-content",
         AnomalyKind::Resynchronised { .. } => "resynchronised",
         AnomalyKind::Gap { .. } => "capture-gap",
@@ -123,4 +126,9 @@ pub fn anomaly_code(kind: &AnomalyKind) -> &'static str {
         AnomalyKind::TruncatedAtEnd { .. } => "truncated-at-end",
         AnomalyKind::DecryptFailed { .. } => "decrypt-failed",
     }
+}
+
+/// Bytes as text, with a dot for each byte that is not printable ASCII.
+pub fn printable(bytes: &[u8]) -> String {
+    bytes.iter().map(|&b| if b.is_ascii_graphic() || b == b' ' { char::from(b) } else { '.' }).collect()
 }

@@ -634,6 +634,33 @@ fn a_reset_forged_on_the_path_is_told_from_the_servers() {
     assert_eq!((closed.sender, closed.how, closed.frame), ("server", "reset", 21));
 }
 
+/// curl speaks TLS to a plain HTTP port: the server's answer is the finding, not a guess
+/// about the offer.
+#[test]
+fn a_server_answering_in_plain_text_is_named() {
+    let r = only("https-to-http-port");
+    assert_eq!(r.outcome, Outcome::Failed);
+    assert_eq!(errors(&r), ["server-not-tls"]);
+    let f = &r.findings[0];
+    assert_eq!((f.frame, &f.detail["first_bytes"]), (6, &"<!DOC".into()));
+    assert!(f.summary.contains("plain HTTP"), "{}", f.summary);
+}
+
+/// Through an HTTP proxy: TLS starts after the CONNECT exchange, and the handshake is read
+/// and checked as any other (tlsdoctor saw no TLS here before).
+#[test]
+fn tls_after_an_http_proxys_connect_is_read() {
+    let r = with_keylog("diagnose/tls-through-http-proxy.pcapng", "diagnose/tls-through-http-proxy.keylog");
+    assert_eq!((r.outcome, r.decrypted), (Outcome::Ok, true));
+    assert!(r.findings.is_empty(), "{:?}", codes(&r));
+    assert_eq!(r.server.port, 25466, "the connection is the one to the proxy");
+    let passed = r.passed.join("; ");
+    assert!(
+        passed.contains("client's Finished (frame 10)") && passed.contains("server's Finished (frame 9)"),
+        "{passed}"
+    );
+}
+
 #[test]
 fn a_client_refusing_the_server_certificate_is_explained() {
     let r = only("certificate-name-mismatch");

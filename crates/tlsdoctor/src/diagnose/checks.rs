@@ -446,6 +446,36 @@ pub fn reset_from_the_path(story: &Story) -> Option<Finding> {
     )
 }
 
+/// The server answered in another protocol: a TLS client on a plain port (HTTP), or
+/// straight at a port that expects STARTTLS first.
+pub fn server_not_tls(story: &Story) -> Option<Finding> {
+    let (frame, bytes) = outcome::server_not_tls(story)?;
+    let shown = crate::names::printable(&bytes);
+    let (what, remedy) = match &bytes {
+        b"HTTP/" | b"<!DOC" | b"<html" | b"<HTML" => ("an HTTP response or page: this port serves plain HTTP", "connect to the server's TLS port (443, or the one its configuration names), or enable TLS on this one"),
+        b"<?xml" | b"<stre" => ("XML: an XMPP server, which expects STARTTLS first", "send STARTTLS first (openssl s_client -starttls xmpp), or use the implicit-TLS port (5223)"),
+        [b'S', b'S', b'H', b'-', _] => ("an SSH server's banner", "connect to the server's TLS port"),
+        [b'2', b'2', b'0', b' ' | b'-', _] => ("a mail (SMTP) or FTP server's greeting: this port expects plain text, then STARTTLS", "send STARTTLS first (openssl s_client -starttls smtp|ftp, curl smtp:// with --ssl-reqd), or use the implicit-TLS port (465 for SMTP, 990 for FTP)"),
+        [b'*', b' ', b'O', b'K', _] => ("an IMAP server's greeting: this port expects STARTTLS first", "send STARTTLS first (openssl s_client -starttls imap), or use port 993"),
+        [b'+', b'O', b'K', _, _] => ("a POP3 server's greeting: this port expects STLS first", "send STLS first (openssl s_client -starttls pop3), or use port 995"),
+        _ => ("another protocol", "check that this port speaks TLS, and that nothing on the path answers in the server's place"),
+    };
+    let after_hello =
+        story.client_hello.as_ref().map_or(String::new(), |h| format!(" the ClientHello (frame {})", h.frame));
+    Some(
+        Finding::new(
+            "server-not-tls",
+            Severity::Error,
+            frame,
+            format!(
+                "the server answered{after_hello} in plain text, not TLS (frame {frame}, starting \"{shown}\"): {what}"
+            ),
+        )
+        .detail("first_bytes", shown)
+        .remedy(remedy),
+    )
+}
+
 /// The server's alert says it refused the client's certificate (or the lack of one), or
 /// the server closed the connection after it without an alert (as Node.js servers do).
 fn server_refused_client_certificate(story: &Story) -> bool {

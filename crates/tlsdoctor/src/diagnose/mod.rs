@@ -256,6 +256,7 @@ impl<'a> Diagnoser<'a> {
         findings.extend(checks::gaps(&story));
         findings.extend(checks::limits(&story));
         findings.extend(checks::reset_from_the_path(&story));
+        findings.extend(checks::server_not_tls(&story));
         let (checked, passed) = checks::checks(&story, &outcome, self.options, &self.links);
         findings.extend(checked);
         findings.sort_by_key(|f| f.severity);

@@ -104,8 +104,10 @@ fn names<T: ToString>(items: &[T]) -> Vec<String> {
 }
 
 pub fn refusal(story: &Story, choices: &ServerChoices) -> Vec<Finding> {
-    // A reset the server did not send is the whole answer (its own finding says so).
-    let Some(hello) = story.client_hello.as_ref().filter(|_| outcome::forged_reset(story).is_none()) else {
+    // A reset the server did not send, or an answer in another protocol, is the whole
+    // answer (its own finding says so).
+    let explained = outcome::forged_reset(story).is_some() || outcome::server_not_tls(story).is_some();
+    let Some(hello) = story.client_hello.as_ref().filter(|_| !explained) else {
         return Vec::new();
     };
     let alert = story.alerts.iter().find(|a| a.side == tlsdoctor_tcp::Side::Server);

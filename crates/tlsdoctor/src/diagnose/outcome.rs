@@ -149,3 +149,11 @@ pub fn forged_reset(story: &Story) -> Option<(Side, u64, u8, u8)> {
         _ => None,
     }
 }
+
+/// The server answered the client's TLS in plain text: (frame, its first five bytes).
+pub fn server_not_tls(story: &Story) -> Option<(u64, [u8; 5])> {
+    story.anomalies.iter().find_map(|a| match a.kind {
+        tlsdoctor_tls::stream::AnomalyKind::NotTls { bytes } if a.side == Side::Server => Some((a.frame, bytes)),
+        _ => None,
+    })
+}
