@@ -58,8 +58,10 @@ fuzz_target!(|data: &[u8]| {
         let (src, dst) = if from_client { (c, server) } else { (server, c) };
         let seq = base.wrapping_add(u32::from(u16::from_be_bytes([head[2], head[3]])));
         let ack = base.wrapping_add(u32::from(u16::from_be_bytes([head[4], head[5]])));
-        let seg =
-            TcpSegment { src, dst, seq, ack, flags: TcpFlags(head[0]), window: 1024, payload, payload_cut: false };
+        // The time to live from the time step's low bits: a reset may come from elsewhere.
+        let ttl = 60 + (head[7] & 0x0f);
+        let flags = TcpFlags(head[0]);
+        let seg = TcpSegment { src, dst, seq, ack, flags, window: 1024, ttl, payload, payload_cut: false };
         table.segment(&seg, frame, i64::from(head[7] >> 4) * frame as i64, &mut check);
     }
     table.finish(&mut check);
