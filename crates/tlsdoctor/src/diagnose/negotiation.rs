@@ -126,10 +126,8 @@ pub fn refusal(story: &Story, choices: &ServerChoices) -> Vec<Finding> {
         .filter(|c| hello.versions.contains(&c.version))
         .copied()
         .collect();
-    let chosen_versions = |server| choices.by_server.get(server).into_iter().flatten().map(|c| c.version).collect();
-    if let Some(named) =
-        named_refusal(hello, alert.and_then(|a| a.description), frame, &said, chosen_versions(&story.conn.server))
-    {
+    let chosen_versions = choices.by_server.get(&story.conn.server).into_iter().flatten().map(|c| c.version).collect();
+    if let Some(named) = named_refusal(hello, alert.and_then(|a| a.description), frame, &said, chosen_versions) {
         return vec![named];
     }
     let mut out = Vec::new();
