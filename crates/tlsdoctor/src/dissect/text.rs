@@ -14,6 +14,9 @@ pub struct TextPrinter<W: io::Write> {
     sink: Sink<W>,
     verbose: bool,
     line: Option<Line>,
+    /// The frame of the last record protected by TLS 1.3 (0-RTT data included, before
+    /// any version is negotiated): its messages show TLS 1.3, as Wireshark's do.
+    tls13_record: Option<u64>,
 }
 
 /// What one frame showed.
@@ -29,7 +32,7 @@ struct Line {
 
 impl<W: io::Write> TextPrinter<W> {
     pub fn new(out: W, verbose: bool) -> Self {
-        TextPrinter { sink: Sink::new(out), verbose, line: None }
+        TextPrinter { sink: Sink::new(out), verbose, line: None, tls13_record: None }
     }
 
     pub fn finish(mut self) -> io::Result<W> {
@@ -74,10 +77,12 @@ impl<W: io::Write> TextPrinter<W> {
     }
 }
 
-/// The protocol column: the negotiated version once known, else the record's.
-fn protocol(m: &Message<'_>) -> String {
+/// The protocol column: the negotiated version once known, else TLS 1.3 for a record it
+/// protects (0-RTT data), else the record's.
+fn protocol(m: &Message<'_>, tls13_record: bool) -> String {
     let version = match m.kind {
         MessageKind::Sslv2ClientHello { .. } => 0x0002,
+        _ if tls13_record && m.negotiated.version.is_none() => 0x0304,
         _ => m.negotiated.version.unwrap_or(m.record_version),
     };
     names::protocol_column(version)
@@ -86,11 +91,18 @@ fn protocol(m: &Message<'_>) -> String {
 impl<W: io::Write> Observer for TextPrinter<W> {
     fn tls(&mut self, conn: &Connection, event: &Event<'_>) {
         match event {
-            Event::Record(_) => {}
+            Event::Record(r) => self.tls13_record = r.tls13.then_some(r.frame),
             Event::Message(m) => {
                 let verbose = self.verbose;
+                let tls13_record = self.tls13_record == Some(m.frame);
                 let line = self.line_for(conn, event);
-                line.protocol.get_or_insert_with(|| protocol(m));
+                // The frame's first message names the protocol, unless a later one is
+                // 0-RTT data (Wireshark then shows TLS 1.3 for the whole frame).
+                if tls13_record && m.negotiated.version.is_none() {
+                    line.protocol = Some(protocol(m, true));
+                } else {
+                    line.protocol.get_or_insert_with(|| protocol(m, tls13_record));
+                }
                 line.items.push(names::info(&m.kind));
                 if verbose {
                     line.details.extend(super::details::details(m));
