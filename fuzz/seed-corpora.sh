@@ -5,8 +5,8 @@
 #   tls_messages                clear-text handshake messages (type, version, suite, side, body)
 #   x509                        certificates (DER)
 #   net_decode                  frames (link selector byte, then 2-byte length + frame)s
-#   keylog                      the key logs under tests/ (*.keylog, *.keys) and the shared
-#                               Wireshark ones (*.keys, *keylog*), plus hand-written bad lines
+#   keylog                      the key logs under tests/ (*.keylog, *.keys, *keylog*, which
+#                               takes in Wireshark's), plus hand-written bad lines
 # All but capture_reader, end_to_end and keylog need tshark and python3; they are skipped
 # without them.
 # tcp_reassembly starts from an empty corpus. Usage: fuzz/seed-corpora.sh (safe to re-run).
@@ -18,7 +18,7 @@ mkdir -p "$corpus"/{capture_reader,end_to_end,net_decode,tcp_reassembly,tls_stre
 
 captures=()
 for f in "$repo"/tests/fixtures/*.pcap "$repo"/tests/fixtures/*.pcapng \
-         "$repo"/../shared/testdata/wireshark/captures/*; do
+         "$repo"/tests/data/wireshark/captures/*; do
     [ -f "$f" ] && [ "$(stat -c %s "$f")" -le 262144 ] && captures+=("$f")
 done
 for f in "${captures[@]}"; do
@@ -32,11 +32,9 @@ nkeys=0
 while IFS= read -r -d '' f; do
     [ "$(stat -c %s "$f")" -le 262144 ] || continue
     rel=${f#"$repo"/}
-    rel=${rel#../}
     cp "$f" "$corpus/keylog/$(printf '%s' "$rel" | tr '/' '_')"
     nkeys=$((nkeys + 1))
-done < <(find "$repo/tests" \( -name '*.keylog' -o -name '*.keys' \) -type f -print0
-         find "$repo/../shared/testdata/wireshark" \( -name '*.keys' -o -name '*keylog*' \) -type f -print0 2>/dev/null)
+done < <(find "$repo/tests" \( -name '*.keylog' -o -name '*.keys' -o -name '*keylog*' \) -type f -print0)
 r1=0101010101010101010101010101010101010101010101010101010101010101
 s32=$(printf '11%.0s' $(seq 32))
 s48=$(printf '22%.0s' $(seq 48))

@@ -1,8 +1,7 @@
 #!/usr/bin/env bash
 # Regenerates the tshark golden files in tests/golden/ from
 #   - every capture listed in tests/fixtures/fixtures.tsv (our real-peer fixtures), and
-#   - every capture in ../shared/testdata/wireshark/captures (read-only, relative to the
-#     repo root; not copied here).
+#   - every capture in tests/data/wireshark/captures (Wireshark's own test captures).
 #
 # For each capture FILE two goldens are written:
 #   FILE.tsv       frame.number <TAB> tls.handshake.type <TAB> tls.record.content_type,
@@ -19,7 +18,7 @@ set -euo pipefail
 ROOT="$(git -C "$(dirname "${BASH_SOURCE[0]}")" rev-parse --show-toplevel)"
 FIX="$ROOT/tests/fixtures"
 GOLD="$ROOT/tests/golden"
-SHARED="$ROOT/../shared/testdata/wireshark/captures"
+WIRESHARK="$ROOT/tests/data/wireshark/captures"
 
 # A private, empty configuration directory: personal Wireshark preferences, decode-as
 # tables or disabled protocols must not leak into the goldens.
@@ -60,11 +59,7 @@ for f in "$FIX"/*.pcap "$FIX"/*.pcapng; do
     esac
 done
 
-# Shared Wireshark test captures (standard or heuristically detected ports: no -d).
-if [ -d "$SHARED" ]; then
-    for f in "$SHARED"/*; do golden "$f"; done
-else
-    echo "warning: $SHARED not found; shared goldens not regenerated" >&2
-fi
+# Wireshark's test captures (standard or heuristically detected ports: no -d).
+for f in "$WIRESHARK"/*; do golden "$f"; done
 
 tshark --version 2>/dev/null | head -1 >"$GOLD/TSHARK_VERSION"

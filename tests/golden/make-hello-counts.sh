@@ -9,7 +9,7 @@
 #   - tests/fixtures/*.pcap*           -d tcp.port==PORT,PROTO from tests/fixtures/fixtures.tsv
 #   - tests/fixtures/diagnose/*.pcapng and samples/*.pcapng
 #                                      -d tcp.port==25000-25999,tls (their port range)
-#   - ../shared/testdata/wireshark/captures/*  no -d; the DTLS and QUIC captures (TLS
+#   - tests/data/wireshark/captures/*  no -d; the DTLS and QUIC captures (TLS
 #                                      over UDP) are left out.
 # No keys are given, but tshark applies the secrets embedded in a pcapng by itself, as
 # tlsdoctor does.
@@ -24,7 +24,7 @@ set -euo pipefail
 
 ROOT="$(git -C "$(dirname "${BASH_SOURCE[0]}")" rev-parse --show-toplevel)"
 OUT="$ROOT/tests/golden/hello-counts.tsv"
-SHARED="$ROOT/../shared/testdata/wireshark/captures"
+WIRESHARK="$ROOT/tests/data/wireshark/captures"
 
 CONF="$(mktemp -d)"
 trap 'rm -rf "$CONF"' EXIT
@@ -55,14 +55,10 @@ count() {   # count FILE DECODE-AS|-
     for f in "$ROOT"/tests/fixtures/diagnose/*.pcapng "$ROOT"/samples/*.pcapng; do
         [ -e "$f" ] && count "$f" "tcp.port==25000-25999,tls"
     done
-    if [ -d "$SHARED" ]; then
-        for f in "$SHARED"/*; do
-            case "$(basename "$f")" in *dtls*|quic-*) continue ;; esac
-            count "$f" -
-        done
-    else
-        echo "warning: $SHARED not found; shared captures left out" >&2
-    fi
+    for f in "$WIRESHARK"/*; do
+        case "$(basename "$f")" in *dtls*|quic-*) continue ;; esac
+        count "$f" -
+    done
 } >"$OUT"
 tshark --version 2>/dev/null | head -1 | sed 's/^/# /' >>"$OUT"
 echo "wrote $OUT ($(grep -vc '^#' "$OUT") captures)"

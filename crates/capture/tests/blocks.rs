@@ -78,7 +78,7 @@ fn captures(dir: &Path, found: &mut Vec<PathBuf>) {
 fn every_capture() -> Vec<PathBuf> {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
     let mut found = Vec::new();
-    captures(&root.join("../shared/testdata/wireshark/captures"), &mut found);
+    captures(&root.join("tests/data/wireshark/captures"), &mut found);
     captures(&root.join("tests/fixtures"), &mut found);
     captures(&root.join("tests/hostile"), &mut found);
     assert!(found.len() > 200, "{} captures", found.len());
@@ -108,7 +108,7 @@ fn small_blocks_and_reading_ahead_change_nothing() {
 #[test]
 fn a_capture_cut_anywhere_reads_the_same_in_small_blocks() {
     let path =
-        Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/testdata/wireshark/captures/rsasnakeoil2.pcap");
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/data/wireshark/captures/rsasnakeoil2.pcap");
     let bytes = std::fs::read(path).unwrap();
     for cut in (0..bytes.len()).step_by(97) {
         let bytes = &bytes[..cut];

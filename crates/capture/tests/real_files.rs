@@ -5,7 +5,7 @@ use std::path::PathBuf;
 use tlsdoctor_capture::{CaptureReader, DecryptionSecrets, Format, LinkType, Timestamp};
 
 fn capture(name: &str) -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared/testdata/wireshark/captures").join(name)
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../tests/data/wireshark/captures").join(name)
 }
 
 /// What tshark says: `tshark -r F -T fields -e frame.number -e frame.cap_len -e frame.time_epoch`.

@@ -1,5 +1,5 @@
 //! Decryption against Wireshark's test captures (records extracted by
-//! `tests/data/gen_records.py`, keys from the shared test data).
+//! `tests/data/gen_records.py`, keys from Wireshark's test suite in tests/data/wireshark).
 
 mod common;
 

@@ -142,7 +142,7 @@ fn diagnose_exit_status_and_filters() {
 #[test]
 fn a_capture_without_tls_says_so() {
     // The DTLS capture holds UDP only.
-    let dtls = repo("../shared/testdata/wireshark/captures/snakeoil-dtls.pcap");
+    let dtls = repo("tests/data/wireshark/captures/snakeoil-dtls.pcap");
     let out = tlsdoctor(&["dissect", dtls.to_str().unwrap()]);
     assert!(out.status.success());
     assert!(out.stdout.is_empty());
@@ -181,7 +181,7 @@ fn keys_keeps_the_capture_s_lines_and_injects_them() {
 }
 
 fn seed() -> PathBuf {
-    repo("../shared/bench/seed/seed.pcapng")
+    repo("bench/seed/seed.pcapng")
 }
 
 /// Threads split the connections; the report must not show it.
@@ -212,7 +212,7 @@ fn several_captures_keep_their_connections_apart() {
 #[test]
 fn diagnose_gives_the_same_report_on_any_number_of_threads() {
     let seed = seed();
-    let keylog = repo("../shared/bench/seed/seed.keylog");
+    let keylog = repo("bench/seed/seed.keylog");
     for extra in [&[][..], &["--keylog", keylog.to_str().unwrap()][..]] {
         for format in ["json", "text"] {
             let run = |threads: &str| {
@@ -259,7 +259,7 @@ fn several_captures_give_the_same_report_on_any_number_of_threads() {
 #[test]
 fn decrypt_with_secrets_of_no_connection_says_so_and_exits_1() {
     let sample = repo("samples/mtls-decrypt-error.pcapng");
-    let other = repo("../shared/bench/seed/seed.keylog");
+    let other = repo("bench/seed/seed.keylog");
     let out = tlsdoctor(&["decrypt", sample.to_str().unwrap(), "--keylog", other.to_str().unwrap()]);
     assert_eq!(out.status.code(), Some(1));
     assert!(out.stdout.is_empty());

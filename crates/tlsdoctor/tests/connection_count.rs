@@ -1,6 +1,6 @@
 //! Nothing is lost (issue 6): every TCP connection that carries TLS appears in the
 //! report. For every capture of tests/golden/hello-counts.tsv (our fixtures, the diagnose
-//! fixtures, the sample, and the shared Wireshark captures of TLS over TCP), `diagnose`
+//! fixtures, the sample, and Wireshark's test captures of TLS over TCP), `diagnose`
 //! lists as many connections as tshark finds TCP streams with TLS, and `dissect` finds as
 //! many ClientHello and ServerHello messages as tshark. Regenerate the counts with
 //! tests/golden/make-hello-counts.sh.
@@ -97,19 +97,10 @@ fn every_tls_connection_and_hello_that_tshark_sees_is_reported() {
     let expected = expected();
     assert!(expected.len() >= 40, "hello-counts.tsv lists {} captures", expected.len());
     let root = repo();
-    // The shared captures live outside the repository; where they are missing, their
-    // lines are skipped (and said so), ours never are.
-    let present: Vec<&Expected> = expected
-        .iter()
-        .filter(|e| {
-            let there = root.join(&e.path).exists();
-            assert!(there || e.path.starts_with("../"), "{} is missing", e.path);
-            if !there {
-                eprintln!("skipped (not found): {}", e.path);
-            }
-            there
-        })
-        .collect();
+    let present: Vec<&Expected> = expected.iter().collect();
+    for e in &present {
+        assert!(root.join(&e.path).exists(), "{} is missing", e.path);
+    }
     // A debug binary per capture, two runs each: in parallel, a few at a time.
     let root = root.as_path();
     let results: Vec<(usize, usize, usize)> = std::thread::scope(|s| {

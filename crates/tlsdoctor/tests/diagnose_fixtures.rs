@@ -298,10 +298,10 @@ fn tls13_client_auth_failure_is_recognised_without_keys() {
 }
 
 /// The benchmark seed: 40 real openssl connections, 7 of them failing (see
-/// ../shared/bench/README.md for what each one is).
+/// bench/seed/README.md for what each one is).
 #[test]
 fn the_bench_seed_failures_are_each_explained() {
-    let seed = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/bench/seed/seed.pcapng");
+    let seed = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../bench/seed/seed.pcapng");
     let reports = diagnose_with(&seed, &Options::default());
     assert_eq!(reports.len(), 40);
     let failed: Vec<u32> = reports.iter().filter(|r| r.outcome == Outcome::Failed).map(|r| r.id).collect();
@@ -426,9 +426,9 @@ fn given_ca_certificates_anchor_chains() {
     assert!(good[0].findings.is_empty(), "{:?}", good[0].findings);
     // The seed's rogue client chain ends at a CA that is not the given one.
     let seed_ca =
-        tlsdoctor::ca::load(&Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/bench/seed/pki/ca.pem"))
+        tlsdoctor::ca::load(&Path::new(env!("CARGO_MANIFEST_DIR")).join("../../bench/seed/pki/ca.pem"))
             .unwrap();
-    let seed = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/bench/seed/seed.pcapng");
+    let seed = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../bench/seed/seed.pcapng");
     let reports = diagnose_with(&seed, &Options { ca_certificates: seed_ca, ..Options::default() });
     let rogue = reports.iter().find(|r| r.id == 34).unwrap();
     assert!(codes(rogue).contains(&"certificate-issuer-missing"), "{:?}", codes(rogue));

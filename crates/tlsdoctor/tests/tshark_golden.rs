@@ -10,10 +10,10 @@ fn repo() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
 }
 
-/// Where a golden file's capture lives: our fixtures, or the shared Wireshark captures.
+/// Where a golden file's capture lives: our fixtures, or Wireshark's test captures.
 fn capture_for(name: &str) -> Option<PathBuf> {
     let candidates =
-        [repo().join("tests/fixtures").join(name), repo().join("../shared/testdata/wireshark/captures").join(name)];
+        [repo().join("tests/fixtures").join(name), repo().join("tests/data/wireshark/captures").join(name)];
     candidates.into_iter().find(|p| p.exists())
 }
 

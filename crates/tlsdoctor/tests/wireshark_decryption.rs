@@ -1,5 +1,5 @@
 //! Wireshark's own decryption tests, run through `tlsdoctor decrypt`: for every TLS-over-TCP
-//! capture of `shared/testdata/wireshark` that comes with secrets, the strings Wireshark's
+//! capture of `tests/data/wireshark` that comes with secrets, the strings Wireshark's
 //! `suite_decryption.py` / `suite_dissection.py` expect in the decrypted content must
 //! appear in tlsdoctor's decrypted output (see CASES.md and expected.json there).
 //!
@@ -239,7 +239,7 @@ const CASES: &[Case] = &[
 const NOT_YET: &[(&str, Case)] = &[];
 
 fn testdata(path: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/testdata/wireshark").join(path)
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/data/wireshark").join(path)
 }
 
 fn tlsdoctor<S: AsRef<std::ffi::OsStr>>(args: &[S]) -> Output {

@@ -43,7 +43,7 @@ fn spki(cert: &[u8]) -> Vec<u8> {
 
 const HERE: &str = env!("CARGO_MANIFEST_DIR");
 
-/// The bench PKI (a copy of shared/bench/seed/pki): ca.pem signs the server and
+/// The bench PKI (a copy of bench/seed/pki): ca.pem signs the server and
 /// client certificates; rogue.pem (EC P-256) signs client-rogue.pem.
 #[test]
 fn bench_pki() {

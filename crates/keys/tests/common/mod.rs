@@ -10,15 +10,8 @@ pub fn hex(s: &str) -> Vec<u8> {
 }
 
 pub fn testdata(rel: &str) -> PathBuf {
-    // The shared Wireshark test data sits beside the work tree: ../shared/testdata.
-    let here = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
-    for up in here.ancestors() {
-        let p = up.join("shared/testdata/wireshark").join(rel);
-        if p.exists() {
-            return p;
-        }
-    }
-    panic!("test data {rel} not found above {}", here.display());
+    // Wireshark's test suite, copied into the repository: tests/data/wireshark.
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../tests/data/wireshark").join(rel)
 }
 
 pub fn read_testdata(rel: &str) -> Vec<u8> {

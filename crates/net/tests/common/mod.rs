@@ -130,7 +130,7 @@ pub fn read_pcap(path: &std::path::Path) -> (u32, Vec<Vec<u8>>) {
 }
 
 pub fn capture(name: &str) -> std::path::PathBuf {
-    std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/testdata/wireshark/captures").join(name)
+    std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/data/wireshark/captures").join(name)
 }
 
 /// What the decoder makes of one frame, as a line.

@@ -517,10 +517,10 @@ mod tests {
     #[test]
     fn two_lanes_give_what_one_thread_gives() {
         let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
-        let mut found = vec![root.join("../shared/bench/seed/seed.pcapng")];
+        let mut found = vec![root.join("bench/seed/seed.pcapng")];
         captures(&root.join("tests/fixtures"), &mut found);
         captures(&root.join("tests/hostile"), &mut found);
-        captures(&root.join("../shared/testdata/wireshark/captures"), &mut found);
+        captures(&root.join("tests/data/wireshark/captures"), &mut found);
         let mut both_lanes = 0;
         for path in &found {
             let keylog = [path.with_extension("keylog"), path.with_file_name("seed.keylog")]

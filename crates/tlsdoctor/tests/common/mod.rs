@@ -17,9 +17,9 @@ pub fn fixture(name: &str) -> String {
     format!("{}/../../tests/fixtures/{name}", env!("CARGO_MANIFEST_DIR"))
 }
 
-/// A capture of the shared Wireshark test data.
+/// A capture of Wireshark's test suite (tests/data/wireshark).
 pub fn wireshark_capture(name: &str) -> String {
-    format!("{}/../../../shared/testdata/wireshark/captures/{name}", env!("CARGO_MANIFEST_DIR"))
+    format!("{}/../../tests/data/wireshark/captures/{name}", env!("CARGO_MANIFEST_DIR"))
 }
 
 /// One frame of a capture, owned.
