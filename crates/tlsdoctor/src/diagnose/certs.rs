@@ -6,6 +6,7 @@ use tlsdoctor_tls::registry::{CipherSuite, KeyExchange};
 
 use tlsdoctor_tls::x509;
 
+use super::codes;
 use super::decoded::{self, Decoded};
 use super::finding::{Finding, Severity};
 use super::story::{Chain, Story};
@@ -63,9 +64,9 @@ pub fn validity(chain: &DecodedChain<'_>, role: Role, now: i64, failed: bool) ->
     for (i, cert) in &chain.certs {
         let cert = &cert.summary;
         let (code, when, verb) = if cert.not_after < now {
-            ("certificate-expired", cert.not_after, "expired on")
+            (codes::CERTIFICATE_EXPIRED, cert.not_after, "expired on")
         } else if cert.not_before > now {
-            ("certificate-not-yet-valid", cert.not_before, "is not valid before")
+            (codes::CERTIFICATE_NOT_YET_VALID, cert.not_before, "is not valid before")
         } else {
             continue;
         };
@@ -128,7 +129,7 @@ pub fn name(chain: &DecodedChain<'_>, sni: &str, failed: bool) -> Option<Finding
     }
     Some(
         Finding::new(
-            "certificate-name-mismatch",
+            codes::CERTIFICATE_NAME_MISMATCH,
             severity(failed),
             chain.chain.frame,
             format!("the server certificate does not cover the name the client asked for, {sni}"),
@@ -166,7 +167,7 @@ pub fn usage(chain: &DecodedChain<'_>, role: Role, suite: Option<CipherSuite>, f
     }
     Some(
         Finding::new(
-            "certificate-usage-invalid",
+            codes::CERTIFICATE_USAGE_INVALID,
             severity(failed),
             chain.chain.frame,
             format!(
@@ -212,7 +213,7 @@ pub fn requested_issuer(story: &Story, chain: &DecodedChain<'_>, failed: bool, w
     let issuers: Vec<String> = chain.certs.iter().map(|(_, c)| c.summary.issuer.clone()).collect();
     Some(
         Finding::new(
-            "certificate-issuer-not-requested",
+            codes::CERTIFICATE_ISSUER_NOT_REQUESTED,
             severity(failed),
             chain.chain.frame,
             format!(

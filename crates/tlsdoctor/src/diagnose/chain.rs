@@ -4,6 +4,7 @@
 use tlsdoctor_tls::x509::{CertificateSummary, Hash};
 
 use super::certs::{DecodedChain, Role};
+use super::codes;
 use super::finding::{Finding, Severity};
 
 /// What checking one certificate's signature with an issuer's key gave.
@@ -65,7 +66,7 @@ impl ChainCheck<'_> {
             } else {
                 out.push(
                     Finding::new(
-                        "certificate-signature-invalid",
+                        codes::CERTIFICATE_SIGNATURE_INVALID,
                         Severity::Error,
                         chain.chain.frame,
                         format!(
@@ -108,7 +109,7 @@ impl ChainCheck<'_> {
         let severity = if self.failed { Severity::Error } else { Severity::Warning };
         Some(
             Finding::new(
-                "certificate-signature-weak",
+                codes::CERTIFICATE_SIGNATURE_WEAK,
                 severity,
                 chain.chain.frame,
                 format!(
@@ -152,7 +153,7 @@ impl ChainCheck<'_> {
         let severity = if self.failed { Severity::Error } else { Severity::Warning };
         let (code, summary) = if current.self_issued {
             (
-                "certificate-untrusted",
+                codes::CERTIFICATE_UNTRUSTED,
                 format!(
                     "the {} chain ends at {}, which is not among the given CA certificates",
                     self.role.name(),
@@ -161,7 +162,7 @@ impl ChainCheck<'_> {
             )
         } else {
             (
-                "certificate-issuer-missing",
+                codes::CERTIFICATE_ISSUER_MISSING,
                 format!(
                     "the issuer of {} ({}) is neither in the {} chain nor among the given CA certificates",
                     current.subject,
@@ -176,7 +177,7 @@ impl ChainCheck<'_> {
                 .detail("last_subject", current.subject.clone())
                 .detail("last_issuer", current.issuer.clone())
                 .remedy(match code {
-                    "certificate-untrusted" => {
+                    codes::CERTIFICATE_UNTRUSTED => {
                         "give the CA that issued this chain with --ca, or make the peer trust it"
                     }
                     _ => "send the missing intermediate certificate in the chain (or give it with --ca)",

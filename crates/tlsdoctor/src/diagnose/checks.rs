@@ -8,6 +8,7 @@ use std::hash::{Hash, Hasher};
 use tlsdoctor_tcp::Side;
 use tlsdoctor_tls::stream::{AnomalyKind, GapCost};
 
+use super::codes;
 use super::finding::{Finding, Severity};
 use super::outcome::{self, Outcome};
 use super::story::{CertificateRequestInfo, Story};
@@ -24,7 +25,7 @@ pub fn gaps(story: &Story) -> Option<Finding> {
     }
     Some(
         Finding::new(
-            "capture-gap",
+            codes::CAPTURE_GAP,
             Severity::Warning,
             frame,
             format!("the capture lost {missing} bytes of this connection in frame {frame}; what follows is analysed in part"),
@@ -42,7 +43,7 @@ pub fn limits(story: &Story) -> Vec<Finding> {
         .filter_map(|a| match a.kind {
             AnomalyKind::OversizedMessage { typ, length } => Some(
                 Finding::new(
-                    "message-over-limit",
+                    codes::MESSAGE_OVER_LIMIT,
                     Severity::Warning,
                     a.frame,
                     format!(
@@ -108,7 +109,7 @@ pub fn checks(story: &Story, outcome: &Outcome, options: &Options, links: &LinkC
                 failed: refused_client_cert,
             };
             let chain_findings = check.run(&decoded);
-            client_chain_invalid = chain_findings.iter().any(|f| f.code == "certificate-signature-invalid");
+            client_chain_invalid = chain_findings.iter().any(|f| f.code == codes::CERTIFICATE_SIGNATURE_INVALID);
             out.extend(chain_findings);
             out.extend(certs::validity(&decoded, certs::Role::Client, now, refused_client_cert));
             out.extend(certs::usage(&decoded, certs::Role::Client, suite, refused_client_cert));
@@ -128,8 +129,8 @@ pub fn checks(story: &Story, outcome: &Outcome, options: &Options, links: &LinkC
     // the server stops at the certificate, which is then the cause to name.
     // Likewise a scheme the server did not offer is refused before any verification.
     let stopped_before = |f: &Finding| {
-        f.code == "certificate-signature-invalid"
-            || (f.code == "signature-algorithm-not-offered" && f.detail["signer"] == "client")
+        f.code == codes::CERTIFICATE_SIGNATURE_INVALID
+            || (f.code == codes::SIGNATURE_ALGORITHM_NOT_OFFERED && f.detail["signer"] == "client")
     };
     match signatures::certificate_verify(story, Side::Server) {
         signatures::Check::Valid(note) => passed.push(note),
@@ -178,7 +179,9 @@ pub fn checks(story: &Story, outcome: &Outcome, options: &Options, links: &LinkC
         out.retain(|f| {
             !matches!(
                 f.code,
-                "finished-mismatch" | "client-certificate-verify-invalid" | "server-certificate-verify-invalid"
+                codes::FINISHED_MISMATCH
+                    | codes::CLIENT_CERTIFICATE_VERIFY_INVALID
+                    | codes::SERVER_CERTIFICATE_VERIFY_INVALID
             )
         });
     }
@@ -205,7 +208,7 @@ fn trust_unknown(story: &Story) -> Option<Finding> {
         .map_or_else(|| "unknown".to_string(), |c| c.summary.issuer.clone());
     let judge = side_name(alert.side);
     let finding = Finding::new(
-        "certificate-trust-unknown",
+        codes::CERTIFICATE_TRUST_UNKNOWN,
         Severity::Warning,
         alert.frame,
         format!(
@@ -250,7 +253,7 @@ fn unexplained_decrypt_error(story: &Story) -> Option<Finding> {
             let ske = story.server_key_exchange.as_ref()?;
             Some(
                 Finding::new(
-                    "handshake-altered-in-transit",
+                    codes::HANDSHAKE_ALTERED_IN_TRANSIT,
                     Severity::Error,
                     alert.frame,
                     format!(
@@ -270,7 +273,7 @@ fn unexplained_decrypt_error(story: &Story) -> Option<Finding> {
             };
             Some(
                 Finding::new(
-                    "keys-missing",
+                    codes::KEYS_MISSING,
                     Severity::Warning,
                     alert.frame,
                     format!(
@@ -403,7 +406,8 @@ fn tls13_hidden(story: &Story, secrets_given: bool) -> Option<Finding> {
         summary
     };
     let frame = refused.as_ref().map(|r| r.frame).or(alert.map(|a| a.frame)).unwrap_or(hello.frame);
-    let mut finding = Finding::new("keys-missing", Severity::Warning, frame, summary).detail("client_random", random);
+    let mut finding =
+        Finding::new(codes::KEYS_MISSING, Severity::Warning, frame, summary).detail("client_random", random);
     if let Some(refused) = &refused {
         finding = finding.detail("client_flight_bytes", refused.bytes);
     }
@@ -433,7 +437,7 @@ pub fn reset_from_the_path(story: &Story) -> Option<Finding> {
     };
     Some(
         Finding::new(
-            "reset-by-middlebox",
+            codes::RESET_BY_MIDDLEBOX,
             Severity::Error,
             frame,
             format!("the reset in frame {frame} that ended the handshake did not come from the {peer}: it arrived with time to live {ttl}, the {peer}'s other packets with {usual}, so a device on the path sent it in the {peer}'s name{after_hello}"),
@@ -464,7 +468,7 @@ pub fn server_not_tls(story: &Story) -> Option<Finding> {
         story.client_hello.as_ref().map_or(String::new(), |h| format!(" the ClientHello (frame {})", h.frame));
     Some(
         Finding::new(
-            "server-not-tls",
+            codes::SERVER_NOT_TLS,
             Severity::Error,
             frame,
             format!(
@@ -515,7 +519,7 @@ fn client_certificate_missing(story: &Story, frame: u64, outcome: Outcome) -> Fi
         Outcome::Incomplete => (Severity::Info, String::new()),
     };
     let mut finding = Finding::new(
-        "client-certificate-missing",
+        codes::CLIENT_CERTIFICATE_MISSING,
         severity,
         frame,
         format!(
@@ -551,7 +555,7 @@ fn keylog_mismatch(story: &Story, side: Side, frame: u64, reason: &str) -> Findi
     let random: String =
         story.client_hello.as_ref().map(|h| h.random.iter().map(|b| format!("{b:02x}")).collect()).unwrap_or_default();
     Finding::new(
-        "keylog-mismatch",
+        codes::KEYLOG_MISMATCH,
         Severity::Error,
         frame,
         format!(

@@ -1,4 +1,5 @@
-//! A finding: one root cause, its evidence and a remedy (the codes of FINDINGS.md).
+//! A finding: one root cause, its evidence and a remedy. Its code is one of
+//! [`super::codes`], the registry docs/report.md lists.
 
 use serde::Serialize;
 use serde_json::{Map, Value};
@@ -13,6 +14,7 @@ pub enum Severity {
 
 #[derive(Debug, Clone, Serialize)]
 pub struct Finding {
+    /// One of the [`super::codes`] constants.
     pub code: &'static str,
     pub severity: Severity,
     /// The frame that shows the evidence (1-based, as Wireshark numbers it).
@@ -24,6 +26,8 @@ pub struct Finding {
 
 impl Finding {
     pub fn new(code: &'static str, severity: Severity, frame: u64, summary: impl Into<String>) -> Finding {
+        // The registry is the contract: a code or severity missing from it is a bug.
+        debug_assert!(super::codes::admits(code, severity), "{code} ({severity:?}) is not in the code registry");
         Finding { code, severity, frame, summary: summary.into(), detail: Map::new(), remedy: String::new() }
     }
 

@@ -6,6 +6,7 @@ use tlsdoctor_keys::{verify_data_ssl3, verify_data_tls12, verify_data_tls13, Has
 use tlsdoctor_tcp::Side;
 use tlsdoctor_verify::{digest, Hash};
 
+use super::codes;
 use super::finding::{Finding, Severity};
 use super::side_name;
 use super::story::Story;
@@ -59,7 +60,7 @@ pub fn check(story: &Story, keys: &Keys) -> (Vec<Finding>, Vec<String>) {
         } else {
             findings.push(
                 Finding::new(
-                    "finished-mismatch",
+                    codes::FINISHED_MISMATCH,
                     Severity::Error,
                     info.frame,
                     format!(

@@ -4,6 +4,7 @@
 pub mod certs;
 mod chain;
 mod checks;
+pub mod codes;
 mod decoded;
 pub mod finding;
 mod finished;
@@ -78,7 +79,7 @@ pub struct Step {
     pub message: String,
 }
 
-/// One connection's diagnosis, as FINDINGS.md's JSON shows it.
+/// One connection's diagnosis, as the JSON report shows it (docs/report.md).
 #[derive(Debug, Clone, Serialize)]
 pub struct ConnectionReport {
     pub id: u32,

@@ -7,10 +7,10 @@ use std::net::SocketAddr;
 use tlsdoctor_tls::registry::{AlertDescription, CipherSuite, NamedGroup, ProtocolVersion};
 use tlsdoctor_verify::{PublicKey, SignatureAlgorithm};
 
-use super::decoded;
 use super::finding::{Finding, Severity};
 use super::outcome::{self, Outcome};
 use super::story::{ClientHelloInfo, Story};
+use super::{codes, decoded};
 
 /// Choices kept per server: enough evidence, bounded.
 const CHOICES_PER_SERVER: usize = 16;
@@ -136,7 +136,7 @@ pub fn refusal(story: &Story, choices: &ServerChoices) -> Vec<Finding> {
     if alert.and_then(|a| a.description) == Some(70) {
         out.push(
             Finding::new(
-                "no-common-version",
+                codes::NO_COMMON_VERSION,
                 Severity::Error,
                 frame,
                 format!("the server {said} to the ClientHello (frame {}): it accepts none of the protocol versions the client offered", hello.frame),
@@ -165,7 +165,7 @@ pub fn refusal(story: &Story, choices: &ServerChoices) -> Vec<Finding> {
         evidence.iter().map(|c| c.suite).filter(|s| !hello.cipher_suites.contains(s)).collect();
     if !suites.is_empty() {
         out.push(mismatch(
-            "no-common-cipher-suite",
+            codes::NO_COMMON_CIPHER_SUITE,
             "the cipher suite",
             names(&hello.cipher_suites),
             names(&suites),
@@ -179,7 +179,7 @@ pub fn refusal(story: &Story, choices: &ServerChoices) -> Vec<Finding> {
         .collect();
     if !groups.is_empty() {
         out.push(mismatch(
-            "no-common-group",
+            codes::NO_COMMON_GROUP,
             "the group",
             names(&hello.groups),
             names(&groups),
@@ -192,7 +192,7 @@ pub fn refusal(story: &Story, choices: &ServerChoices) -> Vec<Finding> {
         if !usable {
             out.push(
                 Finding::new(
-                    "no-common-signature-algorithm",
+                    codes::NO_COMMON_SIGNATURE_ALGORITHM,
                     Severity::Error,
                     frame,
                     format!(
@@ -210,7 +210,7 @@ pub fn refusal(story: &Story, choices: &ServerChoices) -> Vec<Finding> {
     if out.is_empty() {
         out.push(
             Finding::new(
-                "handshake-refused",
+                codes::HANDSHAKE_REFUSED,
                 Severity::Error,
                 frame,
                 format!(
@@ -221,7 +221,7 @@ pub fn refusal(story: &Story, choices: &ServerChoices) -> Vec<Finding> {
             .detail("offered_versions", names(&hello.versions))
             .detail("offered_cipher_suites", names(&hello.cipher_suites))
             .detail("offered_groups", names(&hello.groups))
-            .detail("possible_causes", vec!["no-common-version", "no-common-cipher-suite", "no-common-group", "no-common-signature-algorithm", "sni"])
+            .detail("possible_causes", vec![codes::NO_COMMON_VERSION, codes::NO_COMMON_CIPHER_SUITE, codes::NO_COMMON_GROUP, codes::NO_COMMON_SIGNATURE_ALGORITHM, "sni"])
             .remedy("capture a successful handshake with the same server (or read its configuration) and compare its choices with this offer"),
         );
     }
@@ -245,7 +245,7 @@ fn named_refusal(
                 Some(name) => format!("it serves no host named {name}, the name the client asked for (SNI)"),
                 None => "the client named no server (no SNI), and this server wants a name".to_string(),
             };
-            Finding::new("server-name-unrecognized", Severity::Error, frame, format!("{to_hello}: {asked}"))
+            Finding::new(codes::SERVER_NAME_UNRECOGNIZED, Severity::Error, frame, format!("{to_hello}: {asked}"))
                 .detail("sni", hello.sni.clone())
                 .remedy("connect with a name the server is configured for (a name in its certificate, or one of its virtual hosts), or add this name to the server's configuration")
         }
@@ -257,7 +257,7 @@ fn named_refusal(
                     alpn.join(", ")
                 ),
             };
-            Finding::new("no-common-application-protocol", Severity::Error, frame, format!("{to_hello}: {why}"))
+            Finding::new(codes::NO_COMMON_APPLICATION_PROTOCOL, Severity::Error, frame, format!("{to_hello}: {why}"))
             .detail("offered", hello.alpn.clone())
             .remedy("offer an application protocol the server serves (h2 for gRPC and other HTTP/2-only servers, http/1.1 for most others), or add the client's to the server's ALPN list")
         }
@@ -272,7 +272,7 @@ fn named_refusal(
             };
             let highest = highest.map_or("?".to_string(), |v| v.to_string());
             Finding::new(
-                "version-fallback-refused",
+                codes::VERSION_FALLBACK_REFUSED,
                 Severity::Error,
                 frame,
                 format!("{to_hello}: the client offered at most {highest} with TLS_FALLBACK_SCSV, which marks a retry after a failed attempt at a higher version; the server supports a higher version{seen}, so it refused the downgrade (RFC 7507)"),

@@ -5,7 +5,7 @@ use std::io::{self, Write};
 use anstyle::{AnsiColor, Style};
 use serde::Serialize;
 
-use super::{ConnectionReport, Outcome, Severity};
+use super::{codes, ConnectionReport, Outcome, Severity};
 use crate::pipeline::InputSummary;
 
 #[derive(Debug, Serialize)]
@@ -328,7 +328,7 @@ fn write_connection(out: &mut dyn Write, c: &ConnectionReport, name_input: bool)
         endings.push((a.frame, format!("the {} sent {what} in frame {}", a.sender, a.frame)));
     }
     if let Some(close) = &c.closed {
-        let forged = c.findings.iter().any(|f| f.code == "reset-by-middlebox");
+        let forged = c.findings.iter().any(|f| f.code == codes::RESET_BY_MIDDLEBOX);
         let text = match close.how {
             "reset" if forged => format!(
                 "a reset in the {}'s name, not from it, ended the connection in frame {}",
@@ -398,7 +398,7 @@ mod tests {
     fn report(id: u32, outcome: Outcome) -> ConnectionReport {
         let endpoint = |port| Endpoint { ip: "192.0.2.1".into(), port };
         let findings = match outcome {
-            Outcome::Failed => vec![Finding::new("finished-mismatch", Severity::Error, 7, "x")],
+            Outcome::Failed => vec![Finding::new(codes::FINISHED_MISMATCH, Severity::Error, 7, "x")],
             _ => Vec::new(),
         };
         ConnectionReport {

@@ -4,6 +4,7 @@
 use tlsdoctor_tls::registry::SignatureScheme;
 use tlsdoctor_verify::SignatureAlgorithm;
 
+use super::codes;
 use super::finding::{Finding, Severity};
 use super::story::{CertificateRequestInfo, Story};
 
@@ -23,7 +24,7 @@ pub fn not_offered(story: &Story, failed: bool) -> Vec<Finding> {
         if let Some(used) = cv.scheme.filter(|s| !offered.contains(s)) {
             out.push(
                 Finding::new(
-                    "signature-algorithm-not-offered",
+                    codes::SIGNATURE_ALGORITHM_NOT_OFFERED,
                     severity,
                     cv.frame,
                     format!(
@@ -44,7 +45,7 @@ pub fn not_offered(story: &Story, failed: bool) -> Vec<Finding> {
         if let Some(used) = ske.scheme.filter(|s| !offered.contains(s)) {
             out.push(
                 Finding::new(
-                    "signature-algorithm-not-offered",
+                    codes::SIGNATURE_ALGORITHM_NOT_OFFERED,
                     severity,
                     ske.frame,
                     format!(

@@ -8,6 +8,7 @@ use tlsdoctor_verify::{
     classify_failure, digest, verify, FailureCause, Hash, PublicKey, SignatureAlgorithm, VerifyError,
 };
 
+use super::codes;
 use super::decoded;
 use super::finding::{Finding, Severity};
 use super::side_name;
@@ -159,10 +160,10 @@ fn signed_content(story: &Story, side: Side, transcript: &[u8]) -> Option<Vec<u8
 pub fn certificate_verify(story: &Story, side: Side) -> Check {
     let (cv, chain, code) = match side {
         Side::Client => {
-            (&story.client_certificate_verify, &story.client_certificates, "client-certificate-verify-invalid")
+            (&story.client_certificate_verify, &story.client_certificates, codes::CLIENT_CERTIFICATE_VERIFY_INVALID)
         }
         Side::Server => {
-            (&story.server_certificate_verify, &story.server_certificates, "server-certificate-verify-invalid")
+            (&story.server_certificate_verify, &story.server_certificates, codes::SERVER_CERTIFICATE_VERIFY_INVALID)
         }
     };
     let Some((cv, chain)) = cv.as_ref().zip(chain.as_ref()) else { return Check::NotMade };
@@ -219,7 +220,7 @@ pub fn server_key_exchange(story: &Story) -> Check {
     let Some(algorithm) = declared(ske.scheme, &key) else { return Check::NotMade };
     let message: [&[u8]; 3] = [&hello.random, &server.random, &ske.params];
     let signed = Signed {
-        code: "server-key-exchange-signature-invalid",
+        code: codes::SERVER_KEY_EXCHANGE_SIGNATURE_INVALID,
         frame: ske.frame,
         signer: "server",
         what: "ServerKeyExchange",
