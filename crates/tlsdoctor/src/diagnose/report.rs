@@ -1,4 +1,5 @@
-//! The diagnose report: the JSON object of FINDINGS.md, and text for people.
+//! The diagnose report: the JSON object docs/report.md specifies (and
+//! docs/report.schema.json checks), and text for people.
 
 use std::io::{self, Write};
 
@@ -46,7 +47,7 @@ const BOLD: Style = Style::new().bold();
 pub enum ReportFormat {
     /// A block per connection, for people.
     Text,
-    /// The JSON object of FINDINGS.md, for programs.
+    /// The JSON object of docs/report.md, for programs.
     Json,
 }
 
@@ -67,8 +68,14 @@ pub struct Tally {
     pub with_problems: u64,
 }
 
+/// The version of the JSON report's shape, its `schema_version` member. A new member or
+/// finding code raises the minor number; removing, renaming or retyping one raises the
+/// major number.
+pub const SCHEMA_VERSION: &str = "1.0";
+
 /// Writes connection reports as they are diagnosed. The JSON object's members come in
-/// the order `tool`, `connections`, `inputs`: the inputs' frame counts are known last.
+/// the order `schema_version`, `tool`, `connections`, `inputs`: the inputs' frame counts
+/// are known last.
 pub struct ReportWriter<W: Write> {
     out: W,
     format: ReportFormat,
@@ -229,7 +236,7 @@ fn recap_line(c: &ConnectionReport, name_input: bool) -> String {
 
 fn write_json_start(out: &mut dyn Write) -> io::Result<()> {
     let tool = serde_json::json!({"name": "tlsdoctor", "version": env!("CARGO_PKG_VERSION")});
-    out.write_all(b"{\n  \"tool\": ")?;
+    write!(out, "{{\n  \"schema_version\": \"{SCHEMA_VERSION}\",\n  \"tool\": ")?;
     write_nested(&mut *out, &tool, b"  ")?;
     out.write_all(b",\n  \"connections\": [")
 }
@@ -457,6 +464,7 @@ mod tests {
         let v: serde_json::Value = serde_json::from_str(json).expect("the report is one JSON object");
         assert_eq!(v["inputs"][0]["frames"], 9);
         assert_eq!(v["tool"]["name"], "tlsdoctor");
+        assert_eq!(v["schema_version"], SCHEMA_VERSION);
         v["connections"].as_array().unwrap().iter().map(|c| c["id"].as_u64().unwrap()).collect()
     }
 

@@ -1,5 +1,5 @@
 //! JSON Lines: one object per TLS message (and per anomaly), in capture order; the line
-//! format of FINDINGS.md.
+//! format docs/report.md specifies.
 
 use std::io;
 
