@@ -7,7 +7,7 @@ use std::process::ExitCode;
 use std::sync::Arc;
 use std::thread;
 
-use clap::{Args, Parser, Subcommand, ValueEnum};
+use clap::{CommandFactory, Parser};
 use tlsdoctor::decrypt::{export, secrets};
 use tlsdoctor::decrypt::{Keys, ServerBinding};
 use tlsdoctor::diagnose::report::{Formatted, InputReport, ReportFormat, ReportWriter};
@@ -17,160 +17,10 @@ use tlsdoctor::dissect::{DataPrinter, FieldsPrinter, JsonPrinter, TextPrinter};
 use tlsdoctor::pipeline::{self, Config, InputSummary, Observer};
 use tlsdoctor_capture::{CaptureError, CaptureReader};
 use tlsdoctor_keys::load_rsa_private_key;
-use tlsdoctor_tcp::FlowConfig;
 
-#[derive(Parser)]
-#[command(
-    name = "tlsdoctor",
-    version,
-    about = "Why did this TLS handshake fail? Passive analysis of pcap/pcapng captures."
-)]
-struct Cli {
-    #[command(subcommand)]
-    command: Command,
-}
+mod cli;
 
-#[derive(Subcommand)]
-enum Command {
-    /// Why did each handshake fail? One report per TLS connection, failed ones first.
-    #[command(
-        after_help = "Exit status: 0 every handshake ok, 1 at least one failed or has an error finding, 2 an input could not be used.\n\nExamples:\n  tlsdoctor diagnose capture.pcapng\n  tlsdoctor diagnose --ca ca.pem --only-failed capture.pcapng\n  tlsdoctor diagnose --format json --sni app.example capture.pcapng"
-    )]
-    Diagnose {
-        /// Capture files (pcap, pcapng, optionally gzip-compressed).
-        #[arg(required = true)]
-        captures: Vec<PathBuf>,
-        /// CA certificates (PEM or DER file, bundle, or directory); repeatable.
-        #[arg(long = "ca", value_name = "FILE|DIR")]
-        ca: Vec<PathBuf>,
-        #[arg(long, value_enum, default_value_t = ReportFormat::Text)]
-        format: ReportFormat,
-        /// Show only connections whose handshake failed or has an error finding.
-        #[arg(long)]
-        only_failed: bool,
-        /// Only connections to this server (IP or IP:port).
-        #[arg(long, value_name = "ADDR")]
-        server: Option<String>,
-        /// Only connections whose ClientHello asked for this name.
-        #[arg(long)]
-        sni: Option<String>,
-        /// Threads, each diagnosing a share of the connections (default: one per core;
-        /// one for a gzip file, or with --rsa-key, whose resumed sessions need the order).
-        #[arg(long, value_name = "N")]
-        threads: Option<usize>,
-        #[command(flatten)]
-        secrets: SecretArgs,
-        #[command(flatten)]
-        limits: LimitArgs,
-    },
-    /// Every TLS message of the captures, one line per frame like Wireshark's packet list.
-    #[command(
-        after_help = "Examples:\n  tlsdoctor dissect capture.pcapng\n  tlsdoctor dissect -v capture.pcap.gz\n  tlsdoctor dissect --format json capture.pcapng | jq 'select(.name==\"certificate\")'"
-    )]
-    Dissect {
-        /// Capture files (pcap, pcapng, optionally gzip-compressed).
-        #[arg(required = true)]
-        captures: Vec<PathBuf>,
-        /// Show the decoded fields of every handshake message.
-        #[arg(short, long)]
-        verbose: bool,
-        #[arg(long, value_enum, default_value_t = Format::Text)]
-        format: Format,
-        #[command(flatten)]
-        secrets: SecretArgs,
-        #[command(flatten)]
-        limits: LimitArgs,
-    },
-    /// The decrypted application data of every connection, per direction.
-    #[command(
-        after_help = "Exit status: 0 application data was decrypted and every record with secrets opened, 1 nothing was decrypted or some records did not open with their secrets, 2 an input could not be used.\n\nExamples:\n  tlsdoctor decrypt capture.pcapng --keylog keys.log\n  tlsdoctor decrypt --format hex capture.pcap --keylog keys.log\n  tlsdoctor decrypt --out-dir streams/ capture.pcapng --keylog keys.log"
-    )]
-    Decrypt {
-        /// Capture files (pcap, pcapng, optionally gzip-compressed).
-        #[arg(required = true)]
-        captures: Vec<PathBuf>,
-        #[arg(long, value_enum, default_value_t = DataFormat::Text)]
-        format: DataFormat,
-        /// Write each direction's bytes, raw, to DIR/conn-N-client.bin and DIR/conn-N-server.bin.
-        #[arg(long, value_name = "DIR")]
-        out_dir: Option<PathBuf>,
-        #[command(flatten)]
-        secrets: SecretArgs,
-        #[command(flatten)]
-        limits: LimitArgs,
-    },
-    /// The key log lines of the capture's connections only, to share a capture's secrets
-    /// and no others; optionally a copy of the capture that carries them.
-    #[command(
-        after_help = "Examples:\n  tlsdoctor keys capture.pcapng --keylog all.keys -o capture.keys\n  tlsdoctor keys capture.pcap --keylog all.keys --inject-secrets capture-with-keys.pcapng"
-    )]
-    Keys {
-        capture: PathBuf,
-        /// NSS key log files to take the lines from; repeatable.
-        #[arg(long = "keylog", value_name = "FILE", required = true)]
-        keylogs: Vec<PathBuf>,
-        /// Write the lines to FILE (standard output when neither this nor --inject-secrets is given).
-        #[arg(short, long, value_name = "FILE")]
-        output: Option<PathBuf>,
-        /// Write a pcapng copy of the capture with the lines in a decryption-secrets block
-        /// (Wireshark opens it decrypted, no key log option needed).
-        #[arg(long, value_name = "OUT.pcapng")]
-        inject_secrets: Option<PathBuf>,
-    },
-}
-
-#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
-enum DataFormat {
-    /// Printable text, other bytes as \xNN escapes.
-    Text,
-    /// A hex dump.
-    Hex,
-}
-
-/// Bounds on what a capture may make tlsdoctor hold.
-#[derive(Args)]
-struct LimitArgs {
-    /// TCP connections followed at once; past it the least recently active are released
-    /// (and counted in the report), so memory stays bounded on scans and floods.
-    #[arg(long, value_name = "N", default_value_t = FlowConfig::default().max_flows)]
-    max_flows: usize,
-}
-
-impl LimitArgs {
-    fn apply(&self, config: &mut Config) {
-        config.flows.max_flows = self.max_flows.max(1);
-    }
-}
-
-/// Where secrets come from, for every subcommand that decrypts.
-#[derive(Args, Default)]
-struct SecretArgs {
-    /// NSS key log file (SSLKEYLOGFILE format); repeatable. $SSLKEYLOGFILE is read too.
-    /// Secrets embedded in pcapng files are always used.
-    #[arg(long = "keylog", value_name = "FILE")]
-    keylogs: Vec<PathBuf>,
-    /// RSA private key of a server (PEM or DER, PKCS#1, PKCS#8 or PKCS#12), for RSA key
-    /// exchange, optionally bound to the server's address (192.0.2.1:443=key.pem);
-    /// repeatable: each connection takes the key that opens its premaster.
-    #[arg(long = "rsa-key", value_name = "[ADDR=]FILE")]
-    rsa_keys: Vec<String>,
-    /// Password of encrypted PKCS#8 or PKCS#12 keys.
-    #[arg(long, value_name = "PASSWORD")]
-    key_password: Option<String>,
-    /// Pre-shared key, in hex, for PSK cipher suites.
-    #[arg(long, value_name = "HEX")]
-    psk: Option<String>,
-}
-
-#[derive(Clone, Copy, ValueEnum)]
-enum Format {
-    /// One line per frame, for people.
-    Text,
-    /// One JSON object per message (JSON Lines), for programs.
-    Json,
-    /// tshark-style columns: frame, handshake types, record content types.
-    Fields,
-}
+use cli::{Cli, Command, DataFormat, Format, LimitArgs, SecretArgs};
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
@@ -192,6 +42,11 @@ fn main() -> ExitCode {
         Command::Keys { capture, keylogs, output, inject_secrets } => {
             keys(&capture, &keylogs, output.as_deref(), inject_secrets.as_deref())
         }
+        Command::Completions { shell } => {
+            clap_complete::generate(shell, &mut Cli::command(), "tlsdoctor", &mut io::stdout());
+            ExitCode::SUCCESS
+        }
+        Command::Man { out_dir } => man_pages(out_dir.as_deref()),
         Command::Decrypt { captures, format, out_dir, secrets, limits } => {
             match config_with_secrets(&captures, &secrets, true, &limits) {
                 Ok(config) => decrypt(&captures, format, out_dir.as_deref(), &config),
@@ -686,4 +541,32 @@ fn keys(capture: &Path, keylogs: &[PathBuf], output: Option<&Path>, inject: Opti
         return ExitCode::from(1);
     }
     ExitCode::SUCCESS
+}
+
+/// The manual pages, made from the same definitions as `--help`: tlsdoctor(1) on
+/// stdout, or it and a page per subcommand in `out_dir`.
+fn man_pages(out_dir: Option<&Path>) -> ExitCode {
+    let command = Cli::command();
+    let Some(dir) = out_dir else {
+        return finish(ExitCode::SUCCESS, render_man(command).and_then(|page| io::stdout().write_all(&page)));
+    };
+    let mut pages = vec![("tlsdoctor".to_string(), command.clone())];
+    for sub in command.get_subcommands().filter(|s| s.get_name() != "help") {
+        let name = format!("tlsdoctor-{}", sub.get_name());
+        pages.push((name.clone(), sub.clone().name(name).version(env!("CARGO_PKG_VERSION"))));
+    }
+    for (name, page) in pages {
+        let path = dir.join(format!("{name}.1"));
+        if let Err(e) = render_man(page).and_then(|bytes| std::fs::write(&path, bytes)) {
+            eprintln!("tlsdoctor: {}: {e}", path.display());
+            return ExitCode::from(2);
+        }
+    }
+    ExitCode::SUCCESS
+}
+
+fn render_man(command: clap::Command) -> io::Result<Vec<u8>> {
+    let mut page = Vec::new();
+    clap_mangen::Man::new(command).render(&mut page)?;
+    Ok(page)
 }

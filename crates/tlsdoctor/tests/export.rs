@@ -7,7 +7,7 @@ use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use common::Scratch;
+use common::{have_tool, Scratch};
 use tlsdoctor::decrypt::export::{client_randoms, inject_secrets, keys_for_capture, InjectError};
 use tlsdoctor_capture::{CaptureReader, DecryptionSecrets, Format, LinkType, Timestamp};
 
@@ -91,10 +91,6 @@ fn tshark_finished_frames(capture: &Path, port: u16) -> String {
     String::from_utf8(out.stdout).unwrap().split_whitespace().collect::<Vec<_>>().join(",")
 }
 
-fn have_tshark() -> bool {
-    Command::new("tshark").arg("--version").output().is_ok_and(|o| o.status.success())
-}
-
 fn check_inject(capture: &str, keylog: &str, port: u16, input_format: Format) {
     let input = fixture(capture);
     let lines = keys_for_capture(&read(keylog), &client_randoms(&input).unwrap());
@@ -118,8 +114,7 @@ fn check_inject(capture: &str, keylog: &str, port: u16, input_format: Format) {
     assert_eq!(secrets[0].after_frame, 0);
     assert_eq!(secrets[0].data, lines.as_bytes());
 
-    if !have_tshark() {
-        println!("note: tshark not installed; not checking that Wireshark decrypts {capture} by itself");
+    if !have_tool("tshark", &format!("checking that Wireshark decrypts {capture} by itself")) {
         return;
     }
     assert_eq!(tshark_finished_frames(&input, port), "", "{capture}: no Finished visible without secrets");

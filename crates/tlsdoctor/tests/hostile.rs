@@ -25,7 +25,7 @@ mod common;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
-use common::Scratch;
+use common::{have_tool, Scratch};
 use serde_json::Value;
 use tlsdoctor::pipeline::{analyze_reader, Config, Connection, InputSummary, Observer};
 use tlsdoctor_capture::CaptureReader;
@@ -57,12 +57,16 @@ fn make_hostile(mode: &str, dir: &Path, names: &[&str]) {
     assert!(out.status.success(), "make-hostile.py {mode} failed: {}", text(&out.stderr));
 }
 
-/// A large case, written now into its own temporary directory.
-fn big(name: &str) -> (Scratch, PathBuf) {
+/// A large case, written now into its own temporary directory; `None` (said on the
+/// terminal) without Python.
+fn big(name: &str) -> Option<(Scratch, PathBuf)> {
+    if !have_tool("python3", &format!("the hostile case {name}, made by make-hostile.py")) {
+        return None;
+    }
     let dir = Scratch::new(name);
     make_hostile("--big", dir.path(), &[name]);
     let path = dir.join(name);
-    (dir, path)
+    Some((dir, path))
 }
 
 fn text(bytes: &[u8]) -> String {
@@ -138,6 +142,9 @@ const CONVERSATION: [&str; 15] = [
 
 #[test]
 fn the_committed_cases_are_what_the_script_makes() {
+    if !have_tool("python3", "checking the committed hostile cases against make-hostile.py") {
+        return;
+    }
     let dir = Scratch::new("small");
     make_hostile("--small", dir.path(), &[]);
     let mut made: Vec<_> = std::fs::read_dir(dir.path()).unwrap().map(|e| e.unwrap().file_name()).collect();
@@ -322,7 +329,7 @@ fn diagnose_reports_an_oversized_message_with_its_frame() {
 #[test]
 fn ten_thousand_retransmissions_of_one_segment() {
     for name in ["retrans-10000-same.pcap", "retrans-10000-shifted.pcap"] {
-        let (_dir, path) = big(name);
+        let Some((_dir, path)) = big(name) else { return };
         let (lines, stderr) = dissect(&path);
         assert_eq!(names(&lines), CONVERSATION, "{name}: {stderr}");
         assert!(lines.iter().all(|l| l.get("anomaly").is_none()), "{name}");
@@ -340,7 +347,7 @@ fn ten_thousand_retransmissions_of_one_segment() {
 
 #[test]
 fn a_chain_of_1000_certificates_under_the_message_limit_is_parsed_whole() {
-    let (_dir, path) = big("chain-1000-ecdsa.pcap");
+    let Some((_dir, path)) = big("chain-1000-ecdsa.pcap") else { return };
     let (lines, _) = dissect(&path);
     let cert = lines.iter().find(|l| l["name"] == "certificate").expect("the Certificate message");
     assert_eq!(cert["length"], 1000 * (3 + 719) + 3);
@@ -357,7 +364,7 @@ fn a_chain_of_1000_certificates_under_the_message_limit_is_parsed_whole() {
 fn a_chain_of_1000_certificates_over_the_message_limit_is_reported_oversized() {
     // 1,000 RSA-4096 certificates of 1,407 bytes: 1,410,003 bytes, over the default 1 MiB
     // handshake message limit (StreamConfig::max_message_len), far under 2^24.
-    let (_dir, path) = big("chain-1000-rsa.pcap");
+    let Some((_dir, path)) = big("chain-1000-rsa.pcap") else { return };
     let (lines, _) = dissect(&path);
     let oversized = anomalies(&lines, "oversized-message");
     assert_eq!(oversized.len(), 1);
@@ -371,7 +378,7 @@ fn a_chain_of_1000_certificates_over_the_message_limit_is_reported_oversized() {
 
 #[test]
 fn fifty_thousand_syn_only_connections_finish_within_the_bound() {
-    let (_dir, path) = big("syn-flood-50000.pcap");
+    let Some((_dir, path)) = big("syn-flood-50000.pcap") else { return };
     let (lines, stderr) = dissect(&path);
     assert!(lines.is_empty());
     assert!(stderr.contains("no TLS found in 50000 frames"), "{stderr}");
@@ -381,7 +388,7 @@ fn fifty_thousand_syn_only_connections_finish_within_the_bound() {
 
 #[test]
 fn twenty_thousand_one_segment_connections_finish_within_the_bound() {
-    let (_dir, path) = big("one-segment-20000.pcap");
+    let Some((_dir, path)) = big("one-segment-20000.pcap") else { return };
     let (lines, _) = dissect(&path);
     // Each connection holds 595 bytes of a 16,197-byte record, reported at its end.
     let truncated = anomalies(&lines, "truncated-at-end");
@@ -392,7 +399,7 @@ fn twenty_thousand_one_segment_connections_finish_within_the_bound() {
 
 #[test]
 fn the_flow_limit_is_an_option_and_its_evictions_are_reported() {
-    let (_dir, path) = big("one-segment-20000.pcap");
+    let Some((_dir, path)) = big("one-segment-20000.pcap") else { return };
     for threads in ["1", "2"] {
         let out = tlsdoctor(&[
             "diagnose",
@@ -417,7 +424,7 @@ fn the_flow_limit_is_an_option_and_its_evictions_are_reported() {
 fn the_memory_limit_is_enforced() {
     // The harness's bound is real: at 64 MiB the SYN flood's flow table cannot grow
     // when --max-flows lets it hold all 50,000 connections.
-    let (_dir, path) = big("syn-flood-50000.pcap");
+    let Some((_dir, path)) = big("syn-flood-50000.pcap") else { return };
     let args = ["dissect", "--format", "json", "--max-flows", "1000000", path.to_str().unwrap()];
     let out = tlsdoctor_limited(64 * 1024, &args);
     assert!(!out.status.success());
@@ -469,7 +476,7 @@ fn small_table() -> Config {
 #[test]
 fn floods_stay_within_the_flow_table_limit_and_count_evictions() {
     for (name, n, truncated) in [("syn-flood-50000.pcap", 50_000, 0), ("one-segment-20000.pcap", 20_000, 20_000)] {
-        let (_dir, path) = big(name);
+        let Some((_dir, path)) = big(name) else { return };
         let (summary, watch) = analyze(&path, small_table());
         assert_eq!(summary.frames, n);
         assert_eq!(summary.tcp.connections, n);

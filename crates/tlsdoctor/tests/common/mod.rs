@@ -344,3 +344,17 @@ impl Drop for Scratch {
         }
     }
 }
+
+/// Whether `program` (tshark, python3), which a test runs for `what_for`, is installed.
+/// Users need only the Rust toolchain: without the program the test says on the terminal
+/// what it skips (a write to stderr itself, which the test harness does not capture), and
+/// the caller returns. CI sets TLSDOCTOR_REQUIRE_TOOLS, and there a missing program fails.
+pub fn have_tool(program: &str, what_for: &str) -> bool {
+    use std::io::Write;
+    let found = std::process::Command::new(program).arg("--version").output().is_ok_and(|o| o.status.success());
+    if !found {
+        assert!(std::env::var_os("TLSDOCTOR_REQUIRE_TOOLS").is_none(), "{program} is required here, for {what_for}");
+        let _ = writeln!(std::io::stderr(), "skipped: {what_for} (needs {program}, not installed)");
+    }
+    found
+}
