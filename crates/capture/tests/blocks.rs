@@ -107,8 +107,7 @@ fn small_blocks_and_reading_ahead_change_nothing() {
 
 #[test]
 fn a_capture_cut_anywhere_reads_the_same_in_small_blocks() {
-    let path =
-        Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/data/wireshark/captures/rsasnakeoil2.pcap");
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/data/wireshark/captures/rsasnakeoil2.pcap");
     let bytes = std::fs::read(path).unwrap();
     for cut in (0..bytes.len()).step_by(97) {
         let bytes = &bytes[..cut];

@@ -37,8 +37,29 @@ struct Entry {
     client_isn: Option<SeqNumber>,
     /// Each side sent a FIN or RST (a RST closes both), as reassembly records it.
     closed: [bool; 2],
+    /// Each side's sequence number past its last byte (and FIN) seen so far.
+    ends: [Option<SeqNumber>; 2],
     last_seen: i64,
     last_frame: u64,
+}
+
+/// What is kept of a connection that ended (both sides closed) after it is released: a
+/// peer whose last segment was never acknowledged retransmits it for minutes, and those
+/// retransmissions belong to it, not to a new connection on the same ports.
+struct Departed {
+    client: SocketAddr,
+    ends: [Option<SeqNumber>; 2],
+    released_at: i64,
+}
+
+impl Departed {
+    /// Whether a segment without SYN repeats or continues the departed connection: its
+    /// sequence number lies at most a window past the side's end, or anywhere within
+    /// the last gigabyte before it. A new connection on the same ports starts elsewhere.
+    fn owns(&self, seg: &TcpSegment<'_>) -> bool {
+        let side = if seg.src == self.client { Side::Client } else { Side::Server };
+        self.ends[side.index()].is_some_and(|end| (-(1 << 30)..=0xffff).contains(&end.distance_to(SeqNumber(seg.seq))))
+    }
 }
 
 impl Entry {
@@ -63,6 +84,11 @@ impl Entry {
         let side = self.side_of(seg.src);
         if seg.flags.syn() && side == Side::Client {
             self.client_isn = Some(SeqNumber(seg.seq));
+        }
+        let end = SeqNumber(seg.seq).wrapping_add(seg.payload.len() as u32 + u32::from(seg.flags.fin()));
+        let side_end = &mut self.ends[side.index()];
+        if side_end.is_none_or(|known| known.distance_to(end) > 0) {
+            *side_end = Some(end);
         }
         if (seg.flags.fin() || seg.flags.rst()) && !self.closed[side.index()] {
             self.closed[side.index()] = true;
@@ -106,6 +132,9 @@ pub struct Directory {
     /// foldhash, randomly seeded: one lookup per segment, about twice as fast as SipHash,
     /// and no capture can be made to collide without knowing the seed of this run.
     flows: HashMap<FlowKey, Entry, foldhash::fast::RandomState>,
+    /// Connections that ended and were released, kept for as long as a live one may idle
+    /// (`idle_timeout_secs`), at most `max_flows` of them.
+    departed: HashMap<FlowKey, Departed, foldhash::fast::RandomState>,
     next_id: u32,
     last_sweep: i64,
     stats: FlowStats,
@@ -113,7 +142,14 @@ pub struct Directory {
 
 impl Directory {
     pub fn new(config: FlowConfig) -> Self {
-        Directory { config, flows: HashMap::default(), next_id: 1, last_sweep: i64::MIN, stats: FlowStats::default() }
+        Directory {
+            config,
+            flows: HashMap::default(),
+            departed: HashMap::default(),
+            next_id: 1,
+            last_sweep: i64::MIN,
+            stats: FlowStats::default(),
+        }
     }
 
     /// Connections, segments and evictions; reassembly counts the rest.
@@ -147,12 +183,27 @@ impl Directory {
         if reused {
             self.release(key, out);
         }
+        if opening {
+            self.departed.remove(&key);
+        }
         if let Some(flow) = self.flows.get_mut(&key) {
             if !flow.ended() {
                 let seen = flow.note(seg, frame, now);
                 out.segment(flow.id, flow.lane, &seen, frame);
+            } else if !seg.payload.is_empty() || flags.fin() {
+                // Data or a FIN after both sides closed repeats what was sent.
+                self.stats.retransmitted_segments += 1;
             }
             return;
+        }
+        if !opening {
+            if let Some(departed) = self.departed.get(&key) {
+                if departed.owns(seg) {
+                    self.stats.retransmitted_segments += u64::from(!seg.payload.is_empty() || flags.fin());
+                    return;
+                }
+                self.departed.remove(&key);
+            }
         }
         let roles = if flags.syn() {
             RoleEvidence::Handshake
@@ -177,6 +228,7 @@ impl Directory {
             client,
             client_isn: None,
             closed: [false; 2],
+            ends: [None; 2],
             last_seen: now,
             last_frame: frame,
         });
@@ -189,6 +241,7 @@ impl Directory {
         let keys: Vec<FlowKey> = self.flows.keys().copied().collect();
         self.release_all(keys, out);
         self.flows = HashMap::default();
+        self.departed = HashMap::default();
     }
 
     fn sweep(&mut self, now: i64, out: &mut dyn Dispatch) {
@@ -221,6 +274,22 @@ impl Directory {
             expired.extend(released.iter().map(|(.., k)| *k));
         }
         self.release_all(expired, out);
+        self.forget_departed(now);
+    }
+
+    /// Forgets the departed connections past their time, and the oldest past the bound.
+    fn forget_departed(&mut self, now: i64) {
+        let life = self.config.idle_timeout_secs;
+        self.departed.retain(|_, d| now.saturating_sub(d.released_at) <= life);
+        let over = self.departed.len().saturating_sub(self.config.max_flows);
+        if over > 0 {
+            let mut by_age: Vec<(i64, FlowKey)> = self.departed.iter().map(|(k, d)| (d.released_at, *k)).collect();
+            by_age.sort_unstable();
+            let n = over.max(self.config.max_flows / 8).min(by_age.len());
+            for (_, key) in &by_age[..n] {
+                self.departed.remove(key);
+            }
+        }
     }
 
     /// Releases the flows of `keys` in id order.
@@ -235,6 +304,10 @@ impl Directory {
 
     fn release(&mut self, key: FlowKey, out: &mut dyn Dispatch) {
         if let Some(flow) = self.flows.remove(&key) {
+            if flow.ended() {
+                let departed = Departed { client: flow.client, ends: flow.ends, released_at: flow.last_seen };
+                self.departed.insert(key, departed);
+            }
             out.released(flow.id, flow.lane);
         }
     }

@@ -229,6 +229,44 @@ mod tests {
         assert_eq!(log[2], "end 1", "the old connection ends before the new one opens");
     }
 
+    /// A closed connection whose peer keeps retransmitting its last segment: with the
+    /// retransmissions `gap` capture seconds apart, past the linger time.
+    fn ghost_after_close(late: TcpSegment<'static>) -> (Vec<String>, FlowStats) {
+        let segs = [
+            seg(C, S, 1000, 0, SYN, b""),
+            seg(S, C, 5000, 1001, SYNACK, b""),
+            seg(C, S, 1001, 5001, ACK, b"hello"),
+            seg(S, C, 5001, 1006, FIN, b"bye"),
+            seg(C, S, 1006, 5005, FIN, b""),
+        ];
+        let mut table = FlowTable::new(FlowConfig::default());
+        let mut log = Log::default();
+        for (i, s) in segs.iter().enumerate() {
+            table.segment(s, i as u64 + 1, 0, &mut log);
+        }
+        for (i, second) in [1, 3, 7, 15, 31, 63].into_iter().enumerate() {
+            table.segment(&late, 6 + i as u64, second, &mut log);
+        }
+        table.finish(&mut log);
+        (log.0, table.stats())
+    }
+
+    #[test]
+    fn retransmissions_after_a_close_belong_to_the_old_connection() {
+        let (log, stats) = ghost_after_close(seg(S, C, 5001, 1006, FIN, b"bye"));
+        assert_eq!(log.iter().filter(|l| l.starts_with("open")).count(), 1, "{log:?}");
+        assert_eq!(stats.connections, 1);
+        assert_eq!(stats.retransmitted_segments, 6);
+    }
+
+    #[test]
+    fn data_far_from_a_closed_connection_is_a_new_one() {
+        // Same ports, no SYN captured, a sequence number nowhere near the old one's.
+        let (log, stats) = ghost_after_close(seg(S, C, 0x8000_0000, 7, ACK, b"other"));
+        assert_eq!(log.iter().filter(|l| l.starts_with("open")).count(), 2, "{log:?}");
+        assert_eq!(stats.connections, 2);
+    }
+
     #[test]
     fn the_table_stays_within_its_flow_limit() {
         let config = FlowConfig { max_flows: 16, ..FlowConfig::default() };

@@ -581,8 +581,9 @@ impl Direction {
             // A renegotiation's ChangeCipherSpec travels encrypted like any record after the first.
             record::CHANGE_CIPHER_SPEC => !shared.negotiated.is_tls13() && self.after_ccs,
             // A plain alert is 2 bytes: a longer one was encrypted, even when this side's
-            // ChangeCipherSpec was lost in a gap.
-            record::ALERT if header.length != 2 && shared.negotiated.version.is_some() => true,
+            // ChangeCipherSpec was lost in a gap, or the capture holds only the connection's
+            // end (as Wireshark shows it: "Encrypted Alert").
+            record::ALERT if header.length != 2 => true,
             _ => !shared.negotiated.is_tls13() && self.after_ccs,
         };
         self.current = Some(Current {

@@ -426,8 +426,7 @@ fn given_ca_certificates_anchor_chains() {
     assert!(good[0].findings.is_empty(), "{:?}", good[0].findings);
     // The seed's rogue client chain ends at a CA that is not the given one.
     let seed_ca =
-        tlsdoctor::ca::load(&Path::new(env!("CARGO_MANIFEST_DIR")).join("../../bench/seed/pki/ca.pem"))
-            .unwrap();
+        tlsdoctor::ca::load(&Path::new(env!("CARGO_MANIFEST_DIR")).join("../../bench/seed/pki/ca.pem")).unwrap();
     let seed = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../bench/seed/seed.pcapng");
     let reports = diagnose_with(&seed, &Options { ca_certificates: seed_ca, ..Options::default() });
     let rogue = reports.iter().find(|r| r.id == 34).unwrap();
