@@ -99,8 +99,8 @@ fn assert_streams_match_templates(rows: &[ManifestRow], bytes: &[u8]) -> usize {
     for row in rows.iter().filter(|r| r.impairments.dropped == 0) {
         let Flow::Tcp(template) = &seed().templates[row.template].flow else { panic!("TCP seed") };
         let dirs = &conns[&row.client.into()];
-        for side in 0..2 {
-            let (stream, holes) = dirs[side].reassemble();
+        for (side, dir) in dirs.iter().enumerate() {
+            let (stream, holes) = dir.reassemble();
             assert!(holes.is_empty(), "{row:?}");
             assert!(stream == template.streams[side], "{row:?}: side {side} differs from its template");
         }
