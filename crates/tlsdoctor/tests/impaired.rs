@@ -9,7 +9,6 @@
 mod common;
 
 use std::collections::BTreeMap;
-use std::process::Command;
 
 use common::*;
 use tlsdoctor_tcp::Side;
@@ -306,7 +305,8 @@ fn gap_at_the_start_of_the_client_certificate_loses_sync_until_the_next_record()
     );
 }
 
-// A bigger capture from the shared generator, with retransmissions, reordering and drops.
+// A bigger capture from the project's generator (crates/benchgen), with retransmissions,
+// reordering and drops.
 
 /// One connection of the generator's manifest.
 #[derive(Debug)]
@@ -338,26 +338,20 @@ fn read_manifest(text: &str) -> Vec<Planned> {
 
 #[test]
 fn generated_impaired_capture_keeps_every_connection() {
-    let generator = concat!(env!("CARGO_MANIFEST_DIR"), "/../../../shared/bench/make-bench-capture");
-    let python = Command::new("python3").arg("--version").output();
-    if python.map_or(true, |o| !o.status.success()) || !std::path::Path::new(generator).exists() {
-        eprintln!("skipped: python3 or {generator} not available");
-        return;
-    }
-    let dir = Scratch::new("impaired");
-    let (capture, manifest) = (dir.join("impaired.pcap"), dir.join("impaired.tsv"));
-    let status = Command::new("python3")
-        .arg(generator)
-        .args(["--size", "4M", "--impair", "--retrans-rate", "0.05", "--reorder-rate", "0.05"])
-        .args(["--drop-rate", "0.001", "--seed", "1", "-q", "--out"])
-        .arg(&capture)
-        .arg("--manifest-out")
-        .arg(&manifest)
-        .status()
-        .expect("generator runs");
-    assert!(status.success());
-    let planned = read_manifest(&std::fs::read_to_string(&manifest).unwrap());
-    let bytes = std::fs::read(&capture).unwrap();
+    let seed =
+        tlsdoctor_benchgen::Seed::open(&tlsdoctor_benchgen::default_seed_capture()).expect("the repository's seed");
+    let rates = tlsdoctor_benchgen::ImpairmentRates { retransmit: 0.05, reorder: 0.05, drop: 0.001 };
+    let options = tlsdoctor_benchgen::Options {
+        target_size: tlsdoctor_benchgen::parse_size("4M").unwrap(),
+        impairments: Some(rates),
+        random_seed: 1,
+        ..Default::default()
+    };
+    let mut bytes = Vec::new();
+    let generated = tlsdoctor_benchgen::generate(&seed, &options, &mut bytes).expect("generator runs");
+    let mut manifest = Vec::new();
+    tlsdoctor_benchgen::write_manifest(&generated.rows, &mut manifest).unwrap();
+    let planned = read_manifest(&String::from_utf8(manifest).unwrap());
     assert!(planned.len() >= 5, "{planned:?}");
     assert!(planned.iter().any(|p| p.retransmitted > 0) && planned.iter().any(|p| p.reordered > 0));
 
