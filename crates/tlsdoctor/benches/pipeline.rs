@@ -1,5 +1,6 @@
 //! The dissect path, stage by stage, over the real seed capture
-//! (`shared/bench/seed/seed.pcapng`, 40 TLS connections, ~10.5 MB) held in memory.
+//! (`bench/seed/seed.pcapng`, 40 TLS connections, ~10.5 MB) held in memory, and over a
+//! capture generated from it.
 //!
 //! Each benchmark adds one stage to the previous one, so the difference between two
 //! neighbours is the cost of the stage added:
@@ -15,13 +16,13 @@
 //! Run with `cargo bench -p tlsdoctor --bench pipeline`.
 //!
 //! The seed's frames are loopback GSO frames (~9.5 KB on average), so per-frame costs
-//! weigh ~10x less than in a real capture (~1 KB per frame with the ACKs). Set
-//! `TLSDOCTOR_BENCH_CAPTURE` to a capture file (for example a 32M output of
-//! `shared/bench/make-bench-capture`) to run the same stages over it too, as group `file`.
+//! weigh ~10x less than in a real capture (~1 KB per frame with the ACKs). Group `file`
+//! runs the same stages over a 32 MiB capture made from the seed by `tlsdoctor-benchgen`
+//! (`--seed 1`: MSS-sized segments, ACKs, 200 connections at once), generated in memory;
+//! set `TLSDOCTOR_BENCH_CAPTURE` to a capture file to use that instead.
 
 use std::hint::black_box;
 use std::io::{self, Cursor};
-use std::path::PathBuf;
 use std::sync::OnceLock;
 use std::time::Duration;
 
@@ -39,21 +40,29 @@ use tlsdoctor_tls::stream::{Event, MessageKind};
 fn seed() -> &'static [u8] {
     static SEED: OnceLock<Vec<u8>> = OnceLock::new();
     SEED.get_or_init(|| {
-        let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared/bench/seed/seed.pcapng");
+        let path = tlsdoctor_benchgen::default_seed_capture();
         std::fs::read(&path).unwrap_or_else(|e| panic!("reading the seed capture {}: {e}", path.display()))
     })
 }
 
-/// The capture named by `TLSDOCTOR_BENCH_CAPTURE`, if any, read once.
-fn extra_capture() -> Option<&'static [u8]> {
-    static EXTRA: OnceLock<Option<Vec<u8>>> = OnceLock::new();
-    EXTRA
-        .get_or_init(|| {
-            let path = std::env::var_os("TLSDOCTOR_BENCH_CAPTURE")?;
-            let bytes = std::fs::read(&path).unwrap_or_else(|e| panic!("reading {}: {e}", path.to_string_lossy()));
-            Some(bytes)
-        })
-        .as_deref()
+/// Size of the generated capture of group `file`.
+const GENERATED_SIZE: u64 = 32 << 20;
+
+/// The capture named by `TLSDOCTOR_BENCH_CAPTURE`, else one generated from the seed;
+/// made once.
+fn file_capture() -> &'static [u8] {
+    static FILE: OnceLock<Vec<u8>> = OnceLock::new();
+    FILE.get_or_init(|| {
+        if let Some(path) = std::env::var_os("TLSDOCTOR_BENCH_CAPTURE") {
+            return std::fs::read(&path).unwrap_or_else(|e| panic!("reading {}: {e}", path.to_string_lossy()));
+        }
+        let seed = tlsdoctor_benchgen::Seed::open(&tlsdoctor_benchgen::default_seed_capture())
+            .unwrap_or_else(|e| panic!("{e}"));
+        let options = tlsdoctor_benchgen::Options { target_size: GENERATED_SIZE, ..Default::default() };
+        let mut bytes = Vec::with_capacity(GENERATED_SIZE as usize);
+        tlsdoctor_benchgen::generate(&seed, &options, &mut bytes).unwrap_or_else(|e| panic!("{e}"));
+        bytes
+    })
 }
 
 fn reader(bytes: &'static [u8]) -> CaptureReader {
@@ -134,9 +143,7 @@ fn configure(group: &mut BenchmarkGroup<'_, criterion::measurement::WallTime>, b
 
 fn stages(c: &mut Criterion) {
     stages_over(c, "seed", seed());
-    if let Some(bytes) = extra_capture() {
-        stages_over(c, "file", bytes);
-    }
+    stages_over(c, "file", file_capture());
     handshake(c);
 }
 
