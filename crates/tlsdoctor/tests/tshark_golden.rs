@@ -12,8 +12,8 @@ fn repo() -> PathBuf {
 
 /// Where a golden file's capture lives: our fixtures, or Wireshark's test captures.
 fn capture_for(name: &str) -> Option<PathBuf> {
-    let candidates =
-        [repo().join("tests/fixtures").join(name), repo().join("tests/data/wireshark/captures").join(name)];
+    let candidates = ["tests/fixtures", "tests/fixtures/field", "tests/data/wireshark/captures"]
+        .map(|dir| repo().join(dir).join(name));
     candidates.into_iter().find(|p| p.exists())
 }
 

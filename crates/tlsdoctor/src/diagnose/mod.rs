@@ -263,6 +263,7 @@ impl<'a> Diagnoser<'a> {
         findings.sort_by_key(|f| f.severity);
         let mut report = report_for(&story, outcome, findings, ladder);
         report.passed = passed;
+        report.passed.extend(outcome::tls13_inference(&story));
         if negotiation::refused_at_hello(&story, &report.outcome) {
             self.refusals.refused.push((report, story));
         } else {

@@ -3,7 +3,9 @@
 use serde::Serialize;
 use tlsdoctor_tcp::{Close, Side};
 
-use super::story::{AlertInfo, Story};
+use tlsdoctor_keys::SuiteParams;
+
+use super::story::{AlertInfo, SealedRecord, Story};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "lowercase")]
@@ -22,20 +24,89 @@ fn alert_sized(length: u16) -> bool {
     length == 19 || length == 11
 }
 
-/// TLS 1.3 without keys: the handshake finished when, after the client's encrypted
-/// flight, the server sent a record that is not an alert (a ticket or data), or when the
-/// client, its flight sent, closed first with nothing from the server in between (a
-/// prober that only shakes hands, with a server that sends no tickets).
-pub fn tls13_finished(story: &Story) -> bool {
+/// TLS 1.3 without keys: how the handshake was seen to finish, from the sizes and order of
+/// the encrypted records (RFC 8446: the client's Finished ends its flight, then either
+/// side may send application data).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Tls13Evidence {
+    /// Both Finished messages were read (keys).
+    Read,
+    /// After the client's flight the server sent a record that is not an alert: a ticket
+    /// or data.
+    ServerWentOn,
+    /// The client sent its Finished, then records that are not alerts (application
+    /// data), and the server did not refuse them (no alert, no close before the client's).
+    ClientWentOn { finished: SealedRecord, records_after: u64 },
+    /// The client, its flight sent, closed first with nothing from the server in between
+    /// (a prober that only shakes hands, with a server that sends no tickets).
+    ClientClosedFirst,
+}
+
+/// What a client Finished record holds in TLS 1.3 besides the 4-byte handshake header and
+/// the inner content type byte: verify_data (the suite's hash length) and the AEAD tag.
+fn finished_record_parts(story: &Story) -> Option<(usize, usize)> {
+    let params = SuiteParams::for_suite(story.server_hello.as_ref()?.cipher_suite)?;
+    Some((params.hash.output_len(), params.cipher.tag_len()))
+}
+
+fn finished_record_len(story: &Story) -> Option<u16> {
+    finished_record_parts(story).and_then(|(hash, tag)| u16::try_from(4 + hash + 1 + tag).ok())
+}
+
+/// Without keys, the client's Finished: its first record of Finished size after the
+/// server's flight began, and where it stands in `sealed`.
+fn client_finished_record(story: &Story) -> Option<(usize, SealedRecord)> {
+    let length = finished_record_len(story)?;
+    let server_flight = story.sealed.iter().position(|r| r.side == Side::Server)?;
+    story.sealed[server_flight..]
+        .iter()
+        .position(|r| r.side == Side::Client && r.length == length)
+        .map(|at| (server_flight + at, story.sealed[server_flight + at]))
+}
+
+/// The client's records after its Finished that are not alert-sized: kept ones, and
+/// those past the kept few when the last one is not an alert.
+fn client_records_after(story: &Story, at: usize) -> u64 {
+    let kept: u64 =
+        story.sealed[at + 1..].iter().filter(|r| r.side == Side::Client && !alert_sized(r.length)).count() as u64;
+    let client_kept = story.sealed.iter().filter(|r| r.side == Side::Client).count() as u64;
+    let beyond = story.sealed_counts[Side::Client.index()].saturating_sub(client_kept);
+    let last_not_alert = story.last_sealed[Side::Client.index()].is_some_and(|r| !alert_sized(r.length));
+    kept + if last_not_alert { beyond } else { 0 }
+}
+
+/// TLS 1.3 without keys: the server refused the client's flight. Before the client's end
+/// (its FIN, reset or alert) the server sent an alert-sized record, or closed while the
+/// client still waited. What the server sends after the client's end answers the close
+/// (OpenSSL 3 servers send decode_error for a FIN without close_notify).
+fn server_refused_flight(story: &Story, flight: &SealedRecord) -> bool {
+    let client_closed = story.conn.closed[Side::Client.index()].map(|(_, frame)| frame);
+    let client_alert = story.last_sealed[Side::Client.index()].filter(|r| alert_sized(r.length)).map(|r| r.frame);
+    let client_end = client_closed.into_iter().chain(client_alert).min();
+    let in_time = |frame: u64| frame >= flight.frame && client_end.is_none_or(|end| frame < end);
+    let alerted = story.sealed.iter().any(|r| r.side == Side::Server && alert_sized(r.length) && in_time(r.frame));
+    let closed = story.conn.closed[Side::Server.index()].is_some_and(|(_, frame)| in_time(frame));
+    alerted || closed
+}
+
+/// TLS 1.3: how the capture shows the handshake finished, if it does.
+pub fn tls13_evidence(story: &Story) -> Option<Tls13Evidence> {
     if story.finished.iter().all(Option::is_some) {
-        return true;
+        return Some(Tls13Evidence::Read);
     }
-    let Some(client_flight) = story.sealed.iter().find(|r| r.side == Side::Client) else {
-        return false;
-    };
+    let client_flight = story.sealed.iter().find(|r| r.side == Side::Client)?;
     let server_after = |frame: u64| story.sealed.iter().filter(move |r| r.side == Side::Server && r.frame > frame);
     let server_went_on = server_after(client_flight.frame).any(|r| !alert_sized(r.length))
         || story.sealed_counts[Side::Server.index()] > story.sealed.len() as u64;
+    if server_went_on {
+        return Some(Tls13Evidence::ServerWentOn);
+    }
+    if let Some((at, finished)) = client_finished_record(story) {
+        let records_after = client_records_after(story, at);
+        if records_after > 0 && !server_refused_flight(story, &finished) {
+            return Some(Tls13Evidence::ClientWentOn { finished, records_after });
+        }
+    }
     // Early data comes before the ServerHello: the flight is what follows it.
     let hello = story.server_hello.as_ref().map_or(0, |h| h.frame);
     let client_closed_first = match story.last_sealed[Side::Client.index()] {
@@ -49,7 +120,30 @@ pub fn tls13_finished(story: &Story) -> bool {
         }
         _ => false,
     };
-    server_went_on || client_closed_first
+    client_closed_first.then_some(Tls13Evidence::ClientClosedFirst)
+}
+
+pub fn tls13_finished(story: &Story) -> bool {
+    tls13_evidence(story).is_some()
+}
+
+/// In words, how a TLS 1.3 handshake read without keys was seen to finish, where the
+/// record sizes alone tell it.
+pub fn tls13_inference(story: &Story) -> Option<String> {
+    if !story.is_tls13() || story.decrypted {
+        return None;
+    }
+    match tls13_evidence(story)? {
+        Tls13Evidence::ClientWentOn { finished, records_after } => {
+            let (hash, tag) = finished_record_parts(story)?;
+            Some(format!(
+                "the TLS 1.3 handshake finished (seen without keys): the client's Finished is the {}-byte record of frame {} (5 header + 4 message header + {hash} verify_data + 1 content type + {tag} tag), and the client sent {records_after} more record(s) after it, not alerts, with no refusal from the server",
+                5 + usize::from(finished.length),
+                finished.frame,
+            ))
+        }
+        _ => None,
+    }
 }
 
 fn finished(story: &Story) -> bool {
@@ -104,9 +198,16 @@ pub fn alert(story: &Story) -> Option<AlertInfo> {
         .or_else(|| alerts.first().copied())
 }
 
+/// After a finished handshake, an alert sent once the peer had closed answers the close
+/// (OpenSSL 3 sends decode_error for a FIN without close_notify): it refuses nothing.
+fn answers_close(story: &Story, alert: &AlertInfo) -> bool {
+    story.conn.closed[alert.side.other().index()].is_some_and(|(_, frame)| frame < alert.frame)
+}
+
 pub fn judge(story: &Story) -> Outcome {
     let fatal = story.alerts.iter().any(|a| a.level == Some(2));
     if finished(story) {
+        let fatal = story.alerts.iter().any(|a| a.level == Some(2) && !answers_close(story, a));
         return if fatal || refused_after_client_finished(story) { Outcome::Failed } else { Outcome::Ok };
     }
     // The capture lost part of the handshake: without a fatal alert, it cannot tell.

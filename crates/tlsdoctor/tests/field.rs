@@ -1,0 +1,71 @@
+//! Field truth (issue 15): connections as production networks end them, captured from real
+//! peers (tests/fixtures/field, made by make-field-captures.sh). A diagnosis that calls a
+//! good connection failed is the worst bug a diagnosis tool can have.
+
+mod common;
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use tlsdoctor::decrypt::{secrets, Keys};
+use tlsdoctor::diagnose::{diagnose_capture, ConnectionReport, Options, Outcome};
+use tlsdoctor::pipeline::Config;
+
+fn field(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/fixtures/field").join(name)
+}
+
+fn without_keys(name: &str) -> Vec<ConnectionReport> {
+    diagnose_capture(&field(&format!("{name}.pcapng")), &Config::default(), &Options::default()).unwrap()
+}
+
+fn with_keys(name: &str) -> Vec<ConnectionReport> {
+    let (keylog, problems) = secrets::load_keylog(&field(&format!("{name}.keylog"))).unwrap();
+    assert!(problems.is_empty(), "{problems:?}");
+    let keys = Some(Arc::new(Keys::from_keylog(keylog)));
+    let config = Config { keys: keys.clone(), ..Config::default() };
+    diagnose_capture(&field(&format!("{name}.pcapng")), &config, &Options { keys, ..Options::default() }).unwrap()
+}
+
+#[test]
+fn retransmissions_of_a_closed_connection_open_no_ghost() {
+    // Both peers retransmit close_notify + FIN for 15 s after both FINs (frames 23-40).
+    let capture = std::fs::read(field("ghost-retransmitted-close.pcapng")).unwrap();
+    let (_, summary) = common::observe(capture, None);
+    assert_eq!(summary.tcp.connections, 1);
+    assert_eq!(summary.tls_connections, 1);
+    assert!(summary.tcp.retransmitted_segments >= 10, "{:?}", summary.tcp);
+    for reports in [without_keys("ghost-retransmitted-close"), with_keys("ghost-retransmitted-close")] {
+        assert_eq!(reports.len(), 1, "{reports:?}");
+        let r = &reports[0];
+        assert_eq!((r.outcome, r.first_frame, r.last_frame), (Outcome::Ok, 1, 22));
+        assert!(r.findings.is_empty(), "{:?}", r.findings);
+    }
+}
+
+#[test]
+fn a_tls13_client_that_goes_on_after_its_finished_finished_its_handshake() {
+    // No tickets, no answer from the server: only the client's request after its
+    // Finished (frame 10, a 74-byte record for SHA-384) shows the handshake finished;
+    // the server's decode_error (frame 15) answers the client's bare FIN (frame 14).
+    let r = &without_keys("tls13-client-goes-on-fin")[0];
+    assert_eq!(r.outcome, Outcome::Ok, "{r:?}");
+    assert!(r.findings.is_empty(), "{:?}", r.findings);
+    let how = r.passed.iter().find(|p| p.contains("seen without keys")).expect("says how it was inferred");
+    assert!(how.contains("74-byte record of frame 10") && how.contains("48 verify_data"), "{how}");
+    assert!(how.contains("1 more record(s)"), "{how}");
+
+    let r = &with_keys("tls13-client-goes-on-fin")[0];
+    assert_eq!(r.outcome, Outcome::Ok, "{r:?}");
+    let alert = r.alert.as_ref().expect("the server's alert is shown");
+    assert_eq!((alert.sender, alert.description.as_deref(), alert.frame), ("server", Some("decode_error"), 15));
+    assert!(!r.passed.iter().any(|p| p.contains("seen without keys")), "keys read both Finished");
+}
+
+#[test]
+fn a_tls13_client_that_closes_after_the_tickets_finished_its_handshake() {
+    for r in [&without_keys("tls13-ticket-then-fin")[0], &with_keys("tls13-ticket-then-fin")[0]] {
+        assert_eq!(r.outcome, Outcome::Ok, "{r:?}");
+        assert!(r.findings.is_empty(), "{:?}", r.findings);
+    }
+}
