@@ -107,7 +107,7 @@ pub struct Generated {
 
 /// Writes a capture of replicas of `seed`'s templates to `out` (buffered here).
 pub fn generate<W: Write>(seed: &Seed, options: &Options, out: W) -> Result<Generated, Error> {
-    validate(seed, options)?;
+    options.check(seed)?;
     let keylog = if options.embed_keylog { seed.keylog.as_deref() } else { None };
     let mut writer =
         CaptureWriter::new(BufWriter::with_capacity(1 << 20, out), options.format, keylog).map_err(Error::Output)?;
@@ -160,6 +160,14 @@ pub fn generate<W: Write>(seed: &Seed, options: &Options, out: W) -> Result<Gene
     let bytes = writer.bytes_written();
     writer.finish().map_err(Error::Output)?;
     Ok(Generated { rows, bytes, frames, impairments: totals })
+}
+
+impl Options {
+    /// Refuses options that cannot work with `seed` ([`generate`] checks too; callers
+    /// check first to fail before creating their output).
+    pub fn check(&self, seed: &Seed) -> Result<(), Error> {
+        validate(seed, self)
+    }
 }
 
 fn validate(seed: &Seed, options: &Options) -> Result<(), Error> {

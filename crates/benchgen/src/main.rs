@@ -25,8 +25,8 @@ struct Cli {
     /// Only whole connections are written: the file ends a little under it.
     #[arg(long, default_value = "256M", value_parser = parse_size)]
     size: u64,
-    /// Output capture file.
-    #[arg(long, value_name = "FILE", required_unless_present = "list")]
+    /// Output capture file (without it, --keylog-out writes only the key log).
+    #[arg(long, value_name = "FILE", required_unless_present_any = ["list", "keylog_out"])]
     out: Option<PathBuf>,
     /// Output format (default: pcapng if --out ends in .pcapng, else pcap).
     #[arg(long, value_enum)]
@@ -99,8 +99,14 @@ fn run(cli: &Cli) -> Result<(), Error> {
     if cli.list {
         return list(&seed).map_err(Error::Output);
     }
+    if cli.keylog_out.is_some() && seed.keylog.is_none() {
+        return Err(Error::BadOption(format!("{}: no seed.keylog next to the seed", seed_path.display())));
+    }
     let Some(out_path) = &cli.out else {
-        return Err(Error::BadOption("--out is required".into()));
+        return match (&cli.keylog_out, &seed.keylog) {
+            (Some(path), Some(keylog)) => write_keylog(path, keylog),
+            _ => Err(Error::BadOption("--out is required".into())),
+        };
     };
     let format = match cli.format {
         Some(FormatArg::Pcap) => OutputFormat::Pcap,
@@ -121,14 +127,12 @@ fn run(cli: &Cli) -> Result<(), Error> {
         }),
         embed_keylog: cli.embed_keylog,
     };
-    if cli.keylog_out.is_some() && seed.keylog.is_none() {
-        return Err(Error::BadOption(format!("{}: no seed.keylog next to the seed", seed_path.display())));
-    }
+    options.check(&seed)?;
     let started = Instant::now();
     let out = create(out_path)?;
     let generated = generate(&seed, &options, out)?;
     if let (Some(path), Some(keylog)) = (&cli.keylog_out, &seed.keylog) {
-        create(path)?.write_all(keylog).map_err(|e| output_error(path, e))?;
+        write_keylog(path, keylog)?;
     }
     if let Some(path) = &cli.manifest_out {
         write_manifest(&generated.rows, io::BufWriter::new(create(path)?)).map_err(|e| output_error(path, e))?;
@@ -152,6 +156,10 @@ fn run(cli: &Cli) -> Result<(), Error> {
         );
     }
     Ok(())
+}
+
+fn write_keylog(path: &Path, keylog: &[u8]) -> Result<(), Error> {
+    create(path)?.write_all(keylog).map_err(|e| output_error(path, e))
 }
 
 fn create(path: &Path) -> Result<File, Error> {
