@@ -26,6 +26,7 @@ mod impair;
 mod keylog;
 mod labels;
 mod manifest;
+mod merge;
 mod packet;
 mod replica;
 mod rng;
@@ -36,7 +37,6 @@ mod tcp_segmenter;
 mod udp_replay;
 mod writer;
 
-use std::collections::BinaryHeap;
 use std::io::{BufWriter, Write};
 use std::path::PathBuf;
 
@@ -49,14 +49,7 @@ pub use seed::{Flow, Seed, SeedDatagram, Side, TcpEvent, TcpFlow, TcpStep, Templ
 pub use size::parse_size;
 pub use writer::OutputFormat;
 
-use impair::Impairer;
-use replica::{InFlight, MergeKey, Replica};
-use rng::Rng;
-use schedule::Schedule;
 use writer::CaptureWriter;
-
-/// Salt of the impairment streams: distinct from the main stream's for the same seed.
-const IMPAIRMENT_STREAM: u64 = 0x696d_7061_6972;
 
 /// The seed shipped with the repository.
 pub fn default_seed_capture() -> PathBuf {
@@ -111,55 +104,10 @@ pub fn generate<W: Write>(seed: &Seed, options: &Options, out: W) -> Result<Gene
     let keylog = if options.embed_keylog { seed.keylog.as_deref() } else { None };
     let mut writer =
         CaptureWriter::new(BufWriter::with_capacity(1 << 20, out), options.format, keylog).map_err(Error::Output)?;
-    let base_ns = epoch_nanos(seed.first_timestamp);
-    let templates = &seed.templates;
-    let mut schedule = Schedule::new(options.random_seed, templates, options.concurrency, options.server_port);
-    let mut planned_bytes = writer.bytes_written();
-    let mut planning = true;
-    let mut in_flight: BinaryHeap<InFlight> = BinaryHeap::new();
-    let mut rows: Vec<ManifestRow> = Vec::new();
-    let mut totals = Impairments::default();
-    let mut frames = 0u64;
-    loop {
-        // Plan every replica starting before the earliest pending packet: the merge then
-        // never sees a packet older than one it wrote.
-        while planning && in_flight.peek().map_or(true, |top| schedule.next_start_ns() <= top.0.time) {
-            let plan = schedule.plan(templates);
-            let template = &templates[plan.template];
-            let rng = Rng::derived(options.random_seed, IMPAIRMENT_STREAM, plan.index);
-            let mut impairer = Impairer::new(options.impairments, rng);
-            let replica = Replica::new(plan, template, &mut impairer, rows.len());
-            let len = replica.output_len(template, &writer);
-            if planned_bytes + len > options.target_size {
-                planning = false;
-                break;
-            }
-            if replica.is_empty() {
-                continue;
-            }
-            planned_bytes += len;
-            totals += replica.impairments;
-            rows.push(row(&replica, template, base_ns));
-            let key = MergeKey { time: replica.next_time(), replica: replica.plan.index };
-            in_flight.push(InFlight(key, Box::new(replica)));
-        }
-        let Some(mut top) = in_flight.peek_mut() else { break };
-        let replica = &mut top.1;
-        let template = &templates[replica.plan.template];
-        frames += 1;
-        if replica.is_first_packet_next() {
-            rows[replica.row].first_frame = frames;
-        }
-        if replica.write_next(template, base_ns, &mut writer).map_err(Error::Output)? {
-            top.0.time = top.1.next_time();
-        } else {
-            top.1.release();
-            std::collections::binary_heap::PeekMut::pop(top);
-        }
-    }
+    let merged = merge::write_replicas(seed, options, &mut writer).map_err(Error::Output)?;
     let bytes = writer.bytes_written();
     writer.finish().map_err(Error::Output)?;
-    Ok(Generated { rows, bytes, frames, impairments: totals })
+    Ok(Generated { rows: merged.rows, bytes, frames: merged.frames, impairments: merged.impairments })
 }
 
 impl Options {
@@ -194,21 +142,4 @@ fn validate(seed: &Seed, options: &Options) -> Result<(), Error> {
         }
     }
     Ok(())
-}
-
-fn row(replica: &Replica, template: &Template, base_ns: u64) -> ManifestRow {
-    ManifestRow {
-        first_frame: 0,
-        client: replica.plan.client,
-        server: replica.plan.server,
-        transport: template.transport(),
-        start_ns: base_ns + replica.plan.start_ns,
-        template: template.index,
-        label: template.label.clone().unwrap_or_else(|| "-".into()),
-        impairments: replica.impairments,
-    }
-}
-
-fn epoch_nanos(ts: tlsdoctor_capture::Timestamp) -> u64 {
-    (ts.secs.max(0) as u64).saturating_mul(1_000_000_000).saturating_add(u64::from(ts.nanos))
 }

@@ -1,7 +1,6 @@
 //! One replica in flight: its addresses, its packets (descriptors) and how far it has
 //! been written. Frames are encoded one at a time, as the merge asks for them.
 
-use std::cmp::Ordering;
 use std::io::{self, Write};
 
 use crate::frame::{self, Endpoint, MAX_HEADER_LEN};
@@ -81,7 +80,9 @@ impl Replica {
                 let payload = &udp.datagrams[index as usize].payload[..];
                 (frame::udp_headers(&mut header, from, to, p.ip_id, payload), payload)
             }
-            _ => unreachable!("a replica's packets come from its own template's transport"),
+            // Packets are made from their own template: a mismatch is a bug, reported
+            // as an error rather than a panic.
+            _ => return Err(io::Error::other("a packet does not match its template's transport")),
         };
         writer.frame(base_ns + self.plan.start_ns + p.at_ns, &header[..header_len], payload)?;
         self.next += 1;
@@ -99,35 +100,5 @@ fn frame_len(p: &Packet, template: &Template) -> usize {
         (Body::Tcp { fields, payload_len, .. }, _) => frame::tcp_frame_len(fields.syn_options, payload_len as usize),
         (Body::Datagram { index }, Flow::Udp(udp)) => frame::udp_frame_len(udp.datagrams[index as usize].payload.len()),
         (Body::Datagram { .. }, Flow::Tcp(_)) => 0,
-    }
-}
-
-/// The merge's order: earliest next packet first, then the replica planned first.
-#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
-pub struct MergeKey {
-    pub time: u64,
-    pub replica: u64,
-}
-
-pub struct InFlight(pub MergeKey, pub Box<Replica>);
-
-impl PartialEq for InFlight {
-    fn eq(&self, other: &Self) -> bool {
-        self.0 == other.0
-    }
-}
-
-impl Eq for InFlight {}
-
-impl PartialOrd for InFlight {
-    fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
-        Some(self.cmp(other))
-    }
-}
-
-impl Ord for InFlight {
-    /// Reversed: `BinaryHeap` is a max-heap and the merge wants the earliest.
-    fn cmp(&self, other: &Self) -> Ordering {
-        other.0.cmp(&self.0)
     }
 }
