@@ -105,10 +105,20 @@ pub struct ServerName<'a> {
 impl<'a> ServerName<'a> {
     /// The host name as text, if it is a host_name in ASCII.
     pub fn host_name(&self) -> Option<&'a str> {
-        if self.typ == ServerNameType::HOST_NAME && self.name.is_ascii() {
+        // Host names are printable ASCII; anything else is shown in hex, or escaped.
+        if self.typ == ServerNameType::HOST_NAME && self.name.iter().all(u8::is_ascii_graphic) {
             std::str::from_utf8(self.name).ok()
         } else {
             None
+        }
+    }
+
+    /// The name as text to show: the host name, or its bytes with control characters
+    /// escaped when it is not a clean one.
+    pub fn text(&self) -> String {
+        match self.host_name() {
+            Some(h) => h.to_string(),
+            None => crate::text::escape_controls(&String::from_utf8_lossy(self.name)),
         }
     }
 }

@@ -9,4 +9,5 @@ pub mod messages;
 pub mod record;
 pub mod registry;
 pub mod stream;
+pub mod text;
 pub mod x509;

@@ -545,6 +545,17 @@ impl<'a> ClientHello<'a> {
         }
     }
 
+    /// The server name asked for, as text safe to show (control characters escaped),
+    /// even when it is not a clean host name.
+    pub fn server_name_text(&self) -> Option<String> {
+        match self.decoded(ExtensionType::SERVER_NAME)? {
+            ExtensionValue::ServerName(names) => {
+                names.iter().find(|n| n.typ == crate::registry::ServerNameType::HOST_NAME).map(|n| n.text())
+            }
+            _ => None,
+        }
+    }
+
     /// supported_versions if present, else the legacy version alone.
     pub fn offered_versions(&self) -> Vec<ProtocolVersion> {
         match self.decoded(ExtensionType::SUPPORTED_VERSIONS) {

@@ -18,6 +18,7 @@ use x509_parser::signature_algorithm::RsaSsaPssParams;
 use x509_parser::x509::{AlgorithmIdentifier, AttributeTypeAndValue, X509Name};
 
 use crate::codec::DecodeError;
+use crate::text::escape_controls;
 
 const WHAT: &str = "X.509 certificate";
 
@@ -636,9 +637,9 @@ fn serial_hex(raw: &[u8]) -> String {
 
 fn general_name(name: &GeneralName) -> String {
     match name {
-        GeneralName::DNSName(s) => format!("DNS:{}", printable(s)),
-        GeneralName::RFC822Name(s) => format!("email:{}", printable(s)),
-        GeneralName::URI(s) => format!("URI:{}", printable(s)),
+        GeneralName::DNSName(s) => format!("DNS:{}", escape_controls(s)),
+        GeneralName::RFC822Name(s) => format!("email:{}", escape_controls(s)),
+        GeneralName::URI(s) => format!("URI:{}", escape_controls(s)),
         GeneralName::IPAddress(ip) => match ip.len() {
             4 => {
                 let mut b = [0u8; 4];
@@ -662,21 +663,6 @@ fn general_name(name: &GeneralName) -> String {
 
 fn hex(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
-}
-
-/// Control characters as `\xNN`, so hostile names cannot drive a terminal.
-fn printable(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        if c.is_control() {
-            for b in c.to_string().bytes() {
-                out.push_str(&format!("\\x{b:02x}"));
-            }
-        } else {
-            out.push(c);
-        }
-    }
-    out
 }
 
 // ---------------------------------------------------------------------------------
@@ -1443,7 +1429,7 @@ mod tests {
         assert_eq!(escape_rfc4514(r#"a"b\c"#), r#"a\"b\\c"#);
         // Terminal escape sequences cannot get through.
         assert_eq!(escape_rfc4514("\u{1b}[31mred"), r"\1B[31mred");
-        assert_eq!(printable("evil\u{7}.example"), r"evil\x07.example");
+        assert_eq!(escape_controls("evil\u{7}.example"), r"evil\x07.example");
     }
 
     #[test]

@@ -323,3 +323,23 @@ fn a_client_hello_in_the_syn_opens_the_connection() {
     assert!(passed.contains("client's Finished") && passed.contains("server's Finished"), "{passed}");
     assert_eq!(second["story"]["client_offer"]["frame"], 16, "the ClientHello is read from the SYN");
 }
+
+/// A server name with a terminal escape in it (the real TLS 1.3 fixture, its SNI
+/// "localhost" overwritten in place) reaches no printer as a control character.
+#[test]
+fn a_hostile_server_name_cannot_drive_the_terminal() {
+    let clean = std::fs::read(repo("tests/fixtures/tls13-rsa.pcapng")).unwrap();
+    let at = clean.windows(9).position(|w| w == b"localhost").expect("the fixture's SNI");
+    let mut hostile = clean.clone();
+    hostile[at..at + 9].copy_from_slice(b"\x1b[31mloca");
+    let dir = Scratch::new("hostile-sni");
+    let path = dir.join("hostile-sni.pcapng");
+    std::fs::write(&path, hostile).unwrap();
+    let path = path.to_str().unwrap();
+    for args in [&["diagnose", path][..], &["diagnose", "--format", "json", path], &["dissect", "-v", path]] {
+        let out = Command::new(env!("CARGO_BIN_EXE_tlsdoctor")).args(args).env_remove("NO_COLOR").output().unwrap();
+        assert!(out.status.success(), "{args:?}: {}", text(&out.stderr));
+        assert!(!out.stdout.contains(&0x1b), "{args:?} printed an escape: {}", text(&out.stdout));
+        assert!(text(&out.stdout).contains("1b"), "{args:?} does not show the byte: {}", text(&out.stdout));
+    }
+}

@@ -422,7 +422,7 @@ fn client_hello_info(frame: u64, hello: &tlsdoctor_tls::messages::ClientHello<'_
         },
         signature_algorithms: schemes(ExtensionType::SIGNATURE_ALGORITHMS),
         signature_algorithms_cert: schemes(ExtensionType::SIGNATURE_ALGORITHMS_CERT),
-        sni: hello.server_name().map(str::to_string),
+        sni: hello.server_name_text(),
         alpn: hello.alpn().iter().map(|p| String::from_utf8_lossy(p).into_owned()).collect(),
         sslv2: false,
         client_certificate_type: hello.extension(ExtensionType::CLIENT_CERTIFICATE_TYPE).is_some(),
