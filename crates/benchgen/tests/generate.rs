@@ -156,8 +156,10 @@ fn impairing_keeps_the_same_connections() {
     let who = |r: &ManifestRow| (r.client, r.server, r.start_ns, r.template);
     let common = plain.rows.len().min(hurt.rows.len());
     assert!(common >= 10, "{common} connections");
-    // Impaired replicas are bigger, so the last one that fits may differ.
-    assert!(plain.rows.len().abs_diff(hurt.rows.len()) <= 3, "{} vs {}", plain.rows.len(), hurt.rows.len());
+    // Impaired replicas are bigger (5% of their segments sent again), so fewer of them
+    // fit: a few, or a twentieth of the connections when there are many.
+    let slack = (plain.rows.len() / 20).max(3);
+    assert!(plain.rows.len().abs_diff(hurt.rows.len()) <= slack, "{} vs {}", plain.rows.len(), hurt.rows.len());
     let same = plain.rows[..common].iter().zip(&hurt.rows[..common]).all(|(a, b)| who(a) == who(b));
     assert!(same, "the impaired run chose other connections");
     assert!(plain.rows.iter().all(|r| r.impairments == Impairments::default()));
