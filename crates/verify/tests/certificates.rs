@@ -43,8 +43,8 @@ fn spki(cert: &[u8]) -> Vec<u8> {
 
 const HERE: &str = env!("CARGO_MANIFEST_DIR");
 
-/// The bench PKI (a copy of bench/seed/pki): ca.pem signs the server and
-/// client certificates; rogue.pem (EC P-256) signs client-rogue.pem.
+/// The bench seed's first PKI (bench/seed/pki as made on 2026-11-26): ca.pem signs the
+/// server and client certificates; rogue.pem (EC P-256) signs client-rogue.pem.
 #[test]
 fn bench_pki() {
     let dir = Path::new(HERE).join("tests/data/bench-pki");
