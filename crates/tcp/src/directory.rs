@@ -190,7 +190,7 @@ impl Directory {
             if !flow.ended() {
                 let seen = flow.note(seg, frame, now);
                 out.segment(flow.id, flow.lane, &seen, frame);
-            } else if !seg.payload.is_empty() || flags.fin() {
+            } else if sends_data(seg) {
                 // Data or a FIN after both sides closed repeats what was sent.
                 self.stats.retransmitted_segments += 1;
             }
@@ -199,7 +199,7 @@ impl Directory {
         if !opening {
             if let Some(departed) = self.departed.get(&key) {
                 if departed.owns(seg) {
-                    self.stats.retransmitted_segments += u64::from(!seg.payload.is_empty() || flags.fin());
+                    self.stats.retransmitted_segments += u64::from(sends_data(seg));
                     return;
                 }
                 self.departed.remove(&key);
@@ -261,15 +261,13 @@ impl Directory {
             // connections: the entries of ended connections first (they only absorb
             // late segments), then the least recently active.
             let expiring: HashSet<FlowKey> = expired.iter().copied().collect();
-            let mut by_age: Vec<(bool, i64, u64, FlowKey)> = self
+            let by_age: Vec<(bool, i64, u64, FlowKey)> = self
                 .flows
                 .iter()
                 .filter(|(k, _)| !expiring.contains(k))
                 .map(|(k, f)| (!f.ended(), f.last_seen, f.last_frame, *k))
                 .collect();
-            by_age.sort_unstable();
-            let n = over.max(config.max_flows / 8).min(by_age.len());
-            let released = &by_age[..n];
+            let released = oldest_share(by_age, over, config.max_flows);
             self.stats.evicted_for_space += released.iter().filter(|(live, ..)| *live).count() as u64;
             expired.extend(released.iter().map(|(.., k)| *k));
         }
@@ -283,11 +281,9 @@ impl Directory {
         self.departed.retain(|_, d| now.saturating_sub(d.released_at) <= life);
         let over = self.departed.len().saturating_sub(self.config.max_flows);
         if over > 0 {
-            let mut by_age: Vec<(i64, FlowKey)> = self.departed.iter().map(|(k, d)| (d.released_at, *k)).collect();
-            by_age.sort_unstable();
-            let n = over.max(self.config.max_flows / 8).min(by_age.len());
-            for (_, key) in &by_age[..n] {
-                self.departed.remove(key);
+            let by_age: Vec<(i64, FlowKey)> = self.departed.iter().map(|(k, d)| (d.released_at, *k)).collect();
+            for (_, key) in oldest_share(by_age, over, self.config.max_flows) {
+                self.departed.remove(&key);
             }
         }
     }
@@ -311,4 +307,17 @@ impl Directory {
             out.released(flow.id, flow.lane);
         }
     }
+}
+
+/// The first of `by_age` in order, `over` of them but at least an eighth of `max`: a full
+/// table releases many at once, so it sorts once per many new entries.
+fn oldest_share<T: Ord>(mut by_age: Vec<T>, over: usize, max: usize) -> Vec<T> {
+    by_age.sort_unstable();
+    by_age.truncate(over.max(max / 8));
+    by_age
+}
+
+/// The segment carries bytes or a FIN: something a peer sends again when unacknowledged.
+fn sends_data(seg: &TcpSegment<'_>) -> bool {
+    !seg.payload.is_empty() || seg.flags.fin()
 }

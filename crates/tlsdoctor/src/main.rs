@@ -550,13 +550,13 @@ fn man_pages(out_dir: Option<&Path>) -> ExitCode {
     let Some(dir) = out_dir else {
         return finish(ExitCode::SUCCESS, render_man(command).and_then(|page| io::stdout().write_all(&page)));
     };
-    let mut pages = vec![("tlsdoctor".to_string(), command.clone())];
-    for sub in command.get_subcommands().filter(|s| s.get_name() != "help") {
-        let name = format!("tlsdoctor-{}", sub.get_name());
-        pages.push((name.clone(), sub.clone().name(name).version(env!("CARGO_PKG_VERSION"))));
-    }
-    for (name, page) in pages {
-        let path = dir.join(format!("{name}.1"));
+    let subcommands = command.get_subcommands().filter(|s| s.get_name() != "help");
+    let pages: Vec<clap::Command> = subcommands
+        .map(|sub| sub.clone().name(format!("tlsdoctor-{}", sub.get_name())).version(env!("CARGO_PKG_VERSION")))
+        .chain([command.clone()])
+        .collect();
+    for page in pages {
+        let path = dir.join(format!("{}.1", page.get_name()));
         if let Err(e) = render_man(page).and_then(|bytes| std::fs::write(&path, bytes)) {
             eprintln!("tlsdoctor: {}: {e}", path.display());
             return ExitCode::from(2);

@@ -207,8 +207,8 @@ fn answers_close(story: &Story, alert: &AlertInfo) -> bool {
 pub fn judge(story: &Story) -> Outcome {
     let fatal = story.alerts.iter().any(|a| a.level == Some(2));
     if finished(story) {
-        let fatal = story.alerts.iter().any(|a| a.level == Some(2) && !answers_close(story, a));
-        return if fatal || refused_after_client_finished(story) { Outcome::Failed } else { Outcome::Ok };
+        let refusing = story.alerts.iter().any(|a| a.level == Some(2) && !answers_close(story, a));
+        return if refusing || refused_after_client_finished(story) { Outcome::Failed } else { Outcome::Ok };
     }
     // The capture lost part of the handshake: without a fatal alert, it cannot tell.
     if !fatal && super::checks::damaged_by_gap(story) {
