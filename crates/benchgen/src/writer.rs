@@ -3,13 +3,14 @@
 
 use std::io::{self, Write};
 
+use tlsdoctor_capture::write::{interface_block, padding, secrets_block, section_header, ENHANCED_PACKET_BLOCK};
+use tlsdoctor_capture::LinkType;
+
 const LINKTYPE_ETHERNET: u32 = 1;
 const SNAP_LEN: u32 = 262_144;
 const PCAP_RECORD_HEADER: u64 = 16;
 /// EPB: type, length, interface, timestamp (2), captured and original length, trailing length.
 const PCAPNG_RECORD_OVERHEAD: u64 = 32;
-const DECRYPTION_SECRETS_BLOCK: u32 = 0x0000_000a;
-const SECRETS_TLS_KEY_LOG: u32 = 0x544c_534b;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum OutputFormat {
@@ -40,28 +41,10 @@ impl<W: Write> CaptureWriter<W> {
                 w.put(&h)?;
             }
             OutputFormat::Pcapng => {
-                let mut shb = Vec::new();
-                shb.extend_from_slice(&0x1a2b_3c4du32.to_le_bytes());
-                shb.extend_from_slice(&1u16.to_le_bytes());
-                shb.extend_from_slice(&0u16.to_le_bytes());
-                shb.extend_from_slice(&(-1i64).to_le_bytes()); // section length unknown
-                push_option(&mut shb, 4, b"tlsdoctor-benchgen"); // shb_userappl
-                push_option(&mut shb, 0, b"");
-                w.block(0x0a0d_0d0a, &shb)?;
-                let mut idb = Vec::new();
-                idb.extend_from_slice(&(LINKTYPE_ETHERNET as u16).to_le_bytes());
-                idb.extend_from_slice(&0u16.to_le_bytes());
-                idb.extend_from_slice(&SNAP_LEN.to_le_bytes());
-                push_option(&mut idb, 9, &[6]); // if_tsresol: microseconds
-                push_option(&mut idb, 0, b"");
-                w.block(1, &idb)?;
+                w.put(&section_header("tlsdoctor-benchgen"))?;
+                w.put(&interface_block(LinkType(LINKTYPE_ETHERNET), SNAP_LEN, 6))?;
                 if let Some(keylog) = keylog {
-                    let mut dsb = Vec::with_capacity(keylog.len() + 12);
-                    dsb.extend_from_slice(&SECRETS_TLS_KEY_LOG.to_le_bytes());
-                    dsb.extend_from_slice(&(keylog.len() as u32).to_le_bytes());
-                    dsb.extend_from_slice(keylog);
-                    dsb.resize(dsb.len() + padding(keylog.len()), 0);
-                    w.block(DECRYPTION_SECRETS_BLOCK, &dsb)?;
+                    w.put(&secrets_block(keylog))?;
                 }
             }
         }
@@ -96,7 +79,7 @@ impl<W: Write> CaptureWriter<W> {
             }
             OutputFormat::Pcapng => {
                 let block_len = self.record_len(len) as u32;
-                record[0..4].copy_from_slice(&6u32.to_le_bytes()); // Enhanced Packet Block
+                record[0..4].copy_from_slice(&ENHANCED_PACKET_BLOCK.to_le_bytes());
                 record[4..8].copy_from_slice(&block_len.to_le_bytes());
                 record[8..12].copy_from_slice(&0u32.to_le_bytes()); // interface 0
                 record[12..16].copy_from_slice(&((micros >> 32) as u32).to_le_bytes());
@@ -128,26 +111,4 @@ impl<W: Write> CaptureWriter<W> {
         self.written += bytes.len() as u64;
         Ok(())
     }
-
-    fn block(&mut self, block_type: u32, body: &[u8]) -> io::Result<()> {
-        let total = (12 + body.len()) as u32;
-        let mut b = Vec::with_capacity(total as usize);
-        b.extend_from_slice(&block_type.to_le_bytes());
-        b.extend_from_slice(&total.to_le_bytes());
-        b.extend_from_slice(body);
-        b.extend_from_slice(&total.to_le_bytes());
-        self.put(&b)
-    }
-}
-
-fn padding(len: usize) -> usize {
-    (4 - len % 4) % 4
-}
-
-/// A pcapng option: code, length, value padded to 32 bits.
-fn push_option(out: &mut Vec<u8>, code: u16, value: &[u8]) {
-    out.extend_from_slice(&code.to_le_bytes());
-    out.extend_from_slice(&(value.len() as u16).to_le_bytes());
-    out.extend_from_slice(value);
-    out.resize(out.len() + padding(value.len()), 0);
 }

@@ -20,6 +20,7 @@ mod input;
 mod pcap;
 mod pcapng;
 mod prefetch;
+pub mod write;
 
 use std::fmt;
 use std::fs::File;

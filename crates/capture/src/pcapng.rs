@@ -8,7 +8,7 @@ use crate::{DecryptionSecrets, LinkType, RawFrame, Timestamp};
 
 pub(crate) const SHB_MAGIC: [u8; 4] = [0x0a, 0x0d, 0x0d, 0x0a];
 
-mod block {
+pub(crate) mod block {
     pub const SHB: u32 = 0x0a0d_0d0a;
     pub const IDB: u32 = 0x0000_0001;
     pub const PB: u32 = 0x0000_0002;
@@ -17,15 +17,15 @@ mod block {
     pub const DSB: u32 = 0x0000_000a;
 }
 
-const BOM: u32 = 0x1a2b_3c4d;
+pub(crate) const BOM: u32 = 0x1a2b_3c4d;
 /// type + length + trailing length.
 const BLOCK_OVERHEAD: usize = 12;
 /// Blocks read whole into the buffer (packets, interfaces, sections, small secrets) may
 /// not be larger than this: bounds the memory an input can make us allocate.
 pub(crate) const MAX_BUFFERED_BLOCK: u32 = 16 * 1024 * 1024;
 
-const OPT_END: u16 = 0;
-const OPT_IF_TSRESOL: u16 = 9;
+pub(crate) const OPT_END: u16 = 0;
+pub(crate) const OPT_IF_TSRESOL: u16 = 9;
 const OPT_IF_TSOFFSET: u16 = 14;
 
 #[derive(Debug, Clone)]

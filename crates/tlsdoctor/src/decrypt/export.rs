@@ -12,7 +12,7 @@ use std::fs::{self, File, OpenOptions};
 use std::io::{self, BufWriter, Read, Write};
 use std::path::{Path, PathBuf};
 
-use tlsdoctor_capture::{CaptureError, CaptureReader, DecryptionSecrets, Format, LinkType, Timestamp};
+use tlsdoctor_capture::{write, CaptureError, CaptureReader, Format, LinkType, Timestamp};
 use tlsdoctor_tls::messages::parse_sslv2_client_hello;
 use tlsdoctor_tls::stream::{Event, MessageKind};
 
@@ -124,14 +124,6 @@ impl std::error::Error for InjectError {
     }
 }
 
-const SHB_TYPE: u32 = 0x0A0D_0D0A;
-const IDB_TYPE: u32 = 0x0000_0001;
-const EPB_TYPE: u32 = 0x0000_0006;
-const DSB_TYPE: u32 = 0x0000_000A;
-const BYTE_ORDER_MAGIC: u32 = 0x1A2B_3C4D;
-const OPT_ENDOFOPT: u16 = 0;
-const SHB_USERAPPL: u16 = 4;
-const IF_TSRESOL: u16 = 9;
 /// Interface ids above this are refused rather than filled with copies.
 const MAX_INTERFACE_ID: u32 = 0xFFFF;
 
@@ -302,10 +294,10 @@ fn write_copy(
         });
     }
     let mut out = BufWriter::new(create(partial).map_err(write_err)?);
-    out.write_all(&section_header()).map_err(write_err)?;
-    out.write_all(&secrets_block(secrets)).map_err(write_err)?;
+    out.write_all(&write::section_header(concat!("tlsdoctor ", env!("CARGO_PKG_VERSION")))).map_err(write_err)?;
+    out.write_all(&write::secrets_block(secrets)).map_err(write_err)?;
     for link in &plan.interfaces {
-        out.write_all(&interface_block(*link, plan.snaplen)).map_err(write_err)?;
+        out.write_all(&write::interface_block(*link, plan.snaplen, 9)).map_err(write_err)?;
     }
     let mut reader = open(input)?;
     let mut frames = 0u64;
@@ -363,71 +355,6 @@ fn nanos(ts: Timestamp) -> Option<u64> {
     secs.checked_mul(1_000_000_000)?.checked_add(u64::from(ts.nanos))
 }
 
-fn pad4(n: usize) -> usize {
-    (4 - n % 4) % 4
-}
-
-/// Frames a block body: type, total length, body, total length (little-endian).
-fn block(typ: u32, body: &[u8]) -> Vec<u8> {
-    let mut b = Vec::with_capacity(body.len() + 12);
-    finish_block(&mut b, typ, body);
-    b
-}
-
-fn finish_block(b: &mut Vec<u8>, typ: u32, body: &[u8]) {
-    let total = (body.len() + 12) as u32;
-    b.clear();
-    b.extend_from_slice(&typ.to_le_bytes());
-    b.extend_from_slice(&total.to_le_bytes());
-    b.extend_from_slice(body);
-    b.extend_from_slice(&total.to_le_bytes());
-}
-
-fn push_option(body: &mut Vec<u8>, code: u16, value: &[u8]) {
-    body.extend_from_slice(&code.to_le_bytes());
-    body.extend_from_slice(&(value.len() as u16).to_le_bytes());
-    body.extend_from_slice(value);
-    body.resize(body.len() + pad4(value.len()), 0);
-}
-
-fn end_options(body: &mut Vec<u8>) {
-    body.extend_from_slice(&OPT_ENDOFOPT.to_le_bytes());
-    body.extend_from_slice(&0u16.to_le_bytes());
-}
-
-/// Section Header Block: version 1.0, section length unknown (-1).
-fn section_header() -> Vec<u8> {
-    let mut body = Vec::new();
-    body.extend_from_slice(&BYTE_ORDER_MAGIC.to_le_bytes());
-    body.extend_from_slice(&1u16.to_le_bytes());
-    body.extend_from_slice(&0u16.to_le_bytes());
-    body.extend_from_slice(&(-1i64).to_le_bytes());
-    push_option(&mut body, SHB_USERAPPL, concat!("tlsdoctor ", env!("CARGO_PKG_VERSION")).as_bytes());
-    end_options(&mut body);
-    block(SHB_TYPE, &body)
-}
-
-/// Decryption Secrets Block with a TLS key log.
-fn secrets_block(secrets: &[u8]) -> Vec<u8> {
-    let mut body = Vec::with_capacity(secrets.len() + 12);
-    body.extend_from_slice(&DecryptionSecrets::TLS_KEY_LOG.to_le_bytes());
-    body.extend_from_slice(&(secrets.len() as u32).to_le_bytes());
-    body.extend_from_slice(secrets);
-    body.resize(body.len() + pad4(secrets.len()), 0);
-    block(DSB_TYPE, &body)
-}
-
-/// Interface Description Block with nanosecond timestamps.
-fn interface_block(link: LinkType, snaplen: u32) -> Vec<u8> {
-    let mut body = Vec::new();
-    body.extend_from_slice(&(link.0 as u16).to_le_bytes());
-    body.extend_from_slice(&0u16.to_le_bytes());
-    body.extend_from_slice(&snaplen.to_le_bytes());
-    push_option(&mut body, IF_TSRESOL, &[9]);
-    end_options(&mut body);
-    block(IDB_TYPE, &body)
-}
-
 /// Enhanced Packet Block, built in `out` (reused between frames).
 fn packet_block(out: &mut Vec<u8>, interface: u32, ts: u64, data: &[u8], original_len: u32) {
     let mut body = Vec::with_capacity(20 + data.len() + 3);
@@ -437,8 +364,8 @@ fn packet_block(out: &mut Vec<u8>, interface: u32, ts: u64, data: &[u8], origina
     body.extend_from_slice(&(data.len() as u32).to_le_bytes());
     body.extend_from_slice(&original_len.max(data.len() as u32).to_le_bytes());
     body.extend_from_slice(data);
-    body.resize(body.len() + pad4(data.len()), 0);
-    finish_block(out, EPB_TYPE, &body);
+    body.resize(body.len() + write::padding(data.len()), 0);
+    write::frame_block(out, write::ENHANCED_PACKET_BLOCK, &body);
 }
 
 #[cfg(test)]
@@ -459,7 +386,7 @@ mod tests {
 
     #[test]
     fn blocks_are_padded_and_framed() {
-        let b = secrets_block(b"abcde");
+        let b = write::secrets_block(b"abcde");
         assert_eq!(b.len(), 12 + 8 + 8);
         assert_eq!(&b[4..8], &(b.len() as u32).to_le_bytes());
         assert_eq!(&b[b.len() - 4..], &(b.len() as u32).to_le_bytes());
