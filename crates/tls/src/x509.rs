@@ -821,9 +821,9 @@ mod tests {
     use super::*;
     use proptest::prelude::*;
 
-    // The bench seed's first PKI (bench/seed/pki as made on 2026-11-26), and certificates made with OpenSSL 3.0
-    // for this module (Ed25519 CA with every SAN kind, RSA signed with RSASSA-PSS, RSA-PSS
-    // key, P-384 with a GeneralizedTime and RFC 4514 specials, DSA). Expected values come
+    // The bench seed's first PKI (bench/seed/pki as made on 2026-11-26), and certificates
+    // made with OpenSSL 3.0 for this module (Ed25519 CA with every SAN kind, RSA signed with
+    // RSASSA-PSS, RSA-PSS key, P-384 with a GeneralizedTime and RFC 4514 specials, DSA). Expected values come
     // from `openssl x509 -text -subject -issuer -serial -dates -nameopt RFC2253` and
     // `openssl asn1parse` (offsets of the DER parts).
     const CA_PEM: &str = "\
