@@ -155,6 +155,15 @@ pub enum AnomalyKind {
     TruncatedAtEnd { what: &'static str, have: u64, need: u64 },
     /// Keys were known for the record but it did not open with them.
     DecryptFailed { reason: String },
+    /// DTLS: a handshake message sent again (a retransmitted flight, or a datagram the
+    /// path duplicated); it was first complete in `first_frame`.
+    Retransmitted { typ: u8, message_seq: u16, first_frame: u64 },
+    /// DTLS: a handshake fragment that contradicts its header or the other fragments of
+    /// its message.
+    BadFragment { typ: u8, message_seq: u16 },
+    /// DTLS: at the end, a handshake message of which only `have` of `need` bytes
+    /// arrived (its other fragments never came).
+    FragmentsMissing { typ: u8, message_seq: u16, have: u64, need: u64 },
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -110,6 +110,15 @@ pub fn anomaly(kind: &AnomalyKind) -> String {
             format!("capture ends inside a {what} ({have} of {need} bytes)")
         }
         AnomalyKind::DecryptFailed { reason } => format!("the record does not decrypt with the given keys: {reason}"),
+        AnomalyKind::Retransmitted { typ, message_seq, first_frame } => {
+            format!("{} retransmitted (message_seq {message_seq}, first in frame {first_frame})", HandshakeType(*typ))
+        }
+        AnomalyKind::BadFragment { typ, message_seq } => {
+            format!("malformed fragment of {} (message_seq {message_seq})", HandshakeType(*typ))
+        }
+        AnomalyKind::FragmentsMissing { typ, message_seq, have, need } => {
+            format!("fragments of {} never arrived (message_seq {message_seq}, {have} of {need} bytes)", HandshakeType(*typ))
+        }
     }
 }
 
@@ -125,6 +134,9 @@ pub fn anomaly_code(kind: &AnomalyKind) -> &'static str {
         AnomalyKind::OversizedMessage { .. } => "oversized-message",
         AnomalyKind::TruncatedAtEnd { .. } => "truncated-at-end",
         AnomalyKind::DecryptFailed { .. } => "decrypt-failed",
+        AnomalyKind::Retransmitted { .. } => "retransmitted",
+        AnomalyKind::BadFragment { .. } => "bad-fragment",
+        AnomalyKind::FragmentsMissing { .. } => "fragments-missing",
     }
 }
 

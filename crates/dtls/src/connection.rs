@@ -1,0 +1,366 @@
+//! Both directions of one DTLS association -> TLS records and messages, told with the
+//! events of TLS over TCP. A datagram holds whole records; a record's epoch says whether
+//! keys are needed to read it, so nothing is inferred from ChangeCipherSpec.
+
+use tlsdoctor_tcp::Side;
+use tlsdoctor_tls::messages::{parse_handshake, HandshakeBody, ParseContext};
+use tlsdoctor_tls::record::{RecordHeader, ALERT, APPLICATION_DATA, CHANGE_CIPHER_SPEC, HANDSHAKE, HEARTBEAT};
+use tlsdoctor_tls::registry::{ExtensionType, HandshakeType};
+use tlsdoctor_tls::stream::{
+    Anomaly, AnomalyKind, Event, Message, MessageKind, Negotiated, RecordEvent, StreamConfig,
+};
+
+use crate::fragments::{self, Delivery, Reassembly};
+use crate::record::{self, DtlsRecord, RecordError, ACK};
+
+/// One DTLS association's parser.
+pub struct DtlsConnection {
+    config: StreamConfig,
+    dirs: [Direction; 2],
+    negotiated: Negotiated,
+}
+
+#[derive(Default)]
+struct Direction {
+    reassembly: Reassembly,
+    /// The length of the connection IDs this side's records carry (RFC 9146): the one
+    /// its peer asked for in its hello, once both hellos agreed to use them.
+    cid_len: Option<usize>,
+    /// The connection ID this side asked to receive, from its hello.
+    asked_cid: Option<usize>,
+    /// Sent a record that needs keys (epoch > 0 or a unified header).
+    protected: bool,
+    datagrams: u64,
+    last_frame: u64,
+}
+
+impl DtlsConnection {
+    pub fn new(config: StreamConfig) -> Self {
+        DtlsConnection { config, dirs: Default::default(), negotiated: Negotiated::default() }
+    }
+
+    pub fn negotiated(&self) -> Negotiated {
+        self.negotiated
+    }
+
+    /// Both sides went past epoch 0: their handshake got as far as changing keys.
+    pub fn keys_changed(&self) -> bool {
+        self.dirs.iter().all(|d| d.protected)
+    }
+
+    /// Datagrams `side` sent that held DTLS.
+    pub fn datagrams(&self, side: Side) -> u64 {
+        self.dirs[side.index()].datagrams
+    }
+
+    /// One datagram of `side`, which arrived in `frame`.
+    pub fn datagram(&mut self, side: Side, payload: &[u8], frame: u64, out: &mut dyn FnMut(Event<'_>)) {
+        let i = side.index();
+        self.dirs[i].datagrams += 1;
+        self.dirs[i].last_frame = frame;
+        let anomaly = |kind| Event::Anomaly(Anomaly { side, frame, kind });
+        for parsed in record::records(payload, self.dirs[i].cid_len) {
+            let r = match parsed {
+                Ok(r) => r,
+                Err(RecordError::BadHeader(bytes)) => return out(anomaly(AnomalyKind::BadRecordHeader { bytes })),
+                Err(RecordError::Truncated { need, have }) => {
+                    let kind = AnomalyKind::TruncatedAtEnd { what: "record", have: have as u64, need: need as u64 };
+                    return out(anomaly(kind));
+                }
+            };
+            self.record(side, &r, frame, out);
+        }
+    }
+
+    fn record(&mut self, side: Side, r: &DtlsRecord<'_>, frame: u64, out: &mut dyn FnMut(Event<'_>)) {
+        let length = r.body.len() as u16;
+        let header = RecordHeader { content_type: r.content_type, version: r.version, length };
+        let encrypted = r.is_protected();
+        out(Event::Record(RecordEvent { side, frame, header, encrypted, tls13: r.unified }));
+        let frames = [frame];
+        let message = |kind| Message {
+            side,
+            frame,
+            frames: &frames,
+            record_version: r.version,
+            negotiated: self.negotiated,
+            decrypted: false,
+            kind,
+        };
+        if encrypted {
+            self.dirs[side.index()].protected = true;
+            let content_type = if r.unified { APPLICATION_DATA } else { r.content_type };
+            return out(Event::Message(message(MessageKind::Encrypted { content_type, length })));
+        }
+        let anomaly = |kind| Event::Anomaly(Anomaly { side, frame, kind });
+        match r.content_type {
+            HANDSHAKE => self.handshake(side, r, frame, out),
+            CHANGE_CIPHER_SPEC if r.body == [1] => out(Event::Message(message(MessageKind::ChangeCipherSpec))),
+            ALERT if r.body.len() == 2 => {
+                out(Event::Message(message(MessageKind::Alert { level: r.body[0], description: r.body[1] })))
+            }
+            HEARTBEAT => out(Event::Message(message(MessageKind::Heartbeat { raw: r.body }))),
+            // RFC 9147 ACKs in clear carry nothing the layers above read.
+            ACK => {}
+            content_type => out(anomaly(AnomalyKind::BadRecordContent { content_type, length })),
+        }
+    }
+
+    fn handshake(&mut self, side: Side, r: &DtlsRecord<'_>, frame: u64, out: &mut dyn FnMut(Event<'_>)) {
+        let max_len = self.config.max_message_len;
+        let anomaly = |kind| Event::Anomaly(Anomaly { side, frame, kind });
+        let mut hellos = Vec::new();
+        let negotiated = &mut self.negotiated;
+        let dir = &mut self.dirs[side.index()];
+        for fragment in fragments::split(r.body) {
+            let Ok((h, data)) = fragment else {
+                let length = r.body.len() as u16;
+                out(anomaly(AnomalyKind::BadRecordContent { content_type: HANDSHAKE, length }));
+                break;
+            };
+            dir.reassembly.fragment(h, data, frame, max_len, &mut |delivery| match delivery {
+                Delivery::Message { typ, raw, frames, .. } => {
+                    if typ == HandshakeType::SERVER_HELLO.0 {
+                        if let Some(choice) = server_hello_choice(raw) {
+                            *negotiated = choice;
+                        }
+                    }
+                    if let Some(cid) = hello_connection_id(typ, raw) {
+                        hellos.push(cid);
+                    }
+                    out(Event::Message(Message {
+                        side,
+                        frame,
+                        frames,
+                        record_version: r.version,
+                        negotiated: *negotiated,
+                        decrypted: false,
+                        kind: MessageKind::Handshake { typ, raw },
+                    }));
+                }
+                other => out(anomaly(delivery_anomaly(other))),
+            });
+        }
+        for cid in hellos {
+            self.dirs[side.index()].asked_cid = Some(cid);
+            // Both hellos carry the extension: each side sends with the other's ID.
+            let [client, server] = &mut self.dirs;
+            if let (Some(c), Some(s)) = (client.asked_cid, server.asked_cid) {
+                client.cid_len = Some(s);
+                server.cid_len = Some(c);
+            }
+        }
+    }
+
+    /// The end of the capture: messages left incomplete are reported.
+    pub fn finish(&mut self, out: &mut dyn FnMut(Event<'_>)) {
+        let negotiated = self.negotiated;
+        for (side, dir) in [Side::Client, Side::Server].into_iter().zip(&mut self.dirs) {
+            let frame = dir.last_frame;
+            dir.reassembly.finish(frame, &mut |delivery| match delivery {
+                Delivery::Message { typ, raw, frames, .. } => out(Event::Message(Message {
+                    side,
+                    frame,
+                    frames,
+                    record_version: negotiated.version.unwrap_or_default(),
+                    negotiated,
+                    decrypted: false,
+                    kind: MessageKind::Handshake { typ, raw },
+                })),
+                other => out(Event::Anomaly(Anomaly { side, frame, kind: delivery_anomaly(other) })),
+            });
+        }
+    }
+}
+
+fn delivery_anomaly(d: Delivery<'_>) -> AnomalyKind {
+    match d {
+        Delivery::Retransmitted { typ, message_seq, first_frame } => {
+            AnomalyKind::Retransmitted { typ, message_seq, first_frame }
+        }
+        Delivery::Oversized { typ, length } => AnomalyKind::OversizedMessage { typ, length },
+        Delivery::Inconsistent { typ, message_seq } => AnomalyKind::BadFragment { typ, message_seq },
+        Delivery::Missing { typ, message_seq, have, need, .. } => {
+            AnomalyKind::FragmentsMissing { typ, message_seq, have, need }
+        }
+        Delivery::Message { typ, message_seq, .. } => AnomalyKind::BadFragment { typ, message_seq },
+    }
+}
+
+fn server_hello_choice(raw: &[u8]) -> Option<Negotiated> {
+    let ctx = ParseContext { version: None, cipher_suite: None, from_server: true };
+    match parse_handshake(HandshakeType::SERVER_HELLO, raw.get(4..)?, &ctx).ok()? {
+        HandshakeBody::ServerHello(sh) => {
+            Some(Negotiated { version: Some(sh.negotiated_version().0), cipher_suite: Some(sh.cipher_suite.0) })
+        }
+        _ => None,
+    }
+}
+
+/// The length of the connection ID a hello asks the peer to use (RFC 9146).
+fn hello_connection_id(typ: u8, raw: &[u8]) -> Option<usize> {
+    let ctx = ParseContext { version: None, cipher_suite: None, from_server: typ == 2 };
+    let extensions = match parse_handshake(HandshakeType(typ), raw.get(4..)?, &ctx).ok()? {
+        HandshakeBody::ClientHello(h) => h.extensions,
+        HandshakeBody::ServerHello(h) if !h.is_hello_retry_request => h.extensions,
+        _ => return None,
+    };
+    let ext = extensions.iter().find(|e| e.typ == ExtensionType::CONNECTION_ID)?;
+    let len = usize::from(*ext.data.first()?);
+    (ext.data.len() == 1 + len).then_some(len)
+}
+
+/// A datagram that opens a new association where one finished its handshake: a
+/// ClientHello in clear whose message_seq is 0 (a retransmission of the first hello
+/// would come before the keys changed).
+pub fn starts_handshake(payload: &[u8]) -> bool {
+    let Some(Ok(r)) = record::records(payload, None).next() else { return false };
+    if r.content_type != HANDSHAKE || r.is_protected() {
+        return false;
+    }
+    matches!(fragments::split(r.body).next(), Some(Ok((h, _))) if h.typ == 1 && h.message_seq == 0)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::record::tests::plain_record;
+
+    fn fragment(typ: u8, seq: u16, body: &[u8], offset: usize, len: usize) -> Vec<u8> {
+        let mut f = vec![typ];
+        f.extend(&(body.len() as u32).to_be_bytes()[1..]);
+        f.extend(seq.to_be_bytes());
+        f.extend(&(offset as u32).to_be_bytes()[1..]);
+        f.extend(&(len as u32).to_be_bytes()[1..]);
+        f.extend(&body[offset..offset + len]);
+        f
+    }
+
+    fn whole(typ: u8, seq: u16, body: &[u8]) -> Vec<u8> {
+        fragment(typ, seq, body, 0, body.len())
+    }
+
+    fn server_hello(version: u16, suite: u16) -> Vec<u8> {
+        let mut b = version.to_be_bytes().to_vec();
+        b.extend([7; 32]);
+        b.push(0);
+        b.extend(suite.to_be_bytes());
+        b.push(0);
+        b
+    }
+
+    fn client_hello() -> Vec<u8> {
+        let mut b = vec![0xfe, 0xfd];
+        b.extend([5; 32]);
+        b.extend([0, 0]); // session id, cookie
+        b.extend([0, 2, 0xc0, 0x2b, 1, 0]);
+        b
+    }
+
+    #[derive(Default)]
+    struct Log(Vec<String>);
+
+    impl Log {
+        fn take(&mut self, e: Event<'_>) {
+            self.0.push(match e {
+                Event::Record(r) => format!("R{}{}@{}", r.header.content_type, if r.encrypted { "e" } else { "" }, r.frame),
+                Event::Message(m) => match m.kind {
+                    MessageKind::Handshake { typ, raw } => format!("H{typ}@{}{:?}len{}", m.frame, m.frames, raw.len()),
+                    MessageKind::ChangeCipherSpec => format!("CCS@{}", m.frame),
+                    MessageKind::Alert { level, description } => format!("A{level}.{description}@{}", m.frame),
+                    MessageKind::Encrypted { content_type, .. } => format!("E{content_type}@{}", m.frame),
+                    _ => "other".into(),
+                },
+                Event::Anomaly(a) => format!("!{:?}@{}", a.kind, a.frame),
+            });
+        }
+    }
+
+    fn send(conn: &mut DtlsConnection, log: &mut Log, side: Side, frame: u64, datagram: &[u8]) {
+        conn.datagram(side, datagram, frame, &mut |e| log.take(e));
+    }
+
+    #[test]
+    fn a_dtls12_handshake_with_cookie_fragments_and_epochs() {
+        let mut conn = DtlsConnection::new(StreamConfig::default());
+        let mut log = Log::default();
+        let hello = client_hello();
+        send(&mut conn, &mut log, Side::Client, 1, &plain_record(22, 0xfeff, 0, 0, &whole(1, 0, &hello)));
+        let hvr = [0xfe, 0xff, 2, 0xaa, 0xbb];
+        send(&mut conn, &mut log, Side::Server, 2, &plain_record(22, 0xfeff, 0, 0, &whole(3, 0, &hvr)));
+        send(&mut conn, &mut log, Side::Client, 3, &plain_record(22, 0xfeff, 0, 1, &whole(1, 1, &hello)));
+        // The server's certificate in two datagrams, the second carrying ServerHelloDone too.
+        let cert = vec![0x30; 900];
+        let mut d4 = plain_record(22, 0xfefd, 0, 1, &whole(2, 1, &server_hello(0xfefd, 0xc02b)));
+        d4.extend(plain_record(22, 0xfefd, 0, 2, &fragment(11, 2, &cert, 0, 500)));
+        send(&mut conn, &mut log, Side::Server, 4, &d4);
+        let mut d5 = plain_record(22, 0xfefd, 0, 3, &fragment(11, 2, &cert, 500, 400));
+        d5.extend(plain_record(22, 0xfefd, 0, 4, &whole(14, 3, &[])));
+        send(&mut conn, &mut log, Side::Server, 5, &d5);
+        let mut d6 = plain_record(20, 0xfefd, 0, 2, &[1]);
+        d6.extend(plain_record(22, 0xfefd, 1, 0, &[0x99; 40]));
+        send(&mut conn, &mut log, Side::Client, 6, &d6);
+        send(&mut conn, &mut log, Side::Client, 7, &plain_record(21, 0xfefd, 1, 1, &[0x98; 26]));
+        let handshake: Vec<&str> = log.0.iter().map(String::as_str).filter(|l| !l.starts_with('R')).collect();
+        assert_eq!(
+            handshake,
+            [
+                "H1@1[1]len46",
+                "H3@2[2]len9",
+                "H1@3[3]len46",
+                "H2@4[4]len42",
+                "H11@5[4, 5]len904",
+                "H14@5[5]len4",
+                "CCS@6",
+                "E22@6",
+                "E21@7"
+            ]
+        );
+        assert!(log.0.contains(&"R22e@6".to_string()));
+        assert_eq!(conn.negotiated().version, Some(0xfefd));
+        assert_eq!(conn.negotiated().cipher_suite, Some(0xc02b));
+        assert!(!conn.keys_changed(), "only the client went past epoch 0");
+    }
+
+    #[test]
+    fn a_retransmitted_hello_is_an_anomaly_not_a_second_hello() {
+        let mut conn = DtlsConnection::new(StreamConfig::default());
+        let mut log = Log::default();
+        let hello = plain_record(22, 0xfefd, 0, 0, &whole(1, 0, &client_hello()));
+        send(&mut conn, &mut log, Side::Client, 1, &hello);
+        send(&mut conn, &mut log, Side::Client, 2, &hello);
+        assert_eq!(
+            log.0,
+            ["R22@1", "H1@1[1]len46", "R22@2", "!Retransmitted { typ: 1, message_seq: 0, first_frame: 1 }@2"]
+        );
+        assert!(starts_handshake(&hello));
+    }
+
+    #[test]
+    fn a_message_whose_fragment_never_came_is_reported_at_the_end() {
+        let mut conn = DtlsConnection::new(StreamConfig::default());
+        let mut log = Log::default();
+        let cert = vec![0x30; 3000];
+        send(&mut conn, &mut log, Side::Server, 4, &plain_record(22, 0xfefd, 0, 2, &fragment(11, 2, &cert, 0, 1200)));
+        send(&mut conn, &mut log, Side::Server, 6, &plain_record(22, 0xfefd, 0, 4, &whole(14, 3, &[])));
+        conn.finish(&mut |e| log.take(e));
+        let tail: Vec<&str> = log.0.iter().map(String::as_str).filter(|l| !l.starts_with('R')).collect();
+        assert_eq!(
+            tail,
+            ["!FragmentsMissing { typ: 11, message_seq: 2, have: 1200, need: 3000 }@6", "H14@6[6]len4"]
+        );
+    }
+
+    #[test]
+    fn garbage_after_a_record_is_reported_and_nothing_panics() {
+        let mut conn = DtlsConnection::new(StreamConfig::default());
+        let mut log = Log::default();
+        let mut d = plain_record(21, 0xfefd, 0, 0, &[2, 40]);
+        d.extend([0x99, 1, 2, 3]);
+        send(&mut conn, &mut log, Side::Server, 1, &d);
+        assert_eq!(log.0, ["R21@1", "A2.40@1", "!BadRecordHeader { bytes: [153, 1, 2, 3, 0] }@1"]);
+        for n in 0..d.len() {
+            send(&mut conn, &mut log, Side::Client, 2, &d[..n]);
+        }
+    }
+}
