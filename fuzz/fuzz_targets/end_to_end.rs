@@ -8,7 +8,7 @@ use libfuzzer_sys::fuzz_target;
 use tlsdoctor::dissect::{FieldsPrinter, JsonPrinter, TextPrinter};
 use tlsdoctor::pipeline::{analyze_reader, Config, Connection, Observer};
 use tlsdoctor_capture::CaptureReader;
-use tlsdoctor_tls::stream::{Event, TlsConnection};
+use tlsdoctor_tls::stream::Event;
 
 struct AllPrinters {
     text: TextPrinter<Vec<u8>>,
@@ -23,10 +23,10 @@ impl Observer for AllPrinters {
         self.fields.tls(conn, event);
     }
 
-    fn connection_ended(&mut self, conn: &Connection, tls: &TlsConnection) {
-        self.text.connection_ended(conn, tls);
-        self.json.connection_ended(conn, tls);
-        self.fields.connection_ended(conn, tls);
+    fn connection_ended(&mut self, conn: &Connection) {
+        self.text.connection_ended(conn);
+        self.json.connection_ended(conn);
+        self.fields.connection_ended(conn);
     }
 
     fn frame_done(&mut self, frame: u64) {

@@ -5,7 +5,8 @@
 #
 # For each capture FILE two goldens are written:
 #   FILE.tsv       frame.number <TAB> tls.handshake.type <TAB> tls.record.content_type,
-#                  one line per frame that has any TLS (-Y tls), repeated values joined
+#                  one line per frame that has any TLS or DTLS (-Y 'tls || dtls'; the
+#                  dtls.* fields go in the same columns), repeated values joined
 #                  with ',' (-E occurrence=a -E aggregator=,)
 #   FILE.info.txt  tshark's default one-line summary of those frames (Info column)
 # No keys are passed: the goldens show what is decodable without secrets.
@@ -34,11 +35,16 @@ golden() {   # golden FILE [DECODE-AS]
     local file=$1 decode=${2:-} name extra=()
     name="$(basename "$file")"
     [ -n "$decode" ] && extra=(-d "$decode")
-    tshark -r "$file" "${PREFS[@]}" "${extra[@]}" -Y tls \
+    # DTLS's fields are merged into TLS's columns (a capture holds one or the other).
+    tshark -r "$file" "${PREFS[@]}" "${extra[@]}" -Y 'tls || dtls' \
         -T fields -e frame.number -e tls.handshake.type -e tls.record.content_type \
-        -E separator=/t -E occurrence=a -E aggregator=, \
-        >"$GOLD/$name.tsv" 2>"$CONF/err" || { cat "$CONF/err" >&2; exit 1; }
-    tshark -r "$file" "${PREFS[@]}" "${extra[@]}" -Y tls \
+        -e dtls.handshake.type -e dtls.record.content_type \
+        -E separator=/t -E occurrence=a -E aggregator=, 2>"$CONF/err" \
+        | awk -F'\t' -v OFS='\t' '{ h = $2; if ($4 != "") h = (h == "" ? $4 : h "," $4)
+                                   c = $3; if ($5 != "") c = (c == "" ? $5 : c "," $5)
+                                   print $1, h, c }' \
+        >"$GOLD/$name.tsv" || { cat "$CONF/err" >&2; exit 1; }
+    tshark -r "$file" "${PREFS[@]}" "${extra[@]}" -Y 'tls || dtls' \
         >"$GOLD/$name.info.txt" 2>"$CONF/err" || { cat "$CONF/err" >&2; exit 1; }
     printf '%-45s %5d TLS frames%s\n' "$name" "$(wc -l <"$GOLD/$name.tsv")" \
         "${decode:+  (-d $decode)}"

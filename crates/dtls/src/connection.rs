@@ -95,7 +95,7 @@ impl DtlsConnection {
         let anomaly = |kind| Event::Anomaly(Anomaly { side, frame, kind });
         match r.content_type {
             HANDSHAKE => self.handshake(side, r, frame, out),
-            CHANGE_CIPHER_SPEC if r.body == [1] => out(Event::Message(message(MessageKind::ChangeCipherSpec))),
+            CHANGE_CIPHER_SPEC if is_change_cipher_spec(r) => out(Event::Message(message(MessageKind::ChangeCipherSpec))),
             ALERT if r.body.len() == 2 => {
                 out(Event::Message(message(MessageKind::Alert { level: r.body[0], description: r.body[1] })))
             }
@@ -171,6 +171,12 @@ impl DtlsConnection {
             });
         }
     }
+}
+
+/// A ChangeCipherSpec: one byte 1; OpenSSL's DTLS before RFC 4347 (version 0x0100)
+/// followed it with the message_seq.
+fn is_change_cipher_spec(r: &DtlsRecord<'_>) -> bool {
+    r.body == [1] || (r.version == 0x0100 && r.body.len() == 3 && r.body[0] == 1)
 }
 
 fn delivery_anomaly(d: Delivery<'_>) -> AnomalyKind {

@@ -141,6 +141,14 @@ pub struct Directory {
 }
 
 impl Directory {
+    /// The next connection id, also for connections of other transports (DTLS over
+    /// UDP): ids stay unique in a capture, in the order connections appear.
+    pub fn new_id(&mut self) -> ConnId {
+        let id = ConnId(self.next_id);
+        self.next_id = self.next_id.saturating_add(1);
+        id
+    }
+
     pub fn new(config: FlowConfig) -> Self {
         Directory {
             config,
@@ -218,8 +226,7 @@ impl Directory {
             RoleEvidence::PortGuess => (seg.src.port(), seg.src) > (seg.dst.port(), seg.dst),
         };
         let (client, server) = if client_is_src { (seg.src, seg.dst) } else { (seg.dst, seg.src) };
-        let id = ConnId(self.next_id);
-        self.next_id = self.next_id.saturating_add(1);
+        let id = self.new_id();
         self.stats.connections += 1;
         let lane = out.opened(&Opened { id, client, server, frame, roles });
         let flow = self.flows.entry(key).or_insert(Entry {

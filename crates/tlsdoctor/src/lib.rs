@@ -8,3 +8,4 @@ pub mod diagnose;
 pub mod dissect;
 pub mod names;
 pub mod pipeline;
+mod udp;

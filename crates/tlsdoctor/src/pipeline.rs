@@ -1,5 +1,5 @@
-//! Capture -> link/IP -> TCP reassembly -> TLS records and messages, pushed to an
-//! [`Observer`] in capture order. Memory is bounded by the flow table's and the TLS
+//! Capture -> link/IP -> TCP reassembly -> TLS records and messages, and UDP -> DTLS
+//! records and messages, pushed to an [`Observer`] in capture order. Memory is bounded by the flow table's and the TLS
 //! parser's limits, not by the capture.
 
 use std::net::SocketAddr;
@@ -9,7 +9,8 @@ use std::sync::Arc;
 use tlsdoctor_capture::{CaptureError, CaptureReader, Format, Frame, Timestamp};
 
 use crate::decrypt::Keys;
-use tlsdoctor_net::{Decoded, Decoder, DecoderConfig, TcpSegment};
+use crate::udp::Associations;
+use tlsdoctor_net::{Decoded, Decoder, DecoderConfig, TcpSegment, UdpDatagram};
 use tlsdoctor_tcp::{
     Chunk, Close, ConnId, ConnIdMap, Directory, FlowConfig, FlowStats, Local, Opened, Reassembler, RoleEvidence, Side,
     StreamHandler,
@@ -30,10 +31,31 @@ pub struct Config {
     pub skip_application_data: bool,
 }
 
-/// A TCP connection as the observers see it.
+/// What carries a connection's handshake.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Transport {
+    Tcp,
+    /// DTLS over UDP.
+    Udp,
+    Quic,
+}
+
+impl Transport {
+    /// As the report's `transport` says it.
+    pub fn name(self) -> &'static str {
+        match self {
+            Transport::Tcp => "tcp",
+            Transport::Udp => "udp",
+            Transport::Quic => "quic",
+        }
+    }
+}
+
+/// A TCP connection or a DTLS association as the observers see it.
 #[derive(Debug, Clone)]
 pub struct Connection {
     pub id: ConnId,
+    pub transport: Transport,
     pub client: SocketAddr,
     pub server: SocketAddr,
     pub roles: RoleEvidence,
@@ -60,7 +82,7 @@ impl Connection {
 pub trait Observer {
     fn tls(&mut self, conn: &Connection, event: &Event<'_>);
     /// The connection is complete: no more events for it.
-    fn connection_ended(&mut self, _conn: &Connection, _tls: &TlsConnection) {}
+    fn connection_ended(&mut self, _conn: &Connection) {}
     /// Every event of this frame has been delivered.
     fn frame_done(&mut self, _frame: u64) {}
 }
@@ -100,12 +122,18 @@ pub fn analyze_reader(
     let mut directory = Directory::new(config.flows.clone());
     let mut reassembler = Reassembler::new(config.flows.max_pending_bytes);
     let mut streams = Streams::new(config, observer);
-    let mut summary = read_segments(reader, config, progress, &mut |segment, frame| {
+    let mut summary = read_segments(reader, config, progress, &mut |packet, frame| {
         streams.at(frame.number, frame.timestamp);
-        let mut local = Local { reassembler: &mut reassembler, handler: &mut streams };
-        directory.segment(segment, frame.number, frame.timestamp.secs, &mut local);
+        match packet {
+            Packet::Tcp(segment) => {
+                let mut local = Local { reassembler: &mut reassembler, handler: &mut streams };
+                directory.segment(segment, frame.number, frame.timestamp.secs, &mut local);
+            }
+            Packet::Udp(datagram) => streams.datagram(datagram, &mut || directory.new_id()),
+        }
         streams.observer.frame_done(frame.number);
     })?;
+    streams.finish_datagrams();
     directory.finish(&mut Local { reassembler: &mut reassembler, handler: &mut streams });
     summary.tcp = directory.stats();
     summary.tcp += reassembler.stats();
@@ -113,13 +141,19 @@ pub fn analyze_reader(
     Ok(summary)
 }
 
-/// Reads and decodes every frame of `reader` and hands each TCP segment to `each`, with
-/// its frame. The summary's TCP and TLS counts are left to the caller.
+/// A decoded frame's transport layer.
+pub(crate) enum Packet<'p, 'a> {
+    Tcp(&'p TcpSegment<'a>),
+    Udp(&'p UdpDatagram<'a>),
+}
+
+/// Reads and decodes every frame of `reader` and hands each TCP segment and UDP datagram
+/// to `each`, with its frame. The summary's TCP and TLS counts are left to the caller.
 pub(crate) fn read_segments(
     mut reader: CaptureReader,
     config: &Config,
     progress: &mut dyn FnMut(u64),
-    each: &mut dyn FnMut(&TcpSegment<'_>, &Frame<'_>),
+    each: &mut dyn FnMut(Packet<'_, '_>, &Frame<'_>),
 ) -> Result<InputSummary, CaptureError> {
     let mut net = Decoder::new(config.net.clone());
     let mut summary = InputSummary {
@@ -148,7 +182,8 @@ pub(crate) fn read_segments(
         summary.frames += 1;
         summary.cut_frames += u64::from(frame.is_cut());
         match net.decode(frame.link_type, frame.data, frame.timestamp) {
-            Ok(Decoded::Tcp(segment)) => each(&segment, &frame),
+            Ok(Decoded::Tcp(segment)) => each(Packet::Tcp(&segment), &frame),
+            Ok(Decoded::Udp(datagram)) => each(Packet::Udp(&datagram), &frame),
             Ok(_) => {}
             Err(e) => {
                 summary.undecodable_frames += 1;
@@ -169,17 +204,17 @@ struct ConnState {
 }
 
 /// The connection as observers see it, with the roles TLS may correct.
-struct ConnView {
-    conn: Connection,
+pub(crate) struct ConnView {
+    pub(crate) conn: Connection,
     /// The TCP layer guessed the roles (no SYN seen) and TLS showed them reversed.
-    swapped: bool,
+    pub(crate) swapped: bool,
     /// Roles can no longer change: the SYN was seen or a hello told them.
-    roles_settled: bool,
+    pub(crate) roles_settled: bool,
 }
 
 impl ConnView {
     /// Fixes the roles from the first hello of a connection picked up mid-stream.
-    fn settle_roles(&mut self, event: &Event<'_>) {
+    pub(crate) fn settle_roles(&mut self, event: &Event<'_>) {
         if self.roles_settled {
             return;
         }
@@ -196,7 +231,7 @@ impl ConnView {
         }
     }
 
-    fn label(&self, side: Side) -> Side {
+    pub(crate) fn label(&self, side: Side) -> Side {
         if self.swapped {
             side.other()
         } else {
@@ -218,6 +253,8 @@ pub(crate) struct Streams<'o> {
     /// Capture time and number of the frame being processed.
     now: Timestamp,
     frame: u64,
+    /// DTLS over UDP.
+    datagrams: Associations,
 }
 
 impl<'o> Streams<'o> {
@@ -231,7 +268,19 @@ impl<'o> Streams<'o> {
             tls_connections: 0,
             now: Timestamp::default(),
             frame: 0,
+            datagrams: Associations::new(config.stream.clone()),
         }
+    }
+
+    /// A UDP datagram of the current frame; `new_id` numbers a new association.
+    pub(crate) fn datagram(&mut self, datagram: &UdpDatagram<'_>, new_id: &mut dyn FnMut() -> ConnId) {
+        self.datagrams.datagram(datagram, self.frame, self.now, new_id, &mut *self.observer);
+    }
+
+    /// The end of the input: the DTLS associations still open end.
+    pub(crate) fn finish_datagrams(&mut self) {
+        self.datagrams.finish(&mut *self.observer);
+        self.tls_connections += std::mem::take(&mut self.datagrams.ended_with_tls);
     }
 
     /// The frame whose segment comes next.
@@ -260,6 +309,7 @@ impl StreamHandler for Streams<'_> {
     fn opened(&mut self, o: &Opened) {
         let conn = Connection {
             id: o.id,
+            transport: Transport::Tcp,
             client: o.client,
             server: o.server,
             roles: o.roles,
@@ -301,7 +351,7 @@ impl StreamHandler for Streams<'_> {
         self.with_tls(id, |tls, out| tls.finish(out));
         if let Some(state) = self.conns.remove(&id) {
             self.tls_connections += u64::from(state.view.conn.is_tls);
-            self.observer.connection_ended(&state.view.conn, &state.tls);
+            self.observer.connection_ended(&state.view.conn);
         }
     }
 }

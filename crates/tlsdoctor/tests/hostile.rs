@@ -30,7 +30,7 @@ use serde_json::Value;
 use tlsdoctor::pipeline::{analyze_reader, Config, Connection, InputSummary, Observer};
 use tlsdoctor_capture::CaptureReader;
 use tlsdoctor_tcp::FlowConfig;
-use tlsdoctor_tls::stream::{AnomalyKind, Event, TlsConnection};
+use tlsdoctor_tls::stream::{AnomalyKind, Event};
 
 /// The limit on the binary's virtual memory, in KiB (`ulimit -v` units).
 const MEMORY_LIMIT_KIB: u64 = 256 * 1024;
@@ -452,7 +452,7 @@ impl Observer for FlowWatch {
         }
     }
 
-    fn connection_ended(&mut self, _conn: &Connection, _tls: &TlsConnection) {
+    fn connection_ended(&mut self, _conn: &Connection) {
         self.ended += 1;
     }
 

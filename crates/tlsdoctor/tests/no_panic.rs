@@ -31,10 +31,10 @@ impl Observer for AllPrinters {
         self.fields.tls(conn, event);
     }
 
-    fn connection_ended(&mut self, conn: &Connection, tls: &TlsConnection) {
-        self.text.connection_ended(conn, tls);
-        self.json.connection_ended(conn, tls);
-        self.fields.connection_ended(conn, tls);
+    fn connection_ended(&mut self, conn: &Connection) {
+        self.text.connection_ended(conn);
+        self.json.connection_ended(conn);
+        self.fields.connection_ended(conn);
     }
 
     fn frame_done(&mut self, frame: u64) {

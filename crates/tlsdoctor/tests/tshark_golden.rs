@@ -120,23 +120,30 @@ fn protocol_and_info_columns_match_tshark() {
         let ours = text_lines(&capture);
         for line in std::fs::read_to_string(&golden).unwrap().lines() {
             // "    6 0.001328527    127.0.0.1 → 127.0.0.1    TLSv1.3 1514 Server Hello, ..."
+            // The protocol may have spaces ("DTLS 1.0 (OpenSSL pre 0.9.8f)"): it ends
+            // before the frame length, the first number after it.
             let fields: Vec<&str> = line.split_whitespace().collect();
-            let (Some(frame), Some(protocol)) = (fields.first().and_then(|f| f.parse::<u64>().ok()), fields.get(5))
-            else {
-                continue;
-            };
-            let info = fields.get(7..).unwrap_or_default().join(" ");
-            let tls = protocol.starts_with("TLS") || protocol.starts_with("SSL");
+            let Some(frame) = fields.first().and_then(|f| f.parse::<u64>().ok()) else { continue };
+            let is_number = |f: &&str| f.bytes().all(|b| b.is_ascii_digit());
+            let Some(length_at) = fields.iter().skip(6).position(is_number).map(|p| p + 6) else { continue };
+            let protocol = fields[5..length_at].join(" ");
+            let info = fields.get(length_at + 1..).unwrap_or_default().join(" ");
+            let tls = ["TLS", "SSL", "DTLS"].iter().any(|p| protocol.starts_with(p));
             if !tls || info.is_empty() || info.contains('[') {
                 continue;
             }
             compared += 1;
-            // tlsdoctor's own annotations ("[TLS starts after smtp STARTTLS]") are extra.
+            // tlsdoctor's own annotations ("[TLS starts after smtp STARTTLS]", "Client
+            // Hello [retransmission of frame 1]") are extra.
             let found = ours.iter().find(|(f, _, _)| *f == frame).map(|(_, protocol, info)| {
-                let items: Vec<&str> = info.split(", ").filter(|item| !item.starts_with('[')).collect();
+                let items: Vec<&str> = info
+                    .split(", ")
+                    .filter(|item| !item.starts_with('['))
+                    .map(|item| item.split(" [").next().unwrap_or(item))
+                    .collect();
                 (protocol.as_str(), items.join(", "))
             });
-            if found.as_ref().map(|(p, i)| (*p, i.as_str())) != Some((protocol, info.as_str())) {
+            if found.as_ref().map(|(p, i)| (*p, i.as_str())) != Some((protocol.as_str(), info.as_str())) {
                 failures.push(format!("{name} frame {frame}: tshark {protocol} {info:?}, tlsdoctor {found:?}"));
             }
         }

@@ -18,7 +18,7 @@ use tlsdoctor_net::TcpFlags;
 use tlsdoctor_tcp::{ConnId, Directory, Dispatch, FlowStats, Lane, Local, Opened, Reassembler, Segment, Side};
 
 use super::{Diagnoser, Options, Prepare, Prepared, Refusals};
-use crate::pipeline::{read_segments, Config, InputSummary, Streams};
+use crate::pipeline::{read_segments, Config, InputSummary, Packet, Streams};
 
 /// Records per hand-over: one per record would cost a thread wake-up each. 4096 gained
 /// 4% on bench-1G, but see [`QUEUED`].
@@ -311,15 +311,22 @@ fn lead<T>(
     let mut reassembler = Reassembler::new(config.flows.max_pending_bytes);
     let mut streams = Streams::new(config, &mut diagnoser);
     let progress = &mut |bytes| bytes_read.store(bytes, Ordering::Relaxed);
-    let mut summary = read_segments(reader, config, progress, &mut |segment, frame| {
+    let mut summary = read_segments(reader, config, progress, &mut |packet, frame| {
         streams.at(frame.number, frame.timestamp);
         outbox.borrow_mut().at(frame);
-        let local = Local { reassembler: &mut reassembler, handler: &mut streams };
-        let mut router = Router { local, outbox: &outbox, frame: Some(frame) };
-        directory.segment(segment, frame.number, frame.timestamp.secs, &mut router);
+        match packet {
+            Packet::Tcp(segment) => {
+                let local = Local { reassembler: &mut reassembler, handler: &mut streams };
+                let mut router = Router { local, outbox: &outbox, frame: Some(frame) };
+                directory.segment(segment, frame.number, frame.timestamp.secs, &mut router);
+            }
+            // Datagrams are few: the leader diagnoses them itself.
+            Packet::Udp(datagram) => streams.datagram(datagram, &mut || directory.new_id()),
+        }
         streams.observer.frame_done(frame.number);
         outbox.borrow_mut().frame_done();
     })?;
+    streams.finish_datagrams();
     outbox.borrow_mut().batch.records.push(Record::LastFrameDone);
     let local = Local { reassembler: &mut reassembler, handler: &mut streams };
     directory.finish(&mut Router { local, outbox: &outbox, frame: None });

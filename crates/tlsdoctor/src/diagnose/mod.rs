@@ -22,7 +22,7 @@ use std::net::SocketAddr;
 
 use serde::Serialize;
 use tlsdoctor_tcp::{Close, ConnIdMap, Side};
-use tlsdoctor_tls::stream::{Event, TlsConnection};
+use tlsdoctor_tls::stream::Event;
 use tlsdoctor_tls::x509::CertificateSummary;
 
 pub use finding::{Finding, Severity};
@@ -285,7 +285,7 @@ impl Observer for Diagnoser<'_> {
         }
     }
 
-    fn connection_ended(&mut self, conn: &Connection, _tls: &TlsConnection) {
+    fn connection_ended(&mut self, conn: &Connection) {
         if let Some(open) = self.open.remove(&conn.id) {
             let (mut story, ladder) = *open;
             story.conn = conn.clone();

@@ -5,7 +5,7 @@
 
 use std::io;
 
-use tlsdoctor_tls::stream::{Event, Message, MessageKind};
+use tlsdoctor_tls::stream::{Anomaly, AnomalyKind, Event, Message, MessageKind};
 
 use super::Sink;
 use crate::pipeline::{Connection, Observer};
@@ -61,6 +61,11 @@ impl<W: io::Write> Observer for FieldsPrinter<W> {
             Event::Record(r) if !r.tls13 => self.content_types.push(r.header.content_type),
             Event::Message(Message { kind: MessageKind::Handshake { typ, .. }, .. }) => self.handshake_types.push(*typ),
             Event::Message(Message { kind: MessageKind::Sslv2ClientHello { .. }, .. }) => self.handshake_types.push(1),
+            // tshark dissects a retransmitted DTLS handshake message again.
+            Event::Anomaly(Anomaly { kind: AnomalyKind::Retransmitted { typ, .. }, .. }) => {
+                self.has_tls = true;
+                self.handshake_types.push(*typ);
+            }
             _ => {}
         }
     }

@@ -1,0 +1,167 @@
+//! The UDP side of the pipeline: each datagram goes to the protocol it looks like, and
+//! DTLS associations (a pair of endpoints and the epochs they went through) are kept
+//! like TCP connections. QUIC will be dispatched here too, beside DTLS.
+
+use std::collections::{HashMap, VecDeque};
+use std::net::SocketAddr;
+
+use tlsdoctor_capture::Timestamp;
+use tlsdoctor_dtls::connection::starts_handshake;
+use tlsdoctor_dtls::{looks_like_dtls, DtlsConnection};
+use tlsdoctor_net::UdpDatagram;
+use tlsdoctor_tcp::{ConnId, RoleEvidence, Side};
+use tlsdoctor_tls::stream::{Event, StreamConfig};
+
+use crate::pipeline::{ConnView, Connection, Observer, Transport};
+
+/// Associations tracked at once; the oldest is ended to make room.
+const MAX_ASSOCIATIONS: usize = 4096;
+
+/// What a datagram carries, judged from its first bytes (RFC 7983 demultiplexing:
+/// DTLS starts with 20..=63).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum UdpKind {
+    Dtls,
+    Other,
+}
+
+pub fn classify(payload: &[u8]) -> UdpKind {
+    match payload.first() {
+        Some(20..=63) => UdpKind::Dtls,
+        _ => UdpKind::Other,
+    }
+}
+
+struct Association {
+    view: ConnView,
+    /// The endpoint whose datagrams the parser calls the client's (before any swap).
+    first_client: SocketAddr,
+    dtls: DtlsConnection,
+}
+
+/// The DTLS associations of one capture.
+#[derive(Default)]
+pub(crate) struct Associations {
+    config: StreamConfig,
+    by_pair: HashMap<(SocketAddr, SocketAddr), ConnId>,
+    open: HashMap<ConnId, Box<Association>>,
+    /// Ids in the order they opened, for making room.
+    order: VecDeque<ConnId>,
+    /// Associations that carried DTLS, among those that ended.
+    pub(crate) ended_with_tls: u64,
+}
+
+fn pair(a: SocketAddr, b: SocketAddr) -> (SocketAddr, SocketAddr) {
+    if a <= b {
+        (a, b)
+    } else {
+        (b, a)
+    }
+}
+
+impl Associations {
+    pub(crate) fn new(config: StreamConfig) -> Self {
+        Associations { config, ..Default::default() }
+    }
+
+    /// One datagram of frame `frame`; `new_id` numbers a new association.
+    pub(crate) fn datagram(
+        &mut self,
+        d: &UdpDatagram<'_>,
+        frame: u64,
+        now: Timestamp,
+        new_id: &mut dyn FnMut() -> ConnId,
+        observer: &mut dyn Observer,
+    ) {
+        if classify(d.payload) != UdpKind::Dtls {
+            return;
+        }
+        let key = pair(d.src, d.dst);
+        if let Some(&id) = self.by_pair.get(&key) {
+            let over = self.open.get(&id).is_some_and(|a| a.dtls.keys_changed() && starts_handshake(d.payload));
+            if !over {
+                return self.feed(id, d, frame, observer);
+            }
+            // The same endpoints start a new handshake: the old association is done.
+            self.end(id, observer);
+        }
+        if !looks_like_dtls(d.payload) {
+            return;
+        }
+        let hello = starts_handshake(d.payload);
+        let client_is_src = hello || (d.src.port(), d.src) > (d.dst.port(), d.dst);
+        let (client, server) = if client_is_src { (d.src, d.dst) } else { (d.dst, d.src) };
+        let roles = if hello { RoleEvidence::Handshake } else { RoleEvidence::PortGuess };
+        let id = new_id();
+        let conn = Connection {
+            id,
+            transport: Transport::Udp,
+            client,
+            server,
+            roles,
+            first_frame: frame,
+            last_frame: frame,
+            first_time: now,
+            is_tls: false,
+            closed: [None, None],
+        };
+        let view = ConnView { conn, swapped: false, roles_settled: hello };
+        let association = Association { view, first_client: client, dtls: DtlsConnection::new(self.config.clone()) };
+        self.open.insert(id, Box::new(association));
+        self.by_pair.insert(key, id);
+        self.order.push_back(id);
+        if self.open.len() > MAX_ASSOCIATIONS {
+            if let Some(oldest) = self.order.pop_front() {
+                self.end(oldest, observer);
+            }
+        }
+        self.feed(id, d, frame, observer);
+    }
+
+    fn feed(&mut self, id: ConnId, d: &UdpDatagram<'_>, frame: u64, observer: &mut dyn Observer) {
+        let Some(a) = self.open.get_mut(&id) else { return };
+        let side = if d.src == a.first_client { Side::Client } else { Side::Server };
+        let Association { view, dtls, .. } = &mut **a;
+        view.conn.last_frame = frame;
+        dtls.datagram(side, d.payload, frame, &mut |event| tell(view, event, observer));
+    }
+
+    fn end(&mut self, id: ConnId, observer: &mut dyn Observer) {
+        let Some(mut a) = self.open.remove(&id) else { return };
+        let Association { view, dtls, .. } = &mut *a;
+        dtls.finish(&mut |event| tell(view, event, observer));
+        self.by_pair.retain(|_, v| *v != id);
+        self.order.retain(|v| *v != id);
+        self.ended_with_tls += u64::from(view.conn.is_tls);
+        observer.connection_ended(&view.conn);
+    }
+
+    /// The end of the capture: every association still open ends, in id order.
+    pub(crate) fn finish(&mut self, observer: &mut dyn Observer) {
+        let mut ids: Vec<ConnId> = self.open.keys().copied().collect();
+        ids.sort_unstable_by_key(|id| id.0);
+        for id in ids {
+            self.end(id, observer);
+        }
+    }
+}
+
+fn tell(view: &mut ConnView, mut event: Event<'_>, observer: &mut dyn Observer) {
+    view.settle_roles(&event);
+    event.set_side(view.label(event.side()));
+    view.conn.is_tls = true;
+    observer.tls(&view.conn, &event);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dtls_is_told_from_rtp_and_stun_by_its_first_byte() {
+        assert_eq!(classify(&[22, 0xfe, 0xfd]), UdpKind::Dtls);
+        assert_eq!(classify(&[0x80, 0x00]), UdpKind::Other, "RTP");
+        assert_eq!(classify(&[0x00, 0x01]), UdpKind::Other, "STUN");
+        assert_eq!(classify(&[]), UdpKind::Other);
+    }
+}
