@@ -7,7 +7,7 @@ use tlsdoctor_tls::messages::{parse_handshake, HandshakeBody, ParseContext};
 use tlsdoctor_tls::record::{RecordHeader, ALERT, APPLICATION_DATA, CHANGE_CIPHER_SPEC, HANDSHAKE, HEARTBEAT};
 use tlsdoctor_tls::registry::{ExtensionType, HandshakeType};
 use tlsdoctor_tls::stream::{
-    Anomaly, AnomalyKind, Event, Message, MessageKind, Negotiated, RecordEvent, StreamConfig,
+    Anomaly, AnomalyKind, Event, Message, MessageKind, Negotiated, RecordEvent, RecordOpener, StreamConfig,
 };
 
 use crate::fragments::{self, Delivery, Reassembly};
@@ -18,6 +18,7 @@ pub struct DtlsConnection {
     config: StreamConfig,
     dirs: [Direction; 2],
     negotiated: Negotiated,
+    opener: Option<Box<dyn RecordOpener + Send>>,
 }
 
 #[derive(Default)]
@@ -34,9 +35,24 @@ struct Direction {
     last_frame: u64,
 }
 
+/// A record's content, in clear or decrypted.
+struct Content<'a> {
+    side: Side,
+    frame: u64,
+    content_type: u8,
+    version: u16,
+    body: &'a [u8],
+    decrypted: bool,
+}
+
 impl DtlsConnection {
     pub fn new(config: StreamConfig) -> Self {
-        DtlsConnection { config, dirs: Default::default(), negotiated: Negotiated::default() }
+        DtlsConnection { config, dirs: Default::default(), negotiated: Negotiated::default(), opener: None }
+    }
+
+    /// A parser that asks `opener` to decrypt the records after epoch 0 (DTLS 1.0 and 1.2).
+    pub fn with_opener(config: StreamConfig, opener: Box<dyn RecordOpener + Send>) -> Self {
+        DtlsConnection { opener: Some(opener), ..DtlsConnection::new(config) }
     }
 
     pub fn negotiated(&self) -> Negotiated {
@@ -77,44 +93,90 @@ impl DtlsConnection {
         let header = RecordHeader { content_type: r.content_type, version: r.version, length };
         let encrypted = r.is_protected();
         out(Event::Record(RecordEvent { side, frame, header, encrypted, tls13: r.unified }));
+        let content =
+            Content { side, frame, content_type: r.content_type, version: r.version, body: r.body, decrypted: false };
+        if !encrypted {
+            return self.content(&content, out);
+        }
+        self.dirs[side.index()].protected = true;
+        // DTLS 1.3's unified headers hide their record numbers: not opened here.
+        let opened = match self.opener.as_mut().filter(|_| !r.unified) {
+            Some(opener) => {
+                let (sequence, header) = mac_input(r, header);
+                opener.dtls_sequence(side, sequence);
+                opener.open(side, header, r.body)
+            }
+            None => None,
+        };
+        match opened {
+            Some(Ok(opened)) => {
+                let content =
+                    Content { content_type: opened.content_type, body: &opened.data, decrypted: true, ..content };
+                return self.content(&content, out);
+            }
+            Some(Err(reason)) => {
+                out(Event::Anomaly(Anomaly { side, frame, kind: AnomalyKind::DecryptFailed { reason } }))
+            }
+            None => {}
+        }
+        let content_type = if r.unified { APPLICATION_DATA } else { r.content_type };
         let frames = [frame];
-        let message = |kind| Message {
+        out(Event::Message(Message {
             side,
             frame,
             frames: &frames,
             record_version: r.version,
             negotiated: self.negotiated,
             decrypted: false,
-            kind,
+            kind: MessageKind::Encrypted { content_type, length },
+        }));
+    }
+
+    fn content(&mut self, c: &Content<'_>, out: &mut dyn FnMut(Event<'_>)) {
+        let frames = [c.frame];
+        let message = |kind| {
+            Event::Message(Message {
+                side: c.side,
+                frame: c.frame,
+                frames: &frames,
+                record_version: c.version,
+                negotiated: self.negotiated,
+                decrypted: c.decrypted,
+                kind,
+            })
         };
-        if encrypted {
-            self.dirs[side.index()].protected = true;
-            let content_type = if r.unified { APPLICATION_DATA } else { r.content_type };
-            return out(Event::Message(message(MessageKind::Encrypted { content_type, length })));
-        }
-        let anomaly = |kind| Event::Anomaly(Anomaly { side, frame, kind });
-        match r.content_type {
-            HANDSHAKE => self.handshake(side, r, frame, out),
-            CHANGE_CIPHER_SPEC if is_change_cipher_spec(r) => out(Event::Message(message(MessageKind::ChangeCipherSpec))),
-            ALERT if r.body.len() == 2 => {
-                out(Event::Message(message(MessageKind::Alert { level: r.body[0], description: r.body[1] })))
+        let anomaly = |kind| Event::Anomaly(Anomaly { side: c.side, frame: c.frame, kind });
+        match c.content_type {
+            HANDSHAKE => self.handshake(c, out),
+            CHANGE_CIPHER_SPEC if is_change_cipher_spec(c.version, c.body) => {
+                out(message(MessageKind::ChangeCipherSpec));
+                if let Some(opener) = self.opener.as_mut() {
+                    opener.change_cipher_spec(c.side);
+                }
             }
-            HEARTBEAT => out(Event::Message(message(MessageKind::Heartbeat { raw: r.body }))),
-            // RFC 9147 ACKs in clear carry nothing the layers above read.
+            ALERT if c.body.len() == 2 => out(message(MessageKind::Alert { level: c.body[0], description: c.body[1] })),
+            HEARTBEAT => out(message(MessageKind::Heartbeat { raw: c.body })),
+            APPLICATION_DATA if c.decrypted => out(message(MessageKind::ApplicationData { data: c.body })),
+            // RFC 9147 ACKs carry nothing the layers above read.
             ACK => {}
-            content_type => out(anomaly(AnomalyKind::BadRecordContent { content_type, length })),
+            content_type => {
+                let length = c.body.len() as u16;
+                out(anomaly(AnomalyKind::BadRecordContent { content_type, length }))
+            }
         }
     }
 
-    fn handshake(&mut self, side: Side, r: &DtlsRecord<'_>, frame: u64, out: &mut dyn FnMut(Event<'_>)) {
+    fn handshake(&mut self, c: &Content<'_>, out: &mut dyn FnMut(Event<'_>)) {
+        let (side, frame) = (c.side, c.frame);
         let max_len = self.config.max_message_len;
         let anomaly = |kind| Event::Anomaly(Anomaly { side, frame, kind });
         let mut hellos = Vec::new();
         let negotiated = &mut self.negotiated;
+        let opener = &mut self.opener;
         let dir = &mut self.dirs[side.index()];
-        for fragment in fragments::split(r.body) {
+        for fragment in fragments::split(c.body) {
             let Ok((h, data)) = fragment else {
-                let length = r.body.len() as u16;
+                let length = c.body.len() as u16;
                 out(anomaly(AnomalyKind::BadRecordContent { content_type: HANDSHAKE, length }));
                 break;
             };
@@ -128,13 +190,16 @@ impl DtlsConnection {
                     if let Some(cid) = hello_connection_id(typ, raw) {
                         hellos.push(cid);
                     }
+                    if let Some(opener) = opener.as_mut() {
+                        opener.handshake(side, typ, raw);
+                    }
                     out(Event::Message(Message {
                         side,
                         frame,
                         frames,
-                        record_version: r.version,
+                        record_version: c.version,
                         negotiated: *negotiated,
-                        decrypted: false,
+                        decrypted: c.decrypted,
                         kind: MessageKind::Handshake { typ, raw },
                     }));
                 }
@@ -173,10 +238,21 @@ impl DtlsConnection {
     }
 }
 
+/// The sequence number and header a record's MAC or AEAD covers: RFC 6347's epoch and
+/// sequence number; OpenSSL's DTLS before RFC 4347 (version 0x0100) left the epoch out
+/// and wrote TLS 1.0's version (as Wireshark, which accepts both, notes).
+fn mac_input(r: &DtlsRecord<'_>, header: RecordHeader) -> (u64, RecordHeader) {
+    if r.version == 0x0100 {
+        (r.sequence, RecordHeader { version: 0x0301, ..header })
+    } else {
+        ((u64::from(r.epoch) << 48) | r.sequence, header)
+    }
+}
+
 /// A ChangeCipherSpec: one byte 1; OpenSSL's DTLS before RFC 4347 (version 0x0100)
 /// followed it with the message_seq.
-fn is_change_cipher_spec(r: &DtlsRecord<'_>) -> bool {
-    r.body == [1] || (r.version == 0x0100 && r.body.len() == 3 && r.body[0] == 1)
+fn is_change_cipher_spec(version: u16, body: &[u8]) -> bool {
+    body == [1] || (version == 0x0100 && body.len() == 3 && body[0] == 1)
 }
 
 fn delivery_anomaly(d: Delivery<'_>) -> AnomalyKind {
@@ -269,7 +345,9 @@ mod tests {
     impl Log {
         fn take(&mut self, e: Event<'_>) {
             self.0.push(match e {
-                Event::Record(r) => format!("R{}{}@{}", r.header.content_type, if r.encrypted { "e" } else { "" }, r.frame),
+                Event::Record(r) => {
+                    format!("R{}{}@{}", r.header.content_type, if r.encrypted { "e" } else { "" }, r.frame)
+                }
                 Event::Message(m) => match m.kind {
                     MessageKind::Handshake { typ, raw } => format!("H{typ}@{}{:?}len{}", m.frame, m.frames, raw.len()),
                     MessageKind::ChangeCipherSpec => format!("CCS@{}", m.frame),
@@ -351,10 +429,7 @@ mod tests {
         send(&mut conn, &mut log, Side::Server, 6, &plain_record(22, 0xfefd, 0, 4, &whole(14, 3, &[])));
         conn.finish(&mut |e| log.take(e));
         let tail: Vec<&str> = log.0.iter().map(String::as_str).filter(|l| !l.starts_with('R')).collect();
-        assert_eq!(
-            tail,
-            ["!FragmentsMissing { typ: 11, message_seq: 2, have: 1200, need: 3000 }@6", "H14@6[6]len4"]
-        );
+        assert_eq!(tail, ["!FragmentsMissing { typ: 11, message_seq: 2, have: 1200, need: 3000 }@6", "H14@6[6]len4"]);
     }
 
     #[test]

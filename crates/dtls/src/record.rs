@@ -69,11 +69,8 @@ impl<'a> Iterator for Records<'a> {
         if self.rest.is_empty() || self.failed {
             return None;
         }
-        let parsed = if self.rest[0] & 0xe0 == 0x20 {
-            unified(self.rest, self.cid_len)
-        } else {
-            plain(self.rest, self.cid_len)
-        };
+        let parsed =
+            if self.rest[0] & 0xe0 == 0x20 { unified(self.rest, self.cid_len) } else { plain(self.rest, self.cid_len) };
         match parsed {
             Ok((record, used)) => {
                 self.rest = &self.rest[used..];

@@ -935,7 +935,8 @@ fn client_key_exchange<'a>(body: &'a [u8], ctx: &ParseContext) -> Result<ClientK
     let kx = match info.key_exchange {
         KeyExchange::Rsa => {
             let prefixed = match ctx.version {
-                Some(v) if v == ProtocolVersion::SSL_3_0 => false,
+                // OpenSSL's DTLS before RFC 4347 (0x0100) sent it bare, like SSL 3.0.
+                Some(v) if v == ProtocolVersion::SSL_3_0 || v.0 == 0x0100 => false,
                 Some(v) if v.has_signature_scheme().is_some() => true,
                 _ => body.len() >= 2 && u16::from_be_bytes([body[0], body[1]]) as usize + 2 == body.len(),
             };

@@ -200,6 +200,9 @@ pub trait RecordOpener {
     fn sslv2_client_hello(&mut self, _raw: &[u8]) {}
     /// A ChangeCipherSpec of `side`: its next records use the keys just negotiated.
     fn change_cipher_spec(&mut self, side: Side);
+    /// DTLS: the next record of `side` has this epoch (high 16 bits) and sequence number
+    /// (low 48), which its protection covers; TLS counts its records itself.
+    fn dtls_sequence(&mut self, _side: Side, _epoch_and_sequence: u64) {}
     /// Opens a record of `side`: None when no keys are known for it.
     fn open(&mut self, side: Side, header: RecordHeader, body: &[u8]) -> Option<Result<Opened, String>>;
 }

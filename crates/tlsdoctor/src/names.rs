@@ -117,7 +117,10 @@ pub fn anomaly(kind: &AnomalyKind) -> String {
             format!("malformed fragment of {} (message_seq {message_seq})", HandshakeType(*typ))
         }
         AnomalyKind::FragmentsMissing { typ, message_seq, have, need } => {
-            format!("fragments of {} never arrived (message_seq {message_seq}, {have} of {need} bytes)", HandshakeType(*typ))
+            format!(
+                "fragments of {} never arrived (message_seq {message_seq}, {have} of {need} bytes)",
+                HandshakeType(*typ)
+            )
         }
     }
 }

@@ -268,7 +268,7 @@ impl<'o> Streams<'o> {
             tls_connections: 0,
             now: Timestamp::default(),
             frame: 0,
-            datagrams: Associations::new(config.stream.clone()),
+            datagrams: Associations::new(config),
         }
     }
 

@@ -4,6 +4,7 @@
 
 use std::collections::{HashMap, VecDeque};
 use std::net::SocketAddr;
+use std::sync::Arc;
 
 use tlsdoctor_capture::Timestamp;
 use tlsdoctor_dtls::connection::starts_handshake;
@@ -12,7 +13,8 @@ use tlsdoctor_net::UdpDatagram;
 use tlsdoctor_tcp::{ConnId, RoleEvidence, Side};
 use tlsdoctor_tls::stream::{Event, StreamConfig};
 
-use crate::pipeline::{ConnView, Connection, Observer, Transport};
+use crate::decrypt::{KeyLogOpener, Keys};
+use crate::pipeline::{Config, ConnView, Connection, Observer, Transport};
 
 /// Associations tracked at once; the oldest is ended to make room.
 const MAX_ASSOCIATIONS: usize = 4096;
@@ -43,6 +45,8 @@ struct Association {
 #[derive(Default)]
 pub(crate) struct Associations {
     config: StreamConfig,
+    keys: Option<Arc<Keys>>,
+    skip_application_data: bool,
     by_pair: HashMap<(SocketAddr, SocketAddr), ConnId>,
     open: HashMap<ConnId, Box<Association>>,
     /// Ids in the order they opened, for making room.
@@ -60,8 +64,13 @@ fn pair(a: SocketAddr, b: SocketAddr) -> (SocketAddr, SocketAddr) {
 }
 
 impl Associations {
-    pub(crate) fn new(config: StreamConfig) -> Self {
-        Associations { config, ..Default::default() }
+    pub(crate) fn new(config: &Config) -> Self {
+        Associations {
+            config: config.stream.clone(),
+            keys: config.keys.clone(),
+            skip_application_data: config.skip_application_data,
+            ..Default::default()
+        }
     }
 
     /// One datagram of frame `frame`; `new_id` numbers a new association.
@@ -106,7 +115,14 @@ impl Associations {
             closed: [None, None],
         };
         let view = ConnView { conn, swapped: false, roles_settled: hello };
-        let association = Association { view, first_client: client, dtls: DtlsConnection::new(self.config.clone()) };
+        let dtls = match &self.keys {
+            Some(keys) => {
+                let opener = KeyLogOpener::new(keys.clone(), server, self.skip_application_data);
+                DtlsConnection::with_opener(self.config.clone(), Box::new(opener))
+            }
+            None => DtlsConnection::new(self.config.clone()),
+        };
+        let association = Association { view, first_client: client, dtls };
         self.open.insert(id, Box::new(association));
         self.by_pair.insert(key, id);
         self.order.push_back(id);

@@ -3,10 +3,9 @@
 //! `suite_decryption.py` / `suite_dissection.py` expect in the decrypted content must
 //! appear in tlsdoctor's decrypted output (see CASES.md and expected.json there).
 //!
-//! Left out on purpose:
-//! - DTLS (snakeoil-dtls, dtls12-aes128ccm8, dtls12-aes128ccm8-dsb, udt-dtls) and QUIC
-//!   (quic-fragmented-handshakes): tlsdoctor reads TLS over TCP only; there is no UDP
-//!   record layer to decrypt them with.
+//! DTLS over UDP (snakeoil-dtls, dtls12-aes128ccm8, dtls12-aes128ccm8-dsb, udt-dtls) is
+//! in [`CASES`] too. Left out on purpose:
+//! - QUIC (quic-fragmented-handshakes): no QUIC packet protection yet.
 //! - tls-over-tls: its capture is not in the test data, only its key.
 //! - tls-fragmented-handshakes, retrans-tls: nothing to decrypt (dissection tests).
 //!
@@ -230,6 +229,48 @@ const CASES: &[Case] = &[
         capture: "tls12-chacha20poly1305.pcap",
         keys: &[KeylogLines("tls12-chacha20poly1305.keys", "RSA "), Psk("0102030405060708091011121314151617181920")],
         expect: &[InConnection(4, b"Cipher is RSA-PSK-CHACHA20-POLY1305")],
+    },
+    // DTLS 1.0 as OpenSSL sent it before RFC 4347 (0x0100); dtlsdecrypttablefile UAT
+    // binds the key to 127.0.0.1:4433.
+    Case {
+        test: "TestDecryptDTLS::test_dtls_rsa",
+        capture: "snakeoil-dtls.pcap",
+        keys: &[Rsa("127.0.0.1:4433", "snakeoil-rsa.key")],
+        expect: &[
+            Contains(b"it work !\n"),
+            Contains(b"isn't it ?\n"),
+            Contains(b"this is a concluant test !\n"),
+            Frames(&[7, 8, 9]),
+        ],
+    },
+    // The -x output's two "Works for me!." are the two records' hex dumps (the dot is
+    // the record's final newline).
+    Case {
+        test: "TestDecryptDTLS::test_dtls_psk_aes128ccm8",
+        capture: "dtls12-aes128ccm8.pcap",
+        keys: &[Psk(PSK)],
+        expect: &[Count(b"Works for me!\n", 2), Frames(&[9, 10, 11, 12])],
+    },
+    Case {
+        test: "TestDecryptDTLS::test_dtls_dsb_aes128ccm8",
+        capture: "dtls12-aes128ccm8-dsb.pcapng",
+        keys: &[],
+        expect: &[Count(b"Works for me!\n", 2), Frames(&[9, 10, 11, 12])],
+    },
+    // dtls.keys_list 0.0.0.0,0: the key for any server. The UDT acknowledgements tshark
+    // finds in frames 31 and 33 (control bit and type 2).
+    Case {
+        test: "TestDecryptDTLS::test_dtls_udt",
+        capture: "udt-dtls.pcapng.gz",
+        keys: &[Rsa("", "udt-dtls.key")],
+        expect: &[
+            HexLine("00000000  80 02 00 00 00 00 00 01 00 00 00 00 08 8e 11 1b   |................|"),
+            HexLine("00000000  80 02 00 00 00 00 00 02 00 00 00 00 08 8e 11 1b   |................|"),
+            Frames(&[
+                8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30, 31, 32, 33,
+                34,
+            ]),
+        ],
     },
 ];
 

@@ -303,6 +303,12 @@ impl RecordOpener for KeyLogOpener {
         }
     }
 
+    fn dtls_sequence(&mut self, side: Side, epoch_and_sequence: u64) {
+        if let Some(active) = self.active[side.index()].as_mut() {
+            active.set_sequence(epoch_and_sequence);
+        }
+    }
+
     fn open(&mut self, side: Side, header: RecordHeader, body: &[u8]) -> Option<Result<Opened, String>> {
         let i = side.index();
         let mut head = [header.content_type, 0, 0, 0, 0];
