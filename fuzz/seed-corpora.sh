@@ -3,6 +3,7 @@
 #   capture_reader, end_to_end  whole captures
 #   tls_stream                  both directions' TCP payload, in tls_stream's step format
 #   tls_messages                clear-text handshake messages (type, version, suite, side, body)
+#   dtls_datagrams              the UDP payloads of the DTLS captures, in its step format
 #   x509                        certificates (DER)
 #   net_decode                  frames (link selector byte, then 2-byte length + frame)s
 #   keylog                      the key logs under tests/ (*.keylog, *.keys, *keylog*, which
@@ -14,7 +15,7 @@ set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 repo=$(dirname "$here")
 corpus="$here/corpus"
-mkdir -p "$corpus"/{capture_reader,end_to_end,net_decode,tcp_reassembly,tls_stream,tls_messages,x509,keylog}
+mkdir -p "$corpus"/{capture_reader,end_to_end,net_decode,tcp_reassembly,tls_stream,tls_messages,x509,keylog,dtls_datagrams}
 
 captures=()
 for f in "$repo"/tests/fixtures/*.pcap "$repo"/tests/fixtures/*.pcapng \
@@ -137,6 +138,26 @@ for f in "${captures[@]}"; do
     tshark -r "$f" -F pcap -w - 2>/dev/null |
         python3 "$work/frames.py" > "$corpus/net_decode/$name" || true
     [ -s "$corpus/net_decode/$name" ] || rm -f "$corpus/net_decode/$name"
+done
+# dtls_datagrams: a setup byte, then (side, 2-byte length, datagram) steps; the side is
+# the lower port's (the server's in these captures) or not.
+cat > "$work/datagrams.py" <<'PY'
+import sys
+rows = [l.rstrip("\n").split("\t") for l in sys.stdin]
+rows = [r for r in rows if len(r) >= 3 and r[2]]
+if rows:
+    server = min(int(r[0]) for r in rows)
+    out = bytearray([0x0e])
+    for src, dst, payload in (r[:3] for r in rows):
+        b = bytes.fromhex(payload.replace(":", ""))
+        out += bytes([int(int(src) == server)]) + len(b).to_bytes(2, "big") + b
+    sys.stdout.buffer.write(out)
+PY
+for f in "${captures[@]}"; do
+    name=$(basename "$f")
+    tshark -r "$f" -Y dtls -T fields -e udp.srcport -e udp.dstport -e udp.payload 2>/dev/null |
+        python3 "$work/datagrams.py" > "$corpus/dtls_datagrams/$name" || true
+    [ -s "$corpus/dtls_datagrams/$name" ] || rm -f "$corpus/dtls_datagrams/$name"
 done
 for t in "$corpus"/*; do
     echo "$(basename "$t"): $(find "$t" -type f | wc -l) seeds"
