@@ -92,7 +92,12 @@ impl DtlsConnection {
         let length = r.body.len() as u16;
         let header = RecordHeader { content_type: r.content_type, version: r.version, length };
         let encrypted = r.is_protected();
-        out(Event::Record(RecordEvent { side, frame, header, encrypted, tls13: r.unified }));
+        let partial_handshake = if r.content_type == HANDSHAKE && !encrypted {
+            self.dirs[side.index()].reassembly.partial(r.body)
+        } else {
+            None
+        };
+        out(Event::Record(RecordEvent { side, frame, header, encrypted, tls13: r.unified, partial_handshake }));
         let content =
             Content { side, frame, content_type: r.content_type, version: r.version, body: r.body, decrypted: false };
         if !encrypted {
@@ -128,6 +133,7 @@ impl DtlsConnection {
             record_version: r.version,
             negotiated: self.negotiated,
             decrypted: false,
+            message_seq: None,
             kind: MessageKind::Encrypted { content_type, length },
         }));
     }
@@ -142,6 +148,7 @@ impl DtlsConnection {
                 record_version: c.version,
                 negotiated: self.negotiated,
                 decrypted: c.decrypted,
+                message_seq: None,
                 kind,
             })
         };
@@ -181,7 +188,7 @@ impl DtlsConnection {
                 break;
             };
             dir.reassembly.fragment(h, data, frame, max_len, &mut |delivery| match delivery {
-                Delivery::Message { typ, raw, frames, .. } => {
+                Delivery::Message { typ, message_seq, raw, frames } => {
                     if typ == HandshakeType::SERVER_HELLO.0 {
                         if let Some(choice) = server_hello_choice(raw) {
                             *negotiated = choice;
@@ -200,6 +207,7 @@ impl DtlsConnection {
                         record_version: c.version,
                         negotiated: *negotiated,
                         decrypted: c.decrypted,
+                        message_seq: Some(message_seq),
                         kind: MessageKind::Handshake { typ, raw },
                     }));
                 }
@@ -223,13 +231,14 @@ impl DtlsConnection {
         for (side, dir) in [Side::Client, Side::Server].into_iter().zip(&mut self.dirs) {
             let frame = dir.last_frame;
             dir.reassembly.finish(frame, &mut |delivery| match delivery {
-                Delivery::Message { typ, raw, frames, .. } => out(Event::Message(Message {
+                Delivery::Message { typ, message_seq, raw, frames } => out(Event::Message(Message {
                     side,
                     frame,
                     frames,
                     record_version: negotiated.version.unwrap_or_default(),
                     negotiated,
                     decrypted: false,
+                    message_seq: Some(message_seq),
                     kind: MessageKind::Handshake { typ, raw },
                 })),
                 other => out(Event::Anomaly(Anomaly { side, frame, kind: delivery_anomaly(other) })),

@@ -145,6 +145,34 @@ impl Reassembly {
         self.next.is_none()
     }
 
+    /// The type of the first fragment in a handshake record's `body` that is only part
+    /// of a message and does not complete it (nor repeats one handed over).
+    pub fn partial(&self, body: &[u8]) -> Option<u8> {
+        let (h, _) = split(body).next()?.ok()?;
+        let whole = h.offset == 0 && h.fragment_length == h.length;
+        if whole || self.delivered.iter().any(|d| d.0 == h.message_seq) {
+            return None;
+        }
+        let (start, end) = (h.offset, h.offset.saturating_add(h.fragment_length));
+        let completes = match self.pending.get(&h.message_seq) {
+            Some(p) if p.typ == h.typ && p.length() == h.length => {
+                let mut have = p.have.clone();
+                have.push((start, end));
+                have.sort_unstable();
+                let mut reach = 0;
+                for (s, e) in have {
+                    if s > reach {
+                        break;
+                    }
+                    reach = reach.max(e);
+                }
+                reach >= h.length
+            }
+            _ => false,
+        };
+        (!completes).then_some(h.typ)
+    }
+
     /// Takes one fragment that arrived in `frame`; messages are handed over as soon as
     /// they and all before them are complete. `max_len` bounds a message and the bytes
     /// held at once.
@@ -158,10 +186,7 @@ impl Reassembly {
     ) {
         let (typ, seq) = (h.typ, h.message_seq);
         if let Some(&(_, first_typ, first_frame)) = self.delivered.iter().find(|d| d.0 == seq) {
-            if h.offset == 0 {
-                out(Delivery::Retransmitted { typ: first_typ, message_seq: seq, first_frame });
-            }
-            return;
+            return out(Delivery::Retransmitted { typ: first_typ, message_seq: seq, first_frame });
         }
         let fits = u64::from(h.offset) + u64::from(h.fragment_length) <= u64::from(h.length);
         if !fits || data.len() != h.fragment_length as usize {

@@ -78,6 +78,9 @@ pub struct RecordEvent {
     /// Protected by TLS 1.3 (or its 0-RTT early data): the content type in the header
     /// is the outer, opaque one.
     pub tls13: bool,
+    /// DTLS: the record carries a fragment of a handshake message of this type that
+    /// neither is the whole message nor completes it (Wireshark's "(Fragment)").
+    pub partial_handshake: Option<u8>,
 }
 
 #[derive(Debug)]
@@ -93,6 +96,8 @@ pub struct Message<'a> {
     pub negotiated: Negotiated,
     /// The message was read from a decrypted record.
     pub decrypted: bool,
+    /// DTLS: the handshake message's message_seq (its transcript form carries it).
+    pub message_seq: Option<u16>,
     pub kind: MessageKind<'a>,
 }
 
@@ -468,6 +473,7 @@ impl Direction {
                 record_version: 0x0002,
                 negotiated: shared.negotiated,
                 decrypted: false,
+                message_seq: None,
                 kind: MessageKind::Sslv2ClientHello { raw: &start[2..len] },
             };
             out(Event::Message(msg));
@@ -621,7 +627,8 @@ impl Direction {
         let tls13 = header.content_type == record::APPLICATION_DATA
             && (shared.negotiated.is_tls13()
                 || (self.side == Side::Client && shared.early_data_offered && shared.negotiated.version.is_none()));
-        let event = RecordEvent { side: self.side, frame, header, encrypted: current.encrypted, tls13 };
+        let encrypted = current.encrypted;
+        let event = RecordEvent { side: self.side, frame, header, encrypted, tls13, partial_handshake: None };
         out(Event::Record(event));
         if current.damaged {
             self.body.clear();
@@ -670,6 +677,7 @@ impl Direction {
             record_version: version,
             negotiated: shared.negotiated,
             decrypted,
+            message_seq: None,
             kind,
         }))
     }
@@ -778,6 +786,7 @@ impl Direction {
                 record_version,
                 negotiated: shared.negotiated,
                 decrypted: self.handshake_decrypted,
+                message_seq: None,
                 kind: MessageKind::Handshake { typ, raw },
             }));
             self.handshake.consume(total);

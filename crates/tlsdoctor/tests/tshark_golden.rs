@@ -127,7 +127,9 @@ fn protocol_and_info_columns_match_tshark() {
             let is_number = |f: &&str| f.bytes().all(|b| b.is_ascii_digit());
             let Some(length_at) = fields.iter().skip(6).position(is_number).map(|p| p + 6) else { continue };
             let protocol = fields[5..length_at].join(" ");
+            // DTLS handshake fragments: tlsdoctor marks them "[fragment]", an annotation.
             let info = fields.get(length_at + 1..).unwrap_or_default().join(" ");
+            let info = info.replace(" (Fragment)", "").replace(" (Reassembled)", "");
             let tls = ["TLS", "SSL", "DTLS"].iter().any(|p| protocol.starts_with(p));
             if !tls || info.is_empty() || info.contains('[') {
                 continue;

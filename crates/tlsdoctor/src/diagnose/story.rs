@@ -152,6 +152,12 @@ pub struct Story {
     /// Handshake messages in order, as both peers hash them.
     pub transcript: Vec<u8>,
     transcript_broken: bool,
+    /// DTLS 1.0/1.2 hash each message with its DTLS header (message_seq, and the
+    /// fragment fields as for one fragment, RFC 6347 4.2.6); DTLS 1.3 hashes TLS's. Both
+    /// forms are kept until the ServerHello tells which.
+    dtls_transcript: Vec<u8>,
+    /// The transcript is in the DTLS form.
+    dtls_form: bool,
 }
 
 /// Records kept in `sealed`; the rest are only counted.
@@ -185,6 +191,8 @@ impl Story {
             anomalies: Vec::new(),
             transcript: Vec::new(),
             transcript_broken: false,
+            dtls_transcript: Vec::new(),
+            dtls_form: false,
         }
     }
 
@@ -280,6 +288,24 @@ impl Story {
         }
     }
 
+    /// A DTLS message, in the form its version hashes (both while that is unknown).
+    fn append_dtls_transcript(&mut self, raw: &[u8], message_seq: u16) {
+        let (Some(head), Some(body)) = (raw.get(..4), raw.get(4..)) else { return };
+        let mut dtls = Vec::with_capacity(raw.len() + 8);
+        dtls.extend_from_slice(head);
+        dtls.extend(message_seq.to_be_bytes());
+        dtls.extend([0, 0, 0]);
+        dtls.extend_from_slice(&head[1..4]);
+        dtls.extend_from_slice(body);
+        if self.dtls_form {
+            return self.append_transcript(&dtls);
+        }
+        self.append_transcript(raw);
+        if self.dtls_transcript.len() + dtls.len() <= MAX_TRANSCRIPT {
+            self.dtls_transcript.extend(dtls);
+        }
+    }
+
     fn append_transcript(&mut self, raw: &[u8]) {
         if self.transcript.len() + raw.len() > MAX_TRANSCRIPT {
             self.transcript_broken = true;
@@ -340,7 +366,17 @@ impl Story {
         // updates) are not part of the transcript, even when they overtake the client's
         // Finished on the wire.
         let post_handshake = m.negotiated.is_tls13() && matches!(typ, 4 | 24);
-        if typ != 0 && !post_handshake {
+        if typ == HandshakeType::HELLO_VERIFY_REQUEST.0 {
+            // Neither the HelloVerifyRequest nor the ClientHello it answers is hashed.
+            self.transcript.clear();
+            self.dtls_transcript.clear();
+        } else if let Some(seq) = m.message_seq.filter(|_| typ != 0 && !post_handshake) {
+            self.append_dtls_transcript(raw, seq);
+            if typ == HandshakeType::SERVER_HELLO.0 && !from_client && !m.negotiated.is_tls13() {
+                self.transcript = std::mem::take(&mut self.dtls_transcript);
+                self.dtls_form = true;
+            }
+        } else if typ != 0 && !post_handshake {
             self.append_transcript(raw);
         }
         if typ == 20 {

@@ -58,7 +58,11 @@ impl<W: io::Write> Observer for FieldsPrinter<W> {
         self.has_tls |= !matches!(event, Event::Anomaly(_));
         match event {
             // tshark files TLS 1.3's outer type under `tls.record.opaque_type`.
-            Event::Record(r) if !r.tls13 => self.content_types.push(r.header.content_type),
+            // tshark names the handshake type of every DTLS fragment.
+            Event::Record(r) if !r.tls13 => {
+                self.content_types.push(r.header.content_type);
+                self.handshake_types.extend(r.partial_handshake);
+            }
             Event::Message(Message { kind: MessageKind::Handshake { typ, .. }, .. }) => self.handshake_types.push(*typ),
             Event::Message(Message { kind: MessageKind::Sslv2ClientHello { .. }, .. }) => self.handshake_types.push(1),
             // tshark dissects a retransmitted DTLS handshake message again.

@@ -110,7 +110,16 @@ fn dtls_version(m: &Message<'_>, before: Option<u16>) -> Option<u16> {
 impl<W: io::Write> Observer for TextPrinter<W> {
     fn tls(&mut self, conn: &Connection, event: &Event<'_>) {
         match event {
-            Event::Record(r) => self.tls13_record = r.tls13.then_some(r.frame),
+            Event::Record(r) => {
+                self.tls13_record = r.tls13.then_some(r.frame);
+                if let Some(typ) = r.partial_handshake {
+                    let version = self.dtls_versions.get(&conn.id.0).copied();
+                    let name = names::info(&MessageKind::Handshake { typ, raw: &[] });
+                    let line = self.line_for(conn, event);
+                    line.protocol.get_or_insert_with(|| dtls_protocol(version));
+                    line.items.push(format!("{name} [fragment]"));
+                }
+            }
             Event::Message(m) if conn.transport == Transport::Udp => {
                 let version = dtls_version(m, self.dtls_versions.get(&conn.id.0).copied());
                 if let Some(v) = version {
