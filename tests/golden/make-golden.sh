@@ -11,7 +11,8 @@
 #   FILE.info.txt  tshark's default one-line summary of those frames (Info column)
 # No keys are passed: the goldens show what is decodable without secrets.
 # Fixtures use private ports (24400-24499), so each gets -d tcp.port==PORT,PROTO with
-# PROTO from fixtures.tsv (tls, or smtp/imap/ftp for the STARTTLS captures).
+# PROTO from fixtures.tsv (tls, or smtp/imap/ftp for the STARTTLS captures); the DTLS
+# fixtures (PROTO dtls, tests/fixtures/dtls) get -d udp.port==PORT,dtls.
 #
 # Run from anywhere inside the repo: tests/golden/make-golden.sh
 set -euo pipefail
@@ -55,7 +56,10 @@ seen=()
 while IFS=$'\t' read -r file port proto _; do
     case "$file" in ''|'#'*) continue ;; esac
     [ -f "$FIX/$file" ] || { echo "missing fixture $FIX/$file" >&2; exit 1; }
-    golden "$FIX/$file" "tcp.port==$port,$proto"
+    case $proto in
+        dtls) golden "$FIX/$file" "udp.port==$port,dtls" ;;
+        *) golden "$FIX/$file" "tcp.port==$port,$proto" ;;
+    esac
     seen+=("$file")
 done <"$FIX/fixtures.tsv"
 for f in "$FIX"/*.pcap "$FIX"/*.pcapng; do

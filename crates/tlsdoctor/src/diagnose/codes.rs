@@ -25,6 +25,10 @@ pub const KEYLOG_MISMATCH: &str = "keylog-mismatch";
 pub const RESET_BY_MIDDLEBOX: &str = "reset-by-middlebox";
 pub const SERVER_NOT_TLS: &str = "server-not-tls";
 pub const HANDSHAKE_ALTERED_IN_TRANSIT: &str = "handshake-altered-in-transit";
+// Datagrams (DTLS).
+pub const DTLS_FLIGHT_UNANSWERED: &str = "dtls-flight-unanswered";
+pub const DTLS_COOKIE_INCOMPLETE: &str = "dtls-cookie-incomplete";
+pub const DTLS_FRAGMENTS_MISSING: &str = "dtls-fragments-missing";
 // Refusals of the ClientHello.
 pub const NO_COMMON_VERSION: &str = "no-common-version";
 pub const NO_COMMON_CIPHER_SUITE: &str = "no-common-cipher-suite";
@@ -167,6 +171,17 @@ pub const ALL: &[CodeInfo] = &[
         "the server's CertificateVerify does not verify with its certificate's key over the transcript",
     ),
     code(FINISHED_MISMATCH, ERROR, "a Finished message does not match the handshake transcript"),
+    code(
+        DTLS_FLIGHT_UNANSWERED,
+        ERROR,
+        "DTLS: a flight was retransmitted and the peer never answered it (its datagrams do not get through)",
+    ),
+    code(
+        DTLS_COOKIE_INCOMPLETE,
+        ERROR,
+        "DTLS: the server sent a HelloVerifyRequest and no ClientHello with the cookie followed",
+    ),
+    code(DTLS_FRAGMENTS_MISSING, ERROR, "DTLS: some fragments of a handshake message never arrived"),
 ];
 
 /// The registry's entry for `code`.

@@ -5,6 +5,7 @@ pub mod certs;
 mod chain;
 mod checks;
 pub mod codes;
+mod datagrams;
 mod decoded;
 pub mod finding;
 mod finished;
@@ -86,6 +87,8 @@ pub struct ConnectionReport {
     /// The capture the connection is in (its `path` in the report's `inputs`): ids
     /// start at 1 in each.
     pub input: String,
+    /// "tcp", "udp" (DTLS) or "quic".
+    pub transport: &'static str,
     pub client: Endpoint,
     pub server: Endpoint,
     pub first_frame: u64,
@@ -258,6 +261,9 @@ impl<'a> Diagnoser<'a> {
         findings.extend(checks::limits(&story));
         findings.extend(checks::reset_from_the_path(&story));
         findings.extend(checks::server_not_tls(&story));
+        if story.conn.transport == crate::pipeline::Transport::Udp {
+            findings.extend(datagrams::findings(&story, &outcome));
+        }
         let (checked, passed) = checks::checks(&story, &outcome, self.options, &self.links);
         findings.extend(checked);
         findings.sort_by_key(|f| f.severity);
@@ -314,6 +320,7 @@ fn report_for(story: &Story, outcome: Outcome, findings: Vec<Finding>, ladder: V
     ConnectionReport {
         id: story.conn.id.0,
         input: String::new(),
+        transport: story.conn.transport.name(),
         client: story.conn.client.into(),
         server: story.conn.server.into(),
         first_frame: story.conn.first_frame,

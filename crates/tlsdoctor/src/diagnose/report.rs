@@ -71,7 +71,7 @@ pub struct Tally {
 /// The version of the JSON report's shape, its `schema_version` member. A new member or
 /// finding code raises the minor number; removing, renaming or retyping one raises the
 /// major number.
-pub const SCHEMA_VERSION: &str = "1.0";
+pub const SCHEMA_VERSION: &str = "1.1";
 
 /// Writes connection reports as they are diagnosed. The JSON object's members come in
 /// the order `schema_version`, `tool`, `connections`, `inputs`: the inputs' frame counts
@@ -411,6 +411,7 @@ mod tests {
         ConnectionReport {
             id,
             input: "a.pcap".into(),
+            transport: "tcp",
             client: endpoint(40000),
             server: endpoint(443),
             first_frame: u64::from(id),

@@ -158,6 +158,24 @@ pub struct Story {
     dtls_transcript: Vec<u8>,
     /// The transcript is in the DTLS form.
     dtls_form: bool,
+    /// DTLS: the datagram-only evidence.
+    pub datagrams: DatagramEvidence,
+}
+
+/// What only DTLS shows: retransmitted flights, cookie exchanges, lost fragments.
+#[derive(Debug, Clone, Default)]
+pub struct DatagramEvidence {
+    /// Handshake messages (fragments) each side sent again, and the frame of its last.
+    pub retransmissions: [u64; 2],
+    pub last_retransmission: [Option<u64>; 2],
+    /// Each side's last handshake message that was new (not a retransmission).
+    pub last_new_message: [Option<u64>; 2],
+    /// The server's (last) HelloVerifyRequest.
+    pub hello_verify_request: Option<u64>,
+    /// The last ClientHello.
+    pub client_hello: Option<u64>,
+    /// Messages that never arrived whole (the first few).
+    pub missing: Vec<Anomaly>,
 }
 
 /// Records kept in `sealed`; the rest are only counted.
@@ -193,6 +211,7 @@ impl Story {
             transcript_broken: false,
             dtls_transcript: Vec::new(),
             dtls_form: false,
+            datagrams: DatagramEvidence::default(),
         }
     }
 
@@ -215,6 +234,15 @@ impl Story {
                     AnomalyKind::Gap { .. } => self.transcript_broken = true,
                     AnomalyKind::DecryptFailed { reason } => {
                         self.decrypt_failures.push((a.side, a.frame, reason.clone()));
+                    }
+                    AnomalyKind::Retransmitted { .. } => {
+                        self.datagrams.retransmissions[a.side.index()] += 1;
+                        self.datagrams.last_retransmission[a.side.index()] = Some(a.frame);
+                        // Counted, not kept: a lossy path repeats them by the hundred.
+                        return;
+                    }
+                    AnomalyKind::FragmentsMissing { .. } if self.datagrams.missing.len() < 8 => {
+                        self.datagrams.missing.push(a.clone());
                     }
                     _ => {}
                 }
@@ -337,6 +365,14 @@ impl Story {
         let body = raw.get(4..).unwrap_or_default();
         let parsed = parse_handshake(HandshakeType(typ), body, &ctx);
         let from_client = m.side == Side::Client;
+        if m.message_seq.is_some() {
+            self.datagrams.last_new_message[m.side.index()] = Some(m.frame);
+            match typ {
+                1 if from_client => self.datagrams.client_hello = Some(m.frame),
+                3 if !from_client => self.datagrams.hello_verify_request = Some(m.frame),
+                _ => {}
+            }
+        }
         // CertificateVerify signs the transcript before it.
         if let Ok(HandshakeBody::CertificateVerify(cv)) = &parsed {
             let transcript = (!self.transcript_broken).then(|| self.transcript.clone());

@@ -1,0 +1,141 @@
+//! DTLS over UDP on real-peer captures (tests/fixtures/dtls, made by
+//! make-dtls-captures.sh: OpenSSL and GnuTLS, path faults from iptables): each
+//! association is diagnosed like a TCP connection, with `transport` "udp", the right
+//! alert, frame and findings, and the datagram-only findings where the path failed.
+
+use std::path::{Path, PathBuf};
+
+use tlsdoctor::diagnose::{diagnose_capture, ConnectionReport, Options, Outcome, Severity};
+use tlsdoctor::pipeline::Config;
+
+fn fixture(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/fixtures").join(name)
+}
+
+fn options_with_ca() -> Options {
+    let ca = tlsdoctor::ca::load(&fixture("diagnose/pki/ca.pem")).unwrap();
+    Options { ca_certificates: ca, ..Options::default() }
+}
+
+/// The one association of a DTLS fixture, diagnosed without secrets, with the CA.
+fn only(name: &str) -> ConnectionReport {
+    let mut reports =
+        diagnose_capture(&fixture(&format!("dtls/{name}.pcapng")), &Config::default(), &options_with_ca())
+            .expect("capture is readable");
+    assert_eq!(reports.len(), 1, "{name}: one DTLS association");
+    let r = reports.remove(0);
+    assert_eq!(r.transport, "udp", "{name}");
+    r
+}
+
+fn errors(r: &ConnectionReport) -> Vec<&'static str> {
+    r.findings.iter().filter(|f| f.severity == Severity::Error).map(|f| f.code).collect()
+}
+
+fn alert(r: &ConnectionReport) -> (&str, Option<&str>, u64) {
+    let a = r.alert.as_ref().expect("an alert");
+    (a.sender, a.description.as_deref(), a.frame)
+}
+
+#[test]
+fn good_associations_give_no_error_and_their_checks_pass() {
+    for (name, version) in [("dtls12-ok", "DTLS 1.2"), ("dtls10-ok", "DTLS 1.0"), ("dtls12-gnutls-ok", "DTLS 1.2")] {
+        let r = only(name);
+        assert_eq!(r.outcome, Outcome::Ok, "{name}");
+        assert_eq!(r.version.as_deref(), Some(version), "{name}");
+        assert!(errors(&r).is_empty(), "{name}: {:?}", r.findings);
+        assert!(r.passed.iter().any(|p| p.contains("ServerKeyExchange")), "{name}: {:?}", r.passed);
+        assert!(r.passed.iter().any(|p| p.contains("server certificate chain")), "{name}: {:?}", r.passed);
+        assert_eq!(r.sni.as_deref(), Some("app.example"));
+    }
+}
+
+#[test]
+fn with_the_key_log_both_finished_messages_match_the_dtls_transcript() {
+    let (keys, problems) = tlsdoctor::decrypt::secrets::load_keylog(&fixture("dtls/dtls12-ok.keylog")).unwrap();
+    assert!(problems.is_empty(), "{problems:?}");
+    let keys = Some(std::sync::Arc::new(tlsdoctor::decrypt::Keys::from_keylog(keys)));
+    let config = Config { keys: keys.clone(), ..Config::default() };
+    let options = Options { keys, ..Options::default() };
+    let r = diagnose_capture(&fixture("dtls/dtls12-ok.pcapng"), &config, &options).unwrap().remove(0);
+    assert!(r.decrypted);
+    assert!(errors(&r).is_empty(), "{:?}", r.findings);
+    for who in ["client", "server"] {
+        let line = format!("the {who}'s Finished");
+        assert!(r.passed.iter().any(|p| p.starts_with(&line) && p.contains("matches")), "{who}: {:?}", r.passed);
+    }
+}
+
+#[test]
+fn the_client_refuses_an_unknown_ca() {
+    let r = only("dtls12-unknown-ca");
+    assert_eq!(r.outcome, Outcome::Failed);
+    assert_eq!(alert(&r), ("client", Some("unknown_ca"), 9));
+}
+
+#[test]
+fn the_server_requires_a_client_certificate() {
+    let r = only("dtls12-no-client-cert");
+    assert_eq!(r.outcome, Outcome::Failed);
+    assert_eq!(alert(&r), ("server", Some("handshake_failure"), 17));
+    assert_eq!(errors(&r), ["client-certificate-missing"]);
+    assert_eq!(r.client_auth, "requested");
+}
+
+/// The client's CertificateVerify covers the DTLS transcript (with message_seq, without
+/// the HelloVerifyRequest and the first ClientHello): it verifies, no false alarm.
+#[test]
+fn the_server_refuses_an_expired_client_certificate() {
+    let r = only("dtls12-expired-client");
+    assert_eq!(r.outcome, Outcome::Failed);
+    assert_eq!(alert(&r), ("server", Some("certificate_expired"), 18));
+    assert_eq!(errors(&r), ["certificate-expired"]);
+    let f = &r.findings[0];
+    assert_eq!((f.frame, f.detail["role"].as_str()), (17, Some("client")));
+    assert!(r.passed.iter().any(|p| p.starts_with("the client's CertificateVerify") && p.contains("verifies")));
+}
+
+#[test]
+fn a_flight_too_large_for_the_path_is_retransmitted_unanswered() {
+    let r = only("dtls12-mtu-drop");
+    assert_eq!(r.outcome, Outcome::Incomplete);
+    assert_eq!(errors(&r), ["dtls-flight-unanswered"]);
+    let f = &r.findings[0];
+    assert_eq!(f.detail["sender"], "server");
+    assert_eq!(f.detail["peer_retransmits"], true);
+    assert!(f.detail["retransmissions"].as_u64().unwrap() >= 3, "{:?}", f.detail);
+}
+
+#[test]
+fn a_client_hello_nobody_answers() {
+    let r = only("dtls12-unanswered");
+    assert_eq!(r.outcome, Outcome::Incomplete);
+    assert_eq!(errors(&r), ["dtls-flight-unanswered"]);
+    let f = &r.findings[0];
+    assert_eq!((f.frame, f.detail["sender"].as_str()), (1, Some("client")));
+    assert_eq!(f.detail["peer_retransmits"], false);
+}
+
+#[test]
+fn fragments_that_never_arrive_are_named() {
+    let r = only("dtls12-fragments-lost");
+    assert_eq!(r.outcome, Outcome::Incomplete);
+    // The client, missing the server's flight, kept sending its ClientHello again.
+    assert_eq!(errors(&r), ["dtls-fragments-missing", "dtls-fragments-missing", "dtls-flight-unanswered"]);
+    let missing = &r.findings[..2];
+    let seqs: Vec<_> = missing.iter().map(|f| f.detail["message_seq"].as_u64()).collect();
+    assert_eq!(seqs, [Some(2), Some(3)], "the Certificate and the ServerKeyExchange");
+    assert_eq!(r.findings[2].detail["peer_retransmits"], true);
+    for f in missing {
+        assert_eq!(f.detail["sender"], "server");
+        assert!(f.detail["bytes_seen"].as_u64() < f.detail["bytes"].as_u64(), "{:?}", f.detail);
+    }
+}
+
+#[test]
+fn a_cookie_exchange_the_client_never_finishes() {
+    let r = only("dtls12-cookie-lost");
+    assert_eq!(r.outcome, Outcome::Incomplete);
+    assert_eq!(errors(&r), ["dtls-cookie-incomplete"]);
+    assert_eq!(r.findings[0].frame, 2);
+}
