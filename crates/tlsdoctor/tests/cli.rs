@@ -141,12 +141,29 @@ fn diagnose_exit_status_and_filters() {
 
 #[test]
 fn a_capture_without_tls_says_so() {
-    // The DTLS capture holds UDP only.
+    // One DNS query over UDP (raw IPv4 link type): UDP, but neither TLS nor DTLS.
+    let mut packet = vec![0x45, 0, 0, 0, 0, 0, 0, 0, 64, 17, 0, 0, 10, 0, 0, 1, 10, 0, 0, 2];
+    let dns = b"\x12\x34\x01\x00\x00\x01\x00\x00\x00\x00\x00\x00\x07example\x03com\x00\x00\x01\x00\x01";
+    let udp_len = (8 + dns.len()) as u16;
+    packet.extend([0x9c, 0x40, 0, 53]);
+    packet.extend(udp_len.to_be_bytes());
+    packet.extend([0, 0]);
+    packet.extend_from_slice(dns);
+    let total = packet.len() as u16;
+    packet[2..4].copy_from_slice(&total.to_be_bytes());
+    let dir = Scratch::new("dns-only");
+    let capture = dir.join("dns.pcap");
+    let frames = [(tlsdoctor_capture::Timestamp::default(), &packet[..], 0)];
+    std::fs::write(&capture, common::write_pcap(101, frames)).unwrap();
+    let out = tlsdoctor(&["dissect", capture.to_str().unwrap()]);
+    assert!(out.status.success());
+    assert!(out.stdout.is_empty(), "{}", text(&out.stdout));
+    assert!(text(&out.stderr).contains("no TLS found in"), "{}", text(&out.stderr));
+    // UDP that is DTLS is dissected.
     let dtls = repo("tests/data/wireshark/captures/snakeoil-dtls.pcap");
     let out = tlsdoctor(&["dissect", dtls.to_str().unwrap()]);
     assert!(out.status.success());
-    assert!(out.stdout.is_empty());
-    assert!(text(&out.stderr).contains("no TLS found in"), "{}", text(&out.stderr));
+    assert!(text(&out.stdout).contains("Hello Verify Request"), "{}", text(&out.stdout));
 }
 
 #[test]
