@@ -198,7 +198,7 @@ impl DtlsConnection {
                         hellos.push(cid);
                     }
                     if let Some(opener) = opener.as_mut() {
-                        opener.handshake(side, typ, raw);
+                        opener.dtls_handshake(side, typ, raw, message_seq);
                     }
                     out(Event::Message(Message {
                         side,

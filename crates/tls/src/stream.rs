@@ -201,6 +201,11 @@ impl Negotiated {
 pub trait RecordOpener {
     /// A handshake message of `side`, in clear or decrypted: key schedules move on.
     fn handshake(&mut self, side: Side, typ: u8, raw: &[u8]);
+    /// DTLS: the same, with the message's message_seq (DTLS 1.0 and 1.2 hash the
+    /// message with its DTLS header).
+    fn dtls_handshake(&mut self, side: Side, typ: u8, raw: &[u8], _message_seq: u16) {
+        self.handshake(side, typ, raw);
+    }
     /// An SSL 2.0-compatible ClientHello (its record body): the handshake starts there.
     fn sslv2_client_hello(&mut self, _raw: &[u8]) {}
     /// A ChangeCipherSpec of `side`: its next records use the keys just negotiated.

@@ -139,3 +139,20 @@ fn a_cookie_exchange_the_client_never_finishes() {
     assert_eq!(errors(&r), ["dtls-cookie-incomplete"]);
     assert_eq!(r.findings[0].frame, 2);
 }
+
+/// RSA key exchange with the extended master secret: the session hash covers the DTLS
+/// transcript (DTLS headers, no HelloVerifyRequest); the server's key opens the records.
+#[test]
+fn the_server_key_decrypts_an_rsa_association_with_extended_master_secret() {
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_tlsdoctor"))
+        .arg("decrypt")
+        .arg("--rsa-key")
+        .arg(fixture("diagnose/pki/server.key"))
+        .arg(fixture("dtls/dtls12-rsa-ems.pcapng"))
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(stdout.contains("=== frame 12 connection 1 "), "{stdout}");
+    assert!(stdout.contains("hello over DTLS with RSA\n"), "{stdout}");
+}

@@ -259,13 +259,25 @@ impl KeyLogOpener {
     }
 }
 
-impl RecordOpener for KeyLogOpener {
-    fn handshake(&mut self, side: Side, typ: u8, raw: &[u8]) {
+impl KeyLogOpener {
+    /// A handshake message; `message_seq` for DTLS, whose 1.0 and 1.2 hash it with its
+    /// DTLS header (RFC 6347 4.2.6; the HelloVerifyRequest is not hashed).
+    fn take_handshake(&mut self, side: Side, typ: u8, raw: &[u8], message_seq: Option<u16>) {
         if (side, typ) == (Side::Client, 1) {
             self.client_hello(raw);
         }
-        if self.transcript.len() + raw.len() <= MAX_TRANSCRIPT {
-            self.transcript.extend_from_slice(raw);
+        if self.transcript.len() + raw.len() + 8 <= MAX_TRANSCRIPT {
+            match (message_seq, raw.get(..4)) {
+                (Some(_), _) if typ == 3 => {}
+                (Some(seq), Some(head)) => {
+                    self.transcript.extend_from_slice(head);
+                    self.transcript.extend(seq.to_be_bytes());
+                    self.transcript.extend([0, 0, 0]);
+                    self.transcript.extend_from_slice(&head[1..4]);
+                    self.transcript.extend_from_slice(&raw[4..]);
+                }
+                _ => self.transcript.extend_from_slice(raw),
+            }
         }
         let tls13 = self.choice.as_ref().is_some_and(|c| c.version.is_tls13());
         match (side, typ) {
@@ -277,6 +289,16 @@ impl RecordOpener for KeyLogOpener {
             (_, 24) if tls13 => self.next_tls13_keys(side.index(), true),
             _ => {}
         }
+    }
+}
+
+impl RecordOpener for KeyLogOpener {
+    fn handshake(&mut self, side: Side, typ: u8, raw: &[u8]) {
+        self.take_handshake(side, typ, raw, None);
+    }
+
+    fn dtls_handshake(&mut self, side: Side, typ: u8, raw: &[u8], message_seq: u16) {
+        self.take_handshake(side, typ, raw, Some(message_seq));
     }
 
     fn sslv2_client_hello(&mut self, raw: &[u8]) {
