@@ -79,8 +79,10 @@ pub enum Delivery<'a> {
 
 struct Pending {
     typ: u8,
-    /// The TLS form being filled: 4-byte header, then the body.
-    buf: Vec<u8>,
+    length: u32,
+    /// The fragments' bytes by offset, as received: memory follows what arrived, not
+    /// what a header declares.
+    pieces: Vec<(u32, Vec<u8>)>,
     /// Body ranges received, sorted and merged.
     have: Vec<(u32, u32)>,
     frames: Vec<u64>,
@@ -88,26 +90,35 @@ struct Pending {
 
 impl Pending {
     fn new(typ: u8, length: u32) -> Self {
-        let mut buf = vec![0; 4 + length as usize];
-        buf[0] = typ;
-        buf[1..4].copy_from_slice(&length.to_be_bytes()[1..]);
-        Pending { typ, buf, have: Vec::new(), frames: Vec::new() }
+        Pending { typ, length, pieces: Vec::new(), have: Vec::new(), frames: Vec::new() }
     }
 
     fn length(&self) -> u32 {
-        (self.buf.len() - 4) as u32
+        self.length
+    }
+
+    /// The message in TLS form: 4-byte header, then the body.
+    fn assemble(&self) -> Vec<u8> {
+        let mut buf = vec![0; 4 + self.length as usize];
+        buf[0] = self.typ;
+        buf[1..4].copy_from_slice(&self.length.to_be_bytes()[1..]);
+        for (offset, bytes) in &self.pieces {
+            let start = 4 + *offset as usize;
+            buf[start..start + bytes.len()].copy_from_slice(bytes);
+        }
+        buf
     }
 
     fn add(&mut self, offset: u32, data: &[u8], frame: u64) {
-        let start = 4 + offset as usize;
-        self.buf[start..start + data.len()].copy_from_slice(data);
         if !self.frames.contains(&frame) {
             self.frames.push(frame);
         }
-        if data.is_empty() {
+        let end = offset + data.len() as u32;
+        if data.is_empty() || self.have.iter().any(|&(s, e)| s <= offset && end <= e) {
             return;
         }
-        self.have.push((offset, offset + data.len() as u32));
+        self.pieces.push((offset, data.to_vec()));
+        self.have.push((offset, end));
         self.have.sort_unstable();
         let mut merged: Vec<(u32, u32)> = Vec::with_capacity(self.have.len());
         for &(s, e) in &self.have {
@@ -265,7 +276,7 @@ impl Reassembly {
         let Some(p) = self.pending.remove(&seq) else { return };
         self.pending_bytes -= p.length() as usize;
         self.remember(seq, p.typ, frame);
-        out(Delivery::Message { typ: p.typ, message_seq: seq, raw: &p.buf, frames: &p.frames });
+        out(Delivery::Message { typ: p.typ, message_seq: seq, raw: &p.assemble(), frames: &p.frames });
     }
 
     fn remember(&mut self, seq: u16, typ: u8, frame: u64) {
