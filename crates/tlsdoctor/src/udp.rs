@@ -146,7 +146,10 @@ impl Associations {
         let Some(mut a) = self.open.remove(&id) else { return };
         let Association { view, dtls, .. } = &mut *a;
         dtls.finish(&mut |event| tell(view, event, observer));
-        self.by_pair.retain(|_, v| *v != id);
+        let key = pair(view.conn.client, view.conn.server);
+        if self.by_pair.get(&key) == Some(&id) {
+            self.by_pair.remove(&key);
+        }
         self.order.retain(|v| *v != id);
         self.ended_with_tls += u64::from(view.conn.is_tls);
         observer.connection_ended(&view.conn);
@@ -172,6 +175,72 @@ fn tell(view: &mut ConnView, mut event: Event<'_>, observer: &mut dyn Observer) 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn record(ct: u8, epoch: u16, seq: u8, body: &[u8]) -> Vec<u8> {
+        let mut r = vec![ct, 0xfe, 0xfd];
+        r.extend(epoch.to_be_bytes());
+        r.extend([0, 0, 0, 0, 0, seq]);
+        r.extend((body.len() as u16).to_be_bytes());
+        r.extend(body);
+        r
+    }
+
+    fn client_hello() -> Vec<u8> {
+        let mut body = vec![0xfe, 0xfd];
+        body.extend([5; 32]);
+        body.extend([0, 0, 0, 2, 0xc0, 0x2b, 1, 0]);
+        let mut m = vec![1, 0, 0, body.len() as u8, 0, 0, 0, 0, 0, 0, 0, body.len() as u8];
+        m.extend(body);
+        record(22, 0, 0, &m)
+    }
+
+    /// (connection id, client port, events) of each association, as it ended.
+    #[derive(Default)]
+    struct Ended(Vec<(u32, u16, u64)>, u64);
+
+    impl Observer for Ended {
+        fn tls(&mut self, _conn: &Connection, _event: &Event<'_>) {
+            self.1 += 1;
+        }
+
+        fn connection_ended(&mut self, conn: &Connection) {
+            assert_eq!(conn.transport, Transport::Udp);
+            self.0.push((conn.id.0, conn.client.port(), std::mem::take(&mut self.1)));
+        }
+    }
+
+    #[test]
+    fn a_new_hello_after_the_keys_changed_opens_a_new_association() {
+        let (client, server): (SocketAddr, SocketAddr) =
+            ("10.0.0.1:5000".parse().unwrap(), "10.0.0.2:4433".parse().unwrap());
+        let mut table = Associations::new(&Config::default());
+        let mut seen = Ended::default();
+        let mut next = 10;
+        let mut id = || {
+            next += 1;
+            ConnId(next)
+        };
+        let hello = client_hello();
+        let sealed = record(23, 1, 1, &[9; 40]);
+        let dns = [0x12, 0x34, 1, 0, 0, 1];
+        let steps: [(SocketAddr, SocketAddr, &[u8]); 6] = [
+            (client, server, &hello),
+            (client, server, &hello), // a retransmission: the same association
+            (server, client, &sealed),
+            (client, server, &sealed),
+            (client, server, &dns),   // not DTLS: ignored
+            (client, server, &hello), // keys changed, a new first hello: a new association
+        ];
+        for (frame, (src, dst, payload)) in steps.into_iter().enumerate() {
+            let d = UdpDatagram { src, dst, payload, payload_cut: false };
+            table.datagram(&d, frame as u64 + 1, Timestamp::default(), &mut id, &mut seen);
+        }
+        table.finish(&mut seen);
+        // 2 records + hello + retransmission anomaly, 2 sealed records and messages.
+        assert_eq!(seen.0, [(11, 5000, 8), (12, 5000, 2)]);
+        assert_eq!(table.ended_with_tls, 2);
+        assert!(table.by_pair.is_empty() && table.open.is_empty() && table.order.is_empty());
+    }
 
     #[test]
     fn dtls_is_told_from_rtp_and_stun_by_its_first_byte() {
