@@ -69,3 +69,36 @@ fn a_tls13_client_that_closes_after_the_tickets_finished_its_handshake() {
         assert!(r.findings.is_empty(), "{:?}", r.findings);
     }
 }
+
+#[test]
+fn a_problem_of_several_certificates_is_one_finding_and_repeats_are_summed_up() {
+    // Three connections to one server whose intermediate and leaf are both SHA-1-signed
+    // and both expired (field/make-repeated-findings.sh): two problems, not four, each.
+    let ca = tlsdoctor::ca::load(&field("pki-sha1-expired/root.pem")).unwrap();
+    let options = Options { ca_certificates: ca, ..Options::default() };
+    let reports = diagnose_capture(&field("repeated-sha1-expired.pcapng"), &Config::default(), &options).unwrap();
+    assert_eq!(reports.len(), 3);
+    for r in &reports {
+        assert_eq!(r.outcome, Outcome::Ok, "{r:?}");
+        let codes: Vec<&str> = r.findings.iter().map(|f| f.code).collect();
+        assert_eq!(codes, ["certificate-signature-weak", "certificate-expired"], "{:?}", r.findings);
+        for f in &r.findings {
+            let listed: Vec<u64> =
+                f.detail["certificates"].as_array().unwrap().iter().map(|c| c["index"].as_u64().unwrap()).collect();
+            assert_eq!(listed, [0, 1], "{f:?}");
+            assert!(f.summary.contains("CN=sha1.example") && f.summary.contains("SHA-1 intermediate"), "{}", f.summary);
+        }
+    }
+
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_tlsdoctor"))
+        .args(["diagnose", "--ca"])
+        .arg(field("pki-sha1-expired/root.pem"))
+        .arg(field("repeated-sha1-expired.pcapng"))
+        .env("NO_COLOR", "1")
+        .output()
+        .unwrap();
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(text.contains("findings repeated across connections:"), "{text}");
+    assert!(text.contains("  3 connections to sha1.example: certificate-expired"), "{text}");
+    assert!(text.contains("  3 connections to sha1.example: certificate-signature-weak"), "{text}");
+}
