@@ -683,6 +683,18 @@ fn a_client_refusing_the_server_certificate_is_explained() {
     // Without the CA, the refusal is said, and what would settle it.
     let r = only("certificate-untrusted");
     assert_eq!(codes(&r), ["certificate-trust-unknown"]);
+    // Given the CA the chain does end at, which the client does not trust: the chain
+    // holds for the user, so the client's trust store is the answer.
+    let rogue = tlsdoctor::ca::load(&fixture("diagnose/pki/rogue-ca.pem")).unwrap();
+    let r = diagnose_with(
+        &fixture("diagnose/certificate-untrusted.pcapng"),
+        &Options { ca_certificates: rogue, ..Options::default() },
+    )
+    .remove(0);
+    assert_eq!(errors(&r), ["certificate-untrusted-by-peer"]);
+    let f = &r.findings[0];
+    assert_eq!((f.frame, f.detail["chain_ends_at"].as_str()), (8, Some("CN=Rogue CA, O=elsewhere")));
+    assert!(f.summary.contains("the client does not trust that CA"), "{}", f.summary);
 }
 
 #[test]

@@ -102,3 +102,17 @@ fn a_problem_of_several_certificates_is_one_finding_and_repeats_are_summed_up() 
     assert!(text.contains("  3 connections to sha1.example: certificate-expired"), "{text}");
     assert!(text.contains("  3 connections to sha1.example: certificate-signature-weak"), "{text}");
 }
+
+#[test]
+fn a_failure_nothing_explains_still_says_what_happened() {
+    // The server never answered the ClientHello (frame 4); the client gave up after 2 s
+    // with a FIN (frame 6). The server refused nothing: no refusal finding names it.
+    let reports = without_keys("hello-unanswered");
+    let r = &reports[0];
+    assert_eq!(r.outcome, Outcome::Failed);
+    let codes: Vec<&str> = r.findings.iter().map(|f| f.code).collect();
+    assert_eq!(codes, ["failure-unexplained"], "{:?}", r.findings);
+    let f = &r.findings[0];
+    assert_eq!((f.frame, f.detail["sender"].as_str()), (6, Some("client")));
+    assert!(f.summary.contains("sent nothing in answer to the ClientHello (frame 4)"), "{}", f.summary);
+}

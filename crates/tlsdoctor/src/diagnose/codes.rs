@@ -40,6 +40,7 @@ pub const CERTIFICATE_SIGNATURE_WEAK: &str = "certificate-signature-weak";
 pub const CERTIFICATE_ISSUER_MISSING: &str = "certificate-issuer-missing";
 pub const CERTIFICATE_UNTRUSTED: &str = "certificate-untrusted";
 pub const CERTIFICATE_TRUST_UNKNOWN: &str = "certificate-trust-unknown";
+pub const CERTIFICATE_UNTRUSTED_BY_PEER: &str = "certificate-untrusted-by-peer";
 pub const CERTIFICATE_EXPIRED: &str = "certificate-expired";
 pub const CERTIFICATE_NOT_YET_VALID: &str = "certificate-not-yet-valid";
 pub const CERTIFICATE_NAME_MISMATCH: &str = "certificate-name-mismatch";
@@ -52,6 +53,8 @@ pub const SERVER_KEY_EXCHANGE_SIGNATURE_INVALID: &str = "server-key-exchange-sig
 pub const CLIENT_CERTIFICATE_VERIFY_INVALID: &str = "client-certificate-verify-invalid";
 pub const SERVER_CERTIFICATE_VERIFY_INVALID: &str = "server-certificate-verify-invalid";
 pub const FINISHED_MISMATCH: &str = "finished-mismatch";
+// What the capture cannot tell.
+pub const FAILURE_UNEXPLAINED: &str = "failure-unexplained";
 
 const ERROR: &[Severity] = &[Severity::Error];
 const WARNING: &[Severity] = &[Severity::Warning];
@@ -128,6 +131,11 @@ pub const ALL: &[CodeInfo] = &[
         WARNING,
         "a peer refused a chain whose signatures hold; whether it trusts the root needs its CA certificates",
     ),
+    code(
+        CERTIFICATE_UNTRUSTED_BY_PEER,
+        ERROR,
+        "a peer refused a chain that verifies up to a --ca certificate: the peer does not trust that CA",
+    ),
     code(CERTIFICATE_EXPIRED, ERROR_OR_WARNING, "a certificate's notAfter is before the time of the capture"),
     code(CERTIFICATE_NOT_YET_VALID, ERROR_OR_WARNING, "a certificate's notBefore is after the time of the capture"),
     code(
@@ -167,6 +175,11 @@ pub const ALL: &[CodeInfo] = &[
         "the server's CertificateVerify does not verify with its certificate's key over the transcript",
     ),
     code(FINISHED_MISMATCH, ERROR, "a Finished message does not match the handshake transcript"),
+    code(
+        FAILURE_UNEXPLAINED,
+        ERROR,
+        "the handshake failed and no check of the capture explains it: what ended it, and what the capture cannot tell",
+    ),
 ];
 
 /// The registry's entry for `code`.

@@ -17,6 +17,7 @@ pub mod shards;
 mod signatures;
 pub mod story;
 pub mod summary;
+mod unexplained;
 
 use std::net::SocketAddr;
 
@@ -217,6 +218,7 @@ impl Refusals {
         for (mut report, story) in self.refused {
             let findings = negotiation::refusal(&story, &self.choices);
             report.findings.splice(0..0, findings);
+            report.findings.extend(unexplained::failure(&story, report.outcome, &report.findings));
             sink.report(END_OF_INPUT, report);
         }
     }
@@ -261,6 +263,10 @@ impl<'a> Diagnoser<'a> {
         let (checked, passed) = checks::checks(&story, &outcome, self.options, &self.links);
         findings.extend(checked);
         findings.sort_by_key(|f| f.severity);
+        // A refusal at the ClientHello is judged once the whole input was seen.
+        if !negotiation::refused_at_hello(&story, &outcome) {
+            findings.extend(unexplained::failure(&story, outcome, &findings));
+        }
         let mut report = report_for(&story, outcome, findings, ladder);
         report.passed = passed;
         report.passed.extend(outcome::tls13_inference(&story));

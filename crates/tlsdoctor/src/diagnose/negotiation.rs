@@ -95,8 +95,13 @@ impl ServerChoices {
     }
 }
 
+/// The server answered the ClientHello with a refusal: an alert, a close before the
+/// client's, or another protocol. A client that gave up first was refused nothing.
 pub fn refused_at_hello(story: &Story, outcome: &Outcome) -> bool {
-    *outcome == Outcome::Failed && story.client_hello.is_some() && story.server_hello.is_none()
+    let server_answered = story.alerts.iter().any(|a| a.side == tlsdoctor_tcp::Side::Server)
+        || outcome::closed_without_alert(story).is_some_and(|(side, _, _)| side == tlsdoctor_tcp::Side::Server)
+        || outcome::server_not_tls(story).is_some();
+    *outcome == Outcome::Failed && story.client_hello.is_some() && story.server_hello.is_none() && server_answered
 }
 
 fn names<T: ToString>(items: &[T]) -> Vec<String> {
