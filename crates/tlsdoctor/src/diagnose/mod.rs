@@ -11,6 +11,7 @@ mod finished;
 mod lanes;
 mod negotiation;
 mod outcome;
+mod profiles;
 pub mod report;
 mod schemes;
 pub mod shards;
