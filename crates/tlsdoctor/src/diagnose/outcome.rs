@@ -18,6 +18,17 @@ pub enum Outcome {
     Incomplete,
 }
 
+impl Outcome {
+    /// The outcome as the JSON report names it.
+    pub fn name(self) -> &'static str {
+        match self {
+            Outcome::Ok => "ok",
+            Outcome::Failed => "failed",
+            Outcome::Incomplete => "incomplete",
+        }
+    }
+}
+
 /// The size of a TLS 1.3 record that carries only an alert: 2 bytes, the inner content
 /// type, and a 16-byte AEAD tag (8 with CCM_8).
 fn alert_sized(length: u16) -> bool {

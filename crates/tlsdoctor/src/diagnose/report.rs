@@ -71,7 +71,7 @@ pub struct Tally {
 /// The version of the JSON report's shape, its `schema_version` member. A new member or
 /// finding code raises the minor number; removing, renaming or retyping one raises the
 /// major number.
-pub const SCHEMA_VERSION: &str = "1.0";
+pub const SCHEMA_VERSION: &str = "1.1";
 
 /// Writes connection reports as they are diagnosed. The JSON object's members come in
 /// the order `schema_version`, `tool`, `connections`, `inputs`: the inputs' frame counts
@@ -412,6 +412,9 @@ fn write_connection(out: &mut dyn Write, c: &ConnectionReport, name_input: bool)
         };
         endings.push((close.frame, text));
     }
+    if let Some(h) = &c.http_response {
+        endings.push((h.frame, format!("the server answered {} {} in frame {}", h.version, h.status, h.frame)));
+    }
     endings.sort();
     for (_, ending) in endings {
         writeln!(out, "  {ending}")?;
@@ -491,6 +494,7 @@ mod tests {
             alert: None,
             closed: None,
             findings,
+            http_response: None,
             passed: Vec::new(),
             story: Default::default(),
             ladder: Vec::new(),

@@ -149,6 +149,8 @@ pub struct Story {
     /// The frame of each side's last message, whatever it was.
     pub last_message: [Option<u64>; 2],
     pub anomalies: Vec<Anomaly>,
+    /// Each side's first decrypted application data (with secrets).
+    pub application: [super::http::FirstBytes; 2],
     /// Handshake messages in order, as both peers hash them.
     pub transcript: Vec<u8>,
     transcript_broken: bool,
@@ -183,6 +185,7 @@ impl Story {
             last_sealed: [None, None],
             last_message: [None, None],
             anomalies: Vec::new(),
+            application: Default::default(),
             transcript: Vec::new(),
             transcript_broken: false,
         }
@@ -276,7 +279,10 @@ impl Story {
                 }
             }
             MessageKind::Heartbeat { .. } => {}
-            MessageKind::ApplicationData { .. } => self.decrypted = true,
+            MessageKind::ApplicationData { data } => {
+                self.decrypted = true;
+                self.application[side].take(data, m.frame);
+            }
         }
     }
 
