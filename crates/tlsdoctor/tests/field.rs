@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use tlsdoctor::decrypt::{secrets, Keys};
-use tlsdoctor::diagnose::{diagnose_capture, ConnectionReport, Options, Outcome};
+use tlsdoctor::diagnose::{diagnose_capture, ConnectionReport, Options, Outcome, Severity};
 use tlsdoctor::pipeline::Config;
 
 fn field(name: &str) -> PathBuf {
@@ -115,4 +115,20 @@ fn a_failure_nothing_explains_still_says_what_happened() {
     let f = &r.findings[0];
     assert_eq!((f.frame, f.detail["sender"].as_str()), (6, Some("client")));
     assert!(f.summary.contains("sent nothing in answer to the ClientHello (frame 4)"), "{}", f.summary);
+}
+
+#[test]
+fn a_client_that_leaves_right_after_the_handshake_refused_what_it_checks_then() {
+    // curl checks the host name after the handshake: it finishes it, then closes without
+    // a request (exit 60). TLS 1.2 shows the certificate in clear; TLS 1.3 needs the keys.
+    for (name, keys, left) in [("curl-name-mismatch-tls12", false, 10), ("curl-name-mismatch-tls13", true, 14)] {
+        let reports = if keys { with_keys(name) } else { without_keys(name) };
+        let r = &reports[0];
+        assert_eq!(r.outcome, Outcome::Failed, "{name}");
+        let codes: Vec<(&str, Severity)> = r.findings.iter().map(|f| (f.code, f.severity)).collect();
+        assert_eq!(codes, [("certificate-name-mismatch", Severity::Error)], "{name}");
+        let f = &r.findings[0];
+        assert_eq!((f.frame, f.detail["client_left_frame"].as_u64()), (6, Some(left)), "{name}");
+        assert_eq!(f.detail["sni"], "wrong.example");
+    }
 }

@@ -191,6 +191,34 @@ pub fn checks(story: &Story, outcome: &Outcome, options: &Options, links: &LinkC
     (out, passed)
 }
 
+/// A client that checks the server certificate only after the handshake (curl checks the
+/// host name then) and refuses it leaves at once, without a request. When the client
+/// ended a finished handshake before sending any data and a check it makes failed, that
+/// check explains the end: the connection failed, and the finding is an error.
+pub fn certificate_refused_after_handshake(story: &Story, findings: &mut [Finding]) -> bool {
+    let Some(left) = outcome::client_left_after_handshake(story) else { return false };
+    let client_checks = |f: &Finding| {
+        f.code == codes::CERTIFICATE_NAME_MISMATCH
+            || (matches!(
+                f.code,
+                codes::CERTIFICATE_EXPIRED
+                    | codes::CERTIFICATE_NOT_YET_VALID
+                    | codes::CERTIFICATE_UNTRUSTED
+                    | codes::CERTIFICATE_ISSUER_MISSING
+            ) && f.detail.get("role").is_some_and(|r| r == "server"))
+    };
+    let mut refused = false;
+    for f in findings.iter_mut().filter(|f| client_checks(f)) {
+        refused = true;
+        f.severity = Severity::Error;
+        f.summary.push_str(&format!(
+            "; the client ended the connection right after the handshake (frame {left}) without sending a request: it refused the certificate once the handshake was done, as clients that check it afterwards do (curl checks the host name then)"
+        ));
+        f.detail.insert("client_left_frame".into(), left.into());
+    }
+    refused
+}
+
 /// The capture lost bytes that a record or record boundary needed.
 pub fn damaged_by_gap(story: &Story) -> bool {
     story.anomalies.iter().any(|a| matches!(a.kind, AnomalyKind::Gap { cost: GapCost::Record | GapCost::Sync, .. }))

@@ -281,7 +281,7 @@ impl<'a> Diagnoser<'a> {
 
     fn diagnose(&mut self, story: Story, ladder: Vec<Step>) {
         self.refusals.choices.record(&story);
-        let outcome = outcome::judge(&story);
+        let mut outcome = outcome::judge(&story);
         let mut findings = Vec::new();
         findings.extend(checks::gaps(&story));
         findings.extend(checks::limits(&story));
@@ -289,6 +289,9 @@ impl<'a> Diagnoser<'a> {
         findings.extend(checks::server_not_tls(&story));
         let (checked, passed) = checks::checks(&story, &outcome, self.options, &self.links);
         findings.extend(checked);
+        if outcome == Outcome::Ok && checks::certificate_refused_after_handshake(&story, &mut findings) {
+            outcome = Outcome::Failed;
+        }
         let http_response = http::first_response(&story);
         findings.extend(http_response.as_ref().and_then(|r| http::refusal(&story, r)));
         findings.sort_by_key(|f| f.severity);
