@@ -110,7 +110,7 @@ fn messages_alerts_and_closes_are_where_tshark_finds_them() {
         .filter_map(|e| e.file_name().to_str()?.strip_suffix(".events.tsv").map(str::to_string))
         .collect();
     names.sort();
-    assert!(names.len() >= 16, "{names:?}");
+    assert!(names.len() >= 17, "{names:?}");
     let mut wrong = Vec::new();
     for name in &names {
         let expected = tshark(&std::fs::read_to_string(goldens.join(format!("{name}.events.tsv"))).unwrap());
@@ -128,7 +128,7 @@ fn messages_alerts_and_closes_are_where_tshark_finds_them() {
 fn the_refusals_are_in_the_frames_the_readme_names() {
     let seen = |name: &str| tlsdoctor(&repo().join("tests/fixtures/browser").join(format!("{name}.pcapng")));
     // Point 5: the ClientHello and the server's fatal handshake_failure, nothing else.
-    for name in ["rsa-kx-refused-openssl", "rsa-kx-refused-curl"] {
+    for name in ["rsa-kx-refused-openssl", "rsa-kx-refused-curl", "rsa-kx-refused-python"] {
         let s = seen(name);
         assert_eq!(s.connections, 1, "{name}");
         assert_eq!(s.messages, BTreeMap::from([(4, (vec![1], vec![])), (6, (vec![], vec![(2, 40)]))]), "{name}");
