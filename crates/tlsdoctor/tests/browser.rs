@@ -33,7 +33,7 @@ fn codes(r: &ConnectionReport) -> Vec<&'static str> {
 fn a_static_rsa_only_offer_refused_without_evidence_names_the_cipher_suites() {
     // nginx with Mozilla's intermediate ciphers; the client offers only
     // TLS_RSA_WITH_AES_128_CBC_SHA; handshake_failure in frame 6, no other handshake.
-    for name in ["rsa-kx-refused-openssl", "rsa-kx-refused-curl"] {
+    for name in ["rsa-kx-refused-openssl", "rsa-kx-refused-curl", "rsa-kx-refused-python"] {
         let reports = diagnose(name, false);
         let r = &reports[0];
         assert_eq!(r.outcome, Outcome::Failed);
