@@ -289,7 +289,7 @@ impl<'a> Diagnoser<'a> {
         findings.extend(checks::server_not_tls(&story));
         let (checked, passed) = checks::checks(&story, &outcome, self.options, &self.links);
         findings.extend(checked);
-        if outcome == Outcome::Ok && checks::certificate_refused_after_handshake(&story, &mut findings) {
+        if checks::certificate_refused_by_client(&story, outcome, &mut findings) {
             outcome = Outcome::Failed;
         }
         let http_response = http::first_response(&story);
@@ -298,7 +298,9 @@ impl<'a> Diagnoser<'a> {
         // Refusals at the ClientHello, and handshakes a client left at a
         // CertificateRequest, are judged once the whole input was seen.
         let refused = negotiation::refused_at_hello(&story, &outcome);
-        let explained = findings.iter().any(|f| f.severity == Severity::Error);
+        // Only what the capture cannot judge (encrypted certificates) leaves room for a
+        // client's choice; a finding about what the client received explains its close.
+        let explained = findings.iter().any(|f| f.code != codes::KEYS_MISSING);
         let abandoned = (outcome == Outcome::Failed && !explained).then(|| retry::abandoned(&story)).flatten();
         let unexplained = unexplained::failure(&story, outcome, &findings);
         if !refused && abandoned.is_none() {
