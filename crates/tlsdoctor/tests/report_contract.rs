@@ -167,6 +167,7 @@ fn diagnose_runs() -> Vec<Vec<String>> {
         (fixtures.clone(), Some(fixtures.join("pki/ca.pem"))),
         (fixtures.join("roundtrip"), Some(fixtures.join("pki/ca.pem"))),
         (fixtures.join("diagnose"), Some(fixtures.join("diagnose/pki/ca.pem"))),
+        (fixtures.join("legacy"), Some(fixtures.join("diagnose/pki/ca.pem"))),
         (root.join("samples"), Some(root.join("samples/ca.pem"))),
         (root.join("tests/hostile"), None),
         (root.join("tests/data/wireshark/captures"), None),

@@ -52,6 +52,10 @@ pub const SERVER_KEY_EXCHANGE_SIGNATURE_INVALID: &str = "server-key-exchange-sig
 pub const CLIENT_CERTIFICATE_VERIFY_INVALID: &str = "client-certificate-verify-invalid";
 pub const SERVER_CERTIFICATE_VERIFY_INVALID: &str = "server-certificate-verify-invalid";
 pub const FINISHED_MISMATCH: &str = "finished-mismatch";
+// Legacy protocol features (SSL 2.0, heartbeats).
+pub const SSL_TWO_SERVER: &str = "ssl-two-server";
+pub const HEARTBLEED_ATTEMPT: &str = "heartbleed-attempt";
+pub const HEARTBLEED_LEAK: &str = "heartbleed-leak";
 
 const ERROR: &[Severity] = &[Severity::Error];
 const WARNING: &[Severity] = &[Severity::Warning];
@@ -167,6 +171,17 @@ pub const ALL: &[CodeInfo] = &[
         "the server's CertificateVerify does not verify with its certificate's key over the transcript",
     ),
     code(FINISHED_MISMATCH, ERROR, "a Finished message does not match the handshake transcript"),
+    code(SSL_TWO_SERVER, ERROR, "the server answered in SSL 2.0, which RFC 6176 prohibits"),
+    code(
+        HEARTBLEED_ATTEMPT,
+        WARNING,
+        "a heartbeat request declares a payload longer than its record: a Heartbleed (CVE-2014-0160) probe",
+    ),
+    code(
+        HEARTBLEED_LEAK,
+        ERROR,
+        "a heartbeat response is much larger than its request: the responder leaks memory (CVE-2014-0160)",
+    ),
 ];
 
 /// The registry's entry for `code`.

@@ -8,6 +8,7 @@ pub mod codes;
 mod decoded;
 pub mod finding;
 mod finished;
+mod heartbeat;
 mod lanes;
 mod negotiation;
 mod outcome;
@@ -15,6 +16,7 @@ pub mod report;
 mod schemes;
 pub mod shards;
 mod signatures;
+mod ssl2;
 pub mod story;
 pub mod summary;
 
@@ -190,7 +192,7 @@ pub struct Diagnoser<'a> {
     sink: &'a mut dyn ReportSink,
     links: checks::LinkCache,
     /// Boxed: a table sized for a flood holds buckets, not stories.
-    open: ConnIdMap<Box<(Story, Vec<Step>)>>,
+    open: ConnIdMap<Box<(Story, Vec<Step>, Legacy)>>,
     /// Reports of the frame being processed, handed over in id order when it is done.
     ended: Vec<ConnectionReport>,
     refusals: Refusals,
@@ -250,9 +252,9 @@ impl<'a> Diagnoser<'a> {
         }
     }
 
-    fn diagnose(&mut self, story: Story, ladder: Vec<Step>) {
+    fn diagnose(&mut self, story: Story, ladder: Vec<Step>, legacy: Legacy) {
         self.refusals.choices.record(&story);
-        let outcome = outcome::judge(&story);
+        let outcome = legacy.ssl2.outcome().unwrap_or_else(|| outcome::judge(&story));
         let mut findings = Vec::new();
         findings.extend(checks::gaps(&story));
         findings.extend(checks::limits(&story));
@@ -260,8 +262,10 @@ impl<'a> Diagnoser<'a> {
         findings.extend(checks::server_not_tls(&story));
         let (checked, passed) = checks::checks(&story, &outcome, self.options, &self.links);
         findings.extend(checked);
+        findings.extend(legacy.findings());
         findings.sort_by_key(|f| f.severity);
         let mut report = report_for(&story, outcome, findings, ladder);
+        legacy.ssl2.amend(&mut report);
         report.passed = passed;
         report.passed.extend(outcome::tls13_inference(&story));
         if negotiation::refused_at_hello(&story, &report.outcome) {
@@ -274,10 +278,13 @@ impl<'a> Diagnoser<'a> {
 
 impl Observer for Diagnoser<'_> {
     fn tls(&mut self, conn: &Connection, event: &Event<'_>) {
-        let (story, ladder) =
-            &mut **self.open.entry(conn.id).or_insert_with(|| Box::new((Story::new(conn), Vec::new())));
+        let (story, ladder, legacy) = &mut **self
+            .open
+            .entry(conn.id)
+            .or_insert_with(|| Box::new((Story::new(conn), Vec::new(), Legacy::default())));
         story.conn = conn.clone();
         story.take(event);
+        legacy.take(event);
         if let Event::Message(m) = event {
             if ladder.len() < LADDER_STEPS {
                 ladder.push(Step { frame: m.frame, from: side_name(m.side), message: crate::names::info(&m.kind) });
@@ -287,10 +294,10 @@ impl Observer for Diagnoser<'_> {
 
     fn connection_ended(&mut self, conn: &Connection, _tls: &TlsConnection) {
         if let Some(open) = self.open.remove(&conn.id) {
-            let (mut story, ladder) = *open;
+            let (mut story, ladder, legacy) = *open;
             story.conn = conn.clone();
             if conn.is_tls {
-                self.diagnose(story, ladder);
+                self.diagnose(story, ladder, legacy);
             }
         }
     }
@@ -299,6 +306,26 @@ impl Observer for Diagnoser<'_> {
         if !self.ended.is_empty() {
             self.hand_over(frame);
         }
+    }
+}
+
+/// Watchers of legacy protocol features, beside the story: SSL 2.0 and heartbeats.
+#[derive(Debug, Default)]
+struct Legacy {
+    ssl2: ssl2::Ssl2,
+    heartbeats: heartbeat::Heartbeats,
+}
+
+impl Legacy {
+    fn take(&mut self, event: &Event<'_>) {
+        self.ssl2.take(event);
+        self.heartbeats.take(event);
+    }
+
+    fn findings(&self) -> Vec<Finding> {
+        let mut findings = self.ssl2.findings();
+        findings.extend(self.heartbeats.findings());
+        findings
     }
 }
 
