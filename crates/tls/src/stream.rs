@@ -1119,6 +1119,8 @@ mod tests {
                         format!("A{level}.{description}@{}", m.frame)
                     }
                     MessageKind::Heartbeat { .. } => format!("HB@{}", m.frame),
+                    MessageKind::Sslv2 { msg_type, .. } => format!("S2.{msg_type}@{}", m.frame),
+                    MessageKind::Sslv2Encrypted { length } => format!("S2E{length}@{}", m.frame),
                     MessageKind::ApplicationData { data } => format!("D{}@{}", String::from_utf8_lossy(data), m.frame),
                     MessageKind::Encrypted { content_type, .. } => {
                         format!("E{content_type}@{}", m.frame)
@@ -1328,6 +1330,43 @@ mod tests {
         run.send(Side::Client, &hello);
         run.send(Side::Server, &record(22, 0x0301, &server_hello(None)));
         assert_eq!(run.log.without_records(), ["SSLv2@1len31", "H2@2[2]len42"]);
+    }
+
+    #[test]
+    fn a_server_that_answers_in_ssl2_is_read_as_ssl2_to_the_end() {
+        let mut hello = vec![0x80, 0x1f, 1, 0, 2, 0, 6, 0, 0, 0, 16];
+        hello.extend([1, 0, 0x80, 7, 0, 0xc0]);
+        hello.extend([0x42; 16]);
+        let mut server_hello = vec![0x80, 0, 4, 0, 1, 0, 2, 0, 2, 0, 3, 0, 2, 0x30, 0, 1, 0, 0x80, 9, 9];
+        server_hello[1] = (server_hello.len() - 2) as u8;
+        let mut run = Run::new(true);
+        run.send(Side::Client, &hello);
+        // The SERVER-HELLO split before its third byte: the answer is told from 7 bytes.
+        run.send(Side::Server, &server_hello[..2]);
+        run.send(Side::Server, &server_hello[2..]);
+        run.send(Side::Client, &[0x80, 0x0c, 2, 1, 0, 0x80, 0, 0, 0, 2, 0, 0, 5, 5]);
+        run.send(Side::Server, &[0x80, 0x03, 0xee, 0xee, 0xee]);
+        // A 3-byte header (block cipher, with padding) from the client.
+        run.send(Side::Client, &[0x00, 0x08, 0x03, 1, 2, 3, 4, 5, 6, 7, 8]);
+        run.send(Side::Server, &[0x80, 0x00]);
+        run.finish();
+        let log: Vec<String> = run.log.0.iter().map(|l| l.replace(" ", "")).collect();
+        assert_eq!(
+            log,
+            ["SSLv2@1len31", "S2.4@3", "S2.2@4", "S2E3@5", "S2E8@6", "!BadRecordHeader{bytes:[128,0,0,0,0]}@7",]
+        );
+    }
+
+    #[test]
+    fn an_ssl2_error_is_the_whole_answer() {
+        let mut hello = vec![0x80, 0x1f, 1, 0, 2, 0, 6, 0, 0, 0, 16];
+        hello.extend([1, 0, 0x80, 7, 0, 0xc0]);
+        hello.extend([0x42; 16]);
+        let mut run = Run::new(true);
+        run.send(Side::Client, &hello);
+        run.send(Side::Server, &[0x80, 3, 0, 0, 1]);
+        run.finish();
+        assert_eq!(run.log.0, ["SSLv2@1len31", "S2.0@2"]);
     }
 
     /// "Decrypts" by XOR with 0x55 once the side sent ChangeCipherSpec; the first byte of
