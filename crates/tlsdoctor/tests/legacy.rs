@@ -138,6 +138,13 @@ fn an_sslv2_format_hello_answered_in_tls_decrypts_with_the_challenge_as_client_r
     // tlslite-ng's 16-byte challenge: 16 zero bytes in front of it (RFC 5246 E.2).
     let random = sslv2_hello_answered_in_tls("ssl2-hello-challenge16");
     assert!(random.starts_with(&"0".repeat(32)) && !random[32..].starts_with("00000000"), "{random}");
+    // DHE-RSA: the ServerKeyExchange signature covers the padded client random too.
+    let r = report("ssl2-hello-challenge16", false);
+    assert!(
+        r.passed.iter().any(|p| p.starts_with("the ServerKeyExchange") && p.contains("verifies")),
+        "{:?}",
+        r.passed
+    );
     let text = dissect_verbose("ssl2-hello-challenge16");
     let challenge = format!("Challenge: {}", &random[32..]);
     assert!(text.contains(&challenge) && text.contains(&format!("Random: {random}")), "{text}");
