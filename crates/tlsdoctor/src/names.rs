@@ -41,10 +41,12 @@ pub fn info(kind: &MessageKind<'_>) -> String {
             None => format!("Unknown Handshake Message ({typ})"),
         },
         MessageKind::Sslv2ClientHello { .. } => "Client Hello".to_string(),
-        MessageKind::Sslv2 { msg_type, .. } => match sslv2::message_name(*msg_type) {
-            Some(name) => name.to_string(),
-            None => format!("Unknown SSLv2 Message ({msg_type})"),
-        },
+        // Wireshark decodes only these three as SSL 2.0 handshake messages and shows any
+        // other record (an ERROR in clear too) as encrypted; `dissect -v` decodes it.
+        MessageKind::Sslv2 { msg_type: msg_type @ (1 | 2 | 4), .. } => {
+            sslv2::message_name(*msg_type).unwrap_or_default().to_string()
+        }
+        MessageKind::Sslv2 { .. } => "Encrypted Data".to_string(),
         MessageKind::Sslv2Encrypted { .. } => "Encrypted Data".to_string(),
         MessageKind::ChangeCipherSpec => "Change Cipher Spec".to_string(),
         MessageKind::Alert { level, description } => {

@@ -104,6 +104,20 @@ fn an_ssl2_server_is_read_as_ssl2_and_is_an_error_not_another_protocol() {
     assert!(text.contains("Encrypted Key Data Length: 256"), "{text}");
 }
 
+#[test]
+fn an_ssl2_error_answer_is_an_ssl2_server_that_refused() {
+    let r = report("ssl2-server-error", false);
+    assert_eq!((r.outcome, r.version.as_deref()), (Outcome::Failed, Some("SSL 2.0")), "{r:?}");
+    // The ERROR says why: no "refused without a reason" beside it.
+    let [f] = &r.findings[..] else { panic!("{:?}", r.findings) };
+    assert_eq!((f.code, f.severity, f.frame), ("ssl-two-server", Severity::Error, 6));
+    assert_eq!((detail(f, "handshake"), detail(f, "error")), (&"refused".into(), &"NO-CIPHER-ERROR".into()));
+    assert!(f.summary.contains("ERROR (NO-CIPHER-ERROR, frame 6)"), "{}", f.summary);
+    // Wireshark shows the clear ERROR as Encrypted Data; -v decodes it.
+    let text = dissect_verbose("ssl2-server-error");
+    assert!(text.contains("SSLv2  Encrypted Data") && text.contains("Error Code: NO-CIPHER-ERROR (0x0001)"), "{text}");
+}
+
 /// OpenSSL's key log keys the session by the client random it took from the SSLv2
 /// challenge; tlsdoctor must take the same one to find the secret, decrypt and check
 /// both Finished messages.

@@ -268,7 +268,8 @@ impl<'a> Diagnoser<'a> {
         legacy.ssl2.amend(&mut report);
         report.passed = passed;
         report.passed.extend(outcome::tls13_inference(&story));
-        if negotiation::refused_at_hello(&story, &report.outcome) {
+        // An SSL 2.0 answer says itself why (ssl2.rs): no refusal to compare.
+        if !legacy.ssl2.answered() && negotiation::refused_at_hello(&story, &report.outcome) {
             self.refusals.refused.push((report, story));
         } else {
             self.ended.push(report);

@@ -54,6 +54,11 @@ impl Ssl2 {
         }
     }
 
+    /// The server answered in SSL 2.0 (a SERVER-HELLO or an ERROR).
+    pub fn answered(&self) -> bool {
+        self.server_hello.is_some() || self.error.is_some()
+    }
+
     /// The SSL 2.0 handshake went through: after the SERVER-HELLO the client sent its
     /// (encrypted) CLIENT-FINISHED and the server its SERVER-VERIFY and SERVER-FINISHED.
     fn completed(&self) -> bool {
@@ -113,7 +118,7 @@ impl Ssl2 {
     /// What the report says of an SSL 2.0 connection: its version and cipher, and no
     /// "closed before the handshake finished" for a handshake that completed.
     pub fn amend(&self, report: &mut ConnectionReport) {
-        if self.server_hello.is_none() && self.error.is_none() {
+        if !self.answered() {
             return;
         }
         report.version = Some("SSL 2.0".to_string());

@@ -57,6 +57,10 @@ fn heading(m: &Message<'_>, len: usize) -> String {
 
 fn sslv2_details(m: &Message<'_>, raw: &[u8]) -> Vec<String> {
     let mut lines = vec![heading(m, raw.len())];
+    if let Some(&msg_type) = raw.first().filter(|&&t| !matches!(t, 1 | 2 | 4)) {
+        let name = sslv2::message_name(msg_type).map_or_else(|| format!("unknown type {msg_type}"), str::to_string);
+        lines.push(format!("{INDENT}  [in clear: an SSL 2.0 {name} message]"));
+    }
     match sslv2::fields(raw) {
         Ok(fields) => lines.extend(fields.iter().map(|f| field_line(f, 0))),
         Err(e) => lines.push(format!("{INDENT}[malformed: {e}]")),
