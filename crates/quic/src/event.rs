@@ -46,7 +46,12 @@ pub struct QuicEvent<'a> {
 #[derive(Debug)]
 pub enum QuicEventKind<'a> {
     /// A client's first Initial (or the first packet of a connection caught later).
-    ConnectionOpened { version: u32, client: SocketAddr, server: SocketAddr, original_dcid: &'a [u8] },
+    ConnectionOpened {
+        version: u32,
+        client: SocketAddr,
+        server: SocketAddr,
+        original_dcid: &'a [u8],
+    },
     /// Every packet, opened or not.
     Packet {
         typ: PacketType,
@@ -62,20 +67,48 @@ pub enum QuicEventKind<'a> {
         frame_names: &'a [&'static str],
     },
     /// A whole TLS handshake message (4-byte header and body) from CRYPTO frames.
-    Handshake { level: Level, typ: u8, raw: &'a [u8], frames: &'a [u64] },
+    Handshake {
+        level: Level,
+        typ: u8,
+        raw: &'a [u8],
+        frames: &'a [u64],
+    },
     /// The quic_transport_parameters extension of a ClientHello or EncryptedExtensions.
-    TransportParameters { params: &'a [TransportParameter] },
-    ConnectionClose { level: Level, code: CloseCode, frame_type: Option<u64>, reason: &'a [u8] },
+    TransportParameters {
+        params: &'a [TransportParameter],
+    },
+    ConnectionClose {
+        level: Level,
+        code: CloseCode,
+        frame_type: Option<u64>,
+        reason: &'a [u8],
+    },
     /// The server asked the client to retry with a token, from a new connection ID.
-    Retry { new_scid: &'a [u8], token: &'a [u8], integrity_ok: Option<bool> },
+    Retry {
+        new_scid: &'a [u8],
+        token: &'a [u8],
+        integrity_ok: Option<bool>,
+    },
     /// The server does not speak the client's version; it lists the ones it does.
-    VersionNegotiation { versions: &'a [u32] },
+    VersionNegotiation {
+        versions: &'a [u32],
+    },
     /// Decrypted STREAM frame data.
-    StreamData { stream_id: u64, offset: u64, fin: bool, data: &'a [u8] },
+    StreamData {
+        stream_id: u64,
+        offset: u64,
+        fin: bool,
+        data: &'a [u8],
+    },
     /// A peer's packets arrive from a new address (migration or NAT rebinding).
-    PathChanged { from: SocketAddr, to: SocketAddr },
+    PathChanged {
+        from: SocketAddr,
+        to: SocketAddr,
+    },
     /// Something that could not be read: what and why.
-    Anomaly { reason: String },
+    Anomaly {
+        reason: String,
+    },
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]

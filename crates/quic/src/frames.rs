@@ -9,27 +9,72 @@ pub enum Frame<'a> {
     /// A run of PADDING bytes.
     Padding(usize),
     Ping,
-    Ack { largest: u64, ecn: bool },
-    ResetStream { stream_id: u64, error: u64, final_size: u64 },
-    StopSending { stream_id: u64, error: u64 },
-    Crypto { offset: u64, data: &'a [u8] },
-    NewToken { token: &'a [u8] },
-    Stream { stream_id: u64, offset: u64, fin: bool, data: &'a [u8] },
+    Ack {
+        largest: u64,
+        ecn: bool,
+    },
+    ResetStream {
+        stream_id: u64,
+        error: u64,
+        final_size: u64,
+    },
+    StopSending {
+        stream_id: u64,
+        error: u64,
+    },
+    Crypto {
+        offset: u64,
+        data: &'a [u8],
+    },
+    NewToken {
+        token: &'a [u8],
+    },
+    Stream {
+        stream_id: u64,
+        offset: u64,
+        fin: bool,
+        data: &'a [u8],
+    },
     MaxData(u64),
-    MaxStreamData { stream_id: u64, max: u64 },
-    MaxStreams { bidi: bool, max: u64 },
+    MaxStreamData {
+        stream_id: u64,
+        max: u64,
+    },
+    MaxStreams {
+        bidi: bool,
+        max: u64,
+    },
     DataBlocked(u64),
-    StreamDataBlocked { stream_id: u64, limit: u64 },
-    StreamsBlocked { bidi: bool, limit: u64 },
-    NewConnectionId { sequence: u64, retire_prior_to: u64, cid: &'a [u8] },
-    RetireConnectionId { sequence: u64 },
+    StreamDataBlocked {
+        stream_id: u64,
+        limit: u64,
+    },
+    StreamsBlocked {
+        bidi: bool,
+        limit: u64,
+    },
+    NewConnectionId {
+        sequence: u64,
+        retire_prior_to: u64,
+        cid: &'a [u8],
+    },
+    RetireConnectionId {
+        sequence: u64,
+    },
     PathChallenge(&'a [u8]),
     PathResponse(&'a [u8]),
     /// `application`: type 0x1d, an application protocol's error code; otherwise a
     /// transport error code (0x1c) and the type of the frame that caused it.
-    ConnectionClose { application: bool, error: u64, frame_type: Option<u64>, reason: &'a [u8] },
+    ConnectionClose {
+        application: bool,
+        error: u64,
+        frame_type: Option<u64>,
+        reason: &'a [u8],
+    },
     HandshakeDone,
-    Datagram { data: &'a [u8] },
+    Datagram {
+        data: &'a [u8],
+    },
 }
 
 impl Frame<'_> {

@@ -230,7 +230,10 @@ pub fn protect(header: &[u8], packet_number: u64, payload: &[u8], keys: &PacketK
 }
 
 /// The unprotected header, its truncated packet number and that number's length.
-pub fn remove_header_protection(packet: &RawPacket<'_>, keys: &PacketKeys) -> Result<(Vec<u8>, u64, usize), &'static str> {
+pub fn remove_header_protection(
+    packet: &RawPacket<'_>,
+    keys: &PacketKeys,
+) -> Result<(Vec<u8>, u64, usize), &'static str> {
     let bytes = packet.bytes;
     let sample_at = packet.pn_offset + 4;
     let sample = bytes.get(sample_at..sample_at + 16).ok_or("packet too short for a header protection sample")?;

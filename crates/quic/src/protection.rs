@@ -115,7 +115,8 @@ impl PacketKeys {
     /// The Initial secrets (client's, server's) for a client Destination Connection ID.
     pub fn initial_secrets(params: &VersionParams, dcid: &[u8]) -> Result<(Secret, Secret), KeyError> {
         let (prk, _) = hkdf::Hkdf::<Sha256>::extract(Some(&params.initial_salt), dcid);
-        let expand = |label: &[u8]| hkdf_expand_label(HashAlg::Sha256, &prk, label, b"", 32).map_err(|_| "initial secret");
+        let expand =
+            |label: &[u8]| hkdf_expand_label(HashAlg::Sha256, &prk, label, b"", 32).map_err(|_| "initial secret");
         Ok((expand(b"client in")?, expand(b"server in")?))
     }
 

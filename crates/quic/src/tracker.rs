@@ -219,9 +219,7 @@ impl QuicTracker {
                 let (client, _) = PacketKeys::initial(params, p.dcid).ok()?;
                 unprotect(p, &client, None).is_ok()
             }
-            PacketType::UnsupportedVersion => {
-                p.bytes.len() >= MIN_INITIAL_DATAGRAM && p.dcid.len() >= MIN_INITIAL_DCID
-            }
+            PacketType::UnsupportedVersion => p.bytes.len() >= MIN_INITIAL_DATAGRAM && p.dcid.len() >= MIN_INITIAL_DCID,
             _ => false,
         };
         if !plausible {
@@ -383,7 +381,8 @@ impl QuicTracker {
             (_, Side::Server) => TrafficSecret::ServerApplication0,
         };
         let secret = secrets.zip(conn.client_random.as_ref()).and_then(|(s, r)| s.secret(r, which));
-        let (Some(secret), Some(params)) = (secret, version::params(p.version).or_else(|| conn.version_params())) else {
+        let (Some(secret), Some(params)) = (secret, version::params(p.version).or_else(|| conn.version_params()))
+        else {
             return Err(PacketStatus::NoKeys);
         };
         // Before the ServerHello is seen the suite is unknown: the AEAD tells which.
@@ -445,7 +444,11 @@ impl QuicTracker {
             Err(problem) => {
                 let reason = match problem {
                     StreamProblem::TooFarAhead { offset } => {
-                        format!("frame {}: {} CRYPTO data at offset {offset} far beyond a hole: dropped", d.frame, level.name())
+                        format!(
+                            "frame {}: {} CRYPTO data at offset {offset} far beyond a hole: dropped",
+                            d.frame,
+                            level.name()
+                        )
                     }
                     StreamProblem::Oversized { typ, length } => format!(
                         "frame {}: {} handshake message type {typ} declares {length} bytes: CRYPTO stream given up",

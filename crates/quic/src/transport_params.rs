@@ -23,7 +23,10 @@ pub enum ParamValue {
     /// A parameter whose presence is its meaning (disable_active_migration, grease_quic_bit).
     Flag,
     /// version_information (RFC 9368).
-    Versions { chosen: u32, available: Vec<u32> },
+    Versions {
+        chosen: u32,
+        available: Vec<u32>,
+    },
 }
 
 impl TransportParameter {

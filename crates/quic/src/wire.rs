@@ -14,10 +14,11 @@ pub fn varint(r: &mut Reader<'_>, what: &'static str) -> Result<u64, DecodeError
 /// A variable-length integer used as a length: must fit in what is left.
 pub fn varint_len(r: &mut Reader<'_>, what: &'static str) -> Result<usize, DecodeError> {
     let len = varint(r, what)?;
-    usize::try_from(len)
-        .ok()
-        .filter(|&l| l <= r.remaining())
-        .ok_or(DecodeError::Truncated { what, needed: len.try_into().unwrap_or(usize::MAX), available: r.remaining() })
+    usize::try_from(len).ok().filter(|&l| l <= r.remaining()).ok_or(DecodeError::Truncated {
+        what,
+        needed: len.try_into().unwrap_or(usize::MAX),
+        available: r.remaining(),
+    })
 }
 
 /// Bytes prefixed by a variable-length integer length.

@@ -157,10 +157,11 @@ fn retry_integrity_tags() {
 #[test]
 fn chacha20_short_headers() {
     let secret = hex("9ac312a7f877468ebe69422748ad00a15443f18203a07d6060f688f30f21632b");
-    let cases = [(V1, "4cfe4189655e5cd55c41f69080575d7999c25a5bfb"), (V2, "5558b1c60ae7b6b932bc27d786f4bc2bb20f2162ba")];
+    let cases =
+        [(V1, "4cfe4189655e5cd55c41f69080575d7999c25a5bfb"), (V2, "5558b1c60ae7b6b932bc27d786f4bc2bb20f2162ba")];
     for (version, protected) in cases {
-        let keys = PacketKeys::from_secret(QuicSuite::ChaCha20Poly1305, version::params(version).unwrap(), &secret)
-            .unwrap();
+        let keys =
+            PacketKeys::from_secret(QuicSuite::ChaCha20Poly1305, version::params(version).unwrap(), &secret).unwrap();
         assert_eq!(protect(&hex("4200bff4"), 654_360_564, &[0x01], &keys), hex(protected));
         let packet = hex(protected);
         let (raw, _) = split_packet(&packet, |_| 0).unwrap();

@@ -1,0 +1,32 @@
+#!/usr/bin/env bash
+# Regenerates the QUIC goldens: for each capture, the frames in which tshark shows TLS
+# handshake messages (carried in QUIC CRYPTO frames) and their types:
+#   tshark -r FILE [-o tls.keylog_file:KEYLOG] [-d udp.port==PORT,quic] -Y tls.handshake.type \
+#          -T fields -e frame.number -e tls.handshake.type -E occurrence=a -E aggregator=,
+# Captures with decryption-secrets blocks carry their own keys; fixtures made by
+# tests/fixtures/quic/make-quic-fixtures.sh have a .keylog beside them.
+# Output: tests/golden/quic/CAPTURE.handshakes.tsv. Run from anywhere inside the repo.
+set -euo pipefail
+ROOT="$(git -C "$(dirname "${BASH_SOURCE[0]}")" rev-parse --show-toplevel)"
+GOLD="$ROOT/tests/golden/quic"
+CONF="$(mktemp -d)"
+trap 'rm -rf "$CONF"' EXIT
+export WIRESHARK_CONFIG_DIR="$CONF"
+
+golden() {   # golden FILE [KEYLOG] [PORT]
+    local file=$1 keylog=${2:-} port=${3:-} extra=()
+    [ -n "$keylog" ] && extra+=(-o "tls.keylog_file:$keylog")
+    [ -n "$port" ] && extra+=(-d "udp.port==$port,quic")
+    tshark -r "$file" "${extra[@]}" -Y tls.handshake.type \
+        -T fields -e frame.number -e tls.handshake.type -E occurrence=a -E aggregator=, \
+        >"$GOLD/$(basename "$file").handshakes.tsv" 2>"$CONF/err" || { cat "$CONF/err" >&2; exit 1; }
+    printf '%-45s %4d frames with handshake messages\n' "$(basename "$file")" \
+        "$(wc -l <"$GOLD/$(basename "$file").handshakes.tsv")"
+}
+
+golden "$ROOT/tests/data/wireshark/captures/quic-fragmented-handshakes.pcapng.gz"
+for f in "$ROOT"/tests/fixtures/quic/*.pcapng; do
+    [ -e "$f" ] || continue
+    port=$(sed -n 's/^port=//p' "${f%.pcapng}.meta" 2>/dev/null || true)
+    golden "$f" "${f%.pcapng}.keylog" "$port"
+done
