@@ -65,6 +65,19 @@ pub fn split_packet<'a>(
     datagram: &'a [u8],
     short_dcid_len: impl Fn(&[u8]) -> usize,
 ) -> Result<(RawPacket<'a>, &'a [u8]), DecodeError> {
+    split(datagram, short_dcid_len, None)
+}
+
+/// A long header of a version this crate does not know, read as [`version::UNKNOWN_AS`].
+pub fn split_as_known(datagram: &[u8]) -> Result<(RawPacket<'_>, &[u8]), DecodeError> {
+    split(datagram, |_| 0, version::params(version::UNKNOWN_AS))
+}
+
+fn split<'a>(
+    datagram: &'a [u8],
+    short_dcid_len: impl Fn(&[u8]) -> usize,
+    layout: Option<VersionParams>,
+) -> Result<(RawPacket<'a>, &'a [u8]), DecodeError> {
     let mut r = Reader::new(datagram);
     let first = r.u8("packet header")?;
     if first & 0x80 == 0 {
@@ -104,7 +117,7 @@ pub fn split_packet<'a>(
         };
         return Ok((packet, &[]));
     }
-    let Some(params) = version::params(version) else {
+    let Some(params) = version::params(version).or(layout) else {
         let packet = RawPacket {
             typ: PacketType::UnsupportedVersion,
             version,

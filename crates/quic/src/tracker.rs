@@ -14,8 +14,8 @@ use crate::event::{Level, PacketStatus, QuicEvent, QuicEventKind};
 use crate::frames::{parse_frames, Frame};
 use crate::hello;
 use crate::packet::{
-    decode_packet_number, is_padding, open_payload, remove_header_protection, split_packet, unprotect, Opened,
-    PacketType, RawPacket,
+    decode_packet_number, is_padding, open_payload, remove_header_protection, split_as_known, split_packet, unprotect,
+    Opened, PacketType, RawPacket,
 };
 use crate::protection::{retry_tag_ok, PacketKeys, QuicSuite};
 use crate::secrets::{QuicSecrets, TrafficSecret};
@@ -173,8 +173,30 @@ impl QuicTracker {
         self.by_cid.get(p.dcid).map(|&(c, owner)| (c, owner.other()))
     }
 
-    /// Handles one packet; returns its connection and sender when known.
+    /// Handles one packet; returns its connection and sender when known. A long header
+    /// of an unknown version is read as [`version::UNKNOWN_AS`] if it opens so.
     fn packet(&mut self, p: &RawPacket<'_>, d: &mut Datagram<'_, '_>) -> Option<(usize, Side)> {
+        if p.typ == PacketType::UnsupportedVersion {
+            if let Ok((as_known, _)) = split_as_known(p.bytes) {
+                if as_known.typ == PacketType::Initial && self.opens_as_known(&as_known, d.dst) {
+                    return self.packet_as_known(&as_known, d);
+                }
+            }
+        }
+        self.packet_as_known(p, d)
+    }
+
+    fn opens_as_known(&self, p: &RawPacket<'_>, dst: SocketAddr) -> bool {
+        let Some(known) = version::params(version::UNKNOWN_AS) else { return false };
+        let dcid = match self.lookup(p, dst) {
+            Some((c, _)) => self.conns[c].initial_dcids.first().cloned().unwrap_or_default(),
+            None => p.dcid.to_vec(),
+        };
+        PacketKeys::initial(known, &dcid)
+            .is_ok_and(|(client, server)| unprotect(p, &client, None).is_ok() || unprotect(p, &server, None).is_ok())
+    }
+
+    fn packet_as_known(&mut self, p: &RawPacket<'_>, d: &mut Datagram<'_, '_>) -> Option<(usize, Side)> {
         let (c, sender) = match self.lookup(p, d.dst) {
             Some(found) => found,
             None => match self.open_connection(p, d) {
@@ -214,8 +236,9 @@ impl QuicTracker {
     /// a client's first Initial.
     fn open_connection(&mut self, p: &RawPacket<'_>, d: &mut Datagram<'_, '_>) -> Option<usize> {
         let plausible = match p.typ {
+            // An unknown version's Initial gets here only when it opened as UNKNOWN_AS.
             PacketType::Initial => {
-                let params = version::params(p.version)?;
+                let params = version::params(p.version).or(version::params(version::UNKNOWN_AS))?;
                 let (client, _) = PacketKeys::initial(params, p.dcid).ok()?;
                 unprotect(p, &client, None).is_ok()
             }
@@ -339,7 +362,9 @@ impl QuicTracker {
     }
 
     fn open_initial(&mut self, c: usize, sender: Side, p: &RawPacket<'_>) -> Result<Opened, PacketStatus> {
-        let params = version::params(p.version).ok_or(PacketStatus::NotProtected)?;
+        // Unknown versions get here only when they open as UNKNOWN_AS.
+        let params =
+            version::params(p.version).or(version::params(version::UNKNOWN_AS)).ok_or(PacketStatus::NotProtected)?;
         let conn = &mut self.conns[c];
         let largest = conn.largest[sender.index()][0];
         for i in 0..conn.initial_dcids.len() {

@@ -25,6 +25,10 @@ pub struct Labels {
 
 pub const V1: u32 = 0x0000_0001;
 pub const V2: u32 = 0x6b33_43cf;
+/// How versions nobody defined (greasing ones, say) are read when their packets open so:
+/// ngtcp2 protects versions it does not know with draft-29's salt and v1's layout, and
+/// Wireshark reads reserved versions as draft-29.
+pub const UNKNOWN_AS: u32 = 0xff00_001d;
 
 const V1_LABELS: Labels = Labels { key: b"quic key", iv: b"quic iv", hp: b"quic hp", ku: b"quic ku" };
 const V2_LABELS: Labels = Labels { key: b"quicv2 key", iv: b"quicv2 iv", hp: b"quicv2 hp", ku: b"quicv2 ku" };

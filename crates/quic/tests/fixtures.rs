@@ -1,0 +1,144 @@
+//! The real-peer captures of tests/fixtures/quic (make-quic-fixtures.sh: aioquic and
+//! ngtcp2 in two network namespaces), with their key logs: handshake messages in the
+//! frames tshark 4.0 shows them in, and what each scenario is about.
+
+mod common;
+
+use std::path::PathBuf;
+
+use common::{golden, handshake_rows, repo, track};
+use tlsdoctor_keys::{parse_keylog, KeyLog};
+use tlsdoctor_quic::{CloseCode, Level, PacketStatus, PacketType, QuicEventKind};
+use tlsdoctor_tcp::Side;
+
+const FIXTURES: [&str; 5] = [
+    "ngtcp2-client-aioquic-server",
+    "aioquic-client-ngtcp2-server",
+    "quic-unknown-ca",
+    "quic-no-alpn",
+    "quic-version-negotiation",
+];
+
+fn capture(name: &str) -> PathBuf {
+    repo().join("tests/fixtures/quic").join(format!("{name}.pcapng"))
+}
+
+fn keylog(name: &str) -> KeyLog {
+    let text = std::fs::read(repo().join("tests/fixtures/quic").join(format!("{name}.keylog"))).unwrap();
+    let (log, problems) = parse_keylog(&text);
+    assert!(problems.is_empty(), "{name}: {problems:?}");
+    log
+}
+
+#[test]
+fn handshake_messages_in_the_frames_tshark_shows() {
+    for name in FIXTURES {
+        let keys = keylog(name);
+        assert_eq!(handshake_rows(&capture(name), Some(&keys)), golden(&format!("{name}.pcapng")), "{name}");
+    }
+}
+
+/// What a capture shows, summarised.
+#[derive(Default, Debug)]
+struct Seen {
+    connections: usize,
+    closes: Vec<(u64, Side, Level, CloseCode)>,
+    not_opened: Vec<(u64, PacketType, PacketStatus)>,
+    one_rtt_opened: usize,
+    path_changes: Vec<(u64, Side)>,
+    versions_offered: Vec<u32>,
+    anomalies: Vec<String>,
+    alpn: Vec<String>,
+    stream_bytes: usize,
+}
+
+fn see(name: &str, keys: Option<&KeyLog>) -> Seen {
+    let mut s = Seen::default();
+    track(&capture(name), keys, |e| match &e.kind {
+        QuicEventKind::ConnectionOpened { .. } => s.connections += 1,
+        QuicEventKind::ConnectionClose { level, code, .. } => s.closes.push((e.frame, e.side, *level, *code)),
+        QuicEventKind::Packet { typ, status: PacketStatus::Opened, .. } => {
+            s.one_rtt_opened += usize::from(*typ == PacketType::OneRtt)
+        }
+        QuicEventKind::Packet { typ, status, .. } => s.not_opened.push((e.frame, *typ, status.clone())),
+        QuicEventKind::PathChanged { .. } => s.path_changes.push((e.frame, e.side)),
+        QuicEventKind::VersionNegotiation { versions } => s.versions_offered.extend(versions.iter()),
+        QuicEventKind::Anomaly { reason } => s.anomalies.push(reason.clone()),
+        QuicEventKind::Handshake { typ: 1, raw, .. } => {
+            let hello = tlsdoctor_quic::hello::parse(raw).unwrap();
+            s.alpn.extend(hello.alpn().iter().map(|a| String::from_utf8_lossy(a).into_owned()));
+        }
+        QuicEventKind::StreamData { data, .. } => s.stream_bytes += data.len(),
+        _ => {}
+    });
+    s
+}
+
+#[test]
+fn good_handshakes_open_every_packet() {
+    for name in ["ngtcp2-client-aioquic-server", "aioquic-client-ngtcp2-server"] {
+        let s = see(name, Some(&keylog(name)));
+        assert_eq!(s.connections, 1, "{name}");
+        assert!(s.not_opened.is_empty(), "{name}: {:?}", s.not_opened);
+        assert!(s.anomalies.is_empty(), "{name}: {:?}", s.anomalies);
+        assert!(s.one_rtt_opened >= 5, "{name}: {}", s.one_rtt_opened);
+        assert!(s.stream_bytes > 0, "{name}");
+        assert_eq!(s.alpn, vec!["h3"], "{name}");
+        // The client ends with an application close of no error.
+        let (_, side, level, code) = *s.closes.last().unwrap();
+        assert_eq!((side, level), (Side::Client, Level::OneRtt), "{name}");
+        assert!(matches!(code, CloseCode::Application(_)), "{name}: {code}");
+    }
+}
+
+/// ngtcp2's client updates its keys (the key phase bit flips to 1) and moves to a new
+/// port without path validation: the connection is followed by its connection IDs.
+#[test]
+fn key_update_and_nat_rebinding() {
+    let name = "ngtcp2-client-aioquic-server";
+    let s = see(name, Some(&keylog(name)));
+    assert_eq!(s.connections, 1);
+    assert_eq!(s.path_changes.iter().map(|p| p.1).collect::<Vec<_>>(), vec![Side::Client]);
+}
+
+#[test]
+fn without_keys_only_initials_open() {
+    let name = "aioquic-client-ngtcp2-server";
+    let s = see(name, None);
+    assert_eq!(s.one_rtt_opened, 0);
+    assert!(s.not_opened.iter().all(|(_, t, st)| *t != PacketType::Initial && *st == PacketStatus::NoKeys));
+    assert!(!s.not_opened.is_empty());
+}
+
+#[test]
+fn unknown_ca_closes_with_a_tls_alert() {
+    let name = "quic-unknown-ca";
+    let s = see(name, Some(&keylog(name)));
+    // aioquic: certificate verification failed -> bad_certificate (42), 0x12a.
+    assert_eq!(s.closes, vec![(4, Side::Client, Level::Handshake, CloseCode::TlsAlert(42))]);
+    assert_eq!(s.closes[0].3.to_string(), "CRYPTO_ERROR bad_certificate (0x12a)");
+    // Without keys the close is in a Handshake packet that cannot be read.
+    let s = see(name, None);
+    assert!(s.closes.is_empty());
+    assert!(s.not_opened.contains(&(4, PacketType::Handshake, PacketStatus::NoKeys)));
+}
+
+#[test]
+fn no_common_alpn_closes_with_no_application_protocol() {
+    let name = "quic-no-alpn";
+    // The close is in an Initial packet: no keys needed.
+    let s = see(name, None);
+    assert_eq!(s.alpn, vec!["hq-interop"]);
+    assert_eq!(s.closes, vec![(2, Side::Server, Level::Initial, CloseCode::TlsAlert(120))]);
+    assert_eq!(s.closes[0].3.code(), 0x178);
+}
+
+#[test]
+fn version_negotiation() {
+    let name = "quic-version-negotiation";
+    let s = see(name, None);
+    assert_eq!(s.connections, 1);
+    assert!(s.versions_offered.contains(&1), "{:?}", s.versions_offered);
+    assert!(!s.versions_offered.contains(&0x1a2a_3a4a));
+    assert!(s.anomalies.is_empty(), "{:?}", s.anomalies);
+}
