@@ -100,6 +100,9 @@ pub enum QuicEventKind<'a> {
         fin: bool,
         data: &'a [u8],
     },
+    /// A packet ending with a stateless reset token the sender gave (RFC 9000 §10.3):
+    /// the sender lost the connection's state (a restart, say) and ends it.
+    StatelessReset,
     /// A peer's packets arrive from a new address (migration or NAT rebinding).
     PathChanged {
         from: SocketAddr,

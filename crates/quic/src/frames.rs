@@ -57,6 +57,8 @@ pub enum Frame<'a> {
         sequence: u64,
         retire_prior_to: u64,
         cid: &'a [u8],
+        /// What a stateless reset for this connection ID ends with.
+        reset_token: [u8; 16],
     },
     RetireConnectionId {
         sequence: u64,
@@ -190,8 +192,9 @@ fn frame<'a>(r: &mut Reader<'a>) -> Result<Frame<'a>, DecodeError> {
                     detail: format!("connection ID of {} bytes", cid.len()),
                 });
             }
-            r.take(16, "NEW_CONNECTION_ID stateless reset token")?;
-            Frame::NewConnectionId { sequence, retire_prior_to, cid }
+            let token = r.take(16, "NEW_CONNECTION_ID stateless reset token")?;
+            let reset_token = token.try_into().unwrap_or([0; 16]);
+            Frame::NewConnectionId { sequence, retire_prior_to, cid, reset_token }
         }
         0x19 => Frame::RetireConnectionId { sequence: varint(r, "RETIRE_CONNECTION_ID sequence")? },
         0x1a => Frame::PathChallenge(r.take(8, "PATH_CHALLENGE data")?),

@@ -3,7 +3,7 @@
 //! several). Each datagram is split into its coalesced packets, each packet opened with
 //! the keys of its level, and its frames turned into events.
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::{BTreeSet, HashMap, HashSet};
 use std::net::SocketAddr;
 
 use tlsdoctor_tcp::Side;
@@ -38,7 +38,16 @@ pub struct QuicTracker {
     cid_lens: BTreeSet<usize>,
     /// Clients that chose a zero-length connection ID, by address.
     empty_cid_clients: HashMap<SocketAddr, usize>,
+    /// Stateless reset tokens, by the connection and the peer that would send the reset.
+    reset_tokens: HashMap<[u8; 16], (usize, Side)>,
+    /// Address pairs already reported as carrying packets of no known connection (a
+    /// capture started mid-connection would otherwise report every packet).
+    unknown_reported: HashSet<(SocketAddr, SocketAddr)>,
 }
+
+/// Bounds on what hostile input can make the tracker keep.
+const MAX_RESET_TOKENS: usize = 1 << 16;
+const MAX_UNKNOWN_REPORTED: usize = 1 << 12;
 
 struct Connection {
     client: SocketAddr,
@@ -165,6 +174,22 @@ impl QuicTracker {
         }
     }
 
+    fn add_reset_token(&mut self, token: [u8; 16], c: usize, issuer: Side) {
+        if self.reset_tokens.len() < MAX_RESET_TOKENS {
+            self.reset_tokens.entry(token).or_insert((c, issuer));
+        }
+    }
+
+    /// A short header packet ending with a known stateless reset token: its connection
+    /// and the peer that sent it.
+    fn stateless_reset(&self, p: &RawPacket<'_>) -> Option<(usize, Side)> {
+        if p.typ != PacketType::OneRtt || p.bytes.len() < 21 {
+            return None;
+        }
+        let tail: [u8; 16] = p.bytes[p.bytes.len() - 16..].try_into().ok()?;
+        self.reset_tokens.get(&tail).copied()
+    }
+
     /// The connection a packet belongs to and its sender.
     fn lookup(&self, p: &RawPacket<'_>, dst: SocketAddr) -> Option<(usize, Side)> {
         if p.dcid.is_empty() {
@@ -202,8 +227,17 @@ impl QuicTracker {
             None => match self.open_connection(p, d) {
                 Some(c) => (c, Side::Client),
                 None => {
+                    if let Some((c, side)) = self.stateless_reset(p) {
+                        d.emit(c, side, QuicEventKind::StatelessReset);
+                        return Some((c, side));
+                    }
+                    let fresh = self.unknown_reported.len() < MAX_UNKNOWN_REPORTED
+                        && self.unknown_reported.insert((d.src, d.dst));
+                    if !fresh {
+                        return None;
+                    }
                     let reason = format!(
-                        "frame {}: {} packet for an unknown connection (DCID {})",
+                        "frame {}: {} packet for an unknown connection (DCID {}); further ones between these addresses are not reported",
                         d.frame,
                         p.typ.name(),
                         hex(p.dcid)
@@ -342,6 +376,10 @@ impl QuicTracker {
         };
         let opened = match opened {
             Ok(o) => o,
+            Err(PacketStatus::Failed(_)) if self.stateless_reset(p).is_some() => {
+                d.emit(c, sender, QuicEventKind::StatelessReset);
+                return;
+            }
             Err(status) => {
                 self.emit_packet(c, sender, p, None, status, &[], d);
                 return;
@@ -448,7 +486,10 @@ impl QuicTracker {
                 d.emit(c, sender, QuicEventKind::StreamData { stream_id, offset, fin, data });
             }
             // The peer will address the sender with it.
-            Frame::NewConnectionId { cid, .. } => self.register(cid, c, sender),
+            Frame::NewConnectionId { cid, reset_token, .. } => {
+                self.register(cid, c, sender);
+                self.add_reset_token(reset_token, c, sender);
+            }
             _ => {}
         }
     }
@@ -504,7 +545,15 @@ impl QuicTracker {
         let ext = info.extension(transport_params::EXTENSION).or(info.extension(transport_params::EXTENSION_DRAFT));
         if let Some(ext) = ext {
             match transport_params::parse(ext) {
-                Ok(params) => d.emit(c, sender, QuicEventKind::TransportParameters { params: &params }),
+                Ok(params) => {
+                    let token = params.iter().find(|p| p.id == transport_params::STATELESS_RESET_TOKEN);
+                    if let Some(transport_params::ParamValue::Bytes(t)) = token.map(|p| &p.value) {
+                        if let Ok(t) = <[u8; 16]>::try_from(&t[..]) {
+                            self.add_reset_token(t, c, sender);
+                        }
+                    }
+                    d.emit(c, sender, QuicEventKind::TransportParameters { params: &params })
+                }
                 Err(e) => {
                     let reason = format!("frame {}: transport parameters: {e}", d.frame);
                     d.emit(c, sender, QuicEventKind::Anomaly { reason });

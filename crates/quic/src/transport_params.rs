@@ -8,6 +8,8 @@ use crate::wire::{varint, varint_bytes};
 /// The TLS extension: 0x39 in QUIC v1/v2, 0xffa5 in the drafts.
 pub const EXTENSION: u16 = 0x0039;
 pub const EXTENSION_DRAFT: u16 = 0xffa5;
+/// The server's stateless reset token for its handshake connection ID.
+pub const STATELESS_RESET_TOKEN: u64 = 0x02;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct TransportParameter {
