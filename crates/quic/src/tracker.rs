@@ -50,6 +50,9 @@ const MAX_RESET_TOKENS: usize = 1 << 16;
 const MAX_UNKNOWN_REPORTED: usize = 1 << 12;
 
 struct Connection {
+    /// The version of the last long header opened: short headers carry none, and
+    /// compatible version negotiation (RFC 9368) may change it during the handshake.
+    version: u32,
     client: SocketAddr,
     server: SocketAddr,
     /// Destination Connection IDs the client's Initials used, newest first (a Retry adds
@@ -284,6 +287,7 @@ impl QuicTracker {
         }
         let c = self.conns.len();
         self.conns.push(Connection {
+            version: p.version,
             client: d.src,
             server: d.dst,
             initial_dcids: vec![p.dcid.to_vec()],
@@ -385,6 +389,9 @@ impl QuicTracker {
                 return;
             }
         };
+        if p.typ != PacketType::OneRtt {
+            self.conns[c].version = p.version;
+        }
         let largest = &mut self.conns[c].largest[sender.index()][space(level)];
         *largest = Some(largest.map_or(opened.packet_number, |l| l.max(opened.packet_number)));
         let (frames, error) = parse_frames(&opened.payload);
@@ -444,8 +451,9 @@ impl QuicTracker {
             (_, Side::Server) => TrafficSecret::ServerApplication0,
         };
         let secret = secrets.zip(conn.client_random.as_ref()).and_then(|(s, r)| s.secret(r, which));
-        let (Some(secret), Some(params)) = (secret, version::params(p.version).or_else(|| conn.version_params()))
-        else {
+        let version = if p.typ == PacketType::OneRtt { conn.version } else { p.version };
+        let params = version::params(version).or(version::params(version::UNKNOWN_AS));
+        let (Some(secret), Some(params)) = (secret, params) else {
             return Err(PacketStatus::NoKeys);
         };
         // Before the ServerHello is seen the suite is unknown: the AEAD tells which.
@@ -560,13 +568,6 @@ impl QuicTracker {
                 }
             }
         }
-    }
-}
-
-impl Connection {
-    /// Short headers carry no version: the connection's Initial keys tell it.
-    fn version_params(&self) -> Option<version::VersionParams> {
-        self.initial_keys.first().and_then(|(v, _, _)| version::params(*v))
     }
 }
 

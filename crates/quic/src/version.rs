@@ -25,6 +25,7 @@ pub struct Labels {
 
 pub const V1: u32 = 0x0000_0001;
 pub const V2: u32 = 0x6b33_43cf;
+pub const V2_DRAFT: u32 = 0x709a_50c4;
 /// How versions nobody defined (greasing ones, say) are read when their packets open so:
 /// ngtcp2 protects versions it does not know with draft-29's salt and v1's layout, and
 /// Wireshark reads reserved versions as draft-29.
@@ -58,6 +59,16 @@ pub fn params(version: u32) -> Option<VersionParams> {
             v2_packet_types: true,
             ..v1
         }),
+        // draft-ietf-quic-v2 (ngtcp2 0.x's "v2draft"): RFC 9369's labels and packet types,
+        // its own salt and Retry key.
+        V2_DRAFT => Some(VersionParams {
+            initial_salt: hex20(b"a707c203a59b47184a1d62ca570406ea7ae3e5d3"),
+            labels: V2_LABELS,
+            retry_key: hex16(b"ba858dc7b43de5dbf87617ff4ab253db"),
+            retry_nonce: hex12(b"141b99c239b03e785d6a2e9f"),
+            v2_packet_types: true,
+            ..v1
+        }),
         // draft-33 and draft-34 already use the RFC's salt and Retry key.
         0xff00_0021 | 0xff00_0022 => Some(v1),
         // draft-29 to draft-32.
@@ -85,6 +96,7 @@ pub fn name(version: u32) -> String {
         0 => "version negotiation".into(),
         V1 => "QUIC v1".into(),
         V2 => "QUIC v2".into(),
+        V2_DRAFT => "QUIC v2 draft".into(),
         v if v >> 8 == 0xff_0000 => format!("draft-{}", v & 0xff),
         v if v & 0x0f0f_0f0f == 0x0a0a_0a0a => format!("reserved 0x{v:08x}"),
         v => format!("0x{v:08x}"),

@@ -142,3 +142,40 @@ fn version_negotiation() {
     assert!(!s.versions_offered.contains(&0x1a2a_3a4a));
     assert!(s.anomalies.is_empty(), "{:?}", s.anomalies);
 }
+
+/// Compatible version negotiation (RFC 9368) to QUIC v2 draft: the client's first
+/// Initial is v1, everything the server sends is v2 draft, and 1-RTT packets (which carry
+/// no version) open with the negotiated version's labels.
+#[test]
+fn compatible_version_negotiation_to_v2_draft() {
+    let name = "quic-v2draft-compatible";
+    let keys = keylog(name);
+    let mut versions = Vec::new();
+    let mut messages = Vec::new();
+    track(&capture(name), Some(&keys), |e| match &e.kind {
+        QuicEventKind::Packet { typ, version, status, .. } => {
+            assert_eq!(*status, PacketStatus::Opened, "frame {}: {typ:?}", e.frame);
+            if *typ != PacketType::OneRtt {
+                versions.push((e.side, *version));
+            }
+        }
+        QuicEventKind::Handshake { level, typ, .. } => messages.push((e.side, *level, *typ)),
+        QuicEventKind::Anomaly { reason } => panic!("{reason}"),
+        _ => {}
+    });
+    assert_eq!(versions[0], (Side::Client, 1));
+    assert!(versions[1..].iter().all(|&(_, v)| v == tlsdoctor_quic::version::V2_DRAFT), "{versions:?}");
+    assert_eq!(
+        messages,
+        vec![
+            (Side::Client, Level::Initial, 1),
+            (Side::Server, Level::Initial, 2),
+            (Side::Server, Level::Handshake, 8),
+            (Side::Server, Level::Handshake, 11),
+            (Side::Server, Level::Handshake, 15),
+            (Side::Server, Level::Handshake, 20),
+            (Side::Client, Level::Handshake, 20),
+            (Side::Server, Level::OneRtt, 4),
+        ]
+    );
+}

@@ -27,6 +27,8 @@ golden() {   # golden FILE [KEYLOG] [PORT]
 golden "$ROOT/tests/data/wireshark/captures/quic-fragmented-handshakes.pcapng.gz"
 for f in "$ROOT"/tests/fixtures/quic/*.pcapng; do
     [ -e "$f" ] || continue
+    # tshark 4.0 does not know QUIC v2 draft (0x709a50c4): nothing to compare with.
+    case "$f" in *v2draft*) continue ;; esac
     port=$(sed -n 's/^port=//p' "${f%.pcapng}.meta" 2>/dev/null || true)
     golden "$f" "${f%.pcapng}.keylog" "$port"
 done
