@@ -53,9 +53,10 @@ impl CryptoStream {
             if offset - self.next > MAX_PENDING || self.pending_bytes + data.len() as u64 > MAX_PENDING {
                 return Err(StreamProblem::TooFarAhead { offset });
             }
-            self.pending_bytes += data.len() as u64;
-            let slot = self.pending.entry(offset).or_insert_with(|| (Vec::new(), frame));
+            // A longer copy of data at the same offset replaces the shorter one.
+            let slot = self.pending.entry(offset).or_default();
             if data.len() > slot.0.len() {
+                self.pending_bytes = self.pending_bytes - slot.0.len() as u64 + data.len() as u64;
                 *slot = (data.to_vec(), frame);
             }
             return Ok(Vec::new());
@@ -164,6 +165,19 @@ mod tests {
         let mut s = CryptoStream::default();
         assert_eq!(s.push(0, &[11, 0xff, 0, 0], 1), Err(StreamProblem::Oversized { typ: 11, length: 0xff0000 }));
         assert!(s.push(4, &[0; 8], 2).unwrap().is_empty());
+    }
+
+    #[test]
+    fn repeated_out_of_order_data_is_counted_once() {
+        let mut s = CryptoStream::default();
+        let chunk = vec![0u8; 1000];
+        for i in 0..3000 {
+            assert!(s.push(1, &chunk, i).is_ok(), "retransmission {i} refused");
+        }
+        assert_eq!(s.pending_bytes, 1000);
+        let got = s.push(0, &[4], 9999).unwrap();
+        assert_eq!(got.len(), 250, "zero-length messages of type 4");
+        assert_eq!(s.pending_bytes, 0);
     }
 
     #[test]
