@@ -11,12 +11,13 @@ use tlsdoctor_keys::{parse_keylog, KeyLog};
 use tlsdoctor_quic::{CloseCode, Level, PacketStatus, PacketType, QuicEventKind};
 use tlsdoctor_tcp::Side;
 
-const FIXTURES: [&str; 5] = [
+const FIXTURES: [&str; 6] = [
     "ngtcp2-client-aioquic-server",
     "aioquic-client-ngtcp2-server",
     "quic-unknown-ca",
     "quic-no-alpn",
     "quic-version-negotiation",
+    "quic-0rtt",
 ];
 
 fn capture(name: &str) -> PathBuf {
@@ -178,4 +179,37 @@ fn compatible_version_negotiation_to_v2_draft() {
             (Side::Server, Level::OneRtt, 4),
         ]
     );
+}
+
+/// The second connection resumes the first's session and sends its HTTP/3 request as
+/// 0-RTT data in the ClientHello's datagram: opened with CLIENT_EARLY_TRAFFIC_SECRET
+/// (the cipher suite found by trying, as the ServerHello comes later).
+#[test]
+fn zero_rtt_opens_with_the_early_secret() {
+    let name = "quic-0rtt";
+    let keys = keylog(name);
+    let mut zero_rtt = Vec::new();
+    let mut streams_in_0rtt = 0;
+    let mut last_typ = None;
+    let mut connections = 0;
+    track(&capture(name), Some(&keys), |e| match &e.kind {
+        QuicEventKind::ConnectionOpened { .. } => connections += 1,
+        QuicEventKind::Packet { typ, status, .. } => {
+            assert_eq!(*status, PacketStatus::Opened, "frame {}: {typ:?}", e.frame);
+            if *typ == PacketType::ZeroRtt {
+                zero_rtt.push((e.frame, e.connection, e.side));
+            }
+            last_typ = Some(*typ);
+        }
+        QuicEventKind::StreamData { .. } if last_typ == Some(PacketType::ZeroRtt) => streams_in_0rtt += 1,
+        QuicEventKind::Anomaly { reason } => panic!("{reason}"),
+        _ => {}
+    });
+    assert_eq!(connections, 2);
+    assert_eq!(zero_rtt, vec![(14, Some(1), Side::Client)]);
+    assert!(streams_in_0rtt >= 2, "{streams_in_0rtt}");
+    // Without keys the 0-RTT packet is reported as such, not as a failure.
+    let s = see(name, None);
+    assert!(s.not_opened.contains(&(14, PacketType::ZeroRtt, PacketStatus::NoKeys)));
+    assert!(s.not_opened.iter().all(|(_, _, st)| *st == PacketStatus::NoKeys));
 }
