@@ -213,3 +213,29 @@ fn zero_rtt_opens_with_the_early_secret() {
     assert!(s.not_opened.contains(&(14, PacketType::ZeroRtt, PacketStatus::NoKeys)));
     assert!(s.not_opened.iter().all(|(_, _, st)| *st == PacketStatus::NoKeys));
 }
+
+/// The messages are what the TLS layer reads: every one parses with
+/// `tlsdoctor_tls::messages::parse_handshake`, as TLS 1.3.
+#[test]
+fn every_message_parses_as_tls13() {
+    use tlsdoctor_tls::messages::{parse_handshake, ParseContext};
+    use tlsdoctor_tls::registry::{HandshakeType, ProtocolVersion};
+    let mut parsed = 0;
+    for name in FIXTURES.iter().chain(&["quic-v2draft-compatible"]) {
+        let keys = keylog(name);
+        track(&capture(name), Some(&keys), |e| {
+            if let QuicEventKind::Handshake { typ, raw, .. } = e.kind {
+                let ctx = ParseContext {
+                    version: Some(ProtocolVersion(0x0304)),
+                    cipher_suite: None,
+                    from_server: e.side == Side::Server,
+                };
+                if let Err(err) = parse_handshake(HandshakeType(typ), &raw[4..], &ctx) {
+                    panic!("{name} frame {}: type {typ}: {err}", e.frame);
+                }
+                parsed += 1;
+            }
+        });
+    }
+    assert!(parsed > 40, "{parsed}");
+}
