@@ -50,6 +50,8 @@ const MAX_RESET_TOKENS: usize = 1 << 16;
 const MAX_UNKNOWN_REPORTED: usize = 1 << 12;
 
 struct Connection {
+    /// The last frame with a packet of the connection.
+    last_frame: u64,
     /// The version of the last long header opened: short headers carry none, and
     /// compatible version negotiation (RFC 9368) may change it during the handshake.
     version: u32,
@@ -156,6 +158,31 @@ impl QuicTracker {
         }
     }
 
+    /// At the end of the capture: CRYPTO streams that stopped inside a handshake message
+    /// or before a hole was filled (what the capture cannot tell), as anomalies.
+    pub fn finish(&mut self, out: &mut dyn FnMut(QuicEvent<'_>)) {
+        for (c, conn) in self.conns.iter().enumerate() {
+            for side in [Side::Client, Side::Server] {
+                for (i, level) in [Level::Initial, Level::Handshake, Level::OneRtt].into_iter().enumerate() {
+                    let stream = &conn.crypto[side.index()][i];
+                    let reason = match (stream.partial(), stream.has_hole()) {
+                        (0, false) => continue,
+                        (n, false) => format!(
+                            "capture ends inside a {side:?} {} handshake message ({n} bytes of it seen)",
+                            level.name()
+                        ),
+                        (_, true) => format!(
+                            "capture ends with {side:?} {} CRYPTO data missing before data that was seen",
+                            level.name()
+                        ),
+                    };
+                    let kind = QuicEventKind::Anomaly { reason };
+                    out(QuicEvent { frame: conn.last_frame, connection: Some(c as u64), side, kind });
+                }
+            }
+        }
+    }
+
     /// A short header's DCID length: the longest known connection ID it starts with.
     fn short_dcid_len(&self, after_first: &[u8], dst: SocketAddr) -> usize {
         for &len in self.cid_lens.iter().rev() {
@@ -255,6 +282,7 @@ impl QuicTracker {
                 }
             },
         };
+        self.conns[c].last_frame = d.frame;
         self.note_peer(c, sender, p, d);
         match p.typ {
             PacketType::VersionNegotiation => {
@@ -287,6 +315,7 @@ impl QuicTracker {
         }
         let c = self.conns.len();
         self.conns.push(Connection {
+            last_frame: d.frame,
             version: p.version,
             client: d.src,
             server: d.dst,

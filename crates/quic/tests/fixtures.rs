@@ -239,3 +239,16 @@ fn every_message_parses_as_tls13() {
     }
     assert!(parsed > 40, "{parsed}");
 }
+
+/// Every capture here ends between handshake messages: `finish` has nothing to report.
+#[test]
+fn finish_finds_no_cut_messages() {
+    let wireshark = repo().join("tests/data/wireshark/captures/quic-fragmented-handshakes.pcapng.gz");
+    let (ws_keys, _) = common::embedded_keylog(&wireshark);
+    let mut captures: Vec<(PathBuf, KeyLog)> = FIXTURES.iter().map(|n| (capture(n), keylog(n))).collect();
+    captures.push((wireshark, ws_keys));
+    for (path, keys) in captures {
+        let mut t = track(&path, Some(&keys), |_| {});
+        t.finish(&mut |e| panic!("{}: {:?}", path.display(), e.kind));
+    }
+}

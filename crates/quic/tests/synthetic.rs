@@ -164,3 +164,36 @@ fn garbage_is_reported_not_followed() {
     assert_eq!(t.connections(), 0);
     assert!(n >= 2);
 }
+
+/// A ClientHello cut by the end of the capture is reported as such by `finish`, naming
+/// the connection and the last frame seen; a whole one is not.
+#[test]
+fn finish_reports_a_cut_handshake_message() {
+    let client: SocketAddr = "192.0.2.1:50000".parse().unwrap();
+    let server: SocketAddr = "198.51.100.1:443".parse().unwrap();
+    let (initial, _) = PacketKeys::initial(version::params(V1).unwrap(), &hex("8394c8f03e515708")).unwrap();
+    let hello = hex(CLIENT_CRYPTO);
+    // CRYPTO at offset 0 with the first 100 bytes of the ClientHello (after the 4-byte
+    // frame header 06 00 40 f1).
+    let mut cut = vec![0x06, 0x00, 0x40, 100];
+    cut.extend_from_slice(&hello[4..104]);
+    cut.resize(1162, 0);
+    let mut whole = hello.clone();
+    whole.resize(1162, 0);
+    for (payload, expected) in [(cut, 1), (whole, 0)] {
+        let packet = protect(&hex("c300000001088394c8f03e5157080000449e00000002"), 2, &payload, &initial);
+        let mut t = QuicTracker::new();
+        t.datagram(client, server, &packet, 7, None, &mut |_| {});
+        let mut found = Vec::new();
+        t.finish(&mut |e| {
+            if let QuicEventKind::Anomaly { reason } = e.kind {
+                found.push((e.frame, e.connection, e.side, reason));
+            }
+        });
+        assert_eq!(found.len(), expected, "{found:?}");
+        if let Some((frame, conn, side, reason)) = found.first() {
+            assert_eq!((*frame, *conn, *side), (7, Some(0), Side::Client));
+            assert!(reason.contains("Initial handshake message (100 bytes"), "{reason}");
+        }
+    }
+}
