@@ -197,3 +197,59 @@ fn finish_reports_a_cut_handshake_message() {
         }
     }
 }
+
+/// RFC 9001 A.3's ServerHello payload (ACK and CRYPTO).
+const SERVER_PAYLOAD: &str = "02000000000600405a020000560303eefce7f7b37ba1d1632e96677825ddf73988cfc79825df566d
+    c5430b9a045a1200130100002e00330024001d00209d3c940d89690b84d08a60993c144eca684d1081287c834d5311bc
+    f32bb9da1a002b00020304";
+
+/// Two connections on one four-tuple, told apart by their connection IDs; the server's
+/// answers are interleaved and go to the right one.
+#[test]
+fn two_connections_on_one_four_tuple() {
+    let client: SocketAddr = "192.0.2.1:50000".parse().unwrap();
+    let server: SocketAddr = "198.51.100.1:443".parse().unwrap();
+    let v1 = version::params(V1).unwrap();
+    let mut hello = hex(CLIENT_CRYPTO);
+    hello.resize(1162, 0);
+    let server_payload = hex(SERVER_PAYLOAD);
+    let mut datagrams = Vec::new();
+    for (dcid, scid, server_cid) in [([0xa1u8; 8], [0xc1u8; 8], [0x51u8; 8]), ([0xa2; 8], [0xc2; 8], [0x52; 8])] {
+        let (client_keys, server_keys) = PacketKeys::initial(v1, &dcid).unwrap();
+        let mut h = vec![0xc3, 0, 0, 0, 1, 8];
+        h.extend(dcid);
+        h.push(8);
+        h.extend(scid);
+        h.extend([0x00, 0x44, 0x9e, 0, 0, 0, 2]);
+        let c = protect(&h, 2, &hello, &client_keys);
+        let mut h = vec![0xc1, 0, 0, 0, 1, 8];
+        h.extend(scid);
+        h.push(8);
+        h.extend(server_cid);
+        let len = 2 + server_payload.len() + 16;
+        h.extend([0x00, 0x40 | (len >> 8) as u8, len as u8, 0, 1]); // no token, length, packet number 1
+        let s = protect(&h, 1, &server_payload, &server_keys);
+        datagrams.push((c, s));
+    }
+    let mut t = QuicTracker::new();
+    let mut seen = Vec::new();
+    let order = [(&datagrams[0].0, true), (&datagrams[1].0, true), (&datagrams[1].1, false), (&datagrams[0].1, false)];
+    for (frame, (bytes, from_client)) in order.into_iter().enumerate() {
+        let (src, dst) = if from_client { (client, server) } else { (server, client) };
+        t.datagram(src, dst, bytes, frame as u64 + 1, None, &mut |e| {
+            if let QuicEventKind::Handshake { typ, .. } = e.kind {
+                seen.push((e.frame, e.connection, e.side, typ));
+            }
+        });
+    }
+    assert_eq!(t.connections(), 2);
+    assert_eq!(
+        seen,
+        vec![
+            (1, Some(0), Side::Client, 1),
+            (2, Some(1), Side::Client, 1),
+            (3, Some(1), Side::Server, 2),
+            (4, Some(0), Side::Server, 2),
+        ]
+    );
+}
