@@ -39,6 +39,16 @@ fn handshake_messages_in_the_frames_tshark_shows() {
     }
 }
 
+/// CONNECTION_CLOSE frames, their codes and TLS alerts as tshark 4.0 shows them.
+#[test]
+fn connection_closes_as_tshark_shows_them() {
+    for name in FIXTURES {
+        let keys = keylog(name);
+        let expected = common::golden_file(&format!("{name}.pcapng.closes.tsv"));
+        assert_eq!(common::close_rows(&capture(name), Some(&keys)), expected, "{name}");
+    }
+}
+
 /// What a capture shows, summarised.
 #[derive(Default, Debug)]
 struct Seen {

@@ -30,6 +30,13 @@ fn handshake_messages_in_the_frames_tshark_shows() {
     assert_eq!(handshake_rows(&capture(), Some(&keys)), golden(NAME));
 }
 
+#[test]
+fn no_connection_close_as_tshark_shows() {
+    let (keys, _) = embedded_keylog(&capture());
+    let expected = common::golden_file(&format!("{NAME}.closes.tsv"));
+    assert_eq!(common::close_rows(&capture(), Some(&keys)), expected);
+}
+
 /// Without keys, only the Initial packets' messages (ClientHellos, the HelloRetryRequest
 /// and the ServerHello) are found, in the same frames.
 #[test]

@@ -5,7 +5,13 @@
 #          -T fields -e frame.number -e tls.handshake.type -E occurrence=a -E aggregator=,
 # Captures with decryption-secrets blocks carry their own keys; fixtures made by
 # tests/fixtures/quic/make-quic-fixtures.sh have a .keylog beside them.
-# Output: tests/golden/quic/CAPTURE.handshakes.tsv. Run from anywhere inside the repo.
+# and the CONNECTION_CLOSE frames (frame, frame type 28/29, transport error code,
+# application error code, TLS alert of a CRYPTO_ERROR):
+#   tshark ... -Y 'quic.frame_type == 0x1c || quic.frame_type == 0x1d' -T fields -e frame.number \
+#          -e quic.frame_type -e quic.cc.error_code -e quic.cc.error_code.app \
+#          -e quic.cc.error_code.tls_alert -E occurrence=a -E aggregator=,
+# Output: tests/golden/quic/CAPTURE.handshakes.tsv and CAPTURE.closes.tsv. Run from
+# anywhere inside the repo.
 set -euo pipefail
 ROOT="$(git -C "$(dirname "${BASH_SOURCE[0]}")" rev-parse --show-toplevel)"
 GOLD="$ROOT/tests/golden/quic"
@@ -20,8 +26,12 @@ golden() {   # golden FILE [KEYLOG] [PORT]
     tshark -r "$file" "${extra[@]}" -Y tls.handshake.type \
         -T fields -e frame.number -e tls.handshake.type -E occurrence=a -E aggregator=, \
         >"$GOLD/$(basename "$file").handshakes.tsv" 2>"$CONF/err" || { cat "$CONF/err" >&2; exit 1; }
-    printf '%-45s %4d frames with handshake messages\n' "$(basename "$file")" \
-        "$(wc -l <"$GOLD/$(basename "$file").handshakes.tsv")"
+    tshark -r "$file" "${extra[@]}" -Y 'quic.frame_type == 0x1c || quic.frame_type == 0x1d' \
+        -T fields -e frame.number -e quic.frame_type -e quic.cc.error_code -e quic.cc.error_code.app \
+        -e quic.cc.error_code.tls_alert -E occurrence=a -E aggregator=, \
+        >"$GOLD/$(basename "$file").closes.tsv" 2>"$CONF/err" || { cat "$CONF/err" >&2; exit 1; }
+    printf '%-45s %4d frames with handshake messages, %d with CONNECTION_CLOSE\n' "$(basename "$file")" \
+        "$(wc -l <"$GOLD/$(basename "$file").handshakes.tsv")" "$(wc -l <"$GOLD/$(basename "$file").closes.tsv")"
 }
 
 golden "$ROOT/tests/data/wireshark/captures/quic-fragmented-handshakes.pcapng.gz"

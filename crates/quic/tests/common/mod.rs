@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 use tlsdoctor_capture::{CaptureReader, DecryptionSecrets};
 use tlsdoctor_keys::{parse_keylog, KeyLog};
 use tlsdoctor_net::{Decoded, Decoder};
-use tlsdoctor_quic::{QuicEvent, QuicEventKind, QuicTracker};
+use tlsdoctor_quic::{CloseCode, QuicEvent, QuicEventKind, QuicTracker};
 
 pub fn repo() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
@@ -57,8 +57,30 @@ pub fn handshake_rows(path: &Path, keys: Option<&KeyLog>) -> String {
     rows.iter().map(|(f, t)| format!("{f}\t{}\n", t.join(","))).collect()
 }
 
-/// A golden file's rows (tests/golden/quic/NAME.handshakes.tsv).
+/// CONNECTION_CLOSE frames, as make-quic-golden.sh has tshark print them: frame, frame
+/// type (28 transport, 29 application), transport error code, application error code,
+/// TLS alert of a CRYPTO_ERROR.
+pub fn close_rows(path: &Path, keys: Option<&KeyLog>) -> String {
+    let mut rows = String::new();
+    track(path, keys, |e| {
+        if let QuicEventKind::ConnectionClose { code, .. } = e.kind {
+            let (typ, transport, app, alert) = match code {
+                CloseCode::Transport(c) => (28, c.to_string(), String::new(), String::new()),
+                CloseCode::TlsAlert(a) => (28, code.code().to_string(), String::new(), a.to_string()),
+                CloseCode::Application(c) => (29, String::new(), c.to_string(), String::new()),
+            };
+            rows.push_str(&format!("{}\t{typ}\t{transport}\t{app}\t{alert}\n", e.frame));
+        }
+    });
+    rows
+}
+
+/// A golden file's rows (tests/golden/quic/NAME.handshakes.tsv, or NAME.closes.tsv).
 pub fn golden(name: &str) -> String {
-    let path = repo().join("tests/golden/quic").join(format!("{name}.handshakes.tsv"));
+    golden_file(&format!("{name}.handshakes.tsv"))
+}
+
+pub fn golden_file(file: &str) -> String {
+    let path = repo().join("tests/golden/quic").join(file);
     std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
 }
