@@ -271,20 +271,12 @@ fn trust_unknown(r: &TrustRefusal<'_>) -> Finding {
             "the {judge} refused the {}'s certificate chain (frame {}); its signatures hold as far as the capture shows, and it ends at the issuer {}: whether the {judge} trusts that CA cannot be told without its CA certificates",
             r.refused, r.chain.frame, r.issuer,
         ),
-    )
-    .detail("role", r.refused)
-    .detail("chain_ends_at", r.issuer.clone());
+    );
     let check_ca =
         format!("run again with --ca and the CA certificates the {judge} trusts, to see where the chain breaks");
-    match certificate_names(r) {
-        Some(names) => {
-            let listed = names.join(", ");
-            finding.detail("certificate_names", names).remedy(format!(
-                "{check_ca}; and check that the client connects by a name the certificate covers ({listed}): a client that connects by IP address or by another name refuses it too"
-            ))
-        }
-        None => finding.remedy(check_ca),
-    }
+    r.with_names(finding, check_ca, |listed| {
+        format!("and check that the client connects by a name the certificate covers ({listed}): a client that connects by IP address or by another name refuses it too")
+    })
 }
 
 /// A peer refused a chain that verifies up to a CA the user gave: the peer does not
@@ -300,32 +292,35 @@ fn untrusted_by_peer(r: &TrustRefusal<'_>) -> Finding {
             "the {judge} refused the {}'s certificate chain (frame {}) with {description}, though the chain verifies up to {}, a CA given with --ca: the {judge} does not trust that CA",
             r.refused, r.chain.frame, r.issuer,
         ),
-    )
-    .detail("role", r.refused)
-    .detail("chain_ends_at", r.issuer.clone());
+    );
     let add_ca = format!(
         "add {} to the {judge}'s trust store (for a browser: the system or browser certificate store; for OpenSSL: its CAfile or CApath), or have the {} present a chain from a CA the {judge} trusts",
         r.issuer, r.refused
     );
-    match certificate_names(r) {
-        Some(names) => {
-            let listed = names.join(", ");
-            finding.detail("certificate_names", names).remedy(format!(
-                "{add_ca}; if the {judge} does trust it, check that it connects by a name the certificate covers ({listed})"
-            ))
-        }
-        None => finding.remedy(add_ca),
-    }
+    r.with_names(finding, add_ca, |listed| {
+        format!("if the {judge} does trust it, check that it connects by a name the certificate covers ({listed})")
+    })
 }
 
-/// A client also checks the server's name, which the capture shows only as the SNI: a
-/// client that connects by IP address or by another name checks that one.
-fn certificate_names(r: &TrustRefusal<'_>) -> Option<Vec<String>> {
-    (r.alert.side == Side::Client)
-        .then(|| r.chain.certificates.first().and_then(|der| decoded::certificate(der).ok()))
-        .flatten()
-        .map(|leaf| leaf.summary.subject_alt_names.clone())
-        .filter(|names| !names.is_empty())
+impl TrustRefusal<'_> {
+    /// The finding's common details and remedy. A client also checks the server's name,
+    /// which the capture shows only as the SNI: a client that connects by IP address or
+    /// by another name checks that one, so the remedy names the certificate's names.
+    fn with_names(&self, finding: Finding, remedy: String, names_hint: impl Fn(&str) -> String) -> Finding {
+        let finding = finding.detail("role", self.refused).detail("chain_ends_at", self.issuer.clone());
+        let names = (self.alert.side == Side::Client)
+            .then(|| self.chain.certificates.first().and_then(|der| decoded::certificate(der).ok()))
+            .flatten()
+            .map(|leaf| leaf.summary.subject_alt_names.clone())
+            .filter(|names| !names.is_empty());
+        match names {
+            Some(names) => {
+                let hint = names_hint(&names.join(", "));
+                finding.detail("certificate_names", names).remedy(format!("{remedy}; {hint}"))
+            }
+            None => finding.remedy(remedy),
+        }
+    }
 }
 
 /// A decrypt_error that no signature in this capture explains: every signature the
