@@ -9,15 +9,21 @@ mod datagrams;
 mod decoded;
 pub mod finding;
 mod finished;
+mod heartbeat;
+pub mod http;
 mod lanes;
 mod negotiation;
 mod outcome;
+mod profiles;
 pub mod report;
+mod retry;
 mod schemes;
 pub mod shards;
 mod signatures;
+mod ssl2;
 pub mod story;
 pub mod summary;
+mod unexplained;
 
 use std::net::SocketAddr;
 
@@ -103,6 +109,8 @@ pub struct ConnectionReport {
     /// A close or reset that ended the handshake without an alert.
     pub closed: Option<CloseReport>,
     pub findings: Vec<Finding>,
+    /// The first HTTP response after the handshake, read with secrets.
+    pub http_response: Option<http::HttpResponse>,
     /// The checks that were made and passed, in words.
     pub passed: Vec<String>,
     /// What each side offered, chose and sent.
@@ -193,18 +201,22 @@ pub struct Diagnoser<'a> {
     sink: &'a mut dyn ReportSink,
     links: checks::LinkCache,
     /// Boxed: a table sized for a flood holds buckets, not stories.
-    open: ConnIdMap<Box<(Story, Vec<Step>)>>,
+    open: ConnIdMap<Box<(Story, Vec<Step>, Legacy)>>,
     /// Reports of the frame being processed, handed over in id order when it is done.
     ended: Vec<ConnectionReport>,
     refusals: Refusals,
 }
 
-/// Connections refused at the ClientHello, judged once the whole input was seen against
-/// what the same servers chose in its other connections.
+/// Connections judged once the whole input was seen: those refused at the ClientHello,
+/// against what the same servers chose in its other connections; and those a client left
+/// at a CertificateRequest, against the connections that followed them.
 #[derive(Default)]
 pub struct Refusals {
     refused: Vec<(ConnectionReport, Story)>,
     choices: negotiation::ServerChoices,
+    /// With the finding to give them if nothing shows the client chose to leave.
+    abandoned: Vec<(ConnectionReport, retry::Abandoned, Option<Finding>)>,
+    starts: retry::Starts,
 }
 
 impl Refusals {
@@ -212,14 +224,33 @@ impl Refusals {
     pub fn merge(&mut self, other: Refusals) {
         self.refused.extend(other.refused);
         self.choices.merge(other.choices);
+        self.abandoned.extend(other.abandoned);
+        self.starts.merge(other.starts);
     }
 
-    /// Judges each refusal and hands its report over, in id order.
-    pub fn judge(mut self, sink: &mut dyn ReportSink) {
-        self.refused.sort_by_key(|(r, _)| r.id);
+    /// Judges each connection held and hands its report over, in id order.
+    pub fn judge(self, sink: &mut dyn ReportSink) {
+        let mut judged = Vec::with_capacity(self.refused.len() + self.abandoned.len());
         for (mut report, story) in self.refused {
             let findings = negotiation::refusal(&story, &self.choices);
             report.findings.splice(0..0, findings);
+            report.findings.extend(unexplained::failure(&story, report.outcome, &report.findings));
+            judged.push(report);
+        }
+        for (mut report, abandoned, otherwise) in self.abandoned {
+            match self.starts.judge(&abandoned) {
+                Some(choice) => {
+                    // The choice explains what the missing keys would have.
+                    report.outcome = Outcome::Incomplete;
+                    report.findings.retain(|f| f.code != codes::KEYS_MISSING);
+                    report.findings.push(choice);
+                }
+                None => report.findings.extend(otherwise),
+            }
+            judged.push(report);
+        }
+        judged.sort_by_key(|r| r.id);
+        for report in judged {
             sink.report(END_OF_INPUT, report);
         }
     }
@@ -253,9 +284,9 @@ impl<'a> Diagnoser<'a> {
         }
     }
 
-    fn diagnose(&mut self, story: Story, ladder: Vec<Step>) {
+    fn diagnose(&mut self, story: Story, ladder: Vec<Step>, legacy: Legacy) {
         self.refusals.choices.record(&story);
-        let outcome = outcome::judge(&story);
+        let mut outcome = legacy.ssl2.outcome().unwrap_or_else(|| outcome::judge(&story));
         let mut findings = Vec::new();
         findings.extend(checks::gaps(&story));
         findings.extend(checks::limits(&story));
@@ -266,12 +297,35 @@ impl<'a> Diagnoser<'a> {
         }
         let (checked, passed) = checks::checks(&story, &outcome, self.options, &self.links);
         findings.extend(checked);
+        if checks::certificate_refused_by_client(&story, outcome, &mut findings) {
+            outcome = Outcome::Failed;
+        }
+        let http_response = http::first_response(&story);
+        findings.extend(http_response.as_ref().and_then(|r| http::refusal(&story, r)));
+        findings.extend(legacy.findings());
         findings.sort_by_key(|f| f.severity);
+        // Refusals at the ClientHello, and handshakes a client left at a
+        // CertificateRequest, are judged once the whole input was seen. An SSL 2.0
+        // answer says itself why (ssl2.rs): no refusal to compare.
+        let refused = !legacy.ssl2.answered() && negotiation::refused_at_hello(&story, &outcome);
+        // Only what the capture cannot judge (encrypted certificates) leaves room for a
+        // client's choice; a finding about what the client received explains its close.
+        let explained = findings.iter().any(|f| f.code != codes::KEYS_MISSING);
+        let abandoned = (outcome == Outcome::Failed && !explained).then(|| retry::abandoned(&story)).flatten();
+        let unexplained = unexplained::failure(&story, outcome, &findings);
+        if !refused && abandoned.is_none() {
+            findings.extend(unexplained.clone());
+        }
         let mut report = report_for(&story, outcome, findings, ladder);
+        report.http_response = http_response;
+        legacy.ssl2.amend(&mut report);
         report.passed = passed;
         report.passed.extend(outcome::tls13_inference(&story));
-        if negotiation::refused_at_hello(&story, &report.outcome) {
+        self.refusals.starts.record(&story, report.id, report.outcome.name());
+        if refused {
             self.refusals.refused.push((report, story));
+        } else if let Some(abandoned) = abandoned {
+            self.refusals.abandoned.push((report, abandoned, unexplained));
         } else {
             self.ended.push(report);
         }
@@ -280,10 +334,13 @@ impl<'a> Diagnoser<'a> {
 
 impl Observer for Diagnoser<'_> {
     fn tls(&mut self, conn: &Connection, event: &Event<'_>) {
-        let (story, ladder) =
-            &mut **self.open.entry(conn.id).or_insert_with(|| Box::new((Story::new(conn), Vec::new())));
+        let (story, ladder, legacy) = &mut **self
+            .open
+            .entry(conn.id)
+            .or_insert_with(|| Box::new((Story::new(conn), Vec::new(), Legacy::default())));
         story.conn = conn.clone();
         story.take(event);
+        legacy.take(event);
         if let Event::Message(m) = event {
             if ladder.len() < LADDER_STEPS {
                 ladder.push(Step { frame: m.frame, from: side_name(m.side), message: crate::names::info(&m.kind) });
@@ -293,10 +350,10 @@ impl Observer for Diagnoser<'_> {
 
     fn connection_ended(&mut self, conn: &Connection) {
         if let Some(open) = self.open.remove(&conn.id) {
-            let (mut story, ladder) = *open;
+            let (mut story, ladder, legacy) = *open;
             story.conn = conn.clone();
             if conn.is_tls {
-                self.diagnose(story, ladder);
+                self.diagnose(story, ladder, legacy);
             }
         }
     }
@@ -305,6 +362,26 @@ impl Observer for Diagnoser<'_> {
         if !self.ended.is_empty() {
             self.hand_over(frame);
         }
+    }
+}
+
+/// Watchers of legacy protocol features, beside the story: SSL 2.0 and heartbeats.
+#[derive(Debug, Default)]
+struct Legacy {
+    ssl2: ssl2::Ssl2,
+    heartbeats: heartbeat::Heartbeats,
+}
+
+impl Legacy {
+    fn take(&mut self, event: &Event<'_>) {
+        self.ssl2.take(event);
+        self.heartbeats.take(event);
+    }
+
+    fn findings(&self) -> Vec<Finding> {
+        let mut findings = self.ssl2.findings();
+        findings.extend(self.heartbeats.findings());
+        findings
     }
 }
 
@@ -341,6 +418,7 @@ fn report_for(story: &Story, outcome: Outcome, findings: Vec<Finding>, ladder: V
         }),
         outcome,
         findings,
+        http_response: None,
         passed: Vec::new(),
         story: summary::summarize(story),
         ladder,

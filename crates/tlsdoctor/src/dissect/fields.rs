@@ -70,6 +70,11 @@ impl<W: io::Write> Observer for FieldsPrinter<W> {
                 self.has_tls = true;
                 self.handshake_types.push(*typ);
             }
+            // tshark files SSL 2.0 message types under tls.handshake.type too, for the
+            // three it decodes (names::info).
+            Event::Message(Message { kind: MessageKind::Sslv2 { msg_type: t @ (1 | 2 | 4), .. }, .. }) => {
+                self.handshake_types.push(*t)
+            }
             _ => {}
         }
     }
