@@ -1,0 +1,125 @@
+"""The real clients of the field corpus: how each one is told a scenario, and what its exit
+status and output say about the handshake (the ground truth comes from here, never from
+tlsdoctor).
+
+A scenario is what the client is asked to do against a server configuration:
+  good             trusts the CA, asks for app.example                     (server: good)
+  mtls             the same with the client certificate                    (mtls)
+  wrong-ca         trusts another CA                                        (good)
+  expired          the server's certificate expired                         (expired)
+  name-mismatch    asks for wrong.example, which the certificate lacks      (good)
+  no-client-cert   sends no certificate to a server that requires one       (mtls)
+  no-common-suite  TLS 1.2 only, offering only TLS_RSA_WITH_AES_128_CBC_SHA (strict)
+  no-common-version TLS 1.0 and 1.1 only                                    (good)
+  sni-refused      asks for other.example, which the server refuses         (sni)
+  stall            the server never answers; the client's timeout ends it  (stall)
+  blackhole        the path drops the client's packets after its ClientHello: the
+                   server's handshake timeout ends it                       (good)
+  killed           SIGKILL at a random moment of the handshake (a slow path) (good)
+"""
+
+SCENARIOS = {
+    # name: (server config, the handshake's expected outcome, expected finding codes)
+    "good": ("good", "ok", []),
+    "mtls": ("mtls", "ok", []),
+    "wrong-ca": ("good", "failed", ["certificate-trust-unknown", "certificate-untrusted"]),
+    "expired": ("expired", "failed", ["certificate-expired"]),
+    "name-mismatch": ("good", "failed", ["certificate-name-mismatch"]),
+    "no-client-cert": ("mtls", "failed", ["client-certificate-missing"]),
+    "no-common-suite": ("strict", "failed", ["no-common-cipher-suite", "handshake-refused"]),
+    "no-common-version": ("good", "failed", ["no-common-version", "handshake-refused"]),
+    "sni-refused": ("sni", "failed", ["server-name-unrecognized"]),
+    "stall": ("stall", "failed", []),
+    "blackhole": ("good", "failed", []),
+    "killed": ("good", None, []),
+}
+CLIENTS = ["curl", "openssl", "gnutls", "httpx"]
+
+
+def sni_of(scenario):
+    return {"name-mismatch": "wrong.example", "sni-refused": "other.example"}.get(scenario, "app.example")
+
+
+def argv(client, scenario, addr, port, pki, keylog, here, timeout):
+    """The command line, and the bytes for its standard input."""
+    sni = sni_of(scenario)
+    ca = f"{pki}/rogue-ca.pem" if scenario == "wrong-ca" else f"{pki}/ca.pem"
+    cert = scenario == "mtls"
+    request = f"GET / HTTP/1.1\r\nHost: {sni}\r\nConnection: close\r\n\r\n".encode()
+    if client == "curl":
+        a = ["curl", "-sS", "-o", "/dev/null", "-w", "http %{http_code}\\n", "--max-time", str(timeout),
+             "--resolve", f"{sni}:{port}:{addr}", "--cacert", ca]
+        if cert:
+            a += ["--cert", f"{pki}/client.pem", "--key", f"{pki}/client.key"]
+        if scenario == "no-common-suite":
+            a += ["--tlsv1.2", "--tls-max", "1.2", "--ciphers", "AES128-SHA"]
+        if scenario == "no-common-version":
+            a += ["--tlsv1.0", "--tls-max", "1.1", "--ciphers", "DEFAULT@SECLEVEL=0"]
+        return a + [f"https://{sni}:{port}/"], b""
+    if client == "openssl":
+        a = ["openssl", "s_client", "-connect", f"{addr}:{port}", "-servername", sni,
+             "-verify_hostname", sni, "-verify_return_error", "-CAfile", ca, "-keylogfile", keylog,
+             "-ign_eof"]
+        if cert:
+            a += ["-cert", f"{pki}/client.pem", "-key", f"{pki}/client.key"]
+        if scenario == "no-common-suite":
+            a += ["-tls1_2", "-cipher", "AES128-SHA"]
+        if scenario == "no-common-version":
+            a += ["-no_tls1_2", "-no_tls1_3", "-cipher", "DEFAULT@SECLEVEL=0"]
+        return a, request
+    if client == "gnutls":
+        a = ["gnutls-cli", "--port", str(port), "--sni-hostname", sni, "--verify-hostname", sni,
+             "--x509cafile", ca]
+        if cert:
+            a += ["--x509certfile", f"{pki}/client.pem", "--x509keyfile", f"{pki}/client.key"]
+        if scenario == "no-common-suite":
+            a += ["--priority", "NORMAL:-VERS-ALL:+VERS-TLS1.2:-CIPHER-ALL:+AES-128-CBC:-KX-ALL:+RSA:-MAC-ALL:+SHA1"]
+        if scenario == "no-common-version":
+            a += ["--priority", "NORMAL:-VERS-ALL:+VERS-TLS1.1:+VERS-TLS1.0"]
+        return a + [addr], request
+    if client == "httpx":
+        a = ["python3", f"{here}/peer.py", "client", addr, str(port), "--sni", sni, "--ca", ca,
+             "--keylog", keylog, "--timeout", str(timeout)]
+        if cert:
+            a += ["--cert", f"{pki}/client.pem", "--key", f"{pki}/client.key"]
+        if scenario == "no-common-suite":
+            a += ["--max-version", "1.2", "--ciphers", "AES128-SHA"]
+        if scenario == "no-common-version":
+            a += ["--min-version", "1.0", "--max-version", "1.1", "--ciphers", "DEFAULT@SECLEVEL=0"]
+        return a, b""
+    raise ValueError(client)
+
+
+def verdict(client, status, output):
+    """(handshake outcome, evidence): what the client itself says happened. 'ok' when it
+    finished the handshake (an application error after it, such as nginx's 400 for a
+    missing client certificate, does not undo that), 'failed' otherwise."""
+    lines = [l.strip() for l in output.splitlines() if l.strip()]
+    last = lines[-1] if lines else ""
+    if status is None:
+        return "killed", "killed"
+    if client == "curl":
+        # Exit 0: the handshake finished and an HTTP status came back.
+        return ("ok" if status == 0 else "failed"), f"exit {status}: {last}"[:300]
+    if client == "openssl":
+        # "New, TLSv1.x, Cipher is ..." once the handshake finished; the alert of a TLS 1.3
+        # server refusing the client after that shows as an ":error:" line.
+        done = [l for l in lines if l.startswith("New, TLS")]
+        errors = [l for l in lines if ":error:" in l]
+        if done and not errors:
+            return "ok", f"exit {status}: {done[0]}"
+        return "failed", f"exit {status}: " + (errors[0] if errors else last)[:300]
+    if client == "gnutls":
+        # gnutls-cli exits 0 only when the answer came and the server closed cleanly; a TLS
+        # 1.3 server refusing the client after "Handshake was completed" makes it exit 1.
+        done = any("Handshake was completed" in l for l in lines)
+        if done and status == 0:
+            return "ok", "exit 0: Handshake was completed"
+        fatal = [l for l in lines if l.startswith("*** ")]
+        return "failed", f"exit {status}: " + " ".join(fatal or [last])[:300]
+    if client == "httpx":
+        answer = [l for l in lines if l.startswith("answer ")]
+        if status == 0 and answer:
+            return "ok", f"exit 0: {answer[0]}"
+        return "failed", f"exit {status}: {last}"[:300]
+    raise ValueError(client)
