@@ -102,11 +102,12 @@ def verdict(client, status, output):
         # Exit 0: the handshake finished and an HTTP status came back.
         return ("ok" if status == 0 else "failed"), f"exit {status}: {last}"[:300]
     if client == "openssl":
-        # "New, TLSv1.x, Cipher is ..." once the handshake finished; the alert of a TLS 1.3
-        # server refusing the client after that shows as an ":error:" line.
+        # "New, TLSv1.x, Cipher is ..." once the handshake finished; a TLS 1.3 server
+        # refusing the client after that shows as an ":error:" line, or as a reset
+        # (exit 104, ECONNRESET) when the reset overtakes the server's alert.
         done = [l for l in lines if l.startswith("New, TLS")]
         errors = [l for l in lines if ":error:" in l]
-        if done and not errors:
+        if done and not errors and status == 0:
             return "ok", f"exit {status}: {done[0]}"
         return "failed", f"exit {status}: " + (errors[0] if errors else last)[:300]
     if client == "gnutls":
