@@ -57,8 +57,9 @@ def summary_of(c):
 
 def judge(truth, conns, keys):
     """(verdict, the reported connection) of one truth line; verdicts:
-    ok, incomplete-allowed, false-alarm, missed-failure, ok-as-incomplete, wrong-with-keys,
-    not-reported, wrong-cause, unknown."""
+    ok, incomplete-allowed, false-alarm, missed-failure, missed-post-handshake-refusal
+    (clients.POST_HANDSHAKE_CHECKS), ok-as-incomplete, wrong-with-keys, not-reported,
+    wrong-cause, unknown."""
     want = truth["truth"]
     if want == "unknown":
         # A client killed before the server accepted: nothing to judge, and nothing to see.
@@ -72,11 +73,14 @@ def judge(truth, conns, keys):
     if keys:
         if got == want:
             return (cause(truth, c, keys) if want == "failed" else "ok"), c
+        if want == "failed" and got == "ok" and (truth["client"], truth["scenario"]) in clients.POST_HANDSHAKE_CHECKS:
+            return "missed-post-handshake-refusal", c
         return ("false-alarm" if want == "ok" and got == "failed" else "wrong-with-keys"), c
     if want == "ok":
         return {"ok": "ok", "incomplete": "ok-as-incomplete", "failed": "false-alarm"}[got], c
     if got == "ok":
-        return "missed-failure", c
+        return ("missed-post-handshake-refusal" if (truth["client"], truth["scenario"]) in
+                clients.POST_HANDSHAKE_CHECKS else "missed-failure"), c
     if got == "incomplete":
         return "incomplete-allowed", c
     return cause(truth, c, keys), c
@@ -87,6 +91,9 @@ def cause(truth, c, keys):
     TLS 1.3 handshake's certificates are encrypted, and keys-missing is the right cause."""
     codes = set(clients.SCENARIOS[truth["scenario"]][2])
     found = {f["code"] for f in c["findings"]}
+    if truth["scenario"] == "wrong-ca" and not (c["alert"] and c["alert"]["sender"] == "client"):
+        # The client's trust store is not in the capture, and it left without saying why.
+        return "ok"
     if not keys and c["version"] == "TLS 1.3":
         codes.add("keys-missing")
     return "ok" if not codes or codes & found else "wrong-cause"

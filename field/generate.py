@@ -42,10 +42,10 @@ def combos():
             for server in servers.SERVERS:
                 if not servers.supports(server, config):
                     continue
-                if scenario == "blackhole" and server not in ("python", "nginx"):
-                    continue  # s_server and gnutls-serv have no handshake timeout
-                if scenario == "killed" and server != "python":
-                    continue  # only peer.py logs each connection's end for the truth
+                if scenario == "blackhole" and server not in ("python", "nginx", "go"):
+                    continue  # a handshake timeout of 3 s, or none (s_server, gnutls-serv)
+                if scenario == "killed" and server not in servers.LOGGING:
+                    continue  # only they log each connection's end for the truth
                 result.append((client, server, scenario))
     return result
 
@@ -93,7 +93,7 @@ def run_job(job, topo, out, pki):
     keylog = f"{out}/keys/{job['id']}.keylog"
     timeout = STALL_TIMEOUT if job["scenario"] == "stall" else CLIENT_TIMEOUT
     argv, stdin = clients.argv(job["client"], job["scenario"], job["server_addr"], job["port"],
-                               pki, keylog, HERE, timeout)
+                               pki, keylog, HERE, timeout, out)
     env = dict(os.environ, SSLKEYLOGFILE=keylog)
     logpath = f"{out}/logs/clients/{job['id']}.log"
     started = time.time()
@@ -144,13 +144,13 @@ def run_job(job, topo, out, pki):
 
 
 def server_logs(out):
-    """peer.py's line per connection, by server address."""
+    """The logging servers' line per connection (peer.py, Go, Node.js), by server address."""
     by_addr = {}
-    for path in glob.glob(f"{out}/logs/python-*.jsonl"):
+    for path in glob.glob(f"{out}/logs/*-*.jsonl"):
         with open(path) as f:
             for line in f:
                 r = json.loads(line)
-                by_addr.setdefault(r["server"], []).append(r)
+                by_addr.setdefault(r.get("server"), []).append(r)
     return by_addr
 
 
@@ -182,10 +182,14 @@ def main():
     out = os.path.abspath(a.out)
     if os.path.exists(out):
         shutil.rmtree(out)
-    for d in ("logs/clients", "keys"):
+    for d in ("logs/clients", "keys", "hosts"):
         os.makedirs(f"{out}/{d}")
     pki = f"{out}/pki"
     subprocess.run([f"{HERE}/pki.sh", pki], check=True)
+    # The Go peer, built from its source for this run.
+    os.makedirs(f"{out}/bin")
+    subprocess.run(["go", "build", "-o", f"{out}/bin/go-peer", f"{HERE}/peers/go-peer.go"], check=True,
+                   env=dict(os.environ, GO111MODULE="off", GOCACHE=os.environ.get("GOCACHE", "/tmp/field-go-cache")))
     forwarder = not a.no_forwarder and not a.small
     jobs = plan(a.connections, a.small, a.seed, forwarder)
     topo = Topology(str(os.getpid()))

@@ -12,10 +12,14 @@ The port of (server, config) is 10000 + 100 * the server's index + the config's 
 import os
 import subprocess
 
-SERVERS = ["nginx", "openssl", "gnutls", "python"]
+SERVERS = ["nginx", "openssl", "gnutls", "python", "go", "node", "haproxy", "lighttpd"]
 CONFIGS = ["good", "expired", "mtls", "strict", "sni", "stall"]
-# Configs a server cannot do; the mix leaves those combinations out.
-UNSUPPORTED = {("nginx", "stall"), ("openssl", "stall"), ("gnutls", "stall")}
+# Configs a server cannot do; the mix leaves those combinations out. Only peer.py stalls;
+# Go, Node.js and lighttpd have no way to refuse a server name with an alert.
+UNSUPPORTED = {(s, "stall") for s in SERVERS if s != "python"} | {
+    ("go", "sni"), ("node", "sni"), ("lighttpd", "sni")}
+# Go and Node.js servers log each connection as peer.py does (the truth of killed clients).
+LOGGING = {"python", "go", "node"}
 
 
 def port(server, config):
@@ -72,6 +76,62 @@ http {{
 """
 
 
+def haproxy_conf(pki, out):
+    with open(f"{out}/haproxy-server.pem", "w") as f, open(f"{pki}/server.pem") as c, open(f"{pki}/server.key") as k:
+        f.write(c.read() + k.read())
+    with open(f"{out}/haproxy-expired.pem", "w") as f, open(f"{pki}/expired.pem") as c, open(f"{pki}/expired.key") as k:
+        f.write(c.read() + k.read())
+    frontends = []
+    for config in ["good", "expired", "mtls", "strict", "sni"]:
+        crt = f"{out}/haproxy-{'expired' if config == 'expired' else 'server'}.pem"
+        extra = {"mtls": f"ca-file {pki}/ca.pem verify required", "strict": "ciphers ECDHE+AESGCM",
+                 "sni": "strict-sni"}.get(config, "")
+        frontends.append(f"""frontend {config}
+  bind 0.0.0.0:{port("haproxy", config)} ssl crt {crt} {extra}
+  http-request return status 200 content-type text/plain string "ok"
+""")
+    return """global
+  maxconn 4096
+defaults
+  mode http
+  timeout client 3s
+  timeout connect 3s
+  timeout server 3s
+  timeout http-request 3s
+""" + "".join(frontends)
+
+
+def lighttpd_conf(pki, out):
+    os.makedirs(f"{out}/www", exist_ok=True)
+    with open(f"{out}/www/index.html", "w") as f:
+        f.write("ok\n")
+    sockets = []
+    for config in ["expired", "mtls", "strict"]:
+        cert, key = cert_of(pki, config)
+        extra = {"mtls": f'ssl.ca-file = "{pki}/ca.pem"\n  ssl.verifyclient.activate = "enable"\n'
+                         '  ssl.verifyclient.enforce = "enable"',
+                 "strict": 'ssl.openssl.ssl-conf-cmd = ("CipherString" => "ECDHE+AESGCM")'}.get(config, "")
+        sockets.append(f"""$SERVER["socket"] == "0.0.0.0:{port("lighttpd", config)}" {{
+  ssl.engine = "enable"
+  ssl.pemfile = "{cert}"
+  ssl.privkey = "{key}"
+  {extra}
+}}
+""")
+    return f"""server.modules = ("mod_openssl")
+server.document-root = "{out}/www"
+server.bind = "0.0.0.0"
+server.port = {port("lighttpd", "good")}
+server.pid-file = "{out}/lighttpd.pid"
+server.errorlog = "{out}/logs/lighttpd-error.log"
+server.max-read-idle = 3
+index-file.names = ("index.html")
+ssl.engine = "enable"
+ssl.pemfile = "{pki}/server.pem"
+ssl.privkey = "{pki}/server.key"
+""" + "".join(sockets)
+
+
 def commands(server, pki, out, here):
     """(config, argv) of every process the server needs."""
     log = f"{out}/logs"
@@ -80,6 +140,14 @@ def commands(server, pki, out, here):
         with open(f"{out}/nginx.conf", "w") as f:
             f.write(nginx_conf(pki, out))
         return [("all", ["nginx", "-c", f"{out}/nginx.conf"])]
+    if server == "haproxy":
+        with open(f"{out}/haproxy.cfg", "w") as f:
+            f.write(haproxy_conf(pki, out))
+        return [("all", ["haproxy", "-db", "-f", f"{out}/haproxy.cfg"])]
+    if server == "lighttpd":
+        with open(f"{out}/lighttpd.conf", "w") as f:
+            f.write(lighttpd_conf(pki, out))
+        return [("all", ["lighttpd", "-D", "-f", f"{out}/lighttpd.conf"])]
     result = []
     for config in CONFIGS:
         if not supports(server, config):
@@ -98,6 +166,10 @@ def commands(server, pki, out, here):
                      "strict": ["--priority", "NORMAL:-CIPHER-ALL:+AES-128-GCM:+AES-256-GCM:-KX-ALL:+ECDHE-RSA:+ECDHE-ECDSA"],
                      "sni": ["--sni-hostname", "app.example", "--sni-hostname-fatal"],
                      }.get(config, [])
+        elif server == "go":
+            argv = [f"{out}/bin/go-peer", "server", p, config, pki, f"{log}/go-{config}.jsonl"]
+        elif server == "node":
+            argv = ["node", f"{here}/peers/node-peer.js", "server", p, config, pki, f"{log}/node-{config}.jsonl"]
         else:
             role = "stall" if config == "stall" else "server"
             argv = ["python3", f"{here}/peer.py", role, p, "--pki", pki, "--config", config,
