@@ -65,7 +65,8 @@ def judge(truth, conns, keys):
         # A client killed before the server accepted: nothing to judge, and nothing to see.
         return ("unknown" if conns else "ok"), conns[0] if conns else None
     if not conns:
-        return "not-reported", None
+        # A client killed before its ClientHello made no TLS connection to report.
+        return ("not-reported" if want == "ok" else "no-client-hello"), None
     # A retry or a stray second connection to the same address: judge the worst.
     rank = {"failed": 0, "incomplete": 1, "ok": 2}
     c = sorted(conns, key=lambda c: rank[c["outcome"]])[0 if want == "ok" else -1]
@@ -118,7 +119,7 @@ def check(out, tlsdoctor, ca):
         for t in truths:
             v, c = judge(t, conns.get(t["server_addr"], []), keylog is not None)
             verdicts[v] += 1
-            if v not in ("ok", "incomplete-allowed"):
+            if v not in ("ok", "incomplete-allowed", "no-client-hello"):
                 mismatches.append({"verdict": v, "truth": {k: t.get(k) for k in (
                     "id", "server_addr", "port", "client", "server", "scenario", "path", "truth",
                     "client_evidence", "server_says")},

@@ -33,7 +33,15 @@ SCENARIOS = {
     "blackhole": ("good", "failed", []),
     "killed": ("good", None, []),
 }
-CLIENTS = ["curl", "openssl", "gnutls", "httpx", "go", "node", "wget"]
+CLIENTS = ["curl", "openssl", "gnutls", "httpx", "go", "node", "wget", "chromium"]
+# What a client cannot be told: headless Chromium has no switch for a client certificate
+# (it needs a policy and a selection), for its suites or its versions.
+# Nor is it quick enough (seconds to start) for a kill at a random moment of the
+# handshake or a 2 s stall.
+UNSUPPORTED = {("chromium", s) for s in ("mtls", "no-common-suite", "no-common-version", "killed", "stall", "blackhole")}
+# Chromium takes seconds of CPU to start: at most this many at once, with more time.
+CHROMIUM_AT_ONCE = 3
+CHROMIUM_TIMEOUT = 40
 # Clients that check the server's certificate after the handshake finished and then
 # leave without an alert (close_notify, or a bare FIN): curl checks the host name after
 # SSL_connect, wget (GnuTLS) the whole chain, Node.js `authorized` after 'secure'. The
@@ -97,6 +105,18 @@ def argv(client, scenario, addr, port, pki, keylog, here, timeout, out):
         return [f"{out}/bin/go-peer", "client", addr, str(port), sni, ca, scenario, pki, keylog], b""
     if client == "node":
         return ["node", f"{here}/peers/node-peer.js", "client", addr, str(port), sni, ca, scenario, pki, keylog], b""
+    if client == "chromium":
+        # Headless Chromium trusts what the NSS database under its HOME trusts
+        # (nss_home()); each run has a profile of its own, and its resolver maps the name
+        # to this connection's address.
+        profile = f"{out}/chromium/{addr}"
+        a = ["env", f"HOME={out}/chromium-home-{'rogue' if scenario == 'wrong-ca' else 'ca'}",
+             "timeout", "-s", "KILL", str(timeout + 2), "chromium", "--headless", "--no-sandbox",
+             "--disable-gpu", "--no-first-run", "--disable-background-networking", "--disable-extensions",
+             "--disable-component-update", "--disable-sync", "--disable-features=NetworkPrediction",
+             f"--user-data-dir={profile}", f"--host-resolver-rules=MAP {sni} {addr}",
+             f"--timeout={timeout * 1000}", "--dump-dom", f"https://{sni}:{port}/"]
+        return a, b""
     if client == "wget":
         # wget has no --resolve: it runs with an /etc/hosts of its own (a mount namespace)
         # that names this connection's address. GnuTLS under it reads SSLKEYLOGFILE.
@@ -148,6 +168,15 @@ def verdict(client, status, output):
         # client certificate), after a finished handshake.
         said = [l for l in lines if "ERROR" in l or "HTTP request sent" in l or "Unable" in l or "error" in l.lower()]
         return ("ok" if status in (0, 8) else "failed"), f"exit {status}: " + (said[-1] if said else last)[:300]
+    if client == "chromium":
+        # --dump-dom prints the page: the server's "ok", or Chromium's error page, whose
+        # text names the net error (net::ERR_CERT_..., ERR_SSL_...).
+        import re
+        errors = re.findall(r"(?:NET::)?ERR_[A-Z_]+", output)
+        body = [l for l in lines if "<body>ok" in l.replace("\n", "") or l == "ok"]
+        if status == 0 and not errors and ("ok" in output and "<html" in output):
+            return "ok", "exit 0: the page came (ok)"
+        return "failed", f"exit {status}: " + (errors[0] if errors else last)[:300]
     if client in ("httpx", "go", "node"):
         answer = [l for l in lines if l.startswith("answer ")]
         if status == 0 and answer:

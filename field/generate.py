@@ -40,7 +40,7 @@ def combos():
     for scenario, (config, _, _) in clients.SCENARIOS.items():
         for client in clients.CLIENTS:
             for server in servers.SERVERS:
-                if not servers.supports(server, config):
+                if not servers.supports(server, config) or (client, scenario) in clients.UNSUPPORTED:
                     continue
                 if scenario == "blackhole" and server not in ("python", "nginx", "go"):
                     continue  # a handshake timeout of 3 s, or none (s_server, gnutls-serv)
@@ -63,19 +63,24 @@ def plan(count, small, seed, forwarder):
     rng = random.Random(seed)
     all_combos = combos()
     if small:
-        # Every scenario with three of the clients, the clients and servers taken in turn.
+        # Every scenario with three clients and three servers, taken in turn (no
+        # Chromium: seconds to start, and more than one connection to an address).
         by_scenario = {}
         for client, server, scenario in all_combos:
-            by_scenario.setdefault(scenario, []).append((client, server))
-        chosen = []
-        for i, (scenario, pairs) in enumerate(by_scenario.items()):
-            servers_of = sorted({s for _, s in pairs})
+            if client != "chromium":
+                by_scenario.setdefault(scenario, {}).setdefault(client, []).append(server)
+        chosen, turn = [], 0
+        for scenario, by_client in by_scenario.items():
+            names = sorted(by_client)
             for j in range(3):
-                client = clients.CLIENTS[(i + j) % len(clients.CLIENTS)]
-                server = servers_of[(i + j) % len(servers_of)]
-                chosen.append((client, server, scenario))
+                client = names[(turn + j) % len(names)]
+                options = by_client[client]
+                chosen.append((client, options[(turn + j) % len(options)], scenario))
+            turn += 3
     else:
-        chosen = [all_combos[i % len(all_combos)] for i in range(count)]
+        # Chromium is slow to start: one of its combinations in four.
+        mix = [c for i, c in enumerate(all_combos) if c[0] != "chromium" or i % 4 == 0]
+        chosen = [mix[i % len(mix)] for i in range(count)]
     rng.shuffle(chosen)
     jobs, counters = [], {p: 0 for p in PATHS}
     for i, (client, server, scenario) in enumerate(chosen):
@@ -89,9 +94,18 @@ def plan(count, small, seed, forwarder):
     return jobs
 
 
+CHROMIUM_SLOTS = threading.Semaphore(clients.CHROMIUM_AT_ONCE)
+
+
 def run_job(job, topo, out, pki):
+    if job["client"] == "chromium":
+        with CHROMIUM_SLOTS:
+            return run_one(job, topo, out, pki, clients.CHROMIUM_TIMEOUT)
+    return run_one(job, topo, out, pki, STALL_TIMEOUT if job["scenario"] == "stall" else CLIENT_TIMEOUT)
+
+
+def run_one(job, topo, out, pki, timeout):
     keylog = f"{out}/keys/{job['id']}.keylog"
-    timeout = STALL_TIMEOUT if job["scenario"] == "stall" else CLIENT_TIMEOUT
     argv, stdin = clients.argv(job["client"], job["scenario"], job["server_addr"], job["port"],
                                pki, keylog, HERE, timeout, out)
     env = dict(os.environ, SSLKEYLOGFILE=keylog)
@@ -186,6 +200,7 @@ def main():
         os.makedirs(f"{out}/{d}")
     pki = f"{out}/pki"
     subprocess.run([f"{HERE}/pki.sh", pki], check=True)
+    nss_homes(out, pki)
     # The Go peer, built from its source for this run.
     os.makedirs(f"{out}/bin")
     subprocess.run(["go", "build", "-o", f"{out}/bin/go-peer", f"{HERE}/peers/go-peer.go"], check=True,
@@ -244,6 +259,16 @@ def main():
             with open(path) as k:
                 f.write(k.read())
     print(f"wrote {out}/corpus.pcapng, corpus.keylog, truth.jsonl", file=sys.stderr)
+
+
+def nss_homes(out, pki):
+    """Chromium's trust: an NSS database under a HOME that trusts the run's CA, and one
+    that trusts the rogue CA instead (wrong-ca)."""
+    for name, ca in (("ca", "ca.pem"), ("rogue", "rogue-ca.pem")):
+        db = f"{out}/chromium-home-{name}/.pki/nssdb"
+        os.makedirs(db)
+        subprocess.run(["certutil", "-d", f"sql:{db}", "-N", "--empty-password"], check=True)
+        subprocess.run(["certutil", "-d", f"sql:{db}", "-A", "-t", "C,,", "-n", name, "-i", f"{pki}/{ca}"], check=True)
 
 
 def start_forwarder(topo, out, seed):

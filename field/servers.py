@@ -12,12 +12,13 @@ The port of (server, config) is 10000 + 100 * the server's index + the config's 
 import os
 import subprocess
 
-SERVERS = ["nginx", "openssl", "gnutls", "python", "go", "node", "haproxy", "lighttpd"]
+SERVERS = ["nginx", "openssl", "gnutls", "python", "go", "node", "haproxy", "lighttpd", "apache"]
 CONFIGS = ["good", "expired", "mtls", "strict", "sni", "stall"]
 # Configs a server cannot do; the mix leaves those combinations out. Only peer.py stalls;
-# Go, Node.js and lighttpd have no way to refuse a server name with an alert.
+# Go, Node.js, lighttpd and Apache have no way to refuse a server name with an alert
+# (Apache warns unrecognized_name and goes on with its default host).
 UNSUPPORTED = {(s, "stall") for s in SERVERS if s != "python"} | {
-    ("go", "sni"), ("node", "sni"), ("lighttpd", "sni")}
+    ("go", "sni"), ("node", "sni"), ("lighttpd", "sni"), ("apache", "sni")}
 # Go and Node.js servers log each connection as peer.py does (the truth of killed clients).
 LOGGING = {"python", "go", "node"}
 
@@ -132,6 +133,51 @@ ssl.privkey = "{pki}/server.key"
 """ + "".join(sockets)
 
 
+def apache_conf(pki, out):
+    os.makedirs(f"{out}/www", exist_ok=True)
+    with open(f"{out}/www/index.html", "w") as f:
+        f.write("ok\n")
+    mods = "/usr/lib/apache2/modules"
+    hosts = []
+    for config in ["good", "expired", "mtls", "strict"]:
+        cert, key = cert_of(pki, config)
+        extra = {"mtls": f"SSLVerifyClient require\n  SSLCACertificateFile {pki}/ca.pem",
+                 "strict": "SSLCipherSuite ECDHE+AESGCM"}.get(config, "")
+        p = port("apache", config)
+        hosts.append(f"""Listen 0.0.0.0:{p}
+<VirtualHost *:{p}>
+  SSLEngine on
+  SSLCertificateFile {cert}
+  SSLCertificateKeyFile {key}
+  {extra}
+</VirtualHost>
+""")
+    return f"""ServerRoot {out}
+ServerName app.example
+LoadModule mpm_event_module {mods}/mod_mpm_event.so
+LoadModule authz_core_module {mods}/mod_authz_core.so
+LoadModule dir_module {mods}/mod_dir.so
+LoadModule mime_module {mods}/mod_mime.so
+LoadModule socache_shmcb_module {mods}/mod_socache_shmcb.so
+LoadModule ssl_module {mods}/mod_ssl.so
+LoadModule reqtimeout_module {mods}/mod_reqtimeout.so
+User www-data
+Group www-data
+PidFile {out}/apache.pid
+DefaultRuntimeDir {out}
+ErrorLog {out}/logs/apache-error.log
+LogLevel info ssl:info
+DocumentRoot {out}/www
+DirectoryIndex index.html
+TypesConfig /etc/mime.types
+KeepAlive Off
+RequestReadTimeout handshake=3
+<Directory {out}/www>
+  Require all granted
+</Directory>
+""" + "".join(hosts)
+
+
 def commands(server, pki, out, here):
     """(config, argv) of every process the server needs."""
     log = f"{out}/logs"
@@ -144,6 +190,10 @@ def commands(server, pki, out, here):
         with open(f"{out}/haproxy.cfg", "w") as f:
             f.write(haproxy_conf(pki, out))
         return [("all", ["haproxy", "-db", "-f", f"{out}/haproxy.cfg"])]
+    if server == "apache":
+        with open(f"{out}/apache.conf", "w") as f:
+            f.write(apache_conf(pki, out))
+        return [("all", ["apache2", "-DFOREGROUND", "-f", f"{out}/apache.conf"])]
     if server == "lighttpd":
         with open(f"{out}/lighttpd.conf", "w") as f:
             f.write(lighttpd_conf(pki, out))
