@@ -113,7 +113,8 @@ fn check(with_keys: bool) {
     let (mut oks, mut failures) = (0, 0);
     for t in &truths {
         let conns = reports.get(&t.server_addr).map(Vec::as_slice).unwrap_or_default();
-        let label = format!("#{} {} {} ({}): peers {} [{}]", t.id, t.client, t.scenario, t.server_addr, t.truth, t.evidence);
+        let label =
+            format!("#{} {} {} ({}): peers {} [{}]", t.id, t.client, t.scenario, t.server_addr, t.truth, t.evidence);
         if t.truth == "unknown" {
             continue; // killed before the server accepted: nothing the peers can vouch for
         }

@@ -12,8 +12,9 @@ fn repo() -> PathBuf {
 
 /// Where a golden file's capture lives: our fixtures, or Wireshark's test captures.
 fn capture_for(name: &str) -> Option<PathBuf> {
-    let candidates = ["tests/fixtures", "tests/fixtures/field", "tests/fixtures/field-corpus", "tests/data/wireshark/captures"]
-        .map(|dir| repo().join(dir).join(name));
+    let candidates =
+        ["tests/fixtures", "tests/fixtures/field", "tests/fixtures/field-corpus", "tests/data/wireshark/captures"]
+            .map(|dir| repo().join(dir).join(name));
     candidates.into_iter().find(|p| p.exists())
 }
 
