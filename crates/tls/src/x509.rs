@@ -47,7 +47,7 @@ impl Hash {
         })
     }
 
-    fn name(self) -> &'static str {
+    pub fn name(self) -> &'static str {
         match self {
             Hash::Md5 => "MD5",
             Hash::Sha1 => "SHA1",

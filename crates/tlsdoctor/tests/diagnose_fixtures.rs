@@ -138,13 +138,14 @@ fn a_tls13_java_client_without_a_fitting_certificate_is_explained_with_and_witho
 
 /// nginx with ssl_verify_client on finishes the handshake without a client certificate
 /// and refuses the request itself (HTTP 400): the handshake is ok, the missing certificate
-/// a warning that says so.
+/// a warning that says so, and the key log shows the refusal.
 #[test]
 fn nginx_going_on_without_a_client_certificate_is_a_warning() {
     let r = with_keylog("diagnose/nginx-client-cert-missing.pcapng", "diagnose/nginx-client-cert-missing.keylog");
     assert_eq!((r.outcome, r.decrypted, r.client_auth), (Outcome::Ok, true, "requested"));
-    assert_eq!(codes(&r), ["client-certificate-missing"]);
-    let f = &r.findings[0];
+    assert_eq!(codes(&r), ["http-client-certificate-required", "client-certificate-missing"]);
+    assert_eq!(r.http_response.as_ref().map(|h| h.status), Some(400));
+    let f = &r.findings[1];
     assert_eq!((f.severity, f.frame), (Severity::Warning, 8));
     assert!(f.summary.contains("the server went on with the handshake"), "{}", f.summary);
     assert!(f.summary.contains("HTTP 400"), "{}", f.summary);
@@ -683,6 +684,18 @@ fn a_client_refusing_the_server_certificate_is_explained() {
     // Without the CA, the refusal is said, and what would settle it.
     let r = only("certificate-untrusted");
     assert_eq!(codes(&r), ["certificate-trust-unknown"]);
+    // Given the CA the chain does end at, which the client does not trust: the chain
+    // holds for the user, so the client's trust store is the answer.
+    let rogue = tlsdoctor::ca::load(&fixture("diagnose/pki/rogue-ca.pem")).unwrap();
+    let r = diagnose_with(
+        &fixture("diagnose/certificate-untrusted.pcapng"),
+        &Options { ca_certificates: rogue, ..Options::default() },
+    )
+    .remove(0);
+    assert_eq!(errors(&r), ["certificate-untrusted-by-peer"]);
+    let f = &r.findings[0];
+    assert_eq!((f.frame, f.detail["chain_ends_at"].as_str()), (8, Some("CN=Rogue CA, O=elsewhere")));
+    assert!(f.summary.contains("the client does not trust that CA"), "{}", f.summary);
 }
 
 #[test]

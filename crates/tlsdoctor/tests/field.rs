@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use tlsdoctor::decrypt::{secrets, Keys};
-use tlsdoctor::diagnose::{diagnose_capture, ConnectionReport, Options, Outcome};
+use tlsdoctor::diagnose::{diagnose_capture, ConnectionReport, Options, Outcome, Severity};
 use tlsdoctor::pipeline::Config;
 
 fn field(name: &str) -> PathBuf {
@@ -67,5 +67,68 @@ fn a_tls13_client_that_closes_after_the_tickets_finished_its_handshake() {
     for r in [&without_keys("tls13-ticket-then-fin")[0], &with_keys("tls13-ticket-then-fin")[0]] {
         assert_eq!(r.outcome, Outcome::Ok, "{r:?}");
         assert!(r.findings.is_empty(), "{:?}", r.findings);
+    }
+}
+
+#[test]
+fn a_problem_of_several_certificates_is_one_finding_and_repeats_are_summed_up() {
+    // Three connections to one server whose intermediate and leaf are both SHA-1-signed
+    // and both expired (field/make-repeated-findings.sh): two problems, not four, each.
+    let ca = tlsdoctor::ca::load(&field("pki-sha1-expired/root.pem")).unwrap();
+    let options = Options { ca_certificates: ca, ..Options::default() };
+    let reports = diagnose_capture(&field("repeated-sha1-expired.pcapng"), &Config::default(), &options).unwrap();
+    assert_eq!(reports.len(), 3);
+    for r in &reports {
+        assert_eq!(r.outcome, Outcome::Ok, "{r:?}");
+        let codes: Vec<&str> = r.findings.iter().map(|f| f.code).collect();
+        assert_eq!(codes, ["certificate-signature-weak", "certificate-expired"], "{:?}", r.findings);
+        for f in &r.findings {
+            let listed: Vec<u64> =
+                f.detail["certificates"].as_array().unwrap().iter().map(|c| c["index"].as_u64().unwrap()).collect();
+            assert_eq!(listed, [0, 1], "{f:?}");
+            assert!(f.summary.contains("CN=sha1.example") && f.summary.contains("SHA-1 intermediate"), "{}", f.summary);
+        }
+    }
+
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_tlsdoctor"))
+        .args(["diagnose", "--ca"])
+        .arg(field("pki-sha1-expired/root.pem"))
+        .arg(field("repeated-sha1-expired.pcapng"))
+        .env("NO_COLOR", "1")
+        .output()
+        .unwrap();
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(text.contains("findings repeated across connections:"), "{text}");
+    assert!(text.contains("  3 connections to sha1.example: certificate-expired"), "{text}");
+    assert!(text.contains("  3 connections to sha1.example: certificate-signature-weak"), "{text}");
+}
+
+#[test]
+fn a_failure_nothing_explains_still_says_what_happened() {
+    // The server never answered the ClientHello (frame 4); the client gave up after 2 s
+    // with a FIN (frame 6). The server refused nothing: no refusal finding names it.
+    let reports = without_keys("hello-unanswered");
+    let r = &reports[0];
+    assert_eq!(r.outcome, Outcome::Failed);
+    let codes: Vec<&str> = r.findings.iter().map(|f| f.code).collect();
+    assert_eq!(codes, ["failure-unexplained"], "{:?}", r.findings);
+    let f = &r.findings[0];
+    assert_eq!((f.frame, f.detail["sender"].as_str()), (6, Some("client")));
+    assert!(f.summary.contains("sent nothing in answer to the ClientHello (frame 4)"), "{}", f.summary);
+}
+
+#[test]
+fn a_client_that_leaves_right_after_the_handshake_refused_what_it_checks_then() {
+    // curl checks the host name after the handshake: it finishes it, then closes without
+    // a request (exit 60). TLS 1.2 shows the certificate in clear; TLS 1.3 needs the keys.
+    for (name, keys, left) in [("curl-name-mismatch-tls12", false, 10), ("curl-name-mismatch-tls13", true, 14)] {
+        let reports = if keys { with_keys(name) } else { without_keys(name) };
+        let r = &reports[0];
+        assert_eq!(r.outcome, Outcome::Failed, "{name}");
+        let codes: Vec<(&str, Severity)> = r.findings.iter().map(|f| (f.code, f.severity)).collect();
+        assert_eq!(codes, [("certificate-name-mismatch", Severity::Error)], "{name}");
+        let f = &r.findings[0];
+        assert_eq!((f.frame, f.detail["client_left_frame"].as_u64()), (6, Some(left)), "{name}");
+        assert_eq!(f.detail["sni"], "wrong.example");
     }
 }

@@ -167,6 +167,8 @@ fn diagnose_runs() -> Vec<Vec<String>> {
         (fixtures.clone(), Some(fixtures.join("pki/ca.pem"))),
         (fixtures.join("roundtrip"), Some(fixtures.join("pki/ca.pem"))),
         (fixtures.join("diagnose"), Some(fixtures.join("diagnose/pki/ca.pem"))),
+        (fixtures.join("field"), Some(fixtures.join("field/pki-sha1-expired/root.pem"))),
+        (fixtures.join("browser"), Some(fixtures.join("browser/pki/ca.pem"))),
         (root.join("samples"), Some(root.join("samples/ca.pem"))),
         (root.join("tests/hostile"), None),
         (root.join("tests/data/wireshark/captures"), None),
@@ -223,6 +225,12 @@ fn diagnose_runs() -> Vec<Vec<String>> {
         arg(&seed.join("seed.keylog")),
         "--ca".into(),
         arg(&seed.join("pki/ca.pem")),
+    ]);
+    // A chain the client refused, with a CA it does not trust given.
+    runs.push(vec![
+        arg(&fixtures.join("diagnose/certificate-untrusted.pcapng")),
+        "--ca".into(),
+        arg(&fixtures.join("diagnose/pki/rogue-ca.pem")),
     ]);
     runs.push(vec![
         arg(&fixtures.join("diagnose/no-common-group.pcapng")),

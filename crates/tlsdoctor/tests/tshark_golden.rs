@@ -12,10 +12,14 @@ fn repo() -> PathBuf {
 
 /// Where a golden file's capture lives: our fixtures, or Wireshark's test captures.
 fn capture_for(name: &str) -> Option<PathBuf> {
-    let candidates =
-        ["tests/fixtures", "tests/fixtures/field", "tests/fixtures/field-corpus", "tests/data/wireshark/captures"]
-            .map(|dir| repo().join(dir).join(name));
-    candidates.into_iter().find(|p| p.exists())
+    const DIRS: [&str; 5] = [
+        "tests/fixtures",
+        "tests/fixtures/field",
+        "tests/fixtures/field-corpus",
+        "tests/fixtures/browser",
+        "tests/data/wireshark/captures",
+    ];
+    DIRS.map(|dir| repo().join(dir).join(name)).into_iter().find(|p| p.exists())
 }
 
 /// Rows as (frame, handshake types, content types); rows with both columns empty are

@@ -19,6 +19,10 @@ use tlsdoctor_tls::registry::{CipherSuite, ExtensionType, HandshakeType, Protoco
 use tlsdoctor_tls::stream::{Opened, RecordOpener};
 use tlsdoctor_verify::{digest, Hash};
 
+/// Application data records opened per side even when the rest is skipped: the first
+/// request and response, which diagnose reads.
+const FIRST_APPLICATION_RECORDS: u8 = 8;
+
 use super::keys::Keys;
 
 /// Transcript bytes kept for the extended master secret's session hash.
@@ -69,6 +73,8 @@ pub struct KeyLogOpener {
     /// TLS 1.2 and older application data is passed over unread (what `diagnose` needs is
     /// in the handshake and alert records).
     skip_application_data: bool,
+    /// Application data records seen per side, up to [`FIRST_APPLICATION_RECORDS`].
+    application_records: [u8; 2],
 }
 
 impl KeyLogOpener {
@@ -87,6 +93,7 @@ impl KeyLogOpener {
             failed: [false, false],
             opened: [false, false],
             skip_application_data,
+            application_records: [0, 0],
         }
     }
 
@@ -315,7 +322,13 @@ impl RecordOpener for KeyLogOpener {
             return None;
         }
         let active = self.active[i].as_mut()?;
-        if self.skip_application_data && header.content_type == 23 && active.skip(body) {
+        // The first records are opened all the same: they hold the first request and
+        // response, which diagnose reads.
+        let first_records = self.application_records[i] < FIRST_APPLICATION_RECORDS;
+        if header.content_type == 23 {
+            self.application_records[i] = self.application_records[i].saturating_add(1);
+        }
+        if self.skip_application_data && header.content_type == 23 && !first_records && active.skip(body) {
             return None;
         }
         let result = active.decrypt(head, body);

@@ -59,32 +59,56 @@ fn severity(failed: bool) -> Severity {
     }
 }
 
+/// The chain's certificates outside their validity period at the capture's time: one
+/// finding for the expired ones, one for those not yet valid.
 pub fn validity(chain: &DecodedChain<'_>, role: Role, now: i64, failed: bool) -> Vec<Finding> {
+    let expired: Vec<_> = chain.certs.iter().filter(|(_, c)| c.summary.not_after < now).collect();
+    let early: Vec<_> =
+        chain.certs.iter().filter(|(_, c)| c.summary.not_after >= now && c.summary.not_before > now).collect();
     let mut out = Vec::new();
-    for (i, cert) in &chain.certs {
-        let cert = &cert.summary;
-        let (code, when, verb) = if cert.not_after < now {
-            (codes::CERTIFICATE_EXPIRED, cert.not_after, "expired on")
-        } else if cert.not_before > now {
-            (codes::CERTIFICATE_NOT_YET_VALID, cert.not_before, "is not valid before")
-        } else {
-            continue;
+    for (code, verb, certs) in [
+        (codes::CERTIFICATE_EXPIRED, "expired on", expired),
+        (codes::CERTIFICATE_NOT_YET_VALID, "is not valid before", early),
+    ] {
+        let Some((first, _)) = certs.first() else { continue };
+        let when = |c: &x509::CertificateSummary| {
+            x509::format_unix_utc(if code == codes::CERTIFICATE_EXPIRED { c.not_after } else { c.not_before })
         };
-        let summary = format!(
-            "the {} certificate {} ({}) {verb} {}, and the capture was taken on {}",
-            role.name(),
-            position(*i),
-            cert.subject,
-            x509::format_unix_utc(when),
-            x509::format_unix_utc(now)
-        );
+        let each = |label: &dyn Fn(usize) -> String| -> Vec<String> {
+            certs
+                .iter()
+                .map(|(i, c)| format!("{} ({}) {verb} {}", label(*i), c.summary.subject, when(&c.summary)))
+                .collect()
+        };
+        let which = match certs.len() {
+            1 => format!("the {} certificate {}", role.name(), each(&position)[0]),
+            n => format!(
+                "{n} certificates of the {} chain are out of date: {}",
+                role.name(),
+                each(&|i| format!("#{i}")).join("; ")
+            ),
+        };
+        let summary = format!("{which}, and the capture was taken on {}", x509::format_unix_utc(now));
+        let first_cert = &certs[0].1.summary;
+        let certificates: Vec<serde_json::Value> = certs
+            .iter()
+            .map(|(i, c)| {
+                serde_json::json!({
+                    "index": i,
+                    "subject": c.summary.subject,
+                    "not_before": x509::format_unix_utc(c.summary.not_before),
+                    "not_after": x509::format_unix_utc(c.summary.not_after),
+                })
+            })
+            .collect();
         out.push(
             Finding::new(code, severity(failed), chain.chain.frame, summary)
                 .detail("role", role.name())
-                .detail("index", *i)
-                .detail("subject", cert.subject.clone())
-                .detail("not_before", x509::format_unix_utc(cert.not_before))
-                .detail("not_after", x509::format_unix_utc(cert.not_after))
+                .detail("index", *first)
+                .detail("subject", first_cert.subject.clone())
+                .detail("not_before", x509::format_unix_utc(first_cert.not_before))
+                .detail("not_after", x509::format_unix_utc(first_cert.not_after))
+                .detail("certificates", certificates)
                 .remedy(format!(
                     "renew the {} certificate, or check the clock of the machine that validates it",
                     role.name()

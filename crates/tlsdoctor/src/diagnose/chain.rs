@@ -35,6 +35,7 @@ pub struct ChainCheck<'a> {
 impl ChainCheck<'_> {
     pub fn run(&self, chain: &DecodedChain<'_>) -> Vec<Finding> {
         let mut out = Vec::new();
+        let mut weak = Vec::new();
         let ders = &chain.chain.certificates;
         let find_issuer = |cert: &CertificateSummary, own: usize| -> Option<Issuer<'_>> {
             let in_chain = chain.certs.iter().find(|(j, c)| *j != own && c.summary.subject_der == cert.issuer_der);
@@ -53,7 +54,7 @@ impl ChainCheck<'_> {
                 continue;
             }
             let Some(issuer) = find_issuer(cert, *i) else {
-                out.extend(self.weak(chain, *i, cert, None));
+                weak.extend(weakly_signed(*i, cert, None));
                 continue;
             };
             let (issuer_summary, issuer_der, source) = match issuer {
@@ -62,7 +63,7 @@ impl ChainCheck<'_> {
             };
             let link = (self.verify)(&ders[*i], issuer_der);
             if link != Link::Invalid {
-                out.extend(self.weak(chain, *i, cert, Some(link == Link::Valid)));
+                weak.extend(weakly_signed(*i, cert, Some(link == Link::Valid)));
             } else {
                 out.push(
                     Finding::new(
@@ -85,47 +86,82 @@ impl ChainCheck<'_> {
                 );
             }
         }
+        out.extend(self.weak(chain, &weak));
         if !self.cas.is_empty() {
             out.extend(self.anchor(chain, &find_issuer));
         }
         out
     }
 
-    /// A certificate signed with a digest modern peers refuse, valid or not (`valid`:
-    /// None when its issuer was not at hand to check).
-    fn weak(
-        &self,
-        chain: &DecodedChain<'_>,
-        i: usize,
-        cert: &CertificateSummary,
-        valid: Option<bool>,
-    ) -> Option<Finding> {
-        let hash = cert.signature_algorithm.hash().filter(|h| matches!(h, Hash::Md5 | Hash::Sha1))?;
-        let validity = match valid {
+    /// One finding for the chain's certificates signed with a digest modern peers
+    /// refuse, however many there are.
+    fn weak(&self, chain: &DecodedChain<'_>, weak: &[WeakCertificate<'_>]) -> Option<Finding> {
+        let first = weak.first()?;
+        let mut hashes: Vec<&str> = weak.iter().map(|w| w.hash.name()).collect();
+        hashes.sort_unstable();
+        hashes.dedup();
+        let hashes = hashes.join(" and ");
+        let validity = |valid: Option<bool>| match valid {
             Some(true) => "the signature itself is valid",
             Some(false) => "the signature could not be checked",
             None => "its issuer is not at hand to check the signature (give it with --ca)",
         };
+        let which = match weak {
+            [w] => format!(
+                "the {} certificate #{} ({}) is signed with {}: {}",
+                self.role.name(),
+                w.index,
+                w.cert.subject,
+                w.cert.signature_algorithm,
+                validity(w.valid)
+            ),
+            _ => {
+                let listed: Vec<String> = weak
+                    .iter()
+                    .map(|w| {
+                        format!(
+                            "#{} ({}, {}: {})",
+                            w.index,
+                            w.cert.subject,
+                            w.cert.signature_algorithm,
+                            validity(w.valid)
+                        )
+                    })
+                    .collect();
+                format!(
+                    "{} certificates of the {} chain are signed with {hashes}: {}",
+                    weak.len(),
+                    self.role.name(),
+                    listed.join("; ")
+                )
+            }
+        };
         let severity = if self.failed { Severity::Error } else { Severity::Warning };
+        let certificates: Vec<serde_json::Value> = weak
+            .iter()
+            .map(|w| {
+                serde_json::json!({
+                    "index": w.index,
+                    "subject": w.cert.subject,
+                    "signature_algorithm": w.cert.signature_algorithm.to_string(),
+                    "signature_valid": w.valid,
+                })
+            })
+            .collect();
         Some(
             Finding::new(
                 codes::CERTIFICATE_SIGNATURE_WEAK,
                 severity,
                 chain.chain.frame,
-                format!(
-                    "the {} certificate #{i} ({}) is signed with {} ({}): {validity}, but current TLS stacks refuse {hash} certificate signatures by policy (OpenSSL 3 at security level 1 and above)",
-                    self.role.name(),
-                    cert.subject,
-                    cert.signature_algorithm,
-                    hash
-                ),
+                format!("{which}; but current TLS stacks refuse {hashes} certificate signatures by policy (OpenSSL 3 at security level 1 and above)"),
             )
             .detail("role", self.role.name())
-            .detail("index", i)
-            .detail("subject", cert.subject.clone())
-            .detail("signature_algorithm", cert.signature_algorithm.to_string())
-            .detail("signature_valid", valid)
-            .remedy("reissue the certificate signed with SHA-256 or better; lowering the peer's security level (OpenSSL @SECLEVEL=0) is a stopgap, not a fix"),
+            .detail("index", first.index)
+            .detail("subject", first.cert.subject.clone())
+            .detail("signature_algorithm", first.cert.signature_algorithm.to_string())
+            .detail("signature_valid", first.valid)
+            .detail("certificates", certificates)
+            .remedy("reissue the certificates signed with SHA-256 or better; lowering the peer's security level (OpenSSL @SECLEVEL=0) is a stopgap, not a fix"),
         )
     }
 
@@ -184,4 +220,18 @@ impl ChainCheck<'_> {
                 }),
         )
     }
+}
+
+/// A certificate signed with MD5 or SHA-1 (`valid`: None when its issuer was not at
+/// hand to check the signature).
+struct WeakCertificate<'c> {
+    index: usize,
+    cert: &'c CertificateSummary,
+    hash: Hash,
+    valid: Option<bool>,
+}
+
+fn weakly_signed(index: usize, cert: &CertificateSummary, valid: Option<bool>) -> Option<WeakCertificate<'_>> {
+    let hash = cert.signature_algorithm.hash().filter(|h| matches!(h, Hash::Md5 | Hash::Sha1))?;
+    Some(WeakCertificate { index, cert, hash, valid })
 }

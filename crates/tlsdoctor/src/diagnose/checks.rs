@@ -6,6 +6,7 @@ use std::collections::HashMap;
 use std::hash::{Hash, Hasher};
 
 use tlsdoctor_tcp::Side;
+use tlsdoctor_tls::registry::AlertDescription;
 use tlsdoctor_tls::stream::{AnomalyKind, GapCost};
 
 use super::codes;
@@ -169,8 +170,10 @@ pub fn checks(story: &Story, outcome: &Outcome, options: &Options, links: &LinkC
     }
     if !out.iter().any(|f| f.severity == Severity::Error) {
         out.extend(unexplained_decrypt_error(story));
-        if options.ca_certificates.is_empty() {
-            out.extend(trust_unknown(story));
+        match trust_refusal(story) {
+            Some(refusal) if options.ca_certificates.is_empty() => out.push(trust_unknown(&refusal)),
+            Some(refusal) => out.push(untrusted_by_peer(&refusal)),
+            None => {}
         }
     }
     // A handshake the capture lost bytes of cannot be hashed as the peers hashed it: a
@@ -188,14 +191,51 @@ pub fn checks(story: &Story, outcome: &Outcome, options: &Options, links: &LinkC
     (out, passed)
 }
 
+/// A client that checks the server certificate only after the handshake (curl checks the
+/// host name then) and refuses it leaves at once, without a request. When the client
+/// ended a finished handshake before sending any data and a check it makes failed, that
+/// check explains the end: the connection failed, and the finding is an error.
+pub fn certificate_refused_after_handshake(story: &Story, findings: &mut [Finding]) -> bool {
+    let Some(left) = outcome::client_left_after_handshake(story) else { return false };
+    let client_checks = |f: &Finding| {
+        f.code == codes::CERTIFICATE_NAME_MISMATCH
+            || (matches!(
+                f.code,
+                codes::CERTIFICATE_EXPIRED
+                    | codes::CERTIFICATE_NOT_YET_VALID
+                    | codes::CERTIFICATE_UNTRUSTED
+                    | codes::CERTIFICATE_ISSUER_MISSING
+            ) && f.detail.get("role").is_some_and(|r| r == "server"))
+    };
+    let mut refused = false;
+    for f in findings.iter_mut().filter(|f| client_checks(f)) {
+        refused = true;
+        f.severity = Severity::Error;
+        f.summary.push_str(&format!(
+            "; the client ended the connection right after the handshake (frame {left}) without sending a request: it refused the certificate once the handshake was done, as clients that check it afterwards do (curl checks the host name then)"
+        ));
+        f.detail.insert("client_left_frame".into(), left.into());
+    }
+    refused
+}
+
 /// The capture lost bytes that a record or record boundary needed.
 pub fn damaged_by_gap(story: &Story) -> bool {
     story.anomalies.iter().any(|a| matches!(a.kind, AnomalyKind::Gap { cost: GapCost::Record | GapCost::Sync, .. }))
 }
 
-/// A peer refused the other's chain as untrusted, and nothing in the capture says why:
-/// trust is decided by CA certificates the capture does not carry.
-fn trust_unknown(story: &Story) -> Option<Finding> {
+/// A peer's alert that refuses the other's chain as untrusted, before the handshake
+/// finished.
+struct TrustRefusal<'s> {
+    alert: &'s super::story::AlertInfo,
+    /// The side whose chain was refused.
+    refused: &'static str,
+    chain: &'s super::story::Chain,
+    /// The issuer named by the chain's last certificate: the CA it ends at.
+    issuer: String,
+}
+
+fn trust_refusal(story: &Story) -> Option<TrustRefusal<'_>> {
     let alert = story.alerts.iter().find(|a| matches!(a.description, Some(42 | 46 | 48)) && !a.after_handshake)?;
     let (refused, chain) = match alert.side {
         Side::Server => ("client", story.client_certificates.as_ref()?),
@@ -206,28 +246,27 @@ fn trust_unknown(story: &Story) -> Option<Finding> {
         .last()
         .and_then(|der| decoded::certificate(der).ok())
         .map_or_else(|| "unknown".to_string(), |c| c.summary.issuer.clone());
-    let judge = side_name(alert.side);
+    Some(TrustRefusal { alert, refused, chain, issuer })
+}
+
+/// A peer refused the other's chain as untrusted, and nothing in the capture says why:
+/// trust is decided by CA certificates the capture does not carry.
+fn trust_unknown(r: &TrustRefusal<'_>) -> Finding {
+    let judge = side_name(r.alert.side);
     let finding = Finding::new(
         codes::CERTIFICATE_TRUST_UNKNOWN,
         Severity::Warning,
-        alert.frame,
+        r.alert.frame,
         format!(
-            "the {judge} refused the {refused}'s certificate chain (frame {}); its signatures hold as far as the capture shows, and it ends at the issuer {issuer}: whether the {judge} trusts that CA cannot be told without its CA certificates",
-            chain.frame,
+            "the {judge} refused the {}'s certificate chain (frame {}); its signatures hold as far as the capture shows, and it ends at the issuer {}: whether the {judge} trusts that CA cannot be told without its CA certificates",
+            r.refused, r.chain.frame, r.issuer,
         ),
     )
-    .detail("role", refused)
-    .detail("chain_ends_at", issuer);
+    .detail("role", r.refused)
+    .detail("chain_ends_at", r.issuer.clone());
     let check_ca =
         format!("run again with --ca and the CA certificates the {judge} trusts, to see where the chain breaks");
-    // A client also checks the server's name, which the capture shows only as the SNI: a
-    // client that connects by IP address or by another name checks that one.
-    let names = (alert.side == Side::Client)
-        .then(|| chain.certificates.first().and_then(|der| decoded::certificate(der).ok()))
-        .flatten()
-        .map(|leaf| leaf.summary.subject_alt_names.clone())
-        .filter(|names| !names.is_empty());
-    Some(match names {
+    match certificate_names(r) {
         Some(names) => {
             let listed = names.join(", ");
             finding.detail("certificate_names", names).remedy(format!(
@@ -235,7 +274,48 @@ fn trust_unknown(story: &Story) -> Option<Finding> {
             ))
         }
         None => finding.remedy(check_ca),
-    })
+    }
+}
+
+/// A peer refused a chain that verifies up to a CA the user gave: the peer does not
+/// trust that CA, though the user does.
+fn untrusted_by_peer(r: &TrustRefusal<'_>) -> Finding {
+    let judge = side_name(r.alert.side);
+    let description = r.alert.description.map(|d| AlertDescription(d).to_string()).unwrap_or_default();
+    let finding = Finding::new(
+        codes::CERTIFICATE_UNTRUSTED_BY_PEER,
+        Severity::Error,
+        r.alert.frame,
+        format!(
+            "the {judge} refused the {}'s certificate chain (frame {}) with {description}, though the chain verifies up to {}, a CA given with --ca: the {judge} does not trust that CA",
+            r.refused, r.chain.frame, r.issuer,
+        ),
+    )
+    .detail("role", r.refused)
+    .detail("chain_ends_at", r.issuer.clone());
+    let add_ca = format!(
+        "add {} to the {judge}'s trust store (for a browser: the system or browser certificate store; for OpenSSL: its CAfile or CApath), or have the {} present a chain from a CA the {judge} trusts",
+        r.issuer, r.refused
+    );
+    match certificate_names(r) {
+        Some(names) => {
+            let listed = names.join(", ");
+            finding.detail("certificate_names", names).remedy(format!(
+                "{add_ca}; if the {judge} does trust it, check that it connects by a name the certificate covers ({listed})"
+            ))
+        }
+        None => finding.remedy(add_ca),
+    }
+}
+
+/// A client also checks the server's name, which the capture shows only as the SNI: a
+/// client that connects by IP address or by another name checks that one.
+fn certificate_names(r: &TrustRefusal<'_>) -> Option<Vec<String>> {
+    (r.alert.side == Side::Client)
+        .then(|| r.chain.certificates.first().and_then(|der| decoded::certificate(der).ok()))
+        .flatten()
+        .map(|leaf| leaf.summary.subject_alt_names.clone())
+        .filter(|names| !names.is_empty())
 }
 
 /// A decrypt_error that no signature in this capture explains: every signature the

@@ -40,18 +40,27 @@ pub const CERTIFICATE_SIGNATURE_WEAK: &str = "certificate-signature-weak";
 pub const CERTIFICATE_ISSUER_MISSING: &str = "certificate-issuer-missing";
 pub const CERTIFICATE_UNTRUSTED: &str = "certificate-untrusted";
 pub const CERTIFICATE_TRUST_UNKNOWN: &str = "certificate-trust-unknown";
+pub const CERTIFICATE_UNTRUSTED_BY_PEER: &str = "certificate-untrusted-by-peer";
 pub const CERTIFICATE_EXPIRED: &str = "certificate-expired";
 pub const CERTIFICATE_NOT_YET_VALID: &str = "certificate-not-yet-valid";
 pub const CERTIFICATE_NAME_MISMATCH: &str = "certificate-name-mismatch";
 pub const CERTIFICATE_USAGE_INVALID: &str = "certificate-usage-invalid";
 pub const CERTIFICATE_ISSUER_NOT_REQUESTED: &str = "certificate-issuer-not-requested";
 pub const CLIENT_CERTIFICATE_MISSING: &str = "client-certificate-missing";
+pub const CLIENT_CERTIFICATE_CHOICE: &str = "client-certificate-choice";
 // Handshake signatures and Finished.
 pub const SIGNATURE_ALGORITHM_NOT_OFFERED: &str = "signature-algorithm-not-offered";
 pub const SERVER_KEY_EXCHANGE_SIGNATURE_INVALID: &str = "server-key-exchange-signature-invalid";
 pub const CLIENT_CERTIFICATE_VERIFY_INVALID: &str = "client-certificate-verify-invalid";
 pub const SERVER_CERTIFICATE_VERIFY_INVALID: &str = "server-certificate-verify-invalid";
 pub const FINISHED_MISMATCH: &str = "finished-mismatch";
+// Refusals above TLS, read with secrets.
+pub const HTTP_CLIENT_CERTIFICATE_REQUIRED: &str = "http-client-certificate-required";
+pub const HTTP_CLIENT_CERTIFICATE_REJECTED: &str = "http-client-certificate-rejected";
+pub const HTTP_MISDIRECTED_REQUEST: &str = "http-misdirected-request";
+pub const HTTP_FORBIDDEN_WITH_CLIENT_CERTIFICATE: &str = "http-forbidden-with-client-certificate";
+// What the capture cannot tell.
+pub const FAILURE_UNEXPLAINED: &str = "failure-unexplained";
 
 const ERROR: &[Severity] = &[Severity::Error];
 const WARNING: &[Severity] = &[Severity::Warning];
@@ -128,6 +137,11 @@ pub const ALL: &[CodeInfo] = &[
         WARNING,
         "a peer refused a chain whose signatures hold; whether it trusts the root needs its CA certificates",
     ),
+    code(
+        CERTIFICATE_UNTRUSTED_BY_PEER,
+        ERROR,
+        "a peer refused a chain that verifies up to a --ca certificate: the peer does not trust that CA",
+    ),
     code(CERTIFICATE_EXPIRED, ERROR_OR_WARNING, "a certificate's notAfter is before the time of the capture"),
     code(CERTIFICATE_NOT_YET_VALID, ERROR_OR_WARNING, "a certificate's notBefore is after the time of the capture"),
     code(
@@ -150,6 +164,11 @@ pub const ALL: &[CodeInfo] = &[
         &[Severity::Error, Severity::Warning, Severity::Info],
         "the server asked for a client certificate and the client sent none",
     ),
+    code(
+        CLIENT_CERTIFICATE_CHOICE,
+        &[Severity::Info],
+        "the client left the handshake at the CertificateRequest to choose a certificate (as browsers do), and connects again",
+    ),
     code(SIGNATURE_ALGORITHM_NOT_OFFERED, ERROR_OR_WARNING, "a peer signed with a scheme the other side did not offer"),
     code(
         SERVER_KEY_EXCHANGE_SIGNATURE_INVALID,
@@ -167,6 +186,31 @@ pub const ALL: &[CodeInfo] = &[
         "the server's CertificateVerify does not verify with its certificate's key over the transcript",
     ),
     code(FINISHED_MISMATCH, ERROR, "a Finished message does not match the handshake transcript"),
+    code(
+        HTTP_CLIENT_CERTIFICATE_REQUIRED,
+        ERROR,
+        "after the handshake, the server refused the request for want of a client certificate (nginx 400/496)",
+    ),
+    code(
+        HTTP_CLIENT_CERTIFICATE_REJECTED,
+        ERROR,
+        "after the handshake, the server refused the request because it could not verify the client certificate (nginx 400/495)",
+    ),
+    code(
+        HTTP_MISDIRECTED_REQUEST,
+        ERROR,
+        "after the handshake, the server answered 421 Misdirected Request: the request's host and the SNI disagree",
+    ),
+    code(
+        HTTP_FORBIDDEN_WITH_CLIENT_CERTIFICATE,
+        ERROR,
+        "right after the client authenticated with a certificate, the server forbade the request (403)",
+    ),
+    code(
+        FAILURE_UNEXPLAINED,
+        ERROR,
+        "the handshake failed and no check of the capture explains it: what ended it, and what the capture cannot tell",
+    ),
 ];
 
 /// The registry's entry for `code`.

@@ -8,15 +8,19 @@ pub mod codes;
 mod decoded;
 pub mod finding;
 mod finished;
+pub mod http;
 mod lanes;
 mod negotiation;
 mod outcome;
+mod profiles;
 pub mod report;
+mod retry;
 mod schemes;
 pub mod shards;
 mod signatures;
 pub mod story;
 pub mod summary;
+mod unexplained;
 
 use std::net::SocketAddr;
 
@@ -100,6 +104,8 @@ pub struct ConnectionReport {
     /// A close or reset that ended the handshake without an alert.
     pub closed: Option<CloseReport>,
     pub findings: Vec<Finding>,
+    /// The first HTTP response after the handshake, read with secrets.
+    pub http_response: Option<http::HttpResponse>,
     /// The checks that were made and passed, in words.
     pub passed: Vec<String>,
     /// What each side offered, chose and sent.
@@ -196,12 +202,16 @@ pub struct Diagnoser<'a> {
     refusals: Refusals,
 }
 
-/// Connections refused at the ClientHello, judged once the whole input was seen against
-/// what the same servers chose in its other connections.
+/// Connections judged once the whole input was seen: those refused at the ClientHello,
+/// against what the same servers chose in its other connections; and those a client left
+/// at a CertificateRequest, against the connections that followed them.
 #[derive(Default)]
 pub struct Refusals {
     refused: Vec<(ConnectionReport, Story)>,
     choices: negotiation::ServerChoices,
+    /// With the finding to give them if nothing shows the client chose to leave.
+    abandoned: Vec<(ConnectionReport, retry::Abandoned, Option<Finding>)>,
+    starts: retry::Starts,
 }
 
 impl Refusals {
@@ -209,14 +219,33 @@ impl Refusals {
     pub fn merge(&mut self, other: Refusals) {
         self.refused.extend(other.refused);
         self.choices.merge(other.choices);
+        self.abandoned.extend(other.abandoned);
+        self.starts.merge(other.starts);
     }
 
-    /// Judges each refusal and hands its report over, in id order.
-    pub fn judge(mut self, sink: &mut dyn ReportSink) {
-        self.refused.sort_by_key(|(r, _)| r.id);
+    /// Judges each connection held and hands its report over, in id order.
+    pub fn judge(self, sink: &mut dyn ReportSink) {
+        let mut judged = Vec::with_capacity(self.refused.len() + self.abandoned.len());
         for (mut report, story) in self.refused {
             let findings = negotiation::refusal(&story, &self.choices);
             report.findings.splice(0..0, findings);
+            report.findings.extend(unexplained::failure(&story, report.outcome, &report.findings));
+            judged.push(report);
+        }
+        for (mut report, abandoned, otherwise) in self.abandoned {
+            match self.starts.judge(&abandoned) {
+                Some(choice) => {
+                    // The choice explains what the missing keys would have.
+                    report.outcome = Outcome::Incomplete;
+                    report.findings.retain(|f| f.code != codes::KEYS_MISSING);
+                    report.findings.push(choice);
+                }
+                None => report.findings.extend(otherwise),
+            }
+            judged.push(report);
+        }
+        judged.sort_by_key(|r| r.id);
+        for report in judged {
             sink.report(END_OF_INPUT, report);
         }
     }
@@ -252,7 +281,7 @@ impl<'a> Diagnoser<'a> {
 
     fn diagnose(&mut self, story: Story, ladder: Vec<Step>) {
         self.refusals.choices.record(&story);
-        let outcome = outcome::judge(&story);
+        let mut outcome = outcome::judge(&story);
         let mut findings = Vec::new();
         findings.extend(checks::gaps(&story));
         findings.extend(checks::limits(&story));
@@ -260,12 +289,30 @@ impl<'a> Diagnoser<'a> {
         findings.extend(checks::server_not_tls(&story));
         let (checked, passed) = checks::checks(&story, &outcome, self.options, &self.links);
         findings.extend(checked);
+        if outcome == Outcome::Ok && checks::certificate_refused_after_handshake(&story, &mut findings) {
+            outcome = Outcome::Failed;
+        }
+        let http_response = http::first_response(&story);
+        findings.extend(http_response.as_ref().and_then(|r| http::refusal(&story, r)));
         findings.sort_by_key(|f| f.severity);
+        // Refusals at the ClientHello, and handshakes a client left at a
+        // CertificateRequest, are judged once the whole input was seen.
+        let refused = negotiation::refused_at_hello(&story, &outcome);
+        let explained = findings.iter().any(|f| f.severity == Severity::Error);
+        let abandoned = (outcome == Outcome::Failed && !explained).then(|| retry::abandoned(&story)).flatten();
+        let unexplained = unexplained::failure(&story, outcome, &findings);
+        if !refused && abandoned.is_none() {
+            findings.extend(unexplained.clone());
+        }
         let mut report = report_for(&story, outcome, findings, ladder);
+        report.http_response = http_response;
         report.passed = passed;
         report.passed.extend(outcome::tls13_inference(&story));
-        if negotiation::refused_at_hello(&story, &report.outcome) {
+        self.refusals.starts.record(&story, report.id, report.outcome.name());
+        if refused {
             self.refusals.refused.push((report, story));
+        } else if let Some(abandoned) = abandoned {
+            self.refusals.abandoned.push((report, abandoned, unexplained));
         } else {
             self.ended.push(report);
         }
@@ -334,6 +381,7 @@ fn report_for(story: &Story, outcome: Outcome, findings: Vec<Finding>, ladder: V
         }),
         outcome,
         findings,
+        http_response: None,
         passed: Vec::new(),
         story: summary::summarize(story),
         ladder,

@@ -4,11 +4,12 @@
 use std::collections::HashMap;
 use std::net::SocketAddr;
 
-use tlsdoctor_tls::registry::{AlertDescription, CipherSuite, NamedGroup, ProtocolVersion};
+use tlsdoctor_tls::registry::{AlertDescription, CipherSuite, KeyExchange, NamedGroup, ProtocolVersion};
 use tlsdoctor_verify::{PublicKey, SignatureAlgorithm};
 
 use super::finding::{Finding, Severity};
 use super::outcome::{self, Outcome};
+use super::profiles::{self, Lack};
 use super::story::{ClientHelloInfo, Story};
 use super::{codes, decoded};
 
@@ -95,8 +96,13 @@ impl ServerChoices {
     }
 }
 
+/// The server answered the ClientHello with a refusal: an alert, a close before the
+/// client's, or another protocol. A client that gave up first was refused nothing.
 pub fn refused_at_hello(story: &Story, outcome: &Outcome) -> bool {
-    *outcome == Outcome::Failed && story.client_hello.is_some() && story.server_hello.is_none()
+    let server_answered = story.alerts.iter().any(|a| a.side == tlsdoctor_tcp::Side::Server)
+        || outcome::closed_without_alert(story).is_some_and(|(side, _, _)| side == tlsdoctor_tcp::Side::Server)
+        || outcome::server_not_tls(story).is_some();
+    *outcome == Outcome::Failed && story.client_hello.is_some() && story.server_hello.is_none() && server_answered
 }
 
 fn names<T: ToString>(items: &[T]) -> Vec<String> {
@@ -208,24 +214,112 @@ pub fn refusal(story: &Story, choices: &ServerChoices) -> Vec<Finding> {
         }
     }
     if out.is_empty() {
-        out.push(
-            Finding::new(
-                codes::HANDSHAKE_REFUSED,
-                Severity::Error,
-                frame,
-                format!(
-                    "the server {said} to the ClientHello (frame {}) without choosing parameters; the capture holds no other handshake with this server to show what it accepts",
-                    hello.frame
-                ),
-            )
-            .detail("offered_versions", names(&hello.versions))
-            .detail("offered_cipher_suites", names(&hello.cipher_suites))
-            .detail("offered_groups", names(&hello.groups))
-            .detail("possible_causes", vec![codes::NO_COMMON_VERSION, codes::NO_COMMON_CIPHER_SUITE, codes::NO_COMMON_GROUP, codes::NO_COMMON_SIGNATURE_ALGORITHM, "sni"])
-            .remedy("capture a successful handshake with the same server (or read its configuration) and compare its choices with this offer"),
-        );
+        out.push(judged_by_profiles(hello, alert.and_then(|a| a.description), frame, &said));
     }
     out
+}
+
+/// A refusal the capture holds no other evidence about: the offer judged against what
+/// current TLS stacks accept by default names the likeliest cause, or says that nothing
+/// in the offer stands out.
+fn judged_by_profiles(hello: &ClientHelloInfo, description: Option<u8>, frame: u64, said: &str) -> Finding {
+    // Only a refusal by policy (handshake_failure, insufficient_security, or a close)
+    // is about what the offer lacks.
+    let by_policy = matches!(description, None | Some(40 | 71));
+    let judgement = if by_policy { profiles::judge(hello) } else { profiles::Judgement::default() };
+    let total = judgement.refused_by.len() + judgement.accepted_by.len();
+    let to_hello = format!("the server {said} to the ClientHello (frame {})", hello.frame);
+    let refusing = |lack: Lack| -> Vec<&str> {
+        judgement.refused_by.iter().filter(|(_, lacks)| lacks.contains(&lack)).map(|(name, _)| *name).collect()
+    };
+    let all_causes = [
+        (Lack::Version, codes::NO_COMMON_VERSION),
+        (Lack::CipherSuite, codes::NO_COMMON_CIPHER_SUITE),
+        (Lack::Group, codes::NO_COMMON_GROUP),
+    ];
+    let Some(likeliest) = judgement.likeliest else {
+        let why = if by_policy {
+            let accepting = match judgement.refused_by.as_slice() {
+                [] => format!("all {total}"),
+                refused => format!(
+                    "{} of the {total} (all but {})",
+                    judgement.accepted_by.len(),
+                    refused.iter().map(|(name, _)| *name).collect::<Vec<_>>().join(", ")
+                ),
+            };
+            format!("nothing in the offer stands out: the default settings of {accepting} current TLS stacks tlsdoctor knows would accept it, so the server is configured narrower than those, or refused for a reason outside the offer")
+        } else {
+            "the capture holds no other handshake with this server to show what it accepts".to_string()
+        };
+        return Finding::new(
+            codes::HANDSHAKE_REFUSED,
+            Severity::Error,
+            frame,
+            format!("{to_hello} without choosing parameters; {why}"),
+        )
+        .detail("offered_versions", names(&hello.versions))
+        .detail("offered_cipher_suites", names(&hello.cipher_suites))
+        .detail("offered_groups", names(&hello.groups))
+        .detail("accepted_by", judgement.accepted_by.clone())
+        .detail("possible_causes", vec![codes::NO_COMMON_VERSION, codes::NO_COMMON_CIPHER_SUITE, codes::NO_COMMON_GROUP, codes::NO_COMMON_SIGNATURE_ALGORITHM, "sni", "client address"])
+        .remedy("capture a successful handshake with the same server (or read its configuration) and compare its choices with this offer");
+    };
+    let code = all_causes.iter().find(|(l, _)| *l == likeliest).map_or(codes::HANDSHAKE_REFUSED, |(_, c)| *c);
+    let by = refusing(likeliest);
+    let (what, stands_out, remedy) = match likeliest {
+        Lack::Version => (
+            "protocol versions",
+            format!("the client offered only {}", names(&hello.versions).join(", ")),
+            "enable TLS 1.2 or 1.3 on the client; current defaults refuse TLS 1.1 and older",
+        ),
+        Lack::CipherSuite => (
+            "cipher suites",
+            describe_suites(&hello.cipher_suites),
+            "enable on the client a suite with ECDHE key exchange and AES-GCM or ChaCha20-Poly1305 (TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256 and the TLS 1.3 suites are accepted everywhere)",
+        ),
+        Lack::Group => (
+            "key-exchange groups",
+            format!("the client offered only the groups {}", names(&hello.groups).join(", ")),
+            "enable on the client x25519 or secp256r1, which every current stack accepts",
+        ),
+    };
+    let others: Vec<&str> =
+        all_causes.iter().filter(|(l, _)| *l != likeliest).map(|(_, c)| *c).chain(["sni"]).collect();
+    Finding::new(
+        code,
+        Severity::Error,
+        frame,
+        format!(
+            "{to_hello}, and the capture holds no other handshake with this server; the likeliest cause is the offer's {what}: {stands_out}. Of the default settings of {total} current TLS stacks, {} would refuse this offer, {} of them for its {what} ({})",
+            judgement.refused_by.len(),
+            by.len(),
+            by.join(", ")
+        ),
+    )
+    .detail("offered_versions", names(&hello.versions))
+    .detail("offered_cipher_suites", names(&hello.cipher_suites))
+    .detail("offered_groups", names(&hello.groups))
+    .detail("refused_by", by.clone())
+    .detail("accepted_by", judgement.accepted_by.clone())
+    .detail("reasoning", "the server refused without saying why; the offer was judged against the default server settings of current TLS stacks and Mozilla's server-side TLS profiles (data/stack-profiles.json), and the part of the offer that the refusing ones lack most often is named")
+    .detail("other_possible_causes", others)
+    .remedy(remedy)
+}
+
+/// What stands out in an offer's cipher suites.
+fn describe_suites(suites: &[CipherSuite]) -> String {
+    let real: Vec<&CipherSuite> = suites.iter().filter(|s| s.info().is_some()).collect();
+    let all = |kx: &[KeyExchange]| {
+        !real.is_empty() && real.iter().all(|s| s.info().is_some_and(|i| kx.contains(&i.key_exchange)))
+    };
+    let listed = names(suites).join(", ");
+    if all(&[KeyExchange::Rsa]) {
+        format!("the client offered only static-RSA key exchange ({listed}), without forward secrecy, which current defaults dropped (Go since 1.22, Mozilla's profiles)")
+    } else if all(&[KeyExchange::Rsa, KeyExchange::Dhe, KeyExchange::Dh]) {
+        format!("the client offered no ECDHE or TLS 1.3 suite ({listed})")
+    } else {
+        format!("the client offered {listed}")
+    }
 }
 
 /// A refusal whose alert names its reason: one finding says it, in the client's terms

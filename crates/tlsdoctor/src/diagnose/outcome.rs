@@ -18,6 +18,17 @@ pub enum Outcome {
     Incomplete,
 }
 
+impl Outcome {
+    /// The outcome as the JSON report names it.
+    pub fn name(self) -> &'static str {
+        match self {
+            Outcome::Ok => "ok",
+            Outcome::Failed => "failed",
+            Outcome::Incomplete => "incomplete",
+        }
+    }
+}
+
 /// The size of a TLS 1.3 record that carries only an alert: 2 bytes, the inner content
 /// type, and a 16-byte AEAD tag (8 with CCM_8).
 fn alert_sized(length: u16) -> bool {
@@ -222,6 +233,20 @@ pub fn judge(story: &Story) -> Outcome {
     } else {
         Outcome::Incomplete
     }
+}
+
+/// The client ended a finished handshake before sending any application data: with an
+/// alert, or by closing first. The frame of that end.
+pub fn client_left_after_handshake(story: &Story) -> Option<u64> {
+    if !finished(story) || story.application_records[Side::Client.index()] > 0 {
+        return None;
+    }
+    let end = |side: Side| {
+        let alert = story.alerts.iter().find(|a| a.side == side && a.after_handshake).map(|a| a.frame);
+        alert.into_iter().chain(story.conn.closed[side.index()].map(|(_, frame)| frame)).min()
+    };
+    // The client spoke first: an end that answers the server's is no refusal.
+    end(Side::Client).filter(|client| end(Side::Server).is_none_or(|server| *client < server))
 }
 
 /// A side closed (FIN) or reset the connection before the handshake finished (or, in

@@ -71,7 +71,7 @@ pub struct Tally {
 /// The version of the JSON report's shape, its `schema_version` member. A new member or
 /// finding code raises the minor number; removing, renaming or retyping one raises the
 /// major number.
-pub const SCHEMA_VERSION: &str = "1.0";
+pub const SCHEMA_VERSION: &str = "1.1";
 
 /// Writes connection reports as they are diagnosed. The JSON object's members come in
 /// the order `schema_version`, `tool`, `connections`, `inputs`: the inputs' frame counts
@@ -89,6 +89,7 @@ pub struct ReportWriter<W: Write> {
     streaming: bool,
     tally: Tally,
     recap: Vec<String>,
+    repeated: Repeated,
     written: u64,
     /// The first write error; later writes are skipped.
     error: Option<io::Error>,
@@ -106,6 +107,7 @@ impl<W: Write> ReportWriter<W> {
             streaming: false,
             tally: Tally::default(),
             recap: Vec::new(),
+            repeated: Repeated::default(),
             written: 0,
             error: None,
         }
@@ -137,6 +139,7 @@ impl<W: Write> ReportWriter<W> {
                 self.recap.push(line.clone());
             }
         }
+        self.repeated.count(&report);
         if self.streaming {
             self.write(&report);
             return;
@@ -169,8 +172,17 @@ impl<W: Write> ReportWriter<W> {
     fn release_held(&mut self) {
         let mut held = std::mem::take(&mut self.held);
         match self.format {
+            // Failures, then errors and warnings on finished handshakes, then the
+            // incomplete, then the rest.
             ReportFormat::Text => held.sort_by_key(|(input, c)| {
-                (*input, c.outcome != Outcome::Failed, !c.has_error, c.outcome != Outcome::Incomplete, c.id)
+                (
+                    *input,
+                    c.outcome != Outcome::Failed,
+                    !c.has_error,
+                    !c.has_warning,
+                    c.outcome != Outcome::Incomplete,
+                    c.id,
+                )
             }),
             ReportFormat::Json => held.sort_by_key(|(input, c)| (*input, c.id)),
         }
@@ -217,6 +229,7 @@ impl<W: Write> ReportWriter<W> {
                         writeln!(out, "  and {more} more (--only-failed shows only these)")?;
                     }
                 }
+                self.repeated.write(&mut *out)?;
                 writeln!(
                     out,
                     "{BOLD}{connections} TLS connection(s): {} ok, {failed} failed, {incomplete} incomplete{BOLD:#}",
@@ -225,6 +238,51 @@ impl<W: Write> ReportWriter<W> {
             }
         }
         out.flush()
+    }
+}
+
+/// How many connections to each server had each finding, for the lines that say "34
+/// connections to api.example: certificate-expired". Bounded: past its size, new pairs
+/// are not counted.
+#[derive(Default)]
+struct Repeated {
+    counts: std::collections::HashMap<(String, &'static str), u64>,
+}
+
+impl Repeated {
+    const PAIRS: usize = 10_000;
+    /// Lines written at most.
+    const SHOWN: usize = 20;
+
+    fn count(&mut self, report: &Formatted) {
+        let mut codes = report.codes.clone();
+        codes.sort_unstable();
+        codes.dedup();
+        for code in codes {
+            let key = (report.server.clone(), code);
+            if let Some(n) = self.counts.get_mut(&key) {
+                *n += 1;
+            } else if self.counts.len() < Self::PAIRS {
+                self.counts.insert(key, 1);
+            }
+        }
+    }
+
+    fn write(&self, out: &mut dyn Write) -> io::Result<()> {
+        let mut repeated: Vec<(&(String, &str), &u64)> = self.counts.iter().filter(|(_, n)| **n > 1).collect();
+        if repeated.is_empty() {
+            return Ok(());
+        }
+        repeated.sort_by(|a, b| b.1.cmp(a.1).then_with(|| a.0.cmp(b.0)));
+        writeln!(out, "{BOLD}findings repeated across connections:{BOLD:#}")?;
+        for ((server, code), n) in repeated.iter().take(Self::SHOWN) {
+            let meaning = codes::info(code).map_or("", |c| c.meaning);
+            writeln!(out, "  {n} connections to {server}: {code} ({meaning})")?;
+        }
+        if repeated.len() > Self::SHOWN {
+            writeln!(out, "  and {} more", repeated.len() - Self::SHOWN)?;
+        }
+        Ok(())
     }
 }
 
@@ -248,6 +306,11 @@ pub struct Formatted {
     input: String,
     outcome: Outcome,
     has_error: bool,
+    has_warning: bool,
+    /// Its server (SNI, else address) and the codes of its error and warning findings,
+    /// for the summary of findings repeated across connections.
+    server: String,
+    codes: Vec<&'static str>,
     /// The line that names it at the end of a long text report, if it has a problem.
     recap: Option<String>,
     /// Its block of text, or its JSON object as nested in the report.
@@ -267,6 +330,9 @@ impl Formatted {
             input: c.input.clone(),
             outcome: c.outcome,
             has_error: c.has_error(),
+            has_warning: c.findings.iter().any(|f| f.severity == Severity::Warning),
+            server: c.sni.clone().unwrap_or_else(|| format!("{}:{}", c.server.ip, c.server.port)),
+            codes: c.findings.iter().filter(|f| f.severity != Severity::Info).map(|f| f.code).collect(),
             recap: c.has_problem().then(|| recap_line(c, name_input)),
             text,
         }
@@ -346,6 +412,9 @@ fn write_connection(out: &mut dyn Write, c: &ConnectionReport, name_input: bool)
         };
         endings.push((close.frame, text));
     }
+    if let Some(h) = &c.http_response {
+        endings.push((h.frame, format!("the server answered {} {} in frame {}", h.version, h.status, h.frame)));
+    }
     endings.sort();
     for (_, ending) in endings {
         writeln!(out, "  {ending}")?;
@@ -359,7 +428,8 @@ fn write_connection(out: &mut dyn Write, c: &ConnectionReport, name_input: bool)
         let severity = format!("{:?}", f.severity).to_lowercase();
         writeln!(out, "\n  {style}{severity}{style:#} {BOLD}{}{BOLD:#} (frame {})", f.code, f.frame)?;
         writeln!(out, "    {}", f.summary)?;
-        for (key, value) in &f.detail {
+        // The summary names each certificate already; the list is for programs.
+        for (key, value) in f.detail.iter().filter(|(key, _)| *key != "certificates") {
             let value = plain(value);
             writeln!(out, "    {DIM}{key}:{DIM:#} {value}")?;
         }
@@ -424,6 +494,7 @@ mod tests {
             alert: None,
             closed: None,
             findings,
+            http_response: None,
             passed: Vec::new(),
             story: Default::default(),
             ladder: Vec::new(),

@@ -145,10 +145,14 @@ pub struct Story {
     /// Encrypted records of each side, first few kept (TLS 1.3 without keys).
     pub sealed: Vec<SealedRecord>,
     pub sealed_counts: [u64; 2],
+    /// Application data records of each side, read or not.
+    pub application_records: [u64; 2],
     pub last_sealed: [Option<SealedRecord>; 2],
     /// The frame of each side's last message, whatever it was.
     pub last_message: [Option<u64>; 2],
     pub anomalies: Vec<Anomaly>,
+    /// Each side's first decrypted application data (with secrets).
+    pub application: [super::http::FirstBytes; 2],
     /// Handshake messages in order, as both peers hash them.
     pub transcript: Vec<u8>,
     transcript_broken: bool,
@@ -180,9 +184,11 @@ impl Story {
             alerts: Vec::new(),
             sealed: Vec::new(),
             sealed_counts: [0, 0],
+            application_records: [0, 0],
             last_sealed: [None, None],
             last_message: [None, None],
             anomalies: Vec::new(),
+            application: Default::default(),
             transcript: Vec::new(),
             transcript_broken: false,
         }
@@ -220,6 +226,9 @@ impl Story {
     /// The handshake finished: both Finished messages went (TLS <= 1.2), or for TLS 1.3
     /// (encrypted) the client's second flight went and the server answered after it.
     pub fn handshake_finished(&self) -> bool {
+        if self.finished_messages.iter().all(Option::is_some) {
+            return true;
+        }
         if self.is_tls13() {
             let client_flight = self.sealed.iter().find(|r| r.side == Side::Client).map(|r| r.frame);
             let server_after = client_flight
@@ -267,6 +276,7 @@ impl Story {
                         description: None,
                         after_handshake: self.handshake_finished(),
                     }),
+                    23 => self.application_records[side] += 1,
                     _ => {}
                 }
                 self.sealed_counts[side] += 1;
@@ -276,7 +286,11 @@ impl Story {
                 }
             }
             MessageKind::Heartbeat { .. } => {}
-            MessageKind::ApplicationData { .. } => self.decrypted = true,
+            MessageKind::ApplicationData { data } => {
+                self.decrypted = true;
+                self.application_records[side] += 1;
+                self.application[side].take(data, m.frame);
+            }
         }
     }
 

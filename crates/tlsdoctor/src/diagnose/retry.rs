@@ -1,0 +1,118 @@
+//! A client that leaves a handshake at the server's CertificateRequest, without an alert,
+//! and connects again: browsers do this to choose a client certificate (Chromium stops
+//! with ERR_SSL_CLIENT_AUTH_CERT_NEEDED, asks, then retries). Such a connection is not a
+//! failure of the server; it is judged once the whole input was seen, against the
+//! connections that followed it.
+
+use std::collections::HashMap;
+use std::net::{IpAddr, SocketAddr};
+
+use tlsdoctor_tcp::{Close, Side};
+
+use super::codes;
+use super::finding::{Finding, Severity};
+use super::outcome;
+use super::story::Story;
+
+/// A handshake the client left right after the server's flight.
+#[derive(Debug, Clone)]
+pub struct Abandoned {
+    key: RetryKey,
+    /// The client's FIN.
+    close_frame: u64,
+    /// The CertificateRequest, when the capture shows it (TLS 1.2, or decrypted).
+    certificate_request: Option<u64>,
+}
+
+/// Who connects to what: a retry comes from the same client address to the same
+/// server and name, from another port.
+type RetryKey = (IpAddr, SocketAddr, Option<String>);
+
+/// The client left the handshake at the server's flight: it sent nothing after its
+/// ClientHello and closed with a FIN, without an alert. Only a flight with a
+/// CertificateRequest, or an encrypted TLS 1.3 flight that may hold one, qualifies.
+pub fn abandoned(story: &Story) -> Option<Abandoned> {
+    let hello = story.client_hello.as_ref()?;
+    story.server_hello.as_ref()?;
+    let (side, how, close_frame) = outcome::closed_without_alert(story)?;
+    let answered_nothing = story.last_message[Side::Client.index()].is_some_and(|frame| frame <= hello.frame)
+        && story.sealed_counts[Side::Client.index()] == 0
+        && story.alerts.iter().all(|a| a.side != Side::Client);
+    if side != Side::Client || !matches!(how, Close::Fin) || !answered_nothing {
+        return None;
+    }
+    let certificate_request = story.certificate_request.as_ref().map(|r| r.frame);
+    let hidden = story.is_tls13() && !story.decrypted;
+    if certificate_request.is_none() && !hidden {
+        return None;
+    }
+    let key = (story.conn.client.ip(), story.conn.server, hello.sni.clone());
+    Some(Abandoned { key, close_frame, certificate_request })
+}
+
+/// The connections of the input by who made them, to find retries: their ClientHello's
+/// frame and their id. Bounded: past its size, connections are not recorded, and a
+/// retry among them goes unnamed.
+#[derive(Default)]
+pub struct Starts {
+    by_key: HashMap<RetryKey, Vec<(u64, u32, &'static str)>>,
+    recorded: usize,
+}
+
+impl Starts {
+    const MAX: usize = 100_000;
+
+    pub fn record(&mut self, story: &Story, id: u32, outcome: &'static str) {
+        let Some(hello) = story.client_hello.as_ref() else { return };
+        if self.recorded >= Self::MAX {
+            return;
+        }
+        self.recorded += 1;
+        let key = (story.conn.client.ip(), story.conn.server, hello.sni.clone());
+        self.by_key.entry(key).or_default().push((hello.frame, id, outcome));
+    }
+
+    pub fn merge(&mut self, other: Starts) {
+        for (key, starts) in other.by_key {
+            self.by_key.entry(key).or_default().extend(starts);
+        }
+        self.recorded += other.recorded;
+    }
+
+    /// The first connection from the same client to the same server and name that
+    /// started after `a` was left.
+    fn retry_of(&self, a: &Abandoned) -> Option<(u64, u32, &'static str)> {
+        self.by_key.get(&a.key)?.iter().filter(|(frame, _, _)| *frame > a.close_frame).min().copied()
+    }
+
+    /// The finding that says what happened, or None when nothing shows it was a choice:
+    /// an encrypted flight and no retry.
+    pub fn judge(&self, a: &Abandoned) -> Option<Finding> {
+        let retry = self.retry_of(a);
+        let asked = match a.certificate_request {
+            Some(frame) => format!("right after the server's CertificateRequest (frame {frame})"),
+            None if retry.is_some() => "right after the server's encrypted flight, which likely held a CertificateRequest (the key log would show it)".to_string(),
+            None => return None,
+        };
+        let then = match retry {
+            Some((frame, id, outcome)) => {
+                format!("; it did, in connection {id} (ClientHello in frame {frame}), whose outcome is {outcome}")
+            }
+            None => "; the capture shows no retry (it may come later, or the user was asked to choose)".to_string(),
+        };
+        let finding = Finding::new(
+            codes::CLIENT_CERTIFICATE_CHOICE,
+            Severity::Info,
+            a.close_frame,
+            format!(
+                "the client closed the connection (FIN, frame {}) {asked}, without an alert and without answering: browsers do this to choose a client certificate, then connect again{then}. The server refused nothing",
+                a.close_frame
+            ),
+        )
+        .detail("certificate_request_frame", a.certificate_request)
+        .detail("retry_connection", retry.map(|(_, id, _)| id))
+        .detail("retry_frame", retry.map(|(frame, _, _)| frame))
+        .remedy("nothing, if the retry went as wanted; to have the browser send a certificate without asking, install it with an AutoSelectCertificateForUrls policy (Chromium) or make the server's certificate request optional");
+        Some(finding)
+    }
+}
