@@ -67,9 +67,10 @@ def judge(truth, conns, keys):
     if not conns:
         # A client killed before its ClientHello made no TLS connection to report.
         return ("not-reported" if want == "ok" else "no-client-hello"), None
-    # A retry or a stray second connection to the same address: judge the worst.
+    # More than one connection to the address (Chromium retries after a CertificateRequest
+    # it has no certificate for): the worst one is judged, a failure shows in it.
     rank = {"failed": 0, "incomplete": 1, "ok": 2}
-    c = sorted(conns, key=lambda c: rank[c["outcome"]])[0 if want == "ok" else -1]
+    c = min(conns, key=lambda c: rank[c["outcome"]])
     got = c["outcome"]
     if keys:
         if got == want:

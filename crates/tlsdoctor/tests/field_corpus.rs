@@ -85,14 +85,29 @@ fn causes(scenario: &str) -> &'static [&'static str] {
 /// field/clients.py POST_HANDSHAKE_CHECKS). Allowed as `ok` only with the cause as a
 /// finding, or in TLS 1.3 without keys, where the certificate and the close are
 /// encrypted; `failed` is welcome too.
-fn known_miss(t: &Truth, r: &ConnectionReport, with_keys: bool) -> bool {
-    let checks_after = match t.client.as_str() {
+/// Clients that refuse the server's certificate after its flight without an alert.
+fn refuses_after_the_server_flight(t: &Truth) -> bool {
+    match t.client.as_str() {
         "curl" => t.scenario == "name-mismatch",
         "wget" | "node" => ["expired", "wrong-ca", "name-mismatch"].contains(&t.scenario.as_str()),
         _ => false,
-    };
+    }
+}
+
+fn known_miss(t: &Truth, r: &ConnectionReport, with_keys: bool) -> bool {
+    let checks_after = refuses_after_the_server_flight(t);
     let tls13_without_keys = !with_keys && r.version.as_deref() == Some("TLS 1.3");
     checks_after && (tls13_without_keys || has_cause(r, &t.scenario, with_keys))
+}
+
+/// Node.js closes with a bare FIN after a TLS 1.3 server flight with a CertificateRequest
+/// when it refuses the server's certificate; tlsdoctor takes that for a browser choosing
+/// a client certificate (client-certificate-choice, `incomplete`) although no retry ever
+/// comes (field/MISMATCHES.md). Allowed only so, until that is told apart.
+fn known_choice_miss(t: &Truth, r: &ConnectionReport) -> bool {
+    t.client == "node"
+        && refuses_after_the_server_flight(t)
+        && r.findings.iter().any(|f| f.code == "client-certificate-choice")
 }
 
 fn has_cause(r: &ConnectionReport, scenario: &str, with_keys: bool) -> bool {
@@ -136,7 +151,7 @@ fn check(with_keys: bool) {
                     problems.push(format!("{label}: {said}, not the cause {:?}", causes(&t.scenario)));
                 }
             }
-            ("failed", Outcome::Incomplete) if !with_keys => failures += 1,
+            ("failed", Outcome::Incomplete) if !with_keys || known_choice_miss(t, r) => failures += 1,
             ("failed", Outcome::Ok) if known_miss(t, r, with_keys) => failures += 1,
             ("failed", _) => problems.push(format!("{label}: {said} (a failure not called failed)")),
             (other, _) => problems.push(format!("{label}: unknown truth {other}")),
