@@ -23,7 +23,8 @@ SCENARIOS = {
     # name: (server config, the handshake's expected outcome, expected finding codes)
     "good": ("good", "ok", []),
     "mtls": ("mtls", "ok", []),
-    "wrong-ca": ("good", "failed", ["certificate-trust-unknown", "certificate-untrusted"]),
+    "wrong-ca": ("good", "failed", ["certificate-trust-unknown", "certificate-untrusted",
+                                    "certificate-untrusted-by-peer"]),
     "expired": ("expired", "failed", ["certificate-expired"]),
     "name-mismatch": ("good", "failed", ["certificate-name-mismatch"]),
     "no-client-cert": ("mtls", "failed", ["client-certificate-missing"]),

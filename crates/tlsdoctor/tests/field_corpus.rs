@@ -68,7 +68,7 @@ fn diagnose(with_keys: bool) -> HashMap<String, Vec<ConnectionReport>> {
 /// handshake's certificates are encrypted: keys-missing is then the right cause.
 fn causes(scenario: &str) -> &'static [&'static str] {
     match scenario {
-        "wrong-ca" => &["certificate-trust-unknown", "certificate-untrusted"],
+        "wrong-ca" => &["certificate-trust-unknown", "certificate-untrusted", "certificate-untrusted-by-peer"],
         "expired" => &["certificate-expired"],
         "name-mismatch" => &["certificate-name-mismatch"],
         "no-client-cert" => &["client-certificate-missing"],
