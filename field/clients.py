@@ -35,7 +35,9 @@ SCENARIOS = {
     "blackhole": ("good", "failed", []),
     "killed": ("good", None, []),
 }
-CLIENTS = ["curl", "openssl", "gnutls", "httpx", "go", "node", "wget", "chromium"]
+CLIENTS = ["curl", "openssl", "gnutls", "httpx", "go", "node", "wget", "chromium", "java"]
+# Clients that write no key log (JSSE): with keys, their connections are judged as without.
+NO_KEYLOG = {"java"}
 # What a client cannot be told: headless Chromium has no switch for a client certificate
 # (it needs a policy and a selection), for its suites or its versions.
 # Nor is it quick enough (seconds to start) for a kill at a random moment of the
@@ -105,6 +107,8 @@ def argv(client, scenario, addr, port, pki, keylog, here, timeout, out):
         return a, b""
     if client == "go":
         return [f"{out}/bin/go-peer", "client", addr, str(port), sni, ca, scenario, pki, keylog], b""
+    if client == "java":
+        return ["java", "-cp", f"{out}/bin", "FieldPeer", "client", addr, str(port), sni, ca, scenario, pki], b""
     if client == "node":
         return ["node", f"{here}/peers/node-peer.js", "client", addr, str(port), sni, ca, scenario, pki, keylog], b""
     if client == "chromium":
@@ -158,11 +162,14 @@ def verdict(client, status, output):
             return "ok", f"exit {status}: {done[0]}"
         return "failed", f"exit {status}: " + (errors[0] if errors else last)[:300]
     if client == "gnutls":
-        # gnutls-cli exits 0 only when the answer came and the server closed cleanly; a TLS
-        # 1.3 server refusing the client after "Handshake was completed" makes it exit 1.
+        # A TLS 1.3 server refusing the client after "Handshake was completed" makes
+        # gnutls-cli exit 1 with no answer.
         done = any("Handshake was completed" in l for l in lines)
-        if done and status == 0:
-            return "ok", "exit 0: Handshake was completed"
+        answer = [l for l in lines if l.startswith("HTTP/1.")]
+        if done and (status == 0 or answer):
+            # An answer came: an alert after it (JSSE's user_canceled before its
+            # close_notify, which gnutls-cli takes for fatal) is not the handshake's.
+            return "ok", f"exit {status}: Handshake was completed" + (f"; {answer[0]}" if answer else "")
         fatal = [l for l in lines if l.startswith("*** ")]
         return "failed", f"exit {status}: " + " ".join(fatal or [last])[:300]
     if client == "wget":
@@ -177,7 +184,7 @@ def verdict(client, status, output):
         if status == 0 and not errors and "<html" in output and "ok" in output:
             return "ok", "exit 0: the page came (ok)"
         return "failed", f"exit {status}: " + (errors[0] if errors else last)[:300]
-    if client in ("httpx", "go", "node"):
+    if client in ("httpx", "go", "node", "java"):
         answer = [l for l in lines if l.startswith("answer ")]
         if status == 0 and answer:
             return "ok", f"exit 0: {answer[0]}"

@@ -63,11 +63,12 @@ def plan(count, small, seed, forwarder):
     rng = random.Random(seed)
     all_combos = combos()
     if small:
-        # Every scenario with three clients and three servers, taken in turn (no
-        # Chromium: seconds to start, and more than one connection to an address).
+        # Every scenario with three clients and three servers, taken in turn. No Chromium
+        # (seconds to start, more than one connection to an address), no Java (no key
+        # log, and its padded TLS 1.3 alerts are a known miss: MISMATCHES.md).
         by_scenario = {}
         for client, server, scenario in all_combos:
-            if client != "chromium":
+            if "chromium" not in (client, server) and "java" not in (client, server):
                 by_scenario.setdefault(scenario, {}).setdefault(client, []).append(server)
         chosen, turn = [], 0
         for scenario, by_client in by_scenario.items():
@@ -201,8 +202,9 @@ def main():
     pki = f"{out}/pki"
     subprocess.run([f"{HERE}/pki.sh", pki], check=True)
     nss_homes(out, pki)
-    # The Go peer, built from its source for this run.
+    # The Go and Java peers, built from their source for this run.
     os.makedirs(f"{out}/bin")
+    subprocess.run(["javac", "-d", f"{out}/bin", f"{HERE}/peers/FieldPeer.java"], check=True)
     subprocess.run(["go", "build", "-o", f"{out}/bin/go-peer", f"{HERE}/peers/go-peer.go"], check=True,
                    env=dict(os.environ, GO111MODULE="off", GOCACHE=os.environ.get("GOCACHE", "/tmp/field-go-cache")))
     forwarder = not a.no_forwarder and not a.small

@@ -5,7 +5,7 @@
 #   expired.pem/.key  CA-signed, SAN DNS:app.example, notAfter 2025-01-01
 #   rogue-ca.pem      a CA nobody trusts (clients given it instead of ca.pem: wrong CA)
 #   client.pem/.key   CA-signed client certificate (mutual TLS)
-#   client.p12        the same for Java (password "field")
+#   NAME.p12          client, server and expired with their keys, for Java (password "field")
 #   wrongkey.key      an RSA key that belongs to no certificate
 #   pki.sh DIR
 set -euo pipefail
@@ -55,6 +55,8 @@ issue server server app.example -days 800
 issue expired server app.example -startdate 20240101000000Z -enddate 20250101000000Z
 issue client client field-client -days 800
 quiet openssl genrsa -out wrongkey.key 2048
-quiet openssl pkcs12 -export -in client.pem -inkey client.key -out client.p12 -passout pass:field
+for name in client server expired; do
+    quiet openssl pkcs12 -export -in "$name.pem" -inkey "$name.key" -out "$name.p12" -passout pass:field
+done
 cat server.pem ca.pem >server-chain.pem
 chmod 644 ./*.key

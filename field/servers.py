@@ -12,15 +12,15 @@ The port of (server, config) is 10000 + 100 * the server's index + the config's 
 import os
 import subprocess
 
-SERVERS = ["nginx", "openssl", "gnutls", "python", "go", "node", "haproxy", "lighttpd", "apache"]
+SERVERS = ["nginx", "openssl", "gnutls", "python", "go", "node", "haproxy", "lighttpd", "apache", "java"]
 CONFIGS = ["good", "expired", "mtls", "strict", "sni", "stall"]
 # Configs a server cannot do; the mix leaves those combinations out. Only peer.py stalls;
-# Go, Node.js, lighttpd and Apache have no way to refuse a server name with an alert
+# Go, Node.js, Java, lighttpd and Apache have no way to refuse a server name with an alert
 # (Apache warns unrecognized_name and goes on with its default host).
 UNSUPPORTED = {(s, "stall") for s in SERVERS if s != "python"} | {
-    ("go", "sni"), ("node", "sni"), ("lighttpd", "sni"), ("apache", "sni")}
-# Go and Node.js servers log each connection as peer.py does (the truth of killed clients).
-LOGGING = {"python", "go", "node"}
+    ("go", "sni"), ("node", "sni"), ("lighttpd", "sni"), ("apache", "sni"), ("java", "sni")}
+# Go, Node.js and Java servers log each connection as peer.py does (the truth of killed clients).
+LOGGING = {"python", "go", "node", "java"}
 
 
 def port(server, config):
@@ -218,6 +218,8 @@ def commands(server, pki, out, here):
                      }.get(config, [])
         elif server == "go":
             argv = [f"{out}/bin/go-peer", "server", p, config, pki, f"{log}/go-{config}.jsonl"]
+        elif server == "java":
+            argv = ["java", "-cp", f"{out}/bin", "FieldPeer", "server", p, config, pki, f"{log}/java-{config}.jsonl"]
         elif server == "node":
             argv = ["node", f"{here}/peers/node-peer.js", "server", p, config, pki, f"{log}/node-{config}.jsonl"]
         else:
