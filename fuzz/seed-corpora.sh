@@ -5,6 +5,8 @@
 #   tls_messages                clear-text handshake messages (type, version, suite, side, body)
 #   x509                        certificates (DER)
 #   net_decode                  frames (link selector byte, then 2-byte length + frame)s
+#   quic_packets                the UDP payloads of the QUIC captures (tests/fixtures/quic,
+#                               Wireshark's quic-*), in quic_packets' step format
 #   keylog                      the key logs under tests/ (*.keylog, *.keys, *keylog*, which
 #                               takes in Wireshark's), plus hand-written bad lines
 # All but capture_reader, end_to_end and keylog need tshark and python3; they are skipped
@@ -14,7 +16,7 @@ set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 repo=$(dirname "$here")
 corpus="$here/corpus"
-mkdir -p "$corpus"/{capture_reader,end_to_end,net_decode,tcp_reassembly,tls_stream,tls_messages,x509,keylog}
+mkdir -p "$corpus"/{capture_reader,end_to_end,net_decode,tcp_reassembly,tls_stream,tls_messages,x509,keylog,quic_packets}
 
 captures=()
 for f in "$repo"/tests/fixtures/*.pcap "$repo"/tests/fixtures/*.pcapng \
@@ -137,6 +139,26 @@ for f in "${captures[@]}"; do
     tshark -r "$f" -F pcap -w - 2>/dev/null |
         python3 "$work/frames.py" > "$corpus/net_decode/$name" || true
     [ -s "$corpus/net_decode/$name" ] || rm -f "$corpus/net_decode/$name"
+done
+# quic_packets: (control, 2-byte length, payload) per datagram; control bit 0 is set for
+# datagrams from the lower port (the server's).
+cat > "$work/quic.py" <<'PY'
+import os, sys
+out_path = sys.argv[1]
+rows = [l.rstrip("\n").split("\t") for l in sys.stdin]
+rows = [r for r in rows if len(r) >= 3 and r[2]]
+out = bytearray()
+for sport, dport, payload in rows:
+    data = bytes.fromhex(payload.replace(":", ""))[:65535]
+    out += bytes([int(int(sport) < int(dport))]) + len(data).to_bytes(2, "big") + data
+if out:
+    with open(out_path, "wb") as f:
+        f.write(out)
+PY
+for f in "$repo"/tests/fixtures/quic/*.pcapng "$repo"/tests/data/wireshark/captures/quic-*; do
+    [ -f "$f" ] || continue
+    tshark -r "$f" -Y udp -T fields -e udp.srcport -e udp.dstport -e udp.payload 2>/dev/null |
+        python3 "$work/quic.py" "$corpus/quic_packets/$(basename "$f")"
 done
 for t in "$corpus"/*; do
     echo "$(basename "$t"): $(find "$t" -type f | wc -l) seeds"

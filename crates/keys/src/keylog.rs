@@ -89,11 +89,14 @@ pub struct KeyLogProblem {
 }
 
 /// Secrets from one or more key logs, by client random, plus RSA premaster secrets by
-/// the first 8 bytes of their encrypted form.
+/// the first 8 bytes of their encrypted form, premaster secrets by client random
+/// (`PMS_CLIENT_RANDOM`) and master secrets by session ID (`RSA Session-ID:`).
 #[derive(Clone, Default, PartialEq, Eq)]
 pub struct KeyLog {
     by_random: HashMap<[u8; 32], Secrets>,
     rsa: HashMap<[u8; 8], Secret>,
+    premaster_by_random: HashMap<[u8; 32], Secret>,
+    by_session_id: HashMap<Vec<u8>, MasterSecret>,
 }
 
 impl fmt::Debug for KeyLog {
@@ -120,6 +123,16 @@ impl KeyLog {
         self.rsa.get(&key)
     }
 
+    /// The premaster secret logged with a `PMS_CLIENT_RANDOM` line for this client random.
+    pub fn premaster_for_random(&self, client_random: &[u8; 32]) -> Option<&Secret> {
+        self.premaster_by_random.get(client_random)
+    }
+
+    /// The master secret logged with an `RSA Session-ID:... Master-Key:...` line.
+    pub fn master_for_session_id(&self, session_id: &[u8]) -> Option<&MasterSecret> {
+        self.by_session_id.get(session_id)
+    }
+
     /// Adds another key log's secrets; existing values win.
     pub fn merge(&mut self, other: &KeyLog) {
         for (r, s) in &other.by_random {
@@ -128,11 +141,17 @@ impl KeyLog {
         for (k, v) in &other.rsa {
             self.rsa.entry(*k).or_insert_with(|| v.clone());
         }
+        for (k, v) in &other.premaster_by_random {
+            self.premaster_by_random.entry(*k).or_insert_with(|| v.clone());
+        }
+        for (k, v) in &other.by_session_id {
+            self.by_session_id.entry(k.clone()).or_insert_with(|| v.clone());
+        }
     }
 
-    /// Number of client randoms plus RSA entries.
+    /// Number of client randoms plus RSA, premaster and session ID entries.
     pub fn len(&self) -> usize {
-        self.by_random.len() + self.rsa.len()
+        self.by_random.len() + self.rsa.len() + self.premaster_by_random.len() + self.by_session_id.len()
     }
 
     pub fn is_empty(&self) -> bool {
@@ -145,8 +164,11 @@ impl KeyLog {
     }
 }
 
-const LABELS: [&str; 9] = [
+/// The labels Wireshark reads (its key log regular expression in packet-tls-utils.c),
+/// but for `RSA Session-ID:`, which has no separate secret field (see `parse_line`).
+const LABELS: [&str; 10] = [
     "CLIENT_RANDOM",
+    "PMS_CLIENT_RANDOM",
     "CLIENT_HANDSHAKE_TRAFFIC_SECRET",
     "SERVER_HANDSHAKE_TRAFFIC_SECRET",
     "CLIENT_TRAFFIC_SECRET_0",
@@ -195,6 +217,16 @@ fn parse_line(line: &[u8], log: &mut KeyLog) -> Result<(), String> {
     if later_traffic {
         return Ok(());
     }
+    // Draft-era QUIC stacks (quicly, old ngtcp2) logged their TLS secrets a second time
+    // under QUIC_-prefixed labels; Wireshark skips them, and so does tlsdoctor.
+    if label.strip_prefix("QUIC_").is_some_and(|l| {
+        LABELS.contains(&l) || l.starts_with("CLIENT_TRAFFIC_SECRET_") || l.starts_with("SERVER_TRAFFIC_SECRET_")
+    }) {
+        return Ok(());
+    }
+    if label == "RSA" && f.get(1).is_some_and(|s| s.starts_with(b"Session-ID:")) {
+        return parse_session_id_line(&f, log);
+    }
     if !LABELS.contains(&label.as_str()) {
         // Never quote the field: a wrapped line or a pasted secret would be printed.
         let looks_like_hex = label.len() > 16 && label.bytes().all(|b| b.is_ascii_hexdigit());
@@ -223,6 +255,14 @@ fn parse_line(line: &[u8], log: &mut KeyLog) -> Result<(), String> {
     let random: [u8; 32] =
         random.try_into().map_err(|v: Vec<u8>| format!("{label}: client random is {} bytes, expected 32", v.len()))?;
     let secret = Secret::new(hex_decode(f[2]).ok_or_else(|| format!("{label}: secret is not hex"))?);
+    if label == "PMS_CLIENT_RANDOM" {
+        // Any length: 48 bytes for RSA, the shared secret's size for (EC)DHE.
+        if secret.is_empty() {
+            return Err(format!("{label}: empty premaster secret"));
+        }
+        log.premaster_by_random.insert(random, secret);
+        return Ok(());
+    }
     if label == "CLIENT_RANDOM" {
         let ms = MasterSecret::from_slice(secret.as_bytes())
             .ok_or_else(|| format!("{label}: master secret is {} bytes, expected 48", secret.len()))?;
@@ -238,13 +278,32 @@ fn parse_line(line: &[u8], log: &mut KeyLog) -> Result<(), String> {
     Ok(())
 }
 
+/// `RSA Session-ID:<hex> Master-Key:<hex>` (NSS's older format, still read by Wireshark).
+fn parse_session_id_line(f: &[&[u8]], log: &mut KeyLog) -> Result<(), String> {
+    const WHAT: &str = "RSA Session-ID";
+    let [_, id, key] = f else {
+        return Err(format!("{WHAT}: expected 3 fields, found {}", f.len()));
+    };
+    let id = id.strip_prefix(b"Session-ID:").and_then(hex_decode).ok_or(format!("{WHAT}: session ID is not hex"))?;
+    if id.is_empty() || id.len() > 32 {
+        return Err(format!("{WHAT}: session ID is {} bytes, expected 1 to 32", id.len()));
+    }
+    let key = key.strip_prefix(b"Master-Key:").ok_or(format!("{WHAT}: third field is not Master-Key:"))?;
+    let key = hex_decode(key).ok_or(format!("{WHAT}: master secret is not hex"))?;
+    let ms = MasterSecret::from_slice(&key)
+        .ok_or_else(|| format!("{WHAT}: master secret is {} bytes, expected 48", key.len()))?;
+    log.by_session_id.insert(id, ms);
+    Ok(())
+}
+
 /// The key log lines that belong to the given client randoms (for exporting only the
 /// secrets of the connections in a capture). Lines end with `\n`.
 pub fn lines_for(text: &[u8], randoms: &HashSet<[u8; 32]>) -> String {
     let mut out = String::new();
     for (_, line) in lines(text) {
         let f = fields(line);
-        if f.len() != 3 || f[0] == b"RSA" || !LABELS.iter().any(|l| l.as_bytes() == f[0]) {
+        let label = f.first().map(|l| l.strip_prefix(b"QUIC_").unwrap_or(l)).unwrap_or_default();
+        if f.len() != 3 || f[0] == b"RSA" || !LABELS.iter().any(|l| l.as_bytes() == label) {
             continue;
         }
         let Some(r) = hex_decode(f[1]).and_then(|r| <[u8; 32]>::try_from(r).ok()) else {

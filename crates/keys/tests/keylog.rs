@@ -88,3 +88,39 @@ fn garbage_never_panics() {
         let _ = lines_for(text, &HashSet::from([[0u8; 32]]));
     }
 }
+
+/// Every label Wireshark's key log reader accepts is accepted (packet-tls-utils.c,
+/// ssl_compile_keyfile_regex), and the QUIC_-prefixed duplicates of draft-era QUIC stacks
+/// (as in Wireshark's quic-fragmented-handshakes.pcapng secrets block) are skipped
+/// without a problem, as Wireshark skips them.
+#[test]
+fn wireshark_labels_and_quic_duplicates() {
+    let s32 = "11".repeat(32);
+    let s48 = "22".repeat(48);
+    let text = format!(
+        "PMS_CLIENT_RANDOM {R1} {}\n\
+         RSA Session-ID:{} Master-Key:{s48}\n\
+         QUIC_CLIENT_HANDSHAKE_TRAFFIC_SECRET {R2} {s32}\n\
+         QUIC_SERVER_HANDSHAKE_TRAFFIC_SECRET {R2} {s32}\n\
+         QUIC_CLIENT_TRAFFIC_SECRET_0 {R2} {s32}\n\
+         QUIC_SERVER_TRAFFIC_SECRET_0 {R2} {s32}\n\
+         CLIENT_HANDSHAKE_TRAFFIC_SECRET {R2} {s32}\n\
+         RSA Session-ID:zz Master-Key:{s48}\n\
+         RSA Session-ID:{} Master-Key:2222\n\
+         QUIC_BOGUS {R2} {s32}\n",
+        "33".repeat(32),
+        "ab".repeat(32),
+        "ab".repeat(32),
+    );
+    let (log, problems) = parse_keylog(text.as_bytes());
+    let lines: Vec<usize> = problems.iter().map(|p| p.line).collect();
+    assert_eq!(lines, vec![8, 9, 10], "{problems:?}");
+    assert!(problems[0].reason.contains("session ID is not hex"), "{}", problems[0].reason);
+    assert!(problems[1].reason.contains("master secret is 2 bytes"), "{}", problems[1].reason);
+    assert!(problems[2].reason.contains("unknown label"));
+    assert_eq!(log.premaster_for_random(&[1; 32]).unwrap().as_bytes(), &[0x33; 32][..]);
+    assert_eq!(log.master_for_session_id(&[0xab; 32]).unwrap().0, [0x22; 48]);
+    assert_eq!(log.get(&[2; 32]).unwrap().labels(), vec!["CLIENT_HANDSHAKE_TRAFFIC_SECRET"]);
+    let r2 = lines_for(text.as_bytes(), &HashSet::from([[2u8; 32]]));
+    assert_eq!(r2.lines().count(), 5, "QUIC_ duplicates travel with their connection: {r2}");
+}

@@ -7,7 +7,7 @@ use std::collections::{HashMap, HashSet};
 use std::hash::{Hash, Hasher};
 use std::net::SocketAddr;
 
-use tlsdoctor_net::TcpSegment;
+use tlsdoctor_net::{TcpFlags, TcpSegment};
 
 use crate::seq::SeqNumber;
 use crate::table::{FlowConfig, FlowStats};
@@ -37,10 +37,30 @@ struct Entry {
     client_isn: Option<SeqNumber>,
     /// Each side sent a FIN or RST (a RST closes both), as reassembly records it.
     closed: [bool; 2],
-    /// Each side's sequence number past its last byte (and FIN) seen so far.
+    /// Each side's sequence number past its last byte (and SYN or FIN) seen so far.
     ends: [Option<SeqNumber>; 2],
+    /// A reset that came before bytes its sender sent earlier (reordered on the path):
+    /// held until those bytes are seen, as the peer's TCP takes it only in sequence
+    /// (RFC 5961, 3.2), or until the connection is released.
+    held_reset: Option<HeldReset>,
     last_seen: i64,
     last_frame: u64,
+}
+
+#[derive(Clone, Copy)]
+struct HeldReset {
+    side: Side,
+    seq: u32,
+    ack: u32,
+    flags: TcpFlags,
+    ttl: u8,
+    frame: u64,
+}
+
+impl HeldReset {
+    fn segment(&self) -> Segment<'static> {
+        Segment { side: self.side, seq: self.seq, ack: self.ack, flags: self.flags, ttl: self.ttl, payload: &[] }
+    }
 }
 
 /// What is kept of a connection that ended (both sides closed) after it is released: a
@@ -85,16 +105,42 @@ impl Entry {
         if seg.flags.syn() && side == Side::Client {
             self.client_isn = Some(SeqNumber(seg.seq));
         }
-        let end = SeqNumber(seg.seq).wrapping_add(seg.payload.len() as u32 + u32::from(seg.flags.fin()));
+        let flags = seg.flags;
+        let ahead = self.ends[side.index()].is_some_and(|known| known.distance_to(SeqNumber(seg.seq)) > 0);
+        if flags.rst() && ahead && self.held_reset.is_none() {
+            let (seq, ack, ttl) = (seg.seq, seg.ack, seg.ttl);
+            self.held_reset = Some(HeldReset { side, seq, ack, flags, ttl, frame });
+            // What it acknowledges still counts; its place in the stream waits.
+            let flags = TcpFlags(flags.0 & !TcpFlags::RST);
+            return Segment { side, seq: seg.seq, ack: seg.ack, flags, ttl: seg.ttl, payload: seg.payload };
+        }
+        let length = seg.payload.len() as u32 + u32::from(flags.syn()) + u32::from(flags.fin());
+        let end = SeqNumber(seg.seq).wrapping_add(length);
         let side_end = &mut self.ends[side.index()];
         if side_end.is_none_or(|known| known.distance_to(end) > 0) {
             *side_end = Some(end);
         }
-        if (seg.flags.fin() || seg.flags.rst()) && !self.closed[side.index()] {
+        self.close(side, flags);
+        Segment { side, seq: seg.seq, ack: seg.ack, flags, ttl: seg.ttl, payload: seg.payload }
+    }
+
+    fn close(&mut self, side: Side, flags: TcpFlags) {
+        if (flags.fin() || flags.rst()) && !self.closed[side.index()] {
             self.closed[side.index()] = true;
-            self.closed[side.other().index()] |= seg.flags.rst();
+            self.closed[side.other().index()] |= flags.rst();
         }
-        Segment { side, seq: seg.seq, ack: seg.ack, flags: seg.flags, ttl: seg.ttl, payload: seg.payload }
+    }
+
+    /// The held reset, once the bytes before it were seen (or `anyway`, at release).
+    fn due_reset(&mut self, anyway: bool) -> Option<HeldReset> {
+        let held = self.held_reset?;
+        let caught_up = self.ends[held.side.index()].is_some_and(|end| end.distance_to(SeqNumber(held.seq)) <= 0);
+        if !caught_up && !anyway {
+            return None;
+        }
+        self.held_reset = None;
+        self.close(held.side, held.flags);
+        Some(held)
     }
 }
 
@@ -190,6 +236,9 @@ impl Directory {
             if !flow.ended() {
                 let seen = flow.note(seg, frame, now);
                 out.segment(flow.id, flow.lane, &seen, frame);
+                if let Some(reset) = flow.due_reset(false) {
+                    out.segment(flow.id, flow.lane, &reset.segment(), reset.frame);
+                }
             } else if sends_data(seg) {
                 // Data or a FIN after both sides closed repeats what was sent.
                 self.stats.retransmitted_segments += 1;
@@ -229,6 +278,7 @@ impl Directory {
             client_isn: None,
             closed: [false; 2],
             ends: [None; 2],
+            held_reset: None,
             last_seen: now,
             last_frame: frame,
         });
@@ -299,7 +349,11 @@ impl Directory {
     }
 
     fn release(&mut self, key: FlowKey, out: &mut dyn Dispatch) {
-        if let Some(flow) = self.flows.remove(&key) {
+        if let Some(mut flow) = self.flows.remove(&key) {
+            // A reset whose earlier bytes never came still ended the connection.
+            if let Some(reset) = flow.due_reset(true) {
+                out.segment(flow.id, flow.lane, &reset.segment(), reset.frame);
+            }
             if flow.ended() {
                 let departed = Departed { client: flow.client, ends: flow.ends, released_at: flow.last_seen };
                 self.departed.insert(key, departed);

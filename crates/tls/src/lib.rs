@@ -8,6 +8,7 @@ pub mod extensions;
 pub mod messages;
 pub mod record;
 pub mod registry;
+pub mod sslv2;
 pub mod stream;
 pub mod text;
 pub mod x509;

@@ -980,6 +980,38 @@ impl Field {
     }
 }
 
+/// A heartbeat message's header (RFC 6520), read from its record's content.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct HeartbeatMessage {
+    pub typ: u8,
+    pub payload_length: u16,
+    /// The record content's length: type, payload_length, payload and padding.
+    pub record_len: usize,
+}
+
+impl HeartbeatMessage {
+    /// The declared payload runs past the record: the peer is asked to send back bytes
+    /// it never received (CVE-2014-0160, Heartbleed).
+    pub fn overruns(&self) -> bool {
+        3 + usize::from(self.payload_length) > self.record_len
+    }
+
+    /// Bytes after the payload (RFC 6520 wants at least 16); 0 when it overruns.
+    pub fn padding_len(&self) -> usize {
+        self.record_len.saturating_sub(3 + usize::from(self.payload_length))
+    }
+}
+
+/// The header of a heartbeat record's content; None when shorter than 3 bytes.
+pub fn parse_heartbeat(raw: &[u8]) -> Option<HeartbeatMessage> {
+    match *raw {
+        [typ, a, b, ..] => {
+            Some(HeartbeatMessage { typ, payload_length: u16::from_be_bytes([a, b]), record_len: raw.len() })
+        }
+        _ => None,
+    }
+}
+
 /// Lowercase hex without separators.
 pub fn hex(b: &[u8]) -> String {
     use std::fmt::Write;

@@ -13,6 +13,7 @@ use tlsdoctor_tcp::{Chunk, Side};
 use crate::codec::Reader;
 use crate::record::{self, RecordHeader, HEADER_LEN};
 use crate::registry::ProtocolVersion;
+use crate::sslv2;
 
 /// Limits for one connection's parser.
 #[derive(Debug, Clone)]
@@ -114,6 +115,17 @@ pub enum MessageKind<'a> {
     },
     Heartbeat {
         raw: &'a [u8],
+    },
+    /// An SSL 2.0 message in clear after the ClientHello (the server answered in SSL
+    /// 2.0): SERVER-HELLO, CLIENT-MASTER-KEY, ERROR... `raw` is the record body, its
+    /// first byte the message type.
+    Sslv2 {
+        msg_type: u8,
+        raw: &'a [u8],
+    },
+    /// An SSL 2.0 record sealed with the session's keys; `length` counts its body.
+    Sslv2Encrypted {
+        length: u16,
     },
     /// A record that cannot be read without keys (application data, a TLS 1.2 Finished,
     /// an encrypted alert, anything in TLS 1.3 after the ServerHello).
@@ -217,7 +229,19 @@ struct Shared {
     early_data_offered: bool,
     /// The client asked for a plain-text upgrade to TLS.
     upgrade: Option<&'static str>,
+    sslv2: Sslv2State,
     opener: Option<Box<dyn RecordOpener + Send>>,
+}
+
+/// How far a connection went in SSL 2.0.
+#[derive(Debug, Clone, Copy, Default)]
+struct Sslv2State {
+    /// The client opened with an SSLv2-format ClientHello.
+    client_hello: bool,
+    /// The server answered in SSL 2.0: both directions carry SSL 2.0 records.
+    server: bool,
+    /// The SERVER-HELLO found the session cached: both sides encrypt at once.
+    session_id_hit: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -229,6 +253,8 @@ enum Mode {
     Plaintext,
     /// Looking for record boundaries.
     Resync,
+    /// SSL 2.0 records (after an SSL 2.0 SERVER-HELLO).
+    Sslv2,
     /// Not TLS; bytes are ignored.
     Ignored,
 }
@@ -321,6 +347,8 @@ struct Direction {
     looked_at: usize,
     /// Sent ChangeCipherSpec: later records are encrypted (TLS 1.2 and older).
     after_ccs: bool,
+    /// SSL 2.0: this side's records are encrypted from here on.
+    sslv2_sealed: bool,
     /// The first bytes of a plain-text stream, and the frame they completed in.
     plain_start: Option<([u8; HEADER_LEN], u64)>,
     record_version: Option<u16>,
@@ -339,6 +367,7 @@ impl TlsConnection {
                 negotiated: Negotiated::default(),
                 early_data_offered: false,
                 upgrade: None,
+                sslv2: Sslv2State::default(),
                 opener: None,
             },
         }
@@ -411,6 +440,7 @@ impl Direction {
             skipped: 0,
             looked_at: 0,
             after_ccs: false,
+            sslv2_sealed: false,
             plain_start: None,
             record_version: None,
             last_frame: 0,
@@ -423,7 +453,17 @@ impl Direction {
     }
 
     fn feed(&mut self, config: &StreamConfig, shared: &mut Shared, chunk: Chunk<'_>, out: &mut dyn FnMut(Event<'_>)) {
+        // The client's records after its SSLv2-format hello follow the server's choice.
+        let between_records = self.current.is_none() && self.head_len == 0;
+        if self.mode == Mode::Tls
+            && shared.sslv2.server
+            && self.record_version == Some(sslv2::VERSION)
+            && between_records
+        {
+            self.mode = Mode::Sslv2;
+        }
         match self.mode {
+            Mode::Sslv2 => self.feed_sslv2(config, shared, chunk, out),
             Mode::Tls => self.feed_records(config, shared, chunk, out),
             Mode::Detect => self.detect(config, shared, chunk, out),
             Mode::Resync => {
@@ -444,7 +484,8 @@ impl Direction {
                 return;
             }
             self.mode = Mode::Tls;
-            self.record_version = Some(0x0002);
+            self.record_version = Some(sslv2::VERSION);
+            shared.sslv2.client_hello = true;
             if let Some(opener) = shared.opener.as_mut() {
                 opener.sslv2_client_hello(&start[2..len]);
             }
@@ -466,6 +507,24 @@ impl Direction {
         if start.len() < HEADER_LEN {
             return;
         }
+        // An SSL 2.0 answer has the high bit of its first byte set; TLS records never do.
+        if self.side == Side::Server && shared.sslv2.client_hello && start[0] & 0x80 != 0 {
+            if start.len() < 7 && !sslv2::is_server_reply(start) {
+                return;
+            }
+            if sslv2::is_server_reply(start) {
+                self.mode = Mode::Sslv2;
+                self.record_version = Some(sslv2::VERSION);
+                shared.sslv2.server = true;
+                let held = std::mem::take(&mut self.scan);
+                let mut from = 0;
+                for &(end, frame, delivered_in) in &held.spans {
+                    self.feed_sslv2(config, shared, Chunk { bytes: &held.bytes[from..end], frame, delivered_in }, out);
+                    from = end;
+                }
+                return;
+            }
+        }
         let mut head = [0; HEADER_LEN];
         head.copy_from_slice(&start[..HEADER_LEN]);
         if RecordHeader::parse(head).is_plausible() {
@@ -480,6 +539,62 @@ impl Direction {
             let bytes = std::mem::take(&mut self.scan);
             let first = Chunk { bytes: &bytes.bytes, frame: chunk.frame, delivered_in: chunk.delivered_in };
             self.watch_plaintext(config, shared, first, out);
+        }
+    }
+
+    /// SSL 2.0 records: each one a message, in clear until this side's keys are in use
+    /// (the client's after its CLIENT-MASTER-KEY, the server's after its SERVER-HELLO;
+    /// both at once when the session was cached). Records are at most 32 KiB: held whole.
+    fn feed_sslv2(
+        &mut self,
+        _config: &StreamConfig,
+        shared: &mut Shared,
+        chunk: Chunk<'_>,
+        out: &mut dyn FnMut(Event<'_>),
+    ) {
+        self.scan.push(chunk.bytes, chunk.frame, chunk.delivered_in);
+        while let Some((head, length, padding)) = sslv2::record_header(&self.scan.bytes) {
+            let end = head + length;
+            if self.scan.len() < end {
+                return;
+            }
+            let frame = self.scan.spans.iter().find(|s| s.0 >= end).map_or(chunk.delivered_in, |s| s.2);
+            if length == 0 || usize::from(padding) > length {
+                let mut bytes = [0; HEADER_LEN];
+                let shown = self.scan.len().min(HEADER_LEN);
+                bytes[..shown].copy_from_slice(&self.scan.bytes[..shown]);
+                self.anomaly(frame, AnomalyKind::BadRecordHeader { bytes }, out);
+                self.scan.clear();
+                self.mode = Mode::Ignored;
+                return;
+            }
+            self.scan.frames_until(end, &mut self.frames);
+            let body = &self.scan.bytes[head..end];
+            let sealed = self.sslv2_sealed || (self.side == Side::Client && shared.sslv2.session_id_hit);
+            let kind = if sealed {
+                MessageKind::Sslv2Encrypted { length: length as u16 }
+            } else {
+                let msg_type = body[0];
+                match (self.side, msg_type) {
+                    (Side::Client, sslv2::CLIENT_MASTER_KEY) => self.sslv2_sealed = true,
+                    (Side::Server, sslv2::SERVER_HELLO) => {
+                        self.sslv2_sealed = true;
+                        shared.sslv2.session_id_hit = body.get(1).is_some_and(|&hit| hit != 0);
+                    }
+                    _ => {}
+                }
+                MessageKind::Sslv2 { msg_type, raw: body }
+            };
+            out(Event::Message(Message {
+                side: self.side,
+                frame,
+                frames: &self.frames,
+                record_version: sslv2::VERSION,
+                negotiated: shared.negotiated,
+                decrypted: false,
+                kind,
+            }));
+            self.scan.consume(end);
         }
     }
 
@@ -800,6 +915,12 @@ impl Direction {
                 self.mode = Mode::Resync;
                 GapCost::Sync
             }
+            // SSL 2.0 is not searched for again: its headers are too weak to find.
+            Mode::Sslv2 => {
+                self.scan.clear();
+                self.mode = Mode::Ignored;
+                GapCost::Sync
+            }
             Mode::Plaintext | Mode::Ignored => return,
         };
         self.anomaly(frame, AnomalyKind::Gap { missing, cost }, out);
@@ -865,6 +986,12 @@ impl Direction {
             self.resync(config, shared, true, out);
         }
         let frame = self.last_frame;
+        if self.mode == Mode::Sslv2 && self.scan.len() > 0 {
+            let have = self.scan.len() as u64;
+            let need = sslv2::record_header(&self.scan.bytes).map_or(3, |(head, length, _)| (head + length) as u64);
+            self.anomaly(frame, AnomalyKind::TruncatedAtEnd { what: "SSL 2.0 record", have, need }, out);
+            self.scan.clear();
+        }
         if let Some(current) = self.current.take() {
             let need = u64::from(current.header.length);
             let have = need - current.remaining as u64;
@@ -992,6 +1119,8 @@ mod tests {
                         format!("A{level}.{description}@{}", m.frame)
                     }
                     MessageKind::Heartbeat { .. } => format!("HB@{}", m.frame),
+                    MessageKind::Sslv2 { msg_type, .. } => format!("S2.{msg_type}@{}", m.frame),
+                    MessageKind::Sslv2Encrypted { length } => format!("S2E{length}@{}", m.frame),
                     MessageKind::ApplicationData { data } => format!("D{}@{}", String::from_utf8_lossy(data), m.frame),
                     MessageKind::Encrypted { content_type, .. } => {
                         format!("E{content_type}@{}", m.frame)
@@ -1201,6 +1330,43 @@ mod tests {
         run.send(Side::Client, &hello);
         run.send(Side::Server, &record(22, 0x0301, &server_hello(None)));
         assert_eq!(run.log.without_records(), ["SSLv2@1len31", "H2@2[2]len42"]);
+    }
+
+    #[test]
+    fn a_server_that_answers_in_ssl2_is_read_as_ssl2_to_the_end() {
+        let mut hello = vec![0x80, 0x1f, 1, 0, 2, 0, 6, 0, 0, 0, 16];
+        hello.extend([1, 0, 0x80, 7, 0, 0xc0]);
+        hello.extend([0x42; 16]);
+        let mut server_hello = vec![0x80, 0, 4, 0, 1, 0, 2, 0, 2, 0, 3, 0, 2, 0x30, 0, 1, 0, 0x80, 9, 9];
+        server_hello[1] = (server_hello.len() - 2) as u8;
+        let mut run = Run::new(true);
+        run.send(Side::Client, &hello);
+        // The SERVER-HELLO split before its third byte: the answer is told from 7 bytes.
+        run.send(Side::Server, &server_hello[..2]);
+        run.send(Side::Server, &server_hello[2..]);
+        run.send(Side::Client, &[0x80, 0x0c, 2, 1, 0, 0x80, 0, 0, 0, 2, 0, 0, 5, 5]);
+        run.send(Side::Server, &[0x80, 0x03, 0xee, 0xee, 0xee]);
+        // A 3-byte header (block cipher, with padding) from the client.
+        run.send(Side::Client, &[0x00, 0x08, 0x03, 1, 2, 3, 4, 5, 6, 7, 8]);
+        run.send(Side::Server, &[0x80, 0x00]);
+        run.finish();
+        let log: Vec<String> = run.log.0.iter().map(|l| l.replace(" ", "")).collect();
+        assert_eq!(
+            log,
+            ["SSLv2@1len31", "S2.4@3", "S2.2@4", "S2E3@5", "S2E8@6", "!BadRecordHeader{bytes:[128,0,0,0,0]}@7",]
+        );
+    }
+
+    #[test]
+    fn an_ssl2_error_is_the_whole_answer() {
+        let mut hello = vec![0x80, 0x1f, 1, 0, 2, 0, 6, 0, 0, 0, 16];
+        hello.extend([1, 0, 0x80, 7, 0, 0xc0]);
+        hello.extend([0x42; 16]);
+        let mut run = Run::new(true);
+        run.send(Side::Client, &hello);
+        run.send(Side::Server, &[0x80, 3, 0, 0, 1]);
+        run.finish();
+        assert_eq!(run.log.0, ["SSLv2@1len31", "S2.0@2"]);
     }
 
     /// "Decrypts" by XOR with 0x55 once the side sent ChangeCipherSpec; the first byte of

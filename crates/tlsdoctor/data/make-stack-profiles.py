@@ -6,7 +6,7 @@ profiles, to name the likeliest cause (diagnose/profiles.rs). Each profile recor
 source. The stacks installed on the machine that runs this script are asked directly:
   OpenSSL 3 (`openssl ciphers`), nginx's and Apache's default cipher strings and Node.js's
   default cipher list through it, GnuTLS (`gnutls-cli --priority NORMAL -l`), Java
-  (SSLContext.getDefault() of the installed JDK).
+  (SSLContext.getDefault() of the installed JDK), Python's ssl default server context.
 Go and Mozilla's server-side TLS guidelines are transcribed from their documentation (the
 sources are named in each profile). Run on Debian 12 with openssl, gnutls-bin, nodejs and
 openjdk-17 installed:  ./make-stack-profiles.py > stack-profiles.json
@@ -95,6 +95,19 @@ def node_profile():
                            f"tls.DEFAULT_CIPHERS of Node.js {version}, expanded by openssl ciphers")
 
 
+def python_profile():
+    import ssl
+    import sys
+    ctx = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    suites = [c["id"] & 0xFFFF for c in ctx.get_ciphers()]
+    versions = [v for v, n in [("TLSv1.2", ssl.TLSVersion.TLSv1_2), ("TLSv1.3", ssl.TLSVersion.TLSv1_3)]
+                if ctx.minimum_version <= n]
+    return {"name": "Python ssl (default server context)",
+            "source": f"ssl.create_default_context(Purpose.CLIENT_AUTH).get_ciphers() of Python "
+                      f"{sys.version.split()[0]} ({ssl.OPENSSL_VERSION})",
+            "versions": versions, "cipher_suites": suites, "groups": [GROUPS[g] for g in OPENSSL_GROUPS]}
+
+
 # IANA names of the TLS 1.2 suites the transcribed profiles use.
 IANA = [
     ("TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256", 0xC02B), ("TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256", 0xC02F),
@@ -167,6 +180,7 @@ if __name__ == "__main__":
         GO,
         java_profile(),
         node_profile(),
+        python_profile(),
         MOZILLA_INTERMEDIATE,
         MOZILLA_MODERN,
     ]

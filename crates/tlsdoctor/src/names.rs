@@ -3,6 +3,7 @@
 
 use tlsdoctor_tls::messages::HELLO_RETRY_REQUEST_RANDOM;
 use tlsdoctor_tls::registry::{AlertDescription, AlertLevel, ContentType, HandshakeType, ProtocolVersion};
+use tlsdoctor_tls::sslv2;
 use tlsdoctor_tls::stream::{AnomalyKind, GapCost, MessageKind};
 
 /// "TLS 1.2", or the hex value of an unknown version.
@@ -19,12 +20,12 @@ pub fn protocol_column(v: u16) -> String {
 /// The record content type a message came in.
 pub fn content_type(kind: &MessageKind<'_>) -> ContentType {
     ContentType(match kind {
-        MessageKind::Handshake { .. } | MessageKind::Sslv2ClientHello { .. } => 22,
+        MessageKind::Handshake { .. } | MessageKind::Sslv2ClientHello { .. } | MessageKind::Sslv2 { .. } => 22,
         MessageKind::ChangeCipherSpec => 20,
         MessageKind::Alert { .. } => 21,
         MessageKind::Heartbeat { .. } => 24,
         MessageKind::Encrypted { content_type, .. } => *content_type,
-        MessageKind::ApplicationData { .. } => 23,
+        MessageKind::ApplicationData { .. } | MessageKind::Sslv2Encrypted { .. } => 23,
     })
 }
 
@@ -40,6 +41,13 @@ pub fn info(kind: &MessageKind<'_>) -> String {
             None => format!("Unknown Handshake Message ({typ})"),
         },
         MessageKind::Sslv2ClientHello { .. } => "Client Hello".to_string(),
+        // Wireshark decodes only these three as SSL 2.0 handshake messages and shows any
+        // other record (an ERROR in clear too) as encrypted; `dissect -v` decodes it.
+        MessageKind::Sslv2 { msg_type: msg_type @ (1 | 2 | 4), .. } => {
+            sslv2::message_name(*msg_type).unwrap_or_default().to_string()
+        }
+        MessageKind::Sslv2 { .. } => "Encrypted Data".to_string(),
+        MessageKind::Sslv2Encrypted { .. } => "Encrypted Data".to_string(),
         MessageKind::ChangeCipherSpec => "Change Cipher Spec".to_string(),
         MessageKind::Alert { level, description } => {
             let level = AlertLevel(*level);
@@ -76,6 +84,10 @@ pub fn message_name(kind: &MessageKind<'_>) -> String {
         MessageKind::Sslv2ClientHello { .. } => "client_hello".to_string(),
         MessageKind::Alert { .. } => "alert".to_string(),
         MessageKind::Heartbeat { .. } => "heartbeat".to_string(),
+        MessageKind::Sslv2 { msg_type, .. } => {
+            sslv2::message_code(*msg_type).map_or_else(|| format!("sslv2_unknown_{msg_type}"), str::to_string)
+        }
+        MessageKind::Sslv2Encrypted { .. } => "sslv2_encrypted_data".to_string(),
         other => content_type(other).to_string(),
     }
 }

@@ -2,6 +2,8 @@
 //! make-browser-captures.sh: nginx 1.22, headless Chromium 156, curl 7.88, openssl 3.0;
 //! the frames are tshark's, listed in the fixtures' README).
 
+mod common;
+
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -33,7 +35,7 @@ fn codes(r: &ConnectionReport) -> Vec<&'static str> {
 fn a_static_rsa_only_offer_refused_without_evidence_names_the_cipher_suites() {
     // nginx with Mozilla's intermediate ciphers; the client offers only
     // TLS_RSA_WITH_AES_128_CBC_SHA; handshake_failure in frame 6, no other handshake.
-    for name in ["rsa-kx-refused-openssl", "rsa-kx-refused-curl"] {
+    for name in ["rsa-kx-refused-openssl", "rsa-kx-refused-curl", "rsa-kx-refused-python"] {
         let reports = diagnose(name, false);
         let r = &reports[0];
         assert_eq!(r.outcome, Outcome::Failed);
@@ -70,6 +72,27 @@ fn a_browser_leaving_at_the_certificate_request_to_choose_is_no_failure() {
             assert_eq!((f.detail["retry_connection"].as_u64(), f.detail["retry_frame"].as_u64()), (Some(3), Some(30)));
         }
         assert_eq!(reports[2].outcome, Outcome::Ok, "{name}");
+    }
+}
+
+#[test]
+fn without_a_retry_a_close_at_the_certificate_request_is_no_choice() {
+    // The TLS 1.2 capture without the retry (client port 40828): nothing shows the client
+    // came back, so the capture shows two handshakes the client closed.
+    let frames = common::read_frames(browser("chromium-cert-request-tls12.pcapng").to_str().unwrap());
+    let kept: Vec<common::Item> = frames
+        .iter()
+        .filter(|f| common::tcp_view(f).is_some_and(|t| t.src_port != 40828 && t.dst_port != 40828))
+        .map(|f| common::Item::Orig(f.number))
+        .collect();
+    let scratch = common::Scratch::new("no-retry");
+    let path = scratch.path().join("no-retry.pcap");
+    std::fs::write(&path, common::rebuild(&frames, &kept).bytes).unwrap();
+    let reports = diagnose_capture(&path, &Config::default(), &Options::default()).unwrap();
+    assert_eq!(reports.len(), 2);
+    for r in &reports {
+        assert_eq!(r.outcome, Outcome::Failed);
+        assert_eq!(codes(r), ["failure-unexplained"], "{:?}", r.findings);
     }
 }
 

@@ -81,9 +81,14 @@ fn count(path: &Path) -> (usize, usize, usize) {
 fn every_fixture_has_a_count() {
     let listed: Vec<String> = expected().into_iter().map(|e| e.path).collect();
     let root = repo();
-    for dir in
-        ["tests/fixtures", "tests/fixtures/diagnose", "tests/fixtures/field", "tests/fixtures/browser", "samples"]
-    {
+    for dir in [
+        "tests/fixtures",
+        "tests/fixtures/diagnose",
+        "tests/fixtures/field",
+        "tests/fixtures/browser",
+        "tests/fixtures/legacy",
+        "samples",
+    ] {
         for entry in std::fs::read_dir(root.join(dir)).unwrap() {
             let name = entry.unwrap().file_name().into_string().unwrap();
             let path = format!("{dir}/{name}");

@@ -384,3 +384,29 @@ fn generated_impaired_capture_keeps_every_connection() {
     let may_miss = planned.iter().filter(|p| p.dropped > 0).count();
     assert!(hellos + may_miss >= planned.len() && hellos <= planned.len(), "{hellos} ClientHellos");
 }
+
+/// A reset that overtook the bytes its sender sent before it (reordered on the path): the
+/// peer's TCP ignores it until those bytes come (RFC 5961), and so does the analysis.
+/// gnutls-serv's decrypt_error alert (frame 9), FIN (10) and RST (11), with the RST first.
+#[test]
+fn a_reset_that_overtook_the_alert_before_it_does_not_hide_the_alert() {
+    let original = Original::load(&fixture("diagnose/gnutls-cv-corrupt.pcapng"));
+    let mut reordered = items(&original.frames);
+    let rst = reordered.remove(10);
+    assert!(matches!(rst, Item::Orig(11)));
+    reordered.insert(8, rst);
+    let (c, summary) = original.run(&reordered);
+    assert_eq!(summary.tcp.gaps, 0);
+    let alert = c.seen.iter().find(|s| matches!(s.what, What::Alert(..))).expect("the alert is read");
+    assert_eq!((alert.side, alert.what.clone(), alert.frame), (Side::Server, What::Alert(2, 51), 9));
+
+    let rebuilt = rebuild(&original.frames, &reordered);
+    let path = std::env::temp_dir().join(format!("tlsdoctor-reset-first-{}.pcap", std::process::id()));
+    std::fs::write(&path, &rebuilt.bytes).unwrap();
+    let reports = tlsdoctor::diagnose::diagnose_capture(&path, &Default::default(), &Default::default()).unwrap();
+    std::fs::remove_file(&path).unwrap();
+    let r = &reports[0];
+    let alert = r.alert.as_ref().expect("the report names the alert");
+    // Frame 10 of the rebuilt capture is the original frame 9.
+    assert_eq!((alert.sender, alert.description.as_deref(), alert.frame), ("server", Some("decrypt_error"), 10));
+}

@@ -169,6 +169,7 @@ fn diagnose_runs() -> Vec<Vec<String>> {
         (fixtures.join("diagnose"), Some(fixtures.join("diagnose/pki/ca.pem"))),
         (fixtures.join("field"), Some(fixtures.join("field/pki-sha1-expired/root.pem"))),
         (fixtures.join("browser"), Some(fixtures.join("browser/pki/ca.pem"))),
+        (fixtures.join("legacy"), Some(fixtures.join("diagnose/pki/ca.pem"))),
         (root.join("samples"), Some(root.join("samples/ca.pem"))),
         (root.join("tests/hostile"), None),
         (root.join("tests/data/wireshark/captures"), None),

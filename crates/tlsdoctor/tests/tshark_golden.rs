@@ -12,14 +12,16 @@ fn repo() -> PathBuf {
 
 /// Where a golden file's capture lives: our fixtures, or Wireshark's test captures.
 fn capture_for(name: &str) -> Option<PathBuf> {
-    const DIRS: [&str; 5] = [
+    let candidates = [
         "tests/fixtures",
         "tests/fixtures/field",
         "tests/fixtures/field-corpus",
         "tests/fixtures/browser",
+        "tests/fixtures/legacy",
         "tests/data/wireshark/captures",
-    ];
-    DIRS.map(|dir| repo().join(dir).join(name)).into_iter().find(|p| p.exists())
+    ]
+    .map(|dir| repo().join(dir).join(name));
+    candidates.into_iter().find(|p| p.exists())
 }
 
 /// Rows as (frame, handshake types, content types); rows with both columns empty are

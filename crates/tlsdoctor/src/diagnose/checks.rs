@@ -191,12 +191,24 @@ pub fn checks(story: &Story, outcome: &Outcome, options: &Options, links: &LinkC
     (out, passed)
 }
 
-/// A client that checks the server certificate only after the handshake (curl checks the
-/// host name then) and refuses it leaves at once, without a request. When the client
-/// ended a finished handshake before sending any data and a check it makes failed, that
-/// check explains the end: the connection failed, and the finding is an error.
-pub fn certificate_refused_after_handshake(story: &Story, findings: &mut [Finding]) -> bool {
-    let Some(left) = outcome::client_left_after_handshake(story) else { return false };
+/// A client that refuses the server certificate without an alert leaves at once: right
+/// after the handshake, without a request, when it checks the certificate afterwards
+/// (curl checks the host name then); or right after the server's flight, with a bare
+/// close (Node.js drops a chain it refuses). When a check the client makes failed, that
+/// check explains the end: the finding is an error, and a finished handshake failed.
+pub fn certificate_refused_by_client(story: &Story, outcome: Outcome, findings: &mut [Finding]) -> bool {
+    let hello = story.client_hello.as_ref().map(|h| h.frame);
+    let (left, how) = match outcome {
+        Outcome::Ok => match outcome::client_left_after_handshake(story) {
+            Some(left) => (left, format!("the client ended the connection right after the handshake (frame {left}) without sending a request: it refused the certificate once the handshake was done, as clients that check it afterwards do (curl checks the host name then)")),
+            None => return false,
+        },
+        Outcome::Failed => match outcome::closed_without_alert(story) {
+            Some((Side::Client, _, left)) if story.last_message[Side::Client.index()] <= hello => (left, format!("the client closed the connection (frame {left}) right after the server's flight, without an alert and without answering: it refused the certificate, as clients that send no alert do (Node.js drops a chain it refuses)")),
+            _ => return false,
+        },
+        Outcome::Incomplete => return false,
+    };
     let client_checks = |f: &Finding| {
         f.code == codes::CERTIFICATE_NAME_MISMATCH
             || (matches!(
@@ -211,9 +223,7 @@ pub fn certificate_refused_after_handshake(story: &Story, findings: &mut [Findin
     for f in findings.iter_mut().filter(|f| client_checks(f)) {
         refused = true;
         f.severity = Severity::Error;
-        f.summary.push_str(&format!(
-            "; the client ended the connection right after the handshake (frame {left}) without sending a request: it refused the certificate once the handshake was done, as clients that check it afterwards do (curl checks the host name then)"
-        ));
+        f.summary.push_str(&format!("; {how}"));
         f.detail.insert("client_left_frame".into(), left.into());
     }
     refused

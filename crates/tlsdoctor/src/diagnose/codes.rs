@@ -54,6 +54,10 @@ pub const SERVER_KEY_EXCHANGE_SIGNATURE_INVALID: &str = "server-key-exchange-sig
 pub const CLIENT_CERTIFICATE_VERIFY_INVALID: &str = "client-certificate-verify-invalid";
 pub const SERVER_CERTIFICATE_VERIFY_INVALID: &str = "server-certificate-verify-invalid";
 pub const FINISHED_MISMATCH: &str = "finished-mismatch";
+// Legacy protocol features (SSL 2.0, heartbeats).
+pub const SSL_TWO_SERVER: &str = "ssl-two-server";
+pub const HEARTBLEED_ATTEMPT: &str = "heartbleed-attempt";
+pub const HEARTBLEED_LEAK: &str = "heartbleed-leak";
 // Refusals above TLS, read with secrets.
 pub const HTTP_CLIENT_CERTIFICATE_REQUIRED: &str = "http-client-certificate-required";
 pub const HTTP_CLIENT_CERTIFICATE_REJECTED: &str = "http-client-certificate-rejected";
@@ -210,6 +214,17 @@ pub const ALL: &[CodeInfo] = &[
         FAILURE_UNEXPLAINED,
         ERROR,
         "the handshake failed and no check of the capture explains it: what ended it, and what the capture cannot tell",
+    ),
+    code(SSL_TWO_SERVER, ERROR, "the server answered in SSL 2.0, which RFC 6176 prohibits"),
+    code(
+        HEARTBLEED_ATTEMPT,
+        WARNING,
+        "a heartbeat request declares a payload longer than its record: a Heartbleed (CVE-2014-0160) probe",
+    ),
+    code(
+        HEARTBLEED_LEAK,
+        ERROR,
+        "a heartbeat response is much larger than its request: the responder leaks memory (CVE-2014-0160)",
     ),
 ];
 

@@ -8,6 +8,7 @@ pub mod codes;
 mod decoded;
 pub mod finding;
 mod finished;
+mod heartbeat;
 pub mod http;
 mod lanes;
 mod negotiation;
@@ -18,6 +19,7 @@ mod retry;
 mod schemes;
 pub mod shards;
 mod signatures;
+mod ssl2;
 pub mod story;
 pub mod summary;
 mod unexplained;
@@ -196,7 +198,7 @@ pub struct Diagnoser<'a> {
     sink: &'a mut dyn ReportSink,
     links: checks::LinkCache,
     /// Boxed: a table sized for a flood holds buckets, not stories.
-    open: ConnIdMap<Box<(Story, Vec<Step>)>>,
+    open: ConnIdMap<Box<(Story, Vec<Step>, Legacy)>>,
     /// Reports of the frame being processed, handed over in id order when it is done.
     ended: Vec<ConnectionReport>,
     refusals: Refusals,
@@ -279,9 +281,9 @@ impl<'a> Diagnoser<'a> {
         }
     }
 
-    fn diagnose(&mut self, story: Story, ladder: Vec<Step>) {
+    fn diagnose(&mut self, story: Story, ladder: Vec<Step>, legacy: Legacy) {
         self.refusals.choices.record(&story);
-        let mut outcome = outcome::judge(&story);
+        let mut outcome = legacy.ssl2.outcome().unwrap_or_else(|| outcome::judge(&story));
         let mut findings = Vec::new();
         findings.extend(checks::gaps(&story));
         findings.extend(checks::limits(&story));
@@ -289,16 +291,20 @@ impl<'a> Diagnoser<'a> {
         findings.extend(checks::server_not_tls(&story));
         let (checked, passed) = checks::checks(&story, &outcome, self.options, &self.links);
         findings.extend(checked);
-        if outcome == Outcome::Ok && checks::certificate_refused_after_handshake(&story, &mut findings) {
+        if checks::certificate_refused_by_client(&story, outcome, &mut findings) {
             outcome = Outcome::Failed;
         }
         let http_response = http::first_response(&story);
         findings.extend(http_response.as_ref().and_then(|r| http::refusal(&story, r)));
+        findings.extend(legacy.findings());
         findings.sort_by_key(|f| f.severity);
         // Refusals at the ClientHello, and handshakes a client left at a
-        // CertificateRequest, are judged once the whole input was seen.
-        let refused = negotiation::refused_at_hello(&story, &outcome);
-        let explained = findings.iter().any(|f| f.severity == Severity::Error);
+        // CertificateRequest, are judged once the whole input was seen. An SSL 2.0
+        // answer says itself why (ssl2.rs): no refusal to compare.
+        let refused = !legacy.ssl2.answered() && negotiation::refused_at_hello(&story, &outcome);
+        // Only what the capture cannot judge (encrypted certificates) leaves room for a
+        // client's choice; a finding about what the client received explains its close.
+        let explained = findings.iter().any(|f| f.code != codes::KEYS_MISSING);
         let abandoned = (outcome == Outcome::Failed && !explained).then(|| retry::abandoned(&story)).flatten();
         let unexplained = unexplained::failure(&story, outcome, &findings);
         if !refused && abandoned.is_none() {
@@ -306,6 +312,7 @@ impl<'a> Diagnoser<'a> {
         }
         let mut report = report_for(&story, outcome, findings, ladder);
         report.http_response = http_response;
+        legacy.ssl2.amend(&mut report);
         report.passed = passed;
         report.passed.extend(outcome::tls13_inference(&story));
         self.refusals.starts.record(&story, report.id, report.outcome.name());
@@ -321,10 +328,13 @@ impl<'a> Diagnoser<'a> {
 
 impl Observer for Diagnoser<'_> {
     fn tls(&mut self, conn: &Connection, event: &Event<'_>) {
-        let (story, ladder) =
-            &mut **self.open.entry(conn.id).or_insert_with(|| Box::new((Story::new(conn), Vec::new())));
+        let (story, ladder, legacy) = &mut **self
+            .open
+            .entry(conn.id)
+            .or_insert_with(|| Box::new((Story::new(conn), Vec::new(), Legacy::default())));
         story.conn = conn.clone();
         story.take(event);
+        legacy.take(event);
         if let Event::Message(m) = event {
             if ladder.len() < LADDER_STEPS {
                 ladder.push(Step { frame: m.frame, from: side_name(m.side), message: crate::names::info(&m.kind) });
@@ -334,10 +344,10 @@ impl Observer for Diagnoser<'_> {
 
     fn connection_ended(&mut self, conn: &Connection, _tls: &TlsConnection) {
         if let Some(open) = self.open.remove(&conn.id) {
-            let (mut story, ladder) = *open;
+            let (mut story, ladder, legacy) = *open;
             story.conn = conn.clone();
             if conn.is_tls {
-                self.diagnose(story, ladder);
+                self.diagnose(story, ladder, legacy);
             }
         }
     }
@@ -346,6 +356,26 @@ impl Observer for Diagnoser<'_> {
         if !self.ended.is_empty() {
             self.hand_over(frame);
         }
+    }
+}
+
+/// Watchers of legacy protocol features, beside the story: SSL 2.0 and heartbeats.
+#[derive(Debug, Default)]
+struct Legacy {
+    ssl2: ssl2::Ssl2,
+    heartbeats: heartbeat::Heartbeats,
+}
+
+impl Legacy {
+    fn take(&mut self, event: &Event<'_>) {
+        self.ssl2.take(event);
+        self.heartbeats.take(event);
+    }
+
+    fn findings(&self) -> Vec<Finding> {
+        let mut findings = self.ssl2.findings();
+        findings.extend(self.heartbeats.findings());
+        findings
     }
 }
 

@@ -314,7 +314,7 @@ fn describe_suites(suites: &[CipherSuite]) -> String {
     };
     let listed = names(suites).join(", ");
     if all(&[KeyExchange::Rsa]) {
-        format!("the client offered only static-RSA key exchange ({listed}), without forward secrecy, which current defaults dropped (Go since 1.22, Mozilla's profiles)")
+        format!("the client offered only static-RSA key exchange ({listed}), without forward secrecy, which current defaults dropped (Go since 1.22, Python's ssl since 3.10, Mozilla's profiles)")
     } else if all(&[KeyExchange::Rsa, KeyExchange::Dhe, KeyExchange::Dh]) {
         format!("the client offered no ECDHE or TLS 1.3 suite ({listed})")
     } else {

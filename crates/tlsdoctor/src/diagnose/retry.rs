@@ -85,21 +85,18 @@ impl Starts {
         self.by_key.get(&a.key)?.iter().filter(|(frame, _, _)| *frame > a.close_frame).min().copied()
     }
 
-    /// The finding that says what happened, or None when nothing shows it was a choice:
-    /// an encrypted flight and no retry.
+    /// The finding that says what happened, or None without a retry: a client that
+    /// closes at the server's flight and never comes back refused it, as far as the
+    /// capture shows (Node.js drops a chain it refuses that way).
     pub fn judge(&self, a: &Abandoned) -> Option<Finding> {
-        let retry = self.retry_of(a);
+        let (retry_frame, retry_id, retry_outcome) = self.retry_of(a)?;
         let asked = match a.certificate_request {
             Some(frame) => format!("right after the server's CertificateRequest (frame {frame})"),
-            None if retry.is_some() => "right after the server's encrypted flight, which likely held a CertificateRequest (the key log would show it)".to_string(),
-            None => return None,
+            None => "right after the server's encrypted flight, which likely held a CertificateRequest (the key log would show it)".to_string(),
         };
-        let then = match retry {
-            Some((frame, id, outcome)) => {
-                format!("; it did, in connection {id} (ClientHello in frame {frame}), whose outcome is {outcome}")
-            }
-            None => "; the capture shows no retry (it may come later, or the user was asked to choose)".to_string(),
-        };
+        let then = format!(
+            "; it did, in connection {retry_id} (ClientHello in frame {retry_frame}), whose outcome is {retry_outcome}"
+        );
         let finding = Finding::new(
             codes::CLIENT_CERTIFICATE_CHOICE,
             Severity::Info,
@@ -110,8 +107,8 @@ impl Starts {
             ),
         )
         .detail("certificate_request_frame", a.certificate_request)
-        .detail("retry_connection", retry.map(|(_, id, _)| id))
-        .detail("retry_frame", retry.map(|(frame, _, _)| frame))
+        .detail("retry_connection", retry_id)
+        .detail("retry_frame", retry_frame)
         .remedy("nothing, if the retry went as wanted; to have the browser send a certificate without asking, install it with an AutoSelectCertificateForUrls policy (Chromium) or make the server's certificate request optional");
         Some(finding)
     }

@@ -285,7 +285,8 @@ impl Story {
                     self.sealed.push(record);
                 }
             }
-            MessageKind::Heartbeat { .. } => {}
+            // Heartbeats and SSL 2.0 have their own watchers (heartbeat.rs, ssl2.rs).
+            MessageKind::Heartbeat { .. } | MessageKind::Sslv2 { .. } | MessageKind::Sslv2Encrypted { .. } => {}
             MessageKind::ApplicationData { data } => {
                 self.decrypted = true;
                 self.application_records[side] += 1;

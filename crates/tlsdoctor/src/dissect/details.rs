@@ -2,7 +2,8 @@
 
 use tlsdoctor_tcp::Side;
 use tlsdoctor_tls::messages::{parse_handshake, parse_sslv2_client_hello, Field, HandshakeBody, ParseContext};
-use tlsdoctor_tls::registry::{CipherSuite, HandshakeType, ProtocolVersion};
+use tlsdoctor_tls::registry::{CipherSuite, HandshakeType, HeartbeatMessageType, ProtocolVersion};
+use tlsdoctor_tls::sslv2;
 use tlsdoctor_tls::stream::{Message, MessageKind};
 use tlsdoctor_tls::x509;
 
@@ -19,16 +20,11 @@ pub(crate) fn details(m: &Message<'_>) -> Vec<String> {
             parse_handshake(HandshakeType(typ), raw.get(4..).unwrap_or_default(), &ctx)
         }
         MessageKind::Sslv2ClientHello { raw } => parse_sslv2_client_hello(raw).map(HandshakeBody::ClientHello),
+        MessageKind::Sslv2 { raw, .. } => return sslv2_details(m, raw),
+        MessageKind::Heartbeat { raw } => return heartbeat_details(m, raw),
         _ => return Vec::new(),
     };
-    let frames: Vec<String> = m.frames.iter().map(u64::to_string).collect();
-    let plural = if frames.len() == 1 { "" } else { "s" };
-    let mut lines = vec![format!(
-        "{INDENT}{} ({} bytes, frame{plural} {})",
-        crate::names::info(&m.kind),
-        raw_len(m),
-        frames.join(", ")
-    )];
+    let mut lines = vec![heading(m, raw_len(m))];
     match parsed {
         Ok(body) => {
             lines.extend(body.fields().iter().map(|f| field_line(f, 0)));
@@ -48,6 +44,49 @@ pub(crate) fn details(m: &Message<'_>) -> Vec<String> {
             }
         }
         Err(e) => lines.push(format!("{INDENT}[malformed: {e}]")),
+    }
+    lines
+}
+
+/// The heading line every decoded message starts with.
+fn heading(m: &Message<'_>, len: usize) -> String {
+    let frames: Vec<String> = m.frames.iter().map(u64::to_string).collect();
+    let plural = if frames.len() == 1 { "" } else { "s" };
+    format!("{INDENT}{} ({len} bytes, frame{plural} {})", crate::names::info(&m.kind), frames.join(", "))
+}
+
+fn sslv2_details(m: &Message<'_>, raw: &[u8]) -> Vec<String> {
+    let mut lines = vec![heading(m, raw.len())];
+    if let Some(&msg_type) = raw.first().filter(|&&t| !matches!(t, 1 | 2 | 4)) {
+        let name = sslv2::message_name(msg_type).map_or_else(|| format!("unknown type {msg_type}"), str::to_string);
+        lines.push(format!("{INDENT}  [in clear: an SSL 2.0 {name} message]"));
+    }
+    match sslv2::fields(raw) {
+        Ok(fields) => lines.extend(fields.iter().map(|f| field_line(f, 0))),
+        Err(e) => lines.push(format!("{INDENT}[malformed: {e}]")),
+    }
+    lines
+}
+
+/// A heartbeat in clear (or decrypted): Wireshark's fields, and whether the payload
+/// length it declares fits the record.
+fn heartbeat_details(m: &Message<'_>, raw: &[u8]) -> Vec<String> {
+    let mut lines = vec![heading(m, raw.len())];
+    let Some(message) = tlsdoctor_tls::messages::parse_heartbeat(raw) else {
+        lines.push(format!("{INDENT}[malformed: a heartbeat shorter than its 3-byte header]"));
+        return lines;
+    };
+    let typ = HeartbeatMessageType(message.typ);
+    lines.push(field_line(&Field::new(0, "Type", typ.describe()), 0));
+    lines.push(field_line(&Field::new(0, "Payload Length", message.payload_length.to_string()), 0));
+    if message.overruns() {
+        let carried = raw.len() - 3;
+        lines.push(format!(
+            "{INDENT}  [Invalid heartbeat payload length: {} declared, {carried} bytes in the record]",
+            message.payload_length
+        ));
+    } else {
+        lines.push(field_line(&Field::new(0, "Padding Length", message.padding_len().to_string()), 0));
     }
     lines
 }

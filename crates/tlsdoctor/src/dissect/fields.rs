@@ -61,6 +61,11 @@ impl<W: io::Write> Observer for FieldsPrinter<W> {
             Event::Record(r) if !r.tls13 => self.content_types.push(r.header.content_type),
             Event::Message(Message { kind: MessageKind::Handshake { typ, .. }, .. }) => self.handshake_types.push(*typ),
             Event::Message(Message { kind: MessageKind::Sslv2ClientHello { .. }, .. }) => self.handshake_types.push(1),
+            // tshark files SSL 2.0 message types under tls.handshake.type too, for the
+            // three it decodes (names::info).
+            Event::Message(Message { kind: MessageKind::Sslv2 { msg_type: t @ (1 | 2 | 4), .. }, .. }) => {
+                self.handshake_types.push(*t)
+            }
             _ => {}
         }
     }

@@ -63,6 +63,16 @@ impl<W: io::Write> Observer for JsonPrinter<W> {
                         obj.insert("level".into(), json!(AlertLevel(*level).to_string()));
                         obj.insert("description".into(), json!(AlertDescription(*description).to_string()));
                     }
+                    MessageKind::Sslv2 { msg_type, raw } => {
+                        // As tshark files it: tls.handshake.type.
+                        obj.insert("handshake_type".into(), json!(msg_type));
+                        obj.insert("length".into(), json!(raw.len()));
+                        obj.insert("sslv2".into(), json!(true));
+                    }
+                    MessageKind::Sslv2Encrypted { length } => {
+                        obj.insert("length".into(), json!(length));
+                        obj.insert("sslv2".into(), json!(true));
+                    }
                     MessageKind::Encrypted { length, .. } => {
                         obj.insert("length".into(), json!(length));
                     }
@@ -71,7 +81,7 @@ impl<W: io::Write> Observer for JsonPrinter<W> {
                     }
                     MessageKind::ChangeCipherSpec | MessageKind::Heartbeat { .. } => {}
                 }
-                let encrypted = matches!(m.kind, MessageKind::Encrypted { .. });
+                let encrypted = matches!(m.kind, MessageKind::Encrypted { .. } | MessageKind::Sslv2Encrypted { .. });
                 obj.insert("encrypted".into(), json!(encrypted));
                 if m.decrypted {
                     obj.insert("decrypted".into(), json!(true));

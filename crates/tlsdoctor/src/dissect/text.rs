@@ -81,7 +81,7 @@ impl<W: io::Write> TextPrinter<W> {
 /// protects (0-RTT data), else the record's.
 fn protocol(m: &Message<'_>, tls13_record: bool) -> String {
     let version = match m.kind {
-        MessageKind::Sslv2ClientHello { .. } => 0x0002,
+        MessageKind::Sslv2ClientHello { .. } | MessageKind::Sslv2 { .. } | MessageKind::Sslv2Encrypted { .. } => 0x0002,
         _ if tls13_record && m.negotiated.version.is_none() => 0x0304,
         _ => m.negotiated.version.unwrap_or(m.record_version),
     };

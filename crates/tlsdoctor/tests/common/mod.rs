@@ -205,7 +205,13 @@ pub enum What {
     Ccs,
     Alert(u8, u8),
     Heartbeat,
-    Encrypted { content_type: u8, length: u16 },
+    /// An SSL 2.0 message after the ClientHello, by its type.
+    Sslv2(u8),
+    Sslv2Encrypted(u16),
+    Encrypted {
+        content_type: u8,
+        length: u16,
+    },
     ApplicationData(usize),
     Anomaly(AnomalyKind),
 }
@@ -265,6 +271,8 @@ impl Observer for Collector {
                     MessageKind::ChangeCipherSpec => What::Ccs,
                     MessageKind::Alert { level, description } => What::Alert(level, description),
                     MessageKind::Heartbeat { .. } => What::Heartbeat,
+                    MessageKind::Sslv2 { msg_type, .. } => What::Sslv2(msg_type),
+                    MessageKind::Sslv2Encrypted { length } => What::Sslv2Encrypted(length),
                     MessageKind::Encrypted { content_type, length } => What::Encrypted { content_type, length },
                     MessageKind::ApplicationData { data } => What::ApplicationData(data.len()),
                 };
