@@ -68,9 +68,12 @@ def judge(truth, conns, keys):
         # A client killed before its ClientHello made no TLS connection to report.
         return ("not-reported" if want == "ok" else "no-client-hello"), None
     # More than one connection to the address (Chromium retries after a CertificateRequest
-    # it has no certificate for): the worst one is judged, a failure shows in it.
+    # it has no certificate for).
     rank = {"failed": 0, "incomplete": 1, "ok": 2}
-    c = min(conns, key=lambda c: rank[c["outcome"]])
+    worst = min(conns, key=lambda c: rank[c["outcome"]])
+    # A good one is judged by its best unless one failed (a false alarm): the browser's
+    # first connection, closed to choose a certificate, is incomplete by right.
+    c = worst if want == "failed" or worst["outcome"] == "failed" else max(conns, key=lambda c: rank[c["outcome"]])
     got = c["outcome"]
     # A client without a key log (Java) gave no secrets: with keys it is judged as without.
     keys = keys and truth["client"] not in clients.NO_KEYLOG
