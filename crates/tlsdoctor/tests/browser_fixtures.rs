@@ -11,7 +11,7 @@ use std::sync::Arc;
 use tlsdoctor::decrypt::{secrets, Keys};
 use tlsdoctor::pipeline::{analyze, Config, Connection, Observer};
 use tlsdoctor_tcp::Close;
-use tlsdoctor_tls::stream::{Event, MessageKind, TlsConnection};
+use tlsdoctor_tls::stream::{Event, MessageKind};
 
 fn repo() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
@@ -77,7 +77,7 @@ impl Observer for Seen {
         }
     }
 
-    fn connection_ended(&mut self, conn: &Connection, _tls: &TlsConnection) {
+    fn connection_ended(&mut self, conn: &Connection) {
         self.connections += 1;
         for (how, frame) in conn.closed.iter().flatten() {
             let ending = match how {

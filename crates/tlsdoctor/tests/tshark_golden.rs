@@ -15,6 +15,7 @@ fn capture_for(name: &str) -> Option<PathBuf> {
     let candidates = [
         "tests/fixtures",
         "tests/fixtures/field",
+        "tests/fixtures/field-corpus",
         "tests/fixtures/browser",
         "tests/fixtures/legacy",
         "tests/fixtures/dtls",
