@@ -29,8 +29,10 @@ WIRESHARK="$ROOT/tests/data/wireshark/captures"
 CONF="$(mktemp -d)"
 trap 'rm -rf "$CONF"' EXIT
 export WIRESHARK_CONFIG_DIR="$CONF"
+# Out-of-order segments are put in order, as tlsdoctor does (tshark's default gives up on
+# a ClientHello whose second segment came first on a reordering path).
 PREFS=(-o tls.desegment_ssl_records:TRUE -o tls.desegment_ssl_application_data:TRUE
-       -o tcp.desegment_tcp_streams:TRUE)
+       -o tcp.desegment_tcp_streams:TRUE -o tcp.reassemble_out_of_order:TRUE)
 
 count() {   # count FILE DECODE-AS|-
     local file=$1 decode=$2 extra=() rel types ch sh streams

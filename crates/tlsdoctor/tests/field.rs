@@ -132,3 +132,27 @@ fn a_client_that_leaves_right_after_the_handshake_refused_what_it_checks_then() 
         assert_eq!(f.detail["sni"], "wrong.example");
     }
 }
+
+#[test]
+fn a_browser_dropping_a_raced_or_spare_connection_is_no_failure() {
+    // Chromium against gnutls-serv, from the field corpus: connections 1 and 2 are left at
+    // the CertificateRequest and retried in 3, which loads the page; 4 is either reset
+    // after the ServerHello (raced) or closed without a byte (spare).
+    for (name, raced) in [("chromium-raced-connections", true), ("chromium-spare-connection", false)] {
+        for reports in [without_keys(name), with_keys(name)] {
+            assert_eq!(reports.len(), 4, "{name}");
+            assert!(reports.iter().all(|r| r.outcome != Outcome::Failed), "{name}: {reports:?}");
+            assert_eq!(reports[2].outcome, Outcome::Ok);
+            let codes: Vec<&str> = reports[3].findings.iter().map(|f| f.code).collect();
+            if raced {
+                assert_eq!(codes, ["client-used-another-connection"], "{name}");
+                assert_eq!(
+                    (reports[3].findings[0].frame, reports[3].findings[0].detail["used_connection"].as_u64()),
+                    (70, Some(3))
+                );
+            } else {
+                assert!(codes.is_empty(), "{name}: {codes:?}");
+            }
+        }
+    }
+}

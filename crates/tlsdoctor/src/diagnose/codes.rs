@@ -52,6 +52,7 @@ pub const CERTIFICATE_USAGE_INVALID: &str = "certificate-usage-invalid";
 pub const CERTIFICATE_ISSUER_NOT_REQUESTED: &str = "certificate-issuer-not-requested";
 pub const CLIENT_CERTIFICATE_MISSING: &str = "client-certificate-missing";
 pub const CLIENT_CERTIFICATE_CHOICE: &str = "client-certificate-choice";
+pub const CLIENT_USED_ANOTHER_CONNECTION: &str = "client-used-another-connection";
 // Handshake signatures and Finished.
 pub const SIGNATURE_ALGORITHM_NOT_OFFERED: &str = "signature-algorithm-not-offered";
 pub const SERVER_KEY_EXCHANGE_SIGNATURE_INVALID: &str = "server-key-exchange-signature-invalid";
@@ -176,6 +177,11 @@ pub const ALL: &[CodeInfo] = &[
         CLIENT_CERTIFICATE_CHOICE,
         &[Severity::Info],
         "the client left the handshake at the CertificateRequest to choose a certificate (as browsers do), and connects again",
+    ),
+    code(
+        CLIENT_USED_ANOTHER_CONNECTION,
+        &[Severity::Info],
+        "the client dropped the handshake for another connection to the same server, opened alongside, that succeeded",
     ),
     code(SIGNATURE_ALGORITHM_NOT_OFFERED, ERROR_OR_WARNING, "a peer signed with a scheme the other side did not offer"),
     code(

@@ -17,11 +17,15 @@ use super::story::Story;
 /// A handshake the client left right after the server's flight.
 #[derive(Debug, Clone)]
 pub struct Abandoned {
+    id: u32,
     key: RetryKey,
-    /// The client's FIN.
+    /// The client's FIN or reset.
     close_frame: u64,
+    reset: bool,
     /// The CertificateRequest, when the capture shows it (TLS 1.2, or decrypted).
     certificate_request: Option<u64>,
+    /// The server's flight is encrypted (TLS 1.3 without keys): it may hold one.
+    hidden: bool,
 }
 
 /// Who connects to what: a retry comes from the same client address to the same
@@ -29,8 +33,7 @@ pub struct Abandoned {
 type RetryKey = (IpAddr, SocketAddr, Option<String>);
 
 /// The client left the handshake at the server's flight: it sent nothing after its
-/// ClientHello and closed with a FIN, without an alert. Only a flight with a
-/// CertificateRequest, or an encrypted TLS 1.3 flight that may hold one, qualifies.
+/// ClientHello and closed (FIN or reset) without an alert.
 pub fn abandoned(story: &Story) -> Option<Abandoned> {
     let hello = story.client_hello.as_ref()?;
     story.server_hello.as_ref()?;
@@ -38,16 +41,14 @@ pub fn abandoned(story: &Story) -> Option<Abandoned> {
     let answered_nothing = story.last_message[Side::Client.index()].is_some_and(|frame| frame <= hello.frame)
         && story.sealed_counts[Side::Client.index()] == 0
         && story.alerts.iter().all(|a| a.side != Side::Client);
-    if side != Side::Client || !matches!(how, Close::Fin) || !answered_nothing {
+    if side != Side::Client || !answered_nothing {
         return None;
     }
     let certificate_request = story.certificate_request.as_ref().map(|r| r.frame);
     let hidden = story.is_tls13() && !story.decrypted;
-    if certificate_request.is_none() && !hidden {
-        return None;
-    }
     let key = (story.conn.client.ip(), story.conn.server, hello.sni.clone());
-    Some(Abandoned { key, close_frame, certificate_request })
+    let reset = matches!(how, Close::Reset { .. });
+    Some(Abandoned { id: story.conn.id.0, key, close_frame, reset, certificate_request, hidden })
 }
 
 /// The connections of the input by who made them, to find retries: their ClientHello's
@@ -85,24 +86,46 @@ impl Starts {
         self.by_key.get(&a.key)?.iter().filter(|(frame, _, _)| *frame > a.close_frame).min().copied()
     }
 
-    /// The finding that says what happened, or None without a retry: a client that
-    /// closes at the server's flight and never comes back refused it, as far as the
-    /// capture shows (Node.js drops a chain it refuses that way).
+    /// Another connection from the same client to the same server and name, opened
+    /// alongside this one, that succeeded.
+    fn sibling_of(&self, a: &Abandoned) -> Option<(u64, u32, &'static str)> {
+        self.by_key.get(&a.key)?.iter().find(|(_, id, outcome)| *id != a.id && *outcome == "ok").copied()
+    }
+
+    /// The finding that says what happened, or None when nothing shows the client
+    /// meant it: a client that closes at the server's flight, never comes back and uses
+    /// no other connection refused it, as far as the capture shows (Node.js drops a
+    /// chain it refuses that way).
     pub fn judge(&self, a: &Abandoned) -> Option<Finding> {
-        let (retry_frame, retry_id, retry_outcome) = self.retry_of(a)?;
+        let how = if a.reset { "reset" } else { "FIN" };
+        // A retry says "choice" only after a CertificateRequest, seen or possible.
+        let retry = self.retry_of(a).filter(|_| a.certificate_request.is_some() || a.hidden);
+        let Some((retry_frame, retry_id, retry_outcome)) = retry else {
+            let (frame, id, _) = self.sibling_of(a)?;
+            return Some(
+                Finding::new(
+                    codes::CLIENT_USED_ANOTHER_CONNECTION,
+                    Severity::Info,
+                    a.close_frame,
+                    format!(
+                        "the client dropped this connection ({how}, frame {}) right after the server's flight, without an alert, and used connection {id} to the same server (ClientHello in frame {frame}), which it had opened alongside and which succeeded: browsers open connections in parallel and drop those they do not need. The server refused nothing",
+                        a.close_frame
+                    ),
+                )
+                .detail("used_connection", id)
+                .remedy("nothing: the page loaded over the other connection"),
+            );
+        };
         let asked = match a.certificate_request {
             Some(frame) => format!("right after the server's CertificateRequest (frame {frame})"),
             None => "right after the server's encrypted flight, which likely held a CertificateRequest (the key log would show it)".to_string(),
         };
-        let then = format!(
-            "; it did, in connection {retry_id} (ClientHello in frame {retry_frame}), whose outcome is {retry_outcome}"
-        );
         let finding = Finding::new(
             codes::CLIENT_CERTIFICATE_CHOICE,
             Severity::Info,
             a.close_frame,
             format!(
-                "the client closed the connection (FIN, frame {}) {asked}, without an alert and without answering: browsers do this to choose a client certificate, then connect again{then}. The server refused nothing",
+                "the client closed the connection ({how}, frame {}) {asked}, without an alert and without answering: browsers do this to choose a client certificate, then connect again; it did, in connection {retry_id} (ClientHello in frame {retry_frame}), whose outcome is {retry_outcome}. The server refused nothing",
                 a.close_frame
             ),
         )
