@@ -156,3 +156,16 @@ fn a_browser_dropping_a_raced_or_spare_connection_is_no_failure() {
         }
     }
 }
+
+#[test]
+fn a_java_server_refusal_is_seen_in_its_padded_alert() {
+    // JSSE pads its TLS 1.3 alert records with 16 bytes: frame 26 is a 35-byte record.
+    let r = &without_keys("java-server-refuses-tls13")[0];
+    assert_eq!(r.outcome, Outcome::Failed, "{r:?}");
+    let alert = r.alert.as_ref().expect("the alert is told by its size");
+    assert_eq!((alert.sender, alert.frame, alert.encrypted), ("server", 26, true));
+    let r = &with_keys("java-server-refuses-tls13")[0];
+    assert_eq!(r.outcome, Outcome::Failed);
+    assert_eq!(r.alert.as_ref().and_then(|a| a.description.as_deref()), Some("bad_certificate"));
+    assert_eq!(r.findings.iter().map(|f| f.code).collect::<Vec<_>>(), ["client-certificate-missing"]);
+}
