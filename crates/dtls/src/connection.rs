@@ -190,7 +190,7 @@ impl DtlsConnection {
             dir.reassembly.fragment(h, data, frame, max_len, &mut |delivery| match delivery {
                 Delivery::Message { typ, message_seq, raw, frames } => {
                     if typ == HandshakeType::SERVER_HELLO.0 {
-                        if let Some(choice) = server_hello_choice(raw) {
+                        if let Some(choice) = Negotiated::from_server_hello(raw) {
                             *negotiated = choice;
                         }
                     }
@@ -263,16 +263,6 @@ fn delivery_anomaly(d: Delivery<'_>) -> AnomalyKind {
             AnomalyKind::FragmentsMissing { typ, message_seq, have, need }
         }
         Delivery::Message { typ, message_seq, .. } => AnomalyKind::BadFragment { typ, message_seq },
-    }
-}
-
-fn server_hello_choice(raw: &[u8]) -> Option<Negotiated> {
-    let ctx = ParseContext { version: None, cipher_suite: None, from_server: true };
-    match parse_handshake(HandshakeType::SERVER_HELLO, raw.get(4..)?, &ctx).ok()? {
-        HandshakeBody::ServerHello(sh) => {
-            Some(Negotiated { version: Some(sh.negotiated_version().0), cipher_suite: Some(sh.cipher_suite.0) })
-        }
-        _ => None,
     }
 }
 

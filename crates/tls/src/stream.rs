@@ -201,6 +201,19 @@ pub struct Negotiated {
 }
 
 impl Negotiated {
+    /// What a whole ServerHello message (4-byte header and body) chose.
+    pub fn from_server_hello(raw: &[u8]) -> Option<Negotiated> {
+        let ctx = crate::messages::ParseContext { version: None, cipher_suite: None, from_server: true };
+        match crate::messages::parse_handshake(crate::registry::HandshakeType::SERVER_HELLO, raw.get(4..)?, &ctx)
+            .ok()?
+        {
+            crate::messages::HandshakeBody::ServerHello(sh) => {
+                Some(Negotiated { version: Some(sh.negotiated_version().0), cipher_suite: Some(sh.cipher_suite.0) })
+            }
+            _ => None,
+        }
+    }
+
     /// TLS 1.3 or one of its drafts.
     pub fn is_tls13(&self) -> bool {
         self.version.is_some_and(|v| ProtocolVersion(v).is_tls13())

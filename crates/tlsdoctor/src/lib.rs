@@ -8,4 +8,5 @@ pub mod diagnose;
 pub mod dissect;
 pub mod names;
 pub mod pipeline;
+mod quic;
 mod udp;

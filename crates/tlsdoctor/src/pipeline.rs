@@ -9,7 +9,8 @@ use std::sync::Arc;
 use tlsdoctor_capture::{CaptureError, CaptureReader, Format, Frame, Timestamp};
 
 use crate::decrypt::Keys;
-use crate::udp::Associations;
+use crate::quic::QuicConnections;
+use crate::udp::{classify, Associations, UdpKind};
 use tlsdoctor_net::{Decoded, Decoder, DecoderConfig, TcpSegment, UdpDatagram};
 use tlsdoctor_tcp::{
     Chunk, Close, ConnId, ConnIdMap, Directory, FlowConfig, FlowStats, Local, Opened, Reassembler, RoleEvidence, Side,
@@ -255,6 +256,8 @@ pub(crate) struct Streams<'o> {
     frame: u64,
     /// DTLS over UDP.
     datagrams: Associations,
+    /// QUIC over UDP.
+    quic: QuicConnections,
 }
 
 impl<'o> Streams<'o> {
@@ -269,18 +272,27 @@ impl<'o> Streams<'o> {
             now: Timestamp::default(),
             frame: 0,
             datagrams: Associations::new(config),
+            quic: QuicConnections::new(config.keys.clone()),
         }
     }
 
-    /// A UDP datagram of the current frame; `new_id` numbers a new association.
+    /// A UDP datagram of the current frame, to DTLS or QUIC as it looks; `new_id`
+    /// numbers a new association or connection.
     pub(crate) fn datagram(&mut self, datagram: &UdpDatagram<'_>, new_id: &mut dyn FnMut() -> ConnId) {
-        self.datagrams.datagram(datagram, self.frame, self.now, new_id, &mut *self.observer);
+        let (frame, now, observer) = (self.frame, self.now, &mut *self.observer);
+        match classify(datagram.payload) {
+            UdpKind::Dtls => self.datagrams.datagram(datagram, frame, now, new_id, observer),
+            UdpKind::Quic => self.quic.datagram(datagram, frame, now, new_id, observer),
+            UdpKind::Other => {}
+        }
     }
 
-    /// The end of the input: the DTLS associations still open end.
+    /// The end of the input: the DTLS associations and QUIC connections still open end.
     pub(crate) fn finish_datagrams(&mut self) {
         self.datagrams.finish(&mut *self.observer);
+        self.quic.finish(&mut *self.observer);
         self.tls_connections += std::mem::take(&mut self.datagrams.ended_with_tls);
+        self.tls_connections += std::mem::take(&mut self.quic.ended_with_tls);
     }
 
     /// The frame whose segment comes next.

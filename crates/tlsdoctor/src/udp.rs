@@ -20,16 +20,18 @@ use crate::pipeline::{Config, ConnView, Connection, Observer, Transport};
 const MAX_ASSOCIATIONS: usize = 4096;
 
 /// What a datagram carries, judged from its first bytes (RFC 7983 demultiplexing:
-/// DTLS starts with 20..=63).
+/// DTLS starts with 20..=63; QUIC packets have the fixed bit 0x40 set, RFC 9443).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum UdpKind {
     Dtls,
+    Quic,
     Other,
 }
 
 pub fn classify(payload: &[u8]) -> UdpKind {
     match payload.first() {
         Some(20..=63) => UdpKind::Dtls,
+        Some(b) if b & 0x40 != 0 => UdpKind::Quic,
         _ => UdpKind::Other,
     }
 }
@@ -165,7 +167,7 @@ impl Associations {
     }
 }
 
-fn tell(view: &mut ConnView, mut event: Event<'_>, observer: &mut dyn Observer) {
+pub(crate) fn tell(view: &mut ConnView, mut event: Event<'_>, observer: &mut dyn Observer) {
     view.settle_roles(&event);
     event.set_side(view.label(event.side()));
     view.conn.is_tls = true;
@@ -246,6 +248,7 @@ mod tests {
     fn dtls_is_told_from_rtp_and_stun_by_its_first_byte() {
         assert_eq!(classify(&[22, 0xfe, 0xfd]), UdpKind::Dtls);
         assert_eq!(classify(&[0x80, 0x00]), UdpKind::Other, "RTP");
+        assert_eq!(classify(&[0xc3, 0, 0, 0, 1]), UdpKind::Quic, "a QUIC long header");
         assert_eq!(classify(&[0x00, 0x01]), UdpKind::Other, "STUN");
         assert_eq!(classify(&[]), UdpKind::Other);
     }

@@ -170,6 +170,7 @@ fn diagnose_runs() -> Vec<Vec<String>> {
         (fixtures.join("field"), Some(fixtures.join("field/pki-sha1-expired/root.pem"))),
         (fixtures.join("browser"), Some(fixtures.join("browser/pki/ca.pem"))),
         (fixtures.join("legacy"), Some(fixtures.join("diagnose/pki/ca.pem"))),
+        (fixtures.join("quic"), None),
         (fixtures.join("dtls"), Some(fixtures.join("diagnose/pki/ca.pem"))),
         (root.join("samples"), Some(root.join("samples/ca.pem"))),
         (root.join("tests/hostile"), None),

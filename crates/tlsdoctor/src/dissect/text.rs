@@ -120,6 +120,15 @@ impl<W: io::Write> Observer for TextPrinter<W> {
                     line.items.push(format!("{name} [fragment]"));
                 }
             }
+            Event::Message(m) if conn.transport == Transport::Quic => {
+                let verbose = self.verbose;
+                let line = self.line_for(conn, event);
+                line.protocol.get_or_insert_with(|| "QUIC".to_string());
+                line.items.push(names::info(&m.kind));
+                if verbose {
+                    line.details.extend(super::details::details(m));
+                }
+            }
             Event::Message(m) if conn.transport == Transport::Udp => {
                 let version = dtls_version(m, self.dtls_versions.get(&conn.id.0).copied());
                 if let Some(v) = version {
