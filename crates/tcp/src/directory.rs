@@ -58,8 +58,10 @@ struct HeldReset {
 }
 
 impl HeldReset {
+    /// The reset alone: what it acknowledged was taken when it arrived.
     fn segment(&self) -> Segment<'static> {
-        Segment { side: self.side, seq: self.seq, ack: self.ack, flags: self.flags, ttl: self.ttl, payload: &[] }
+        let flags = TcpFlags(TcpFlags::RST);
+        Segment { side: self.side, seq: self.seq, ack: self.ack, flags, ttl: self.ttl, payload: &[] }
     }
 }
 

@@ -72,7 +72,8 @@ impl Reassembler {
 /// One segment of a known connection: acknowledgements, data, and the end of a side.
 fn advance(id: ConnId, stream: &mut Stream, seg: &Segment<'_>, frame: u64, cap: usize, h: &mut dyn StreamHandler) {
     let flags = seg.flags;
-    stream.last_frame = frame;
+    // A held reset comes with its own, earlier frame.
+    stream.last_frame = stream.last_frame.max(frame);
     let side = seg.side;
     let usual_ttl = &mut stream.usual_ttl[side.index()];
     if !flags.rst() {

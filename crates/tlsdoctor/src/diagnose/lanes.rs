@@ -92,6 +92,9 @@ enum Record {
     /// Boxed: rare, and four times the size of the others.
     Opened(Box<Opened>),
     Segment(ConnId, Header, Payload),
+    /// A segment without payload that belongs to an earlier frame (a reset the
+    /// directory held until the bytes before it came).
+    Late(ConnId, Header, u64),
     Released(ConnId),
     /// The last frame is done; the connections still open are released next.
     LastFrameDone,
@@ -250,7 +253,10 @@ impl<T> Dispatch for Router<'_, '_, '_, T> {
     }
 
     fn segment(&mut self, conn: ConnId, lane: Lane, seg: &Segment<'_>, frame: u64) {
-        if lane == HELPER {
+        if lane == HELPER && self.frame.is_none_or(|f| f.number != frame) {
+            let header = Header { side: seg.side, seq: seg.seq, ack: seg.ack, flags: seg.flags, ttl: seg.ttl };
+            self.outbox.borrow_mut().push(Record::Late(conn, header, frame));
+        } else if lane == HELPER {
             let in_block = self.frame.and_then(|frame| in_block(frame, seg.payload));
             self.outbox.borrow_mut().segment(conn, seg, in_block);
         } else {
@@ -442,6 +448,11 @@ fn help<T>(
                     let &Header { side, seq, ack, flags, ttl } = header;
                     let seg = Segment { side, seq, ack, flags, ttl, payload };
                     reassembler.segment(*conn, &seg, frame, &mut streams);
+                }
+                Record::Late(conn, header, late) => {
+                    let &Header { side, seq, ack, flags, ttl } = header;
+                    let seg = Segment { side, seq, ack, flags, ttl, payload: &[] };
+                    reassembler.segment(*conn, &seg, *late, &mut streams);
                 }
                 Record::Released(conn) => reassembler.release(*conn, &mut streams),
             }
