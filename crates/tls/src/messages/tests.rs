@@ -601,13 +601,3 @@ mod never_panics {
         }
     }
 }
-
-#[test]
-#[ignore = "prints the dissect -v fields of the sample messages"]
-fn print_fields() {
-    let body = msg(data!("c13_c_ClientHello"), HandshakeType::CLIENT_HELLO);
-    let m = parse_handshake(HandshakeType::CLIENT_HELLO, &body, &ParseContext::default()).unwrap();
-    for f in m.fields() {
-        println!("{}{}: {}", "  ".repeat(f.depth as usize), f.name, f.value);
-    }
-}
