@@ -134,39 +134,29 @@ fn split<'a>(
         return Err(DecodeError::Invalid { what: "long header", detail: "connection ID longer than 20 bytes".into() });
     }
     let typ = long_type(first, &params);
-    if typ == PacketType::Retry {
-        let rest = r.rest();
-        let token = rest.get(..rest.len().saturating_sub(16)).unwrap_or_default();
-        if rest.len() < 16 {
-            return Err(DecodeError::Truncated { what: "retry integrity tag", needed: 16, available: rest.len() });
-        }
-        let packet = RawPacket {
-            typ,
-            version,
-            dcid,
-            scid,
-            token,
-            supported_versions: Vec::new(),
-            bytes: datagram,
-            pn_offset: datagram.len(),
-        };
-        return Ok((packet, &[]));
-    }
-    let token = if typ == PacketType::Initial { varint_bytes(&mut r, "initial token")? } else { &[] };
-    let length = varint_len(&mut r, "packet length")?;
-    let pn_offset = r.position();
-    let end = pn_offset + length;
-    let packet = RawPacket {
+    let raw = |token, bytes, pn_offset| RawPacket {
         typ,
         version,
         dcid,
         scid,
         token,
         supported_versions: Vec::new(),
-        bytes: &datagram[..end],
+        bytes,
         pn_offset,
     };
-    Ok((packet, &datagram[end..]))
+    if typ == PacketType::Retry {
+        let rest = r.rest();
+        let token = rest.get(..rest.len().saturating_sub(16)).unwrap_or_default();
+        if rest.len() < 16 {
+            return Err(DecodeError::Truncated { what: "retry integrity tag", needed: 16, available: rest.len() });
+        }
+        return Ok((raw(token, datagram, datagram.len()), &[]));
+    }
+    let token = if typ == PacketType::Initial { varint_bytes(&mut r, "initial token")? } else { &[] };
+    let length = varint_len(&mut r, "packet length")?;
+    let pn_offset = r.position();
+    let end = pn_offset + length;
+    Ok((raw(token, &datagram[..end], pn_offset), &datagram[end..]))
 }
 
 fn long_type(first: u8, params: &VersionParams) -> PacketType {

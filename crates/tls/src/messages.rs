@@ -991,6 +991,11 @@ pub struct HeartbeatMessage {
 }
 
 impl HeartbeatMessage {
+    /// Bytes the record carries after the 3-byte header: payload and padding.
+    pub fn carried(&self) -> usize {
+        self.record_len.saturating_sub(3)
+    }
+
     /// The declared payload runs past the record: the peer is asked to send back bytes
     /// it never received (CVE-2014-0160, Heartbleed).
     pub fn overruns(&self) -> bool {

@@ -106,7 +106,7 @@ impl Heartbeats {
         for (side, attempt) in [Side::Client, Side::Server].into_iter().zip(&self.attempts) {
             let Some((beat, count)) = attempt else { continue };
             let Some(message) = beat.message else { continue };
-            let carried = message.record_len.saturating_sub(3);
+            let carried = message.carried();
             out.push(
                 Finding::new(
                     codes::HEARTBLEED_ATTEMPT,
@@ -139,7 +139,7 @@ fn leaks(request: &Beat, response: &Beat) -> bool {
         (Some(req), Some(resp)) => {
             // An honest echo is at most what the request carried; its padding is the
             // responder's own and not echoed.
-            usize::from(resp.payload_length) > req.record_len.saturating_sub(3)
+            usize::from(resp.payload_length) > req.carried()
         }
         _ => response.record_bytes > request.record_bytes + SEALED_SLACK,
     }
@@ -148,11 +148,9 @@ fn leaks(request: &Beat, response: &Beat) -> bool {
 fn leak_finding(side: Side, request: &Beat, response: &Beat) -> Finding {
     let encrypted = request.encrypted() || response.encrypted();
     let how = match (request.message, response.message) {
-        (Some(req), Some(resp)) => format!(
-            "echoes a {}-byte payload to a request that carried {}",
-            resp.payload_length,
-            req.record_len.saturating_sub(3)
-        ),
+        (Some(req), Some(resp)) => {
+            format!("echoes a {}-byte payload to a request that carried {}", resp.payload_length, req.carried())
+        }
         _ => format!(
             "is a {}-byte encrypted record answering a {}-byte request: far more than an echo of it",
             response.record_bytes, request.record_bytes

@@ -50,8 +50,9 @@ pub struct HttpResponse {
 
 /// The request's Host (HTTP/1.1), when it can be read.
 fn request_host(client: &FirstBytes) -> Option<String> {
-    let head = std::str::from_utf8(client.bytes.split(|&b| b == 0).next()?).ok()?;
-    let head = head.split("\r\n\r\n").next()?;
+    let bytes = &client.bytes;
+    let head_end = bytes.windows(4).position(|w| w == b"\r\n\r\n").unwrap_or(bytes.len());
+    let head = std::str::from_utf8(&bytes[..head_end]).ok()?;
     head.lines()
         .skip(1)
         .find_map(|line| line.split_once(':').filter(|(name, _)| name.eq_ignore_ascii_case("host")))
