@@ -94,9 +94,66 @@ pub fn parse(data: &[u8]) -> Result<Vec<TransportParameter>, DecodeError> {
     Ok(out)
 }
 
+/// What breaks RFC 9000 §18.2 in a peer's transport parameters, in words: values out of
+/// range, parameters only a server may send sent by a client, and repeats (§7.4). A
+/// receiver must close with TRANSPORT_PARAMETER_ERROR for each of them.
+pub fn violations(params: &[TransportParameter], from_client: bool) -> Vec<String> {
+    let mut out = Vec::new();
+    for (i, p) in params.iter().enumerate() {
+        let name = p.name().unwrap_or("?");
+        if params[..i].iter().any(|q| q.id == p.id) {
+            out.push(format!("{name} (0x{:x}) appears twice", p.id));
+            continue;
+        }
+        // original_destination_connection_id, stateless_reset_token, preferred_address,
+        // retry_source_connection_id.
+        if from_client && matches!(p.id, 0x00 | 0x02 | 0x0d | 0x10) {
+            out.push(format!("{name} is a server's parameter, sent by the client"));
+        }
+        let ParamValue::Integer(v) = p.value else { continue };
+        let problem = match p.id {
+            0x03 if v < 1200 => Some("below the minimum 1200"),
+            0x08 | 0x09 if v > 1 << 60 => Some("above the maximum 2^60"),
+            0x0a if v > 20 => Some("above the maximum 20"),
+            0x0b if v >= 1 << 14 => Some("2^14 or more"),
+            0x0e if v < 2 => Some("below the minimum 2"),
+            _ => None,
+        };
+        if let Some(problem) = problem {
+            out.push(format!("{name} is {v}, {problem}"));
+        }
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn rfc9000_limits_are_checked() {
+        let int = |id, v| TransportParameter { id, value: ParamValue::Integer(v) };
+        let good = [int(0x03, 1200), int(0x08, 1 << 60), int(0x0a, 20), int(0x0b, (1 << 14) - 1), int(0x0e, 2)];
+        assert!(violations(&good, true).is_empty());
+        let bad = [int(0x03, 1199), int(0x09, (1 << 60) + 1), int(0x0a, 21), int(0x0b, 1 << 14), int(0x0e, 1)];
+        assert_eq!(
+            violations(&bad, false),
+            [
+                "max_udp_payload_size is 1199, below the minimum 1200",
+                "initial_max_streams_uni is 1152921504606846977, above the maximum 2^60",
+                "ack_delay_exponent is 21, above the maximum 20",
+                "max_ack_delay is 16384, 2^14 or more",
+                "active_connection_id_limit is 1, below the minimum 2",
+            ]
+        );
+        let token = TransportParameter { id: 0x02, value: ParamValue::Bytes(vec![0; 16]) };
+        assert_eq!(
+            violations(std::slice::from_ref(&token), true),
+            ["stateless_reset_token is a server's parameter, sent by the client"]
+        );
+        assert!(violations(&[token], false).is_empty());
+        assert_eq!(violations(&[int(0x01, 5), int(0x01, 5)], false), ["max_idle_timeout (0x1) appears twice"]);
+    }
 
     #[test]
     fn integers_flags_and_bytes() {

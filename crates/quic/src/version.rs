@@ -89,8 +89,12 @@ pub fn params(version: u32) -> Option<VersionParams> {
     }
 }
 
-/// A human name for a version number (RFC 9000 §15: 0x?a?a?a?a are reserved for
-/// greasing version negotiation).
+/// RFC 9000 §15: versions 0x?a?a?a?a are reserved for greasing version negotiation.
+pub fn is_reserved(version: u32) -> bool {
+    version & 0x0f0f_0f0f == 0x0a0a_0a0a
+}
+
+/// A human name for a version number.
 pub fn name(version: u32) -> String {
     match version {
         0 => "version negotiation".into(),
@@ -98,7 +102,7 @@ pub fn name(version: u32) -> String {
         V2 => "QUIC v2".into(),
         V2_DRAFT => "QUIC v2 draft".into(),
         v if v >> 8 == 0xff_0000 => format!("draft-{}", v & 0xff),
-        v if v & 0x0f0f_0f0f == 0x0a0a_0a0a => format!("reserved 0x{v:08x}"),
+        v if is_reserved(v) => format!("reserved 0x{v:08x}"),
         v => format!("0x{v:08x}"),
     }
 }

@@ -11,13 +11,14 @@ use tlsdoctor_keys::{parse_keylog, KeyLog};
 use tlsdoctor_quic::{CloseCode, Level, PacketStatus, PacketType, QuicEventKind};
 use tlsdoctor_tcp::Side;
 
-const FIXTURES: [&str; 6] = [
+const FIXTURES: [&str; 7] = [
     "ngtcp2-client-aioquic-server",
     "aioquic-client-ngtcp2-server",
     "quic-unknown-ca",
     "quic-no-alpn",
     "quic-version-negotiation",
     "quic-0rtt",
+    "quic-transport-parameter-error",
 ];
 
 fn capture(name: &str) -> PathBuf {

@@ -142,6 +142,28 @@ pub enum MessageKind<'a> {
     ApplicationData {
         data: &'a [u8],
     },
+    /// QUIC: decrypted STREAM frame data, at `offset` in its stream.
+    StreamData {
+        stream_id: u64,
+        offset: u64,
+        fin: bool,
+        data: &'a [u8],
+    },
+    /// QUIC: what the transport says about the connection outside TLS.
+    Quic(QuicSignal<'a>),
+}
+
+/// What a QUIC endpoint says of the connection besides TLS (RFC 9000).
+#[derive(Debug, Clone, Copy)]
+pub enum QuicSignal<'a> {
+    /// CONNECTION_CLOSE with a transport error (type 0x1c) or an application's error
+    /// (0x1d); a CRYPTO_ERROR is a TLS alert instead.
+    Close { code: u64, application: bool, frame_type: Option<u64>, reason: &'a [u8] },
+    /// The server does not speak the version the client `offered`; these are the ones it
+    /// does.
+    VersionNegotiation { offered: u32, versions: &'a [u32] },
+    /// A stateless reset (RFC 9000 10.3): the sender has no state for the connection.
+    StatelessReset,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -181,6 +203,8 @@ pub enum AnomalyKind {
     /// DTLS: at the end, a handshake message of which only `have` of `need` bytes
     /// arrived (its other fragments never came).
     FragmentsMissing { typ: u8, message_seq: u16, have: u64, need: u64 },
+    /// QUIC: the sender's transport parameters break RFC 9000 18.2 (each problem in words).
+    BadTransportParameters { problems: Vec<String> },
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -1165,6 +1189,8 @@ mod tests {
                     MessageKind::Encrypted { content_type, .. } => {
                         format!("E{content_type}@{}", m.frame)
                     }
+                    // The TLS stream parser makes neither (QUIC's layer does).
+                    MessageKind::StreamData { .. } | MessageKind::Quic(_) => unreachable!(),
                 },
                 Event::Anomaly(a) => format!("!{:?}@{}", a.kind, a.frame),
             };

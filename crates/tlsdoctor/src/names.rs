@@ -1,10 +1,11 @@
 //! How messages are named for people: Wireshark's Info column spellings and the
 //! registry names the JSON output uses.
 
+use tlsdoctor_quic::CloseCode;
 use tlsdoctor_tls::messages::HELLO_RETRY_REQUEST_RANDOM;
 use tlsdoctor_tls::registry::{AlertDescription, AlertLevel, ContentType, HandshakeType, ProtocolVersion};
 use tlsdoctor_tls::sslv2;
-use tlsdoctor_tls::stream::{AnomalyKind, GapCost, MessageKind};
+use tlsdoctor_tls::stream::{AnomalyKind, GapCost, MessageKind, QuicSignal};
 
 /// "TLS 1.2", or the hex value of an unknown version.
 pub fn version(v: u16) -> String {
@@ -17,16 +18,27 @@ pub fn protocol_column(v: u16) -> String {
     v.wireshark_name().map_or_else(|| v.to_string(), str::to_string)
 }
 
-/// The record content type a message came in.
-pub fn content_type(kind: &MessageKind<'_>) -> ContentType {
-    ContentType(match kind {
+/// The record content type a message came in (QUIC's transport signals have none).
+pub fn content_type(kind: &MessageKind<'_>) -> Option<ContentType> {
+    Some(ContentType(match kind {
         MessageKind::Handshake { .. } | MessageKind::Sslv2ClientHello { .. } | MessageKind::Sslv2 { .. } => 22,
         MessageKind::ChangeCipherSpec => 20,
         MessageKind::Alert { .. } => 21,
         MessageKind::Heartbeat { .. } => 24,
         MessageKind::Encrypted { content_type, .. } => *content_type,
-        MessageKind::ApplicationData { .. } | MessageKind::Sslv2Encrypted { .. } => 23,
-    })
+        MessageKind::ApplicationData { .. } | MessageKind::Sslv2Encrypted { .. } | MessageKind::StreamData { .. } => 23,
+        MessageKind::Quic(_) => return None,
+    }))
+}
+
+/// A QUIC CONNECTION_CLOSE's error: "PROTOCOL_VIOLATION (0xa)", "application error 0x100".
+pub fn quic_error(code: u64, application: bool) -> String {
+    CloseCode::new(application, code).to_string()
+}
+
+/// QUIC versions by name: "QUIC v1, draft-29".
+pub fn quic_versions(versions: &[u32]) -> String {
+    versions.iter().map(|&v| tlsdoctor_quic::version::name(v)).collect::<Vec<_>>().join(", ")
 }
 
 /// The message as Wireshark's Info column names it.
@@ -64,6 +76,12 @@ pub fn info(kind: &MessageKind<'_>) -> String {
             _ => "Heartbeat".to_string(),
         },
         MessageKind::ApplicationData { .. } => "Application Data".to_string(),
+        MessageKind::StreamData { stream_id, .. } => format!("STREAM id={stream_id}"),
+        MessageKind::Quic(QuicSignal::Close { code, application, .. }) => {
+            format!("CONNECTION_CLOSE ({})", quic_error(*code, *application))
+        }
+        MessageKind::Quic(QuicSignal::VersionNegotiation { .. }) => "Version Negotiation".to_string(),
+        MessageKind::Quic(QuicSignal::StatelessReset) => "Stateless Reset".to_string(),
         MessageKind::Encrypted { content_type, .. } => match *content_type {
             // A renegotiation's ChangeCipherSpec is sealed under the old keys; its
             // record header still says what it is.
@@ -88,7 +106,11 @@ pub fn message_name(kind: &MessageKind<'_>) -> String {
             sslv2::message_code(*msg_type).map_or_else(|| format!("sslv2_unknown_{msg_type}"), str::to_string)
         }
         MessageKind::Sslv2Encrypted { .. } => "sslv2_encrypted_data".to_string(),
-        other => content_type(other).to_string(),
+        MessageKind::StreamData { .. } => "stream_data".to_string(),
+        MessageKind::Quic(QuicSignal::Close { .. }) => "connection_close".to_string(),
+        MessageKind::Quic(QuicSignal::VersionNegotiation { .. }) => "version_negotiation".to_string(),
+        MessageKind::Quic(QuicSignal::StatelessReset) => "stateless_reset".to_string(),
+        other => content_type(other).map(|t| t.to_string()).unwrap_or_default(),
     }
 }
 
@@ -134,6 +156,9 @@ pub fn anomaly(kind: &AnomalyKind) -> String {
                 HandshakeType(*typ)
             )
         }
+        AnomalyKind::BadTransportParameters { problems } => {
+            format!("transport parameters break RFC 9000 18.2: {}", problems.join("; "))
+        }
     }
 }
 
@@ -152,6 +177,7 @@ pub fn anomaly_code(kind: &AnomalyKind) -> &'static str {
         AnomalyKind::Retransmitted { .. } => "retransmitted",
         AnomalyKind::BadFragment { .. } => "bad-fragment",
         AnomalyKind::FragmentsMissing { .. } => "fragments-missing",
+        AnomalyKind::BadTransportParameters { .. } => "bad-transport-parameters",
     }
 }
 

@@ -280,6 +280,9 @@ impl<'o> Streams<'o> {
     /// numbers a new association or connection.
     pub(crate) fn datagram(&mut self, datagram: &UdpDatagram<'_>, new_id: &mut dyn FnMut() -> ConnId) {
         let (frame, now, observer) = (self.frame, self.now, &mut *self.observer);
+        if self.quic.knows(datagram) {
+            return self.quic.datagram(datagram, frame, now, new_id, observer);
+        }
         match classify(datagram.payload) {
             UdpKind::Dtls => self.datagrams.datagram(datagram, frame, now, new_id, observer),
             UdpKind::Quic => self.quic.datagram(datagram, frame, now, new_id, observer),

@@ -2,14 +2,15 @@
 //! pipeline connections, and the TLS handshake messages of their CRYPTO frames, and the
 //! TLS alerts of their CONNECTION_CLOSE frames, the same events as TLS over TCP.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
+use std::net::SocketAddr;
 use std::sync::Arc;
 
 use tlsdoctor_capture::Timestamp;
 use tlsdoctor_net::UdpDatagram;
-use tlsdoctor_quic::{CloseCode, Level, QuicEvent, QuicEventKind, QuicSecrets, QuicTracker};
-use tlsdoctor_tcp::{ConnId, RoleEvidence};
-use tlsdoctor_tls::stream::{Event, Message, MessageKind, Negotiated};
+use tlsdoctor_quic::{transport_params, CloseCode, Level, QuicEvent, QuicEventKind, QuicSecrets, QuicTracker};
+use tlsdoctor_tcp::{ConnId, RoleEvidence, Side};
+use tlsdoctor_tls::stream::{Anomaly, AnomalyKind, Event, Message, MessageKind, Negotiated, QuicSignal};
 
 use crate::decrypt::Keys;
 use crate::pipeline::{ConnView, Connection, Observer, Transport};
@@ -21,6 +22,8 @@ const TLS12: u16 = 0x0303;
 struct QuicConnection {
     view: ConnView,
     negotiated: Negotiated,
+    /// The version of the client's first Initial.
+    version: u32,
 }
 
 /// The QUIC connections of one capture, by the tracker's number.
@@ -29,6 +32,9 @@ pub(crate) struct QuicConnections {
     tracker: QuicTracker,
     keys: Option<Arc<Keys>>,
     open: HashMap<u64, QuicConnection>,
+    /// The address pairs of the connections seen, in either order: a peer that greases
+    /// the fixed bit (RFC 9287) sends packets that `udp::classify` cannot tell as QUIC.
+    endpoints: HashSet<(SocketAddr, SocketAddr)>,
     /// Connections that carried TLS, among those that ended.
     pub(crate) ended_with_tls: u64,
 }
@@ -46,11 +52,26 @@ impl QuicConnections {
         new_id: &mut dyn FnMut() -> ConnId,
         observer: &mut dyn Observer,
     ) {
-        let QuicConnections { tracker, keys, open, .. } = self;
+        let QuicConnections { tracker, keys, open, endpoints, .. } = self;
         let secrets = keys.as_deref().map(|k| &k.keylog as &dyn QuicSecrets);
         tracker.datagram(d.src, d.dst, d.payload, frame, secrets, &mut |event| {
+            match event.kind {
+                QuicEventKind::ConnectionOpened { client, server, .. } => {
+                    endpoints.insert(ordered(client, server));
+                }
+                QuicEventKind::PathChanged { to, .. } => {
+                    let peer = if to == d.src { d.dst } else { d.src };
+                    endpoints.insert(ordered(to, peer));
+                }
+                _ => {}
+            }
             take(open, event, now, new_id, observer);
         });
+    }
+
+    /// The datagram travels between the endpoints of a QUIC connection seen before.
+    pub(crate) fn knows(&self, d: &UdpDatagram<'_>) -> bool {
+        !self.endpoints.is_empty() && self.endpoints.contains(&ordered(d.src, d.dst))
     }
 
     /// The end of the input: every connection ends, in id order.
@@ -65,6 +86,14 @@ impl QuicConnections {
     }
 }
 
+fn ordered(a: SocketAddr, b: SocketAddr) -> (SocketAddr, SocketAddr) {
+    if a <= b {
+        (a, b)
+    } else {
+        (b, a)
+    }
+}
+
 fn take(
     open: &mut HashMap<u64, QuicConnection>,
     event: QuicEvent<'_>,
@@ -73,7 +102,7 @@ fn take(
     observer: &mut dyn Observer,
 ) {
     let Some(number) = event.connection else { return };
-    if let QuicEventKind::ConnectionOpened { client, server, .. } = event.kind {
+    if let QuicEventKind::ConnectionOpened { client, server, version, .. } = event.kind {
         let conn = Connection {
             id: new_id(),
             transport: Transport::Quic,
@@ -87,7 +116,7 @@ fn take(
             closed: [None, None],
         };
         let view = ConnView { conn, swapped: false, roles_settled: true };
-        open.insert(number, QuicConnection { view, negotiated: Negotiated::default() });
+        open.insert(number, QuicConnection { view, negotiated: Negotiated::default(), version });
         return;
     }
     let Some(c) = open.get_mut(&number) else { return };
@@ -102,6 +131,27 @@ fn take(
         // CRYPTO_ERROR 0x0100 + N is TLS alert N (RFC 9001, 4.8).
         QuicEventKind::ConnectionClose { level, code: CloseCode::TlsAlert(description), .. } => {
             (level, MessageKind::Alert { level: 2, description }, &[])
+        }
+        QuicEventKind::ConnectionClose { level, code, frame_type, reason } => {
+            let application = matches!(code, CloseCode::Application(_));
+            let close = QuicSignal::Close { code: code.code(), application, frame_type, reason };
+            (level, MessageKind::Quic(close), &[])
+        }
+        QuicEventKind::VersionNegotiation { versions } => {
+            let signal = QuicSignal::VersionNegotiation { offered: c.version, versions };
+            (Level::Initial, MessageKind::Quic(signal), &[])
+        }
+        QuicEventKind::StatelessReset => (Level::OneRtt, MessageKind::Quic(QuicSignal::StatelessReset), &[]),
+        QuicEventKind::StreamData { stream_id, offset, fin, data } => {
+            (Level::OneRtt, MessageKind::StreamData { stream_id, offset, fin, data }, &[])
+        }
+        QuicEventKind::TransportParameters { params } => {
+            let problems = transport_params::violations(params, event.side == Side::Client);
+            if !problems.is_empty() {
+                let kind = AnomalyKind::BadTransportParameters { problems };
+                tell(&mut c.view, Event::Anomaly(Anomaly { side: event.side, frame: event.frame, kind }), observer);
+            }
+            return;
         }
         _ => return,
     };

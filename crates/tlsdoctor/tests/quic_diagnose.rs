@@ -2,7 +2,10 @@
 //! tests/fixtures/quic (aioquic and ngtcp2, make-quic-fixtures.sh); frames as tshark 4.0
 //! numbers them (tests/golden/quic).
 
+mod common;
+
 use std::path::{Path, PathBuf};
+use std::process::Command;
 use std::sync::Arc;
 
 use tlsdoctor::decrypt::{secrets, Keys};
@@ -60,4 +63,123 @@ fn a_connection_close_with_a_crypto_error_is_the_tls_alert() {
     let alert = r.alert.as_ref().unwrap();
     assert_eq!((alert.sender, alert.description.as_deref(), alert.frame), ("client", Some("bad_certificate"), 4));
     assert_eq!(r.findings.iter().map(|f| f.code).collect::<Vec<_>>(), ["certificate-trust-unknown"]);
+}
+
+#[test]
+fn a_version_the_server_does_not_speak_is_named_with_the_versions_it_does() {
+    // gtlsclient offers the reserved version 0x1a2a3a4a; gtlsserver answers with Version
+    // Negotiation in frame 2, and the client gives up. Version Negotiation is never
+    // encrypted: keys change nothing.
+    for keys in [false, true] {
+        let r = &diagnose("quic-version-negotiation", keys)[0];
+        assert_eq!(r.outcome, Outcome::Failed);
+        let f = &r.findings[0];
+        assert_eq!((f.code, f.frame), ("quic-version-mismatch", 2), "{:?}", r.findings);
+        assert_eq!(f.detail["offered"], "0x1a2a3a4a");
+        assert!(f.detail["server_versions"].as_array().unwrap().iter().any(|v| v == "0x00000001"));
+        assert!(f.summary.contains("lists QUIC v1,"), "{}", f.summary);
+        assert_eq!(r.ladder.last().map(|s| (s.frame, s.message.as_str())), Some((2, "Version Negotiation")));
+    }
+}
+
+#[test]
+fn closes_without_an_error_after_the_handshake_are_no_failure() {
+    // Both good connections end with an application close (aioquic: 0, ngtcp2 with
+    // HTTP/3's H3_NO_ERROR 0x100): no finding, and the ladder shows the close.
+    for name in ["aioquic-client-ngtcp2-server", "ngtcp2-client-aioquic-server"] {
+        let r = &diagnose(name, true)[0];
+        assert_eq!(r.outcome, Outcome::Ok, "{name}");
+        assert!(r.findings.iter().all(|f| f.code != "quic-connection-closed"), "{name}: {:?}", r.findings);
+        let close = r.ladder.iter().find(|s| s.message.starts_with("CONNECTION_CLOSE")).unwrap();
+        assert_eq!(close.from, "client", "{name}");
+    }
+}
+
+fn tlsdoctor(args: &[&str], name: &str) -> String {
+    let capture = quic(&format!("{name}.pcapng"));
+    let keylog = quic(&format!("{name}.keylog"));
+    let out = Command::new(env!("CARGO_BIN_EXE_tlsdoctor"))
+        .args(args)
+        .arg(&capture)
+        .arg("--keylog")
+        .arg(&keylog)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{args:?} {name}: {}", String::from_utf8_lossy(&out.stderr));
+    String::from_utf8(out.stdout).unwrap()
+}
+
+#[test]
+fn decrypt_prints_quic_stream_data_per_stream_and_writes_each_stream_whole() {
+    // ngtcp2's server answers the HTTP/3 GET on stream 0 in frame 10: a HEADERS frame,
+    // then a DATA frame with its text.
+    let name = "aioquic-client-ngtcp2-server";
+    let text = tlsdoctor(&["decrypt"], name);
+    assert!(
+        text.contains(
+            "=== frame 10 connection 1 stream 0 10.68.0.2:24443 → 10.68.0.1:60128 (offset 0, 31 bytes, fin)\n"
+        ),
+        "{text}"
+    );
+    assert!(text.contains("hello from ngtcp2"), "{text}");
+    // The server's control stream (3) starts with its type, 0x00, and SETTINGS (0x04).
+    assert!(text.contains("stream 3 10.68.0.2:24443 → 10.68.0.1:60128 (offset 0, 18 bytes)\n\\x00\\x04"), "{text}");
+
+    let dir = common::Scratch::new("quic-streams");
+    let out_dir = dir.path().to_str().unwrap();
+    tlsdoctor(&["decrypt", "--out-dir", out_dir], name);
+    let response = std::fs::read(dir.join("conn-1-stream-0-server.bin")).unwrap();
+    assert_eq!(response.len(), 31);
+    assert!(response.ends_with(b"hello from ngtcp2\n"), "{response:?}");
+    // Stream 7 (the server's QPACK encoder stream) came in two pieces, frames 2 and 10:
+    // the file holds them at their offsets, 1 + 30 bytes.
+    assert_eq!(std::fs::read(dir.join("conn-1-stream-7-server.bin")).unwrap().len(), 31);
+}
+
+#[test]
+fn dissect_fields_match_tsharks_handshake_types_frame_for_frame() {
+    // tests/golden/quic/*.handshakes.tsv: frame and tls.handshake.type per frame, as
+    // tshark 4.0 shows them with the key log (make-quic-golden.sh).
+    let golden_dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/golden/quic");
+    let mut compared = 0;
+    let names = [
+        "aioquic-client-ngtcp2-server",
+        "ngtcp2-client-aioquic-server",
+        "quic-0rtt",
+        "quic-no-alpn",
+        "quic-unknown-ca",
+        "quic-transport-parameter-error",
+    ];
+    for name in names {
+        let golden = std::fs::read_to_string(golden_dir.join(format!("{name}.pcapng.handshakes.tsv"))).unwrap();
+        let fields = tlsdoctor(&["dissect", "--format", "fields"], name);
+        let ours: Vec<String> = fields
+            .lines()
+            .filter_map(|l| {
+                let mut cols = l.split('\t');
+                let (frame, types) = (cols.next()?, cols.next()?);
+                (!types.is_empty()).then(|| format!("{frame}\t{types}"))
+            })
+            .collect();
+        assert_eq!(ours, golden.lines().collect::<Vec<_>>(), "{name}");
+        compared += 1;
+    }
+    assert_eq!(compared, names.len());
+}
+
+#[test]
+fn a_transport_error_is_named_with_what_broke_the_rfc() {
+    // The aioquic client advertises active_connection_id_limit 1 (RFC 9000 18.2: at
+    // least 2); ngtcp2's server closes with TRANSPORT_PARAMETER_ERROR (0x08) in an
+    // Initial packet, frame 2 (tests/golden/quic/quic-transport-parameter-error.pcapng.closes.tsv).
+    let r = &diagnose("quic-transport-parameter-error", false)[0];
+    assert_eq!(r.outcome, Outcome::Failed);
+    assert!(r.alert.is_none(), "a transport error is no TLS alert");
+    let f = &r.findings[0];
+    assert_eq!((f.code, f.frame), ("quic-connection-closed", 2), "{:?}", r.findings);
+    assert_eq!((&f.detail["sender"], &f.detail["error_code"]), (&"server".into(), &8.into()));
+    assert_eq!(f.detail["error"], "TRANSPORT_PARAMETER_ERROR (0x8)");
+    assert_eq!(f.detail["parameter_problems"][0], "active_connection_id_limit is 1, below the minimum 2");
+    assert!(f.summary.contains("the client's transport parameters (frame 1) break RFC 9000 18.2"), "{}", f.summary);
+    assert!(!f.detail.contains_key("frame_type"), "frame type 0 means unknown");
 }

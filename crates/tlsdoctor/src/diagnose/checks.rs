@@ -14,6 +14,7 @@ use super::finding::{Finding, Severity};
 use super::outcome::{self, Outcome};
 use super::story::{CertificateRequestInfo, Story};
 use super::{certs, chain, decoded, finished, schemes, side_name, signatures, Options};
+use crate::pipeline::Transport;
 
 /// Lost bytes before the handshake finished: what follows is judged in part only.
 pub fn gaps(story: &Story) -> Option<Finding> {
@@ -483,6 +484,8 @@ fn tls13_hidden(story: &Story, secrets_given: bool) -> Option<Finding> {
             side_name(a.side),
             a.frame
         ),
+        // QUIC seals everything after the ServerHello, the handshake's end too.
+        (None, None) if story.conn.transport == Transport::Quic => "QUIC encrypts the handshake after the ServerHello (Handshake packets) and its end (1-RTT packets): whether it finished, and its certificates and signatures, need the connection's secrets".to_string(),
         (None, None) => "the TLS 1.3 handshake did not finish, and its certificates and signatures are encrypted: judging them needs the connection's secrets".to_string(),
     };
     let summary = if secrets_given {

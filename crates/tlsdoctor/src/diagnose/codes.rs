@@ -29,6 +29,9 @@ pub const HANDSHAKE_ALTERED_IN_TRANSIT: &str = "handshake-altered-in-transit";
 pub const DTLS_FLIGHT_UNANSWERED: &str = "dtls-flight-unanswered";
 pub const DTLS_COOKIE_INCOMPLETE: &str = "dtls-cookie-incomplete";
 pub const DTLS_FRAGMENTS_MISSING: &str = "dtls-fragments-missing";
+// QUIC.
+pub const QUIC_CONNECTION_CLOSED: &str = "quic-connection-closed";
+pub const QUIC_VERSION_MISMATCH: &str = "quic-version-mismatch";
 // Refusals of the ClientHello.
 pub const NO_COMMON_VERSION: &str = "no-common-version";
 pub const NO_COMMON_CIPHER_SUITE: &str = "no-common-cipher-suite";
@@ -211,6 +214,16 @@ pub const ALL: &[CodeInfo] = &[
         "DTLS: the server sent a HelloVerifyRequest and no ClientHello with the cookie followed",
     ),
     code(DTLS_FRAGMENTS_MISSING, ERROR, "DTLS: some fragments of a handshake message never arrived"),
+    code(
+        QUIC_CONNECTION_CLOSED,
+        ERROR,
+        "QUIC: a peer closed the connection with a transport error, or before the handshake finished, without a TLS alert",
+    ),
+    code(
+        QUIC_VERSION_MISMATCH,
+        ERROR,
+        "QUIC: the server does not speak the client's version, and the client did not start again in one it listed",
+    ),
     code(
         HTTP_CLIENT_CERTIFICATE_REQUIRED,
         ERROR,

@@ -15,6 +15,7 @@ mod lanes;
 mod negotiation;
 mod outcome;
 mod profiles;
+mod quic;
 pub mod report;
 mod retry;
 mod schemes;
@@ -29,7 +30,7 @@ use std::net::SocketAddr;
 
 use serde::Serialize;
 use tlsdoctor_tcp::{Close, ConnIdMap, Side};
-use tlsdoctor_tls::stream::Event;
+use tlsdoctor_tls::stream::{Event, MessageKind};
 use tlsdoctor_tls::x509::CertificateSummary;
 
 pub use finding::{Finding, Severity};
@@ -292,8 +293,10 @@ impl<'a> Diagnoser<'a> {
         findings.extend(checks::limits(&story));
         findings.extend(checks::reset_from_the_path(&story));
         findings.extend(checks::server_not_tls(&story));
-        if story.conn.transport == crate::pipeline::Transport::Udp {
-            findings.extend(datagrams::findings(&story, &outcome));
+        match story.conn.transport {
+            crate::pipeline::Transport::Udp => findings.extend(datagrams::findings(&story, &outcome)),
+            crate::pipeline::Transport::Quic => findings.extend(quic::findings(&story)),
+            crate::pipeline::Transport::Tcp => {}
         }
         let (checked, passed) = checks::checks(&story, &outcome, self.options, &self.links);
         findings.extend(checked);
@@ -342,8 +345,16 @@ impl Observer for Diagnoser<'_> {
         story.take(event);
         legacy.take(event);
         if let Event::Message(m) = event {
-            if ladder.len() < LADDER_STEPS {
-                ladder.push(Step { frame: m.frame, from: side_name(m.side), message: crate::names::info(&m.kind) });
+            let from = side_name(m.side);
+            // A QUIC packet carries many STREAM frames: one step says the data went.
+            let message = match m.kind {
+                MessageKind::StreamData { .. } => "Application Data".to_string(),
+                _ => crate::names::info(&m.kind),
+            };
+            let repeated = matches!(m.kind, MessageKind::StreamData { .. })
+                && ladder.last().is_some_and(|s: &Step| s.frame == m.frame && s.from == from && s.message == message);
+            if ladder.len() < LADDER_STEPS && !repeated {
+                ladder.push(Step { frame: m.frame, from, message });
             }
         }
     }

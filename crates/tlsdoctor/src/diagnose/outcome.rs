@@ -225,7 +225,8 @@ pub fn judge(story: &Story) -> Outcome {
     let fatal = story.alerts.iter().any(|a| a.level == Some(2));
     if finished(story) {
         let refusing = story.alerts.iter().any(|a| a.level == Some(2) && !answers_close(story, a));
-        return if refusing || refused_after_client_finished(story) { Outcome::Failed } else { Outcome::Ok };
+        let refused = refusing || refused_after_client_finished(story) || story.quic.ended_handshake(story);
+        return if refused { Outcome::Failed } else { Outcome::Ok };
     }
     // The capture lost part of the handshake: without a fatal alert, it cannot tell.
     if !fatal && super::checks::damaged_by_gap(story) {
@@ -233,7 +234,7 @@ pub fn judge(story: &Story) -> Outcome {
     }
     let alert_before =
         fatal || story.alerts.iter().any(|a| !a.after_handshake) || inferred_tls13_alert(story).is_some();
-    let closed_by_peer = story.conn.closed.iter().any(Option::is_some);
+    let closed_by_peer = story.conn.closed.iter().any(Option::is_some) || story.quic.ended_handshake(story);
     if alert_before || closed_by_peer {
         Outcome::Failed
     } else {

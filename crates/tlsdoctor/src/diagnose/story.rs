@@ -164,6 +164,8 @@ pub struct Story {
     dtls_form: bool,
     /// DTLS: the datagram-only evidence.
     pub datagrams: DatagramEvidence,
+    /// QUIC: what the transport said besides TLS.
+    pub quic: super::quic::QuicEvidence,
 }
 
 /// What only DTLS shows: retransmitted flights, cookie exchanges, lost fragments.
@@ -218,6 +220,7 @@ impl Story {
             dtls_transcript: Vec::new(),
             dtls_form: false,
             datagrams: DatagramEvidence::default(),
+            quic: Default::default(),
         }
     }
 
@@ -327,6 +330,12 @@ impl Story {
                 self.decrypted = true;
                 self.application_records[side] += 1;
                 self.application[side].take(data, m.frame);
+            }
+            // HTTP/3 is not read (http.rs reads HTTP/1 and HTTP/2).
+            MessageKind::StreamData { .. } => self.application_records[side] += 1,
+            MessageKind::Quic(signal) => {
+                let finished = self.handshake_finished();
+                self.quic.take(m, &signal, finished);
             }
         }
     }

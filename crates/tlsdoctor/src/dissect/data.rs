@@ -3,7 +3,7 @@
 
 use std::collections::HashMap;
 use std::fs::File;
-use std::io::{self, Write};
+use std::io::{self, Seek, SeekFrom, Write};
 use std::path::PathBuf;
 
 use tlsdoctor_tcp::Side;
@@ -16,7 +16,8 @@ pub struct DataPrinter<W: io::Write> {
     sink: Sink<W>,
     hex: bool,
     out_dir: Option<PathBuf>,
-    files: HashMap<(u32, Side), File>,
+    /// Per connection and direction; QUIC's per stream too.
+    files: HashMap<(u32, Option<u64>, Side), File>,
     /// The text of the record being written, kept to reuse its allocation.
     body: Vec<u8>,
     records: u64,
@@ -60,15 +61,24 @@ impl<W: io::Write> DataPrinter<W> {
         (self.failures, self.first_failure.as_ref())
     }
 
-    fn write_file(&mut self, conn: u32, side: Side, data: &[u8]) -> io::Result<()> {
+    /// Appends a record's data to its direction's file; a QUIC stream's goes to its
+    /// stream's file at its offset, so retransmitted and reordered frames land in place.
+    fn write_file(&mut self, conn: u32, stream: Option<(u64, u64)>, side: Side, data: &[u8]) -> io::Result<()> {
         let Some(dir) = &self.out_dir else { return Ok(()) };
-        let file = match self.files.entry((conn, side)) {
+        let file = match self.files.entry((conn, stream.map(|(id, _)| id), side)) {
             std::collections::hash_map::Entry::Occupied(e) => e.into_mut(),
             std::collections::hash_map::Entry::Vacant(e) => {
-                let name = format!("conn-{conn}-{}.bin", crate::diagnose::side_name(side));
+                let side = crate::diagnose::side_name(side);
+                let name = match stream {
+                    Some((id, _)) => format!("conn-{conn}-stream-{id}-{side}.bin"),
+                    None => format!("conn-{conn}-{side}.bin"),
+                };
                 e.insert(File::create(dir.join(name))?)
             }
         };
+        if let Some((_, offset)) = stream {
+            file.seek(SeekFrom::Start(offset))?;
+        }
         file.write_all(data)
     }
 }
@@ -152,9 +162,13 @@ impl<W: io::Write> Observer for DataPrinter<W> {
             return;
         }
         let Event::Message(m) = event else { return };
-        let MessageKind::ApplicationData { data } = m.kind else { return };
+        let (data, stream) = match m.kind {
+            MessageKind::ApplicationData { data } => (data, None),
+            MessageKind::StreamData { stream_id, offset, fin, data } => (data, Some((stream_id, offset, fin))),
+            _ => return,
+        };
         self.records += 1;
-        if let Err(e) = self.write_file(conn.id.0, m.side, data) {
+        if let Err(e) = self.write_file(conn.id.0, stream.map(|(id, offset, _)| (id, offset)), m.side, data) {
             self.sink.write(|_| Err(e));
             return;
         }
@@ -170,7 +184,14 @@ impl<W: io::Write> Observer for DataPrinter<W> {
             body.push(b'\n');
         }
         self.sink.write(|out| {
-            writeln!(out, "=== frame {} connection {} {src} → {dst} ({} bytes)", m.frame, conn.id.0, data.len())?;
+            let (frame, id, len) = (m.frame, conn.id.0, data.len());
+            match stream {
+                Some((stream_id, offset, fin)) => {
+                    let fin = if fin { ", fin" } else { "" };
+                    writeln!(out, "=== frame {frame} connection {id} stream {stream_id} {src} → {dst} (offset {offset}, {len} bytes{fin})")?
+                }
+                None => writeln!(out, "=== frame {frame} connection {id} {src} → {dst} ({len} bytes)")?,
+            }
             out.write_all(body)
         });
     }

@@ -5,7 +5,7 @@ use std::io;
 
 use serde_json::{json, Map, Value};
 use tlsdoctor_tls::registry::{AlertDescription, AlertLevel};
-use tlsdoctor_tls::stream::{Event, MessageKind};
+use tlsdoctor_tls::stream::{Event, MessageKind, QuicSignal};
 
 use super::Sink;
 use crate::names;
@@ -44,7 +44,9 @@ impl<W: io::Write> Observer for JsonPrinter<W> {
         match event {
             Event::Record(_) => return,
             Event::Message(m) => {
-                obj.insert("content_type".into(), json!(names::content_type(&m.kind).to_string()));
+                if let Some(content_type) = names::content_type(&m.kind) {
+                    obj.insert("content_type".into(), json!(content_type.to_string()));
+                }
                 let version = m.negotiated.version.unwrap_or(m.record_version);
                 obj.insert("version".into(), json!(names::version(version)));
                 obj.insert("record_version".into(), json!(names::version(m.record_version)));
@@ -79,7 +81,25 @@ impl<W: io::Write> Observer for JsonPrinter<W> {
                     MessageKind::ApplicationData { data } => {
                         obj.insert("length".into(), json!(data.len()));
                     }
-                    MessageKind::ChangeCipherSpec | MessageKind::Heartbeat { .. } => {}
+                    MessageKind::StreamData { stream_id, offset, fin, data } => {
+                        obj.insert("stream_id".into(), json!(stream_id));
+                        obj.insert("offset".into(), json!(offset));
+                        obj.insert("fin".into(), json!(fin));
+                        obj.insert("length".into(), json!(data.len()));
+                    }
+                    MessageKind::Quic(QuicSignal::Close { code, application, frame_type, reason }) => {
+                        obj.insert("error_code".into(), json!(code));
+                        obj.insert("error".into(), json!(names::quic_error(*code, *application)));
+                        if let Some(frame_type) = frame_type {
+                            obj.insert("frame_type".into(), json!(frame_type));
+                        }
+                        obj.insert("reason".into(), json!(String::from_utf8_lossy(reason)));
+                    }
+                    MessageKind::Quic(QuicSignal::VersionNegotiation { offered, versions }) => {
+                        obj.insert("offered_version".into(), json!(offered));
+                        obj.insert("versions".into(), json!(versions));
+                    }
+                    MessageKind::ChangeCipherSpec | MessageKind::Heartbeat { .. } | MessageKind::Quic(_) => {}
                 }
                 let encrypted = matches!(m.kind, MessageKind::Encrypted { .. } | MessageKind::Sslv2Encrypted { .. });
                 obj.insert("encrypted".into(), json!(encrypted));

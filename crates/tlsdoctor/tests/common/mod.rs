@@ -213,6 +213,8 @@ pub enum What {
         length: u16,
     },
     ApplicationData(usize),
+    /// A QUIC transport signal (CONNECTION_CLOSE, Version Negotiation, stateless reset).
+    Quic,
     Anomaly(AnomalyKind),
 }
 
@@ -274,7 +276,10 @@ impl Observer for Collector {
                     MessageKind::Sslv2 { msg_type, .. } => What::Sslv2(msg_type),
                     MessageKind::Sslv2Encrypted { length } => What::Sslv2Encrypted(length),
                     MessageKind::Encrypted { content_type, length } => What::Encrypted { content_type, length },
-                    MessageKind::ApplicationData { data } => What::ApplicationData(data.len()),
+                    MessageKind::ApplicationData { data } | MessageKind::StreamData { data, .. } => {
+                        What::ApplicationData(data.len())
+                    }
+                    MessageKind::Quic(_) => What::Quic,
                 };
                 let mut frames: Vec<u64> = Vec::new();
                 for f in m.frames.iter().map(|&f| self.map(f)) {
