@@ -58,8 +58,9 @@ def summary_of(c):
 def judge(truth, conns, keys):
     """(verdict, the reported connection) of one truth line; verdicts:
     ok, incomplete-allowed, false-alarm, missed-failure, missed-post-handshake-refusal
-    (clients.POST_HANDSHAKE_CHECKS), ok-as-incomplete, wrong-with-keys, not-reported,
-    wrong-cause, unknown."""
+    (clients.POST_HANDSHAKE_CHECKS), post-handshake-refusal-cannot-tell (with keys: such a
+    refusal called incomplete, client-left-after-handshake), ok-as-incomplete,
+    wrong-with-keys, not-reported, wrong-cause, unknown."""
     want = truth["truth"]
     if want == "unknown":
         # A client killed before the server accepted: nothing to judge, and nothing to see.
@@ -77,11 +78,21 @@ def judge(truth, conns, keys):
     got = c["outcome"]
     # A client without a key log (Java) gave no secrets: with keys it is judged as without.
     keys = keys and truth["client"] not in clients.NO_KEYLOG
+    # A client killed mid-way ended where it was: before its ClientHello, or after its
+    # Finished without a request; `incomplete` says the capture cannot tell more.
+    if truth["scenario"] == "killed" and got == "incomplete":
+        return "incomplete-allowed", c
     if keys:
         if got == want:
             return (cause(truth, c, keys) if want == "failed" else "ok"), c
-        if want == "failed" and got == "ok" and (truth["client"], truth["scenario"]) in clients.POST_HANDSHAKE_CHECKS:
+        post_handshake = (truth["client"], truth["scenario"]) in clients.POST_HANDSHAKE_CHECKS
+        if want == "failed" and got == "ok" and post_handshake:
             return "missed-post-handshake-refusal", c
+        # A refusal after the handshake for a reason the capture cannot show (the client's
+        # CA store) looks like a probe even with keys: tlsdoctor says it cannot tell.
+        codes = [f["code"] for f in c.get("findings", [])]
+        if want == "failed" and got == "incomplete" and post_handshake and "client-left-after-handshake" in codes:
+            return "post-handshake-refusal-cannot-tell", c
         return ("false-alarm" if want == "ok" and got == "failed" else "wrong-with-keys"), c
     if want == "ok":
         return {"ok": "ok", "incomplete": "ok-as-incomplete", "failed": "false-alarm"}[got], c

@@ -33,6 +33,14 @@ fn errors(r: &ConnectionReport) -> Vec<&'static str> {
     r.findings.iter().filter(|f| f.severity == Severity::Error).map(|f| f.code).collect()
 }
 
+/// The handshake finished and the client left without data (openssl s_client without
+/// input): `incomplete`, with the finding that says a probe does this.
+fn assert_handshake_only(r: &ConnectionReport) {
+    assert_eq!(r.outcome, Outcome::Incomplete, "connection {}: {:?}", r.id, codes(r));
+    assert!(r.findings.iter().any(|f| f.code == "client-left-after-handshake"), "{:?}", codes(r));
+    assert!(errors(r).is_empty(), "{:?}", errors(r));
+}
+
 /// Outcome and the alert: (sender, description, frame).
 fn assert_alert(r: &ConnectionReport, outcome: Outcome, sender: &str, description: Option<&str>, frame: u64) {
     assert_eq!(r.outcome, outcome, "outcome of connection {}", r.id);
@@ -44,9 +52,6 @@ fn assert_alert(r: &ConnectionReport, outcome: Outcome, sender: &str, descriptio
 #[test]
 fn successful_handshakes_give_no_error_finding() {
     let fixtures = [
-        "diagnose/good-mtls-rsa.pcapng",
-        "diagnose/good-mtls-ecdsa.pcapng",
-        "diagnose/gnutls-good-mtls-rsa.pcapng",
         "tls10-rsa-aes128-sha.pcapng",
         "tls10-ecdhe-rsa-aes128-sha.pcapng",
         "tls11-rsa-aes128-sha.pcapng",
@@ -59,8 +64,6 @@ fn successful_handshakes_give_no_error_finding() {
         "tls13-ed25519.pcapng",
         "tls13-mtls.pcapng",
         "tls13-hrr.pcapng",
-        // without keys: the client closes first, after its Finished (a prober)
-        "tls13-probe.pcapng",
         "gnutls-tls12.pcapng",
         "gnutls-tls13.pcapng",
         "ssl3-tlslite.pcapng",
@@ -73,6 +76,33 @@ fn successful_handshakes_give_no_error_finding() {
         assert_eq!(r.outcome, Outcome::Ok, "{name}: {:?}", r.findings);
         assert!(errors(r).is_empty(), "{name}: {:?}", r.findings);
     }
+}
+
+/// A client that finishes the handshake and leaves without sending data is a probe, or a
+/// client that refused the certificate after the handshake for a reason the capture
+/// cannot show: `incomplete`, and the finding says both.
+#[test]
+fn a_client_that_leaves_right_after_the_handshake_is_incomplete() {
+    let fixtures = [
+        // openssl s_client and gnutls-cli without input: close_notify right after the
+        // handshake (frame 11), the server's answering it.
+        "diagnose/good-mtls-rsa.pcapng",
+        "diagnose/good-mtls-ecdsa.pcapng",
+        "diagnose/gnutls-good-mtls-rsa.pcapng",
+        // TLS 1.3 without keys: its alert-sized record after its Finished.
+        "tls13-probe.pcapng",
+    ];
+    for name in fixtures {
+        let r = &diagnose_with(&fixture(name), &Options::default())[0];
+        assert_eq!(r.outcome, Outcome::Incomplete, "{name}: {:?}", r.findings);
+        let codes: Vec<_> = r.findings.iter().map(|f| (f.code, f.severity, f.frame)).collect();
+        assert_eq!(codes, [("client-left-after-handshake", Severity::Info, 11)], "{name}");
+        assert!(r.findings[0].summary.contains("a probe"), "{name}");
+    }
+    // The same client with a request is `ok`: its data is in the records after its
+    // Finished (tls13-rsa: frame 14).
+    let r = &diagnose_with(&fixture("tls13-rsa.pcapng"), &Options::default())[0];
+    assert_eq!((r.outcome, r.findings.len()), (Outcome::Ok, 0));
 }
 
 #[test]
@@ -414,8 +444,8 @@ fn a_sha1_signed_certificate_is_weak_not_invalid() {
     assert_eq!(errors(&refused), ["certificate-signature-weak"]);
     assert_eq!(refused.findings[0].detail["signature_valid"], true);
     let accepted = only("good-mtls-sha1-cert");
-    assert_eq!(accepted.outcome, Outcome::Ok);
-    assert_eq!(codes(&accepted), ["certificate-signature-weak"]);
+    assert_handshake_only(&accepted);
+    assert_eq!(codes(&accepted), ["certificate-signature-weak", "client-left-after-handshake"]);
     assert_eq!(accepted.findings[0].severity, Severity::Warning);
 }
 
@@ -424,7 +454,7 @@ fn given_ca_certificates_anchor_chains() {
     let ca = tlsdoctor::ca::load(&fixture("diagnose/pki/ca.pem")).unwrap();
     let options = Options { ca_certificates: ca, ..Options::default() };
     let good = diagnose_with(&fixture("diagnose/good-mtls-rsa.pcapng"), &options);
-    assert!(good[0].findings.is_empty(), "{:?}", good[0].findings);
+    assert_eq!(codes(&good[0]), ["client-left-after-handshake"], "no chain finding");
     // The seed's rogue client chain ends at a CA that is not the given one.
     let seed_ca =
         tlsdoctor::ca::load(&Path::new(env!("CARGO_MANIFEST_DIR")).join("../../bench/seed/pki/ca.pem")).unwrap();
@@ -572,7 +602,7 @@ fn refused(name: &str) -> ConnectionReport {
     // With the key log: TLS 1.3 shows the server's certificate only decrypted.
     let reports = with_keylog_all(&format!("diagnose/{name}.pcapng"), &format!("diagnose/{name}.keylog"));
     assert_eq!(reports.len(), 2, "{name}");
-    assert_eq!(reports[0].outcome, Outcome::Ok, "{name}: the first connection succeeds");
+    assert_handshake_only(&reports[0]);
     reports[1].clone()
 }
 
@@ -624,8 +654,9 @@ fn refusals_whose_alert_names_the_reason_say_it() {
 #[test]
 fn a_reset_forged_on_the_path_is_told_from_the_servers() {
     let reports = diagnose_with(&fixture("diagnose/reset-by-middlebox.pcapng"), &Options::default());
-    assert_eq!(reports.iter().map(|r| r.outcome).collect::<Vec<_>>(), [Outcome::Ok, Outcome::Failed]);
+    assert_handshake_only(&reports[0]);
     let r = &reports[1];
+    assert_eq!(r.outcome, Outcome::Failed);
     assert_eq!(errors(r), ["reset-by-middlebox"], "not a refusal by the server");
     let f = &r.findings[0];
     assert_eq!((f.frame, &f.detail["sender"], &f.detail["sni"]), (21, &"server".into(), &"blocked.example".into()));
@@ -651,8 +682,8 @@ fn a_server_answering_in_plain_text_is_named() {
 #[test]
 fn tls_after_an_http_proxys_connect_is_read() {
     let r = with_keylog("diagnose/tls-through-http-proxy.pcapng", "diagnose/tls-through-http-proxy.keylog");
-    assert_eq!((r.outcome, r.decrypted), (Outcome::Ok, true));
-    assert!(r.findings.is_empty(), "{:?}", codes(&r));
+    assert!(r.decrypted);
+    assert_handshake_only(&r);
     assert_eq!(r.server.port, 25466, "the connection is the one to the proxy");
     let passed = r.passed.join("; ");
     assert!(

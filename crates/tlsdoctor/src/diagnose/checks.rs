@@ -252,12 +252,33 @@ fn trust_refusal(story: &Story) -> Option<TrustRefusal<'_>> {
         Side::Server => ("client", story.client_certificates.as_ref()?),
         Side::Client => ("server", story.server_certificates.as_ref()?),
     };
-    let issuer = chain
-        .certificates
-        .last()
-        .and_then(|der| decoded::certificate(der).ok())
-        .map_or_else(|| "unknown".to_string(), |c| c.summary.issuer.clone());
+    let issuer = chain_ends_at(chain).unwrap_or_else(|| "unknown".to_string());
     Some(TrustRefusal { alert, refused, chain, issuer })
+}
+
+/// The issuer named by a chain's last certificate: the CA it ends at.
+fn chain_ends_at(chain: &super::story::Chain) -> Option<String> {
+    let last = decoded::certificate(chain.certificates.last()?).ok()?;
+    Some(last.summary.issuer.clone())
+}
+
+/// A client that finished the handshake and left without a word, when no check of the
+/// server's certificate failed: a probe, or a client that refused the certificate for a
+/// reason the capture cannot show (its CA store). Which one, only the client knows.
+pub fn client_left_without_data(story: &Story) -> Option<Finding> {
+    let left = outcome::client_left_after_handshake(story)?;
+    let ends_at = story.server_certificates.as_ref().and_then(chain_ends_at);
+    let finding = Finding::new(
+        codes::CLIENT_LEFT_AFTER_HANDSHAKE,
+        Severity::Info,
+        left,
+        format!("the client finished the handshake and ended the connection in frame {left} without sending any data: a probe that only shakes hands (a health check, a scanner) does this, and so does a client that refuses the server's certificate after the handshake (curl, wget and Node.js check it then) for a reason the capture cannot show, such as its CA store"),
+    )
+    .detail("client_left_frame", left);
+    Some(match ends_at {
+        Some(ca) => finding.detail("chain_ends_at", ca.clone()).remedy(format!("if the client reported an error, check that it trusts {ca}, the CA the server's chain ends at, and the name it connected by; if it was a probe, nothing is wrong")),
+        None => finding.remedy("if the client reported an error, it refused the server's chain: run again with --keylog to see the certificates, and compare them with the client's CA store; if it was a probe, nothing is wrong"),
+    })
 }
 
 /// A peer refused the other's chain as untrusted, and nothing in the capture says why:

@@ -302,6 +302,9 @@ impl<'a> Diagnoser<'a> {
         findings.extend(checked);
         if checks::certificate_refused_by_client(&story, outcome, &mut findings) {
             outcome = Outcome::Failed;
+        } else if let Some(left) = checks::client_left_without_data(&story).filter(|_| outcome == Outcome::Ok) {
+            outcome = Outcome::Incomplete;
+            findings.push(left);
         }
         let http_response = http::first_response(&story);
         findings.extend(http_response.as_ref().and_then(|r| http::refusal(&story, r)));

@@ -108,8 +108,12 @@ pub fn tls13_evidence(story: &Story) -> Option<Tls13Evidence> {
     }
     let client_flight = story.sealed.iter().find(|r| r.side == Side::Client)?;
     let server_after = |frame: u64| story.sealed.iter().filter(move |r| r.side == Side::Server && r.frame > frame);
-    let server_went_on = server_after(client_flight.frame).any(|r| !alert_sized(r.length))
-        || story.sealed_counts[Side::Server.index()] > story.sealed.len() as u64;
+    // A client whose first sealed record is an alert refused the server's flight; what
+    // the server sends after it is the rest of that flight (JSSE sends one record per
+    // message, its slow CertificateVerify last), not an answer.
+    let server_went_on = !alert_sized(client_flight.length)
+        && (server_after(client_flight.frame).any(|r| !alert_sized(r.length))
+            || story.sealed_counts[Side::Server.index()] > story.sealed.len() as u64);
     if server_went_on {
         return Some(Tls13Evidence::ServerWentOn);
     }
@@ -245,12 +249,20 @@ pub fn judge(story: &Story) -> Outcome {
 /// The client ended a finished handshake before sending any application data: with an
 /// alert, or by closing first. The frame of that end.
 pub fn client_left_after_handshake(story: &Story) -> Option<u64> {
-    if !finished(story) || story.application_records[Side::Client.index()] > 0 {
+    // TLS 1.3 without keys: the records after the client's Finished are its data.
+    let sent_data = if story.is_tls13() && !story.decrypted {
+        client_finished_record(story).is_none_or(|(at, _)| client_records_after(story, at) > 0)
+    } else {
+        story.application_records[Side::Client.index()] > 0
+    };
+    if !finished(story) || sent_data {
         return None;
     }
     let end = |side: Side| {
         let alert = story.alerts.iter().find(|a| a.side == side && a.after_handshake).map(|a| a.frame);
-        alert.into_iter().chain(story.conn.closed[side.index()].map(|(_, frame)| frame)).min()
+        let sealed_alert = story.last_sealed[side.index()].filter(|r| alert_sized(r.length)).map(|r| r.frame);
+        let sealed_alert = sealed_alert.filter(|_| story.is_tls13() && !story.decrypted);
+        alert.into_iter().chain(sealed_alert).chain(story.conn.closed[side.index()].map(|(_, frame)| frame)).min()
     };
     // The client spoke first: an end that answers the server's is no refusal.
     end(Side::Client).filter(|client| end(Side::Server).is_none_or(|server| *client < server))
