@@ -170,10 +170,11 @@ fn diagnose_runs() -> Vec<Vec<String>> {
         (fixtures.join("field"), Some(fixtures.join("field/pki-sha1-expired/root.pem"))),
         (fixtures.join("browser"), Some(fixtures.join("browser/pki/ca.pem"))),
         (fixtures.join("legacy"), Some(fixtures.join("diagnose/pki/ca.pem"))),
-        (fixtures.join("quic"), None),
+        (fixtures.join("quic"), Some(fixtures.join("diagnose/pki/ca.pem"))),
         (fixtures.join("dtls"), Some(fixtures.join("diagnose/pki/ca.pem"))),
         (root.join("samples"), Some(root.join("samples/ca.pem"))),
         (root.join("tests/hostile"), None),
+        (fixtures.join("hostile-names"), Some(fixtures.join("hostile-names/pki/ca.pem"))),
         (root.join("tests/data/wireshark/captures"), None),
     ];
     let mut runs = Vec::new();

@@ -19,6 +19,7 @@ fn capture_for(name: &str) -> Option<PathBuf> {
         "tests/fixtures/browser",
         "tests/fixtures/legacy",
         "tests/fixtures/dtls",
+        "tests/fixtures/hostile-names",
         "tests/data/wireshark/captures",
     ]
     .map(|dir| repo().join(dir).join(name));

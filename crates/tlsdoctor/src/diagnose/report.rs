@@ -5,6 +5,7 @@ use std::io::{self, Write};
 
 use anstyle::{AnsiColor, Style};
 use serde::Serialize;
+use tlsdoctor_tls::text::Escaped;
 
 use super::{codes, ConnectionReport, Outcome, Severity};
 use crate::pipeline::InputSummary;
@@ -277,7 +278,7 @@ impl Repeated {
         writeln!(out, "{BOLD}findings repeated across connections:{BOLD:#}")?;
         for ((server, code), n) in repeated.iter().take(Self::SHOWN) {
             let meaning = codes::info(code).map_or("", |c| c.meaning);
-            writeln!(out, "  {n} connections to {server}: {code} ({meaning})")?;
+            writeln!(out, "  {n} connections to {}: {code} ({meaning})", Escaped(server))?;
         }
         if repeated.len() > Self::SHOWN {
             writeln!(out, "  and {} more", repeated.len() - Self::SHOWN)?;
@@ -288,7 +289,7 @@ impl Repeated {
 
 fn recap_line(c: &ConnectionReport, name_input: bool) -> String {
     let codes: Vec<&str> = c.findings.iter().filter(|f| f.severity == Severity::Error).map(|f| f.code).collect();
-    let input = if name_input { format!(" of {}", c.input) } else { String::new() };
+    let input = if name_input { format!(" of {}", Escaped(&c.input)) } else { String::new() };
     format!("connection {}{input} (frames {}-{}): {}", c.id, c.first_frame, c.last_frame, codes.join(", "))
 }
 
@@ -379,10 +380,10 @@ fn write_connection(out: &mut dyn Write, c: &ConnectionReport, name_input: bool)
         c.id, c.client.ip, c.client.port, c.server.ip, c.server.port
     )?;
     if name_input {
-        write!(out, "  in {}", c.input)?;
+        write!(out, "  in {}", Escaped(&c.input))?;
     }
     if let Some(sni) = &c.sni {
-        write!(out, "  SNI {sni}")?;
+        write!(out, "  SNI {}", Escaped(sni))?;
     }
     writeln!(out, "  frames {}-{}", c.first_frame, c.last_frame)?;
     let mut facts = Vec::new();
@@ -417,7 +418,7 @@ fn write_connection(out: &mut dyn Write, c: &ConnectionReport, name_input: bool)
     }
     endings.sort();
     for (_, ending) in endings {
-        writeln!(out, "  {ending}")?;
+        writeln!(out, "  {}", Escaped(&ending))?;
     }
     for f in &c.findings {
         let style = match f.severity {
@@ -427,20 +428,20 @@ fn write_connection(out: &mut dyn Write, c: &ConnectionReport, name_input: bool)
         };
         let severity = format!("{:?}", f.severity).to_lowercase();
         writeln!(out, "\n  {style}{severity}{style:#} {BOLD}{}{BOLD:#} (frame {})", f.code, f.frame)?;
-        writeln!(out, "    {}", f.summary)?;
+        writeln!(out, "    {}", Escaped(&f.summary))?;
         // The summary names each certificate already; the list is for programs.
         for (key, value) in f.detail.iter().filter(|(key, _)| *key != "certificates") {
             let value = plain(value);
-            writeln!(out, "    {DIM}{key}:{DIM:#} {value}")?;
+            writeln!(out, "    {DIM}{key}:{DIM:#} {}", Escaped(&value))?;
         }
         if !f.remedy.is_empty() {
-            writeln!(out, "    {BOLD}what to do:{BOLD:#} {}", f.remedy)?;
+            writeln!(out, "    {BOLD}what to do:{BOLD:#} {}", Escaped(&f.remedy))?;
         }
     }
     if !c.passed.is_empty() {
         writeln!(out, "\n  {DIM}checks that passed:{DIM:#}")?;
         for note in &c.passed {
-            writeln!(out, "    {GOOD}✓{GOOD:#} {note}")?;
+            writeln!(out, "    {GOOD}✓{GOOD:#} {}", Escaped(note))?;
         }
     }
     if !c.ladder.is_empty() {
@@ -452,7 +453,7 @@ fn write_connection(out: &mut dyn Write, c: &ConnectionReport, name_input: bool)
                 messages.push(&next.message);
             }
             let arrow = if first.from == "client" { "client → server" } else { "server → client" };
-            writeln!(out, "  {:>7}  {arrow}  {}", first.frame, messages.join(", "))?;
+            writeln!(out, "  {:>7}  {arrow}  {}", first.frame, Escaped(&messages.join(", ")))?;
         }
     }
     writeln!(out)

@@ -6,6 +6,7 @@ use std::io;
 use std::net::SocketAddr;
 
 use tlsdoctor_tls::stream::{AnomalyKind, Event, Message, MessageKind};
+use tlsdoctor_tls::text::Escaped;
 
 use super::Sink;
 use crate::names;
@@ -54,10 +55,10 @@ impl<W: io::Write> TextPrinter<W> {
                 line.src,
                 line.dst,
                 line.protocol.as_deref().unwrap_or("TLS"),
-                line.items.join(", ")
+                Escaped(&line.items.join(", "))
             )?;
             for detail in &line.details {
-                writeln!(out, "{detail}")?;
+                writeln!(out, "{}", Escaped(detail))?;
             }
             Ok(())
         });
