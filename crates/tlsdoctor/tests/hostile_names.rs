@@ -22,7 +22,7 @@ fn run(args: &[&str], keys: bool) -> String {
     }
     let out = command.output().unwrap();
     assert!(matches!(out.status.code(), Some(0 | 1)), "{args:?}: {}", String::from_utf8_lossy(&out.stderr));
-    assert!(!out.stderr.iter().any(|&b| b == 0x1b), "{args:?}: an escape on stderr");
+    assert!(!out.stderr.contains(&0x1b), "{args:?}: an escape on stderr");
     String::from_utf8(out.stdout).expect("UTF-8 output")
 }
 
