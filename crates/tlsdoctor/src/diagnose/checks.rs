@@ -262,11 +262,24 @@ fn chain_ends_at(chain: &super::story::Chain) -> Option<String> {
     Some(last.summary.issuer.clone())
 }
 
-/// A client that finished the handshake and left without a word, when no check of the
-/// server's certificate failed: a probe, or a client that refused the certificate for a
-/// reason the capture cannot show (its CA store). Which one, only the client knows.
-pub fn client_left_without_data(story: &Story) -> Option<Finding> {
-    let left = outcome::client_left_after_handshake(story)?;
+/// A finished handshake that was never used, when no check of the server's certificate
+/// failed. The client left: a probe, or a client that refused the certificate for a
+/// reason the capture cannot show (its CA store). The server left: a refusal decided
+/// after the handshake, or an idle connection closed. Which one, only the peer knows.
+pub fn left_without_data(story: &Story) -> Option<Finding> {
+    let (side, left) = outcome::left_after_handshake(story)?;
+    if side == Side::Server {
+        return Some(
+            Finding::new(
+                codes::SERVER_LEFT_AFTER_HANDSHAKE,
+                Severity::Info,
+                left,
+                format!("the server ended the connection in frame {left}, right after the handshake and before the client sent anything: a server that refuses the client after the handshake (its application checks the client's certificate, say) does this, and so does one that closes a connection left idle; the capture cannot tell which"),
+            )
+            .detail("server_left_frame", left)
+            .remedy("the server's logs say why; with --keylog tlsdoctor reads its alert"),
+        );
+    }
     let ends_at = story.server_certificates.as_ref().and_then(chain_ends_at);
     let finding = Finding::new(
         codes::CLIENT_LEFT_AFTER_HANDSHAKE,

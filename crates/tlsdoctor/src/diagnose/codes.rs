@@ -57,6 +57,7 @@ pub const CLIENT_CERTIFICATE_MISSING: &str = "client-certificate-missing";
 pub const CLIENT_CERTIFICATE_CHOICE: &str = "client-certificate-choice";
 pub const CLIENT_USED_ANOTHER_CONNECTION: &str = "client-used-another-connection";
 pub const CLIENT_LEFT_AFTER_HANDSHAKE: &str = "client-left-after-handshake";
+pub const SERVER_LEFT_AFTER_HANDSHAKE: &str = "server-left-after-handshake";
 // Handshake signatures and Finished.
 pub const SIGNATURE_ALGORITHM_NOT_OFFERED: &str = "signature-algorithm-not-offered";
 pub const SERVER_KEY_EXCHANGE_SIGNATURE_INVALID: &str = "server-key-exchange-signature-invalid";
@@ -191,6 +192,11 @@ pub const ALL: &[CodeInfo] = &[
         CLIENT_LEFT_AFTER_HANDSHAKE,
         &[Severity::Info],
         "the client finished the handshake and left without sending data: a probe, or a refusal of the certificate the capture cannot show",
+    ),
+    code(
+        SERVER_LEFT_AFTER_HANDSHAKE,
+        &[Severity::Info],
+        "the server ended a finished handshake before the client sent anything: a refusal after the handshake, or an idle close",
     ),
     code(SIGNATURE_ALGORITHM_NOT_OFFERED, ERROR_OR_WARNING, "a peer signed with a scheme the other side did not offer"),
     code(

@@ -302,7 +302,7 @@ impl<'a> Diagnoser<'a> {
         findings.extend(checked);
         if checks::certificate_refused_by_client(&story, outcome, &mut findings) {
             outcome = Outcome::Failed;
-        } else if let Some(left) = checks::client_left_without_data(&story).filter(|_| outcome == Outcome::Ok) {
+        } else if let Some(left) = checks::left_without_data(&story).filter(|_| outcome == Outcome::Ok) {
             outcome = Outcome::Incomplete;
             findings.push(left);
         }

@@ -246,26 +246,50 @@ pub fn judge(story: &Story) -> Outcome {
     }
 }
 
-/// The client ended a finished handshake before sending any application data: with an
-/// alert, or by closing first. The frame of that end.
-pub fn client_left_after_handshake(story: &Story) -> Option<u64> {
-    // TLS 1.3 without keys: the records after the client's Finished are its data.
-    let sent_data = if story.is_tls13() && !story.decrypted {
-        client_finished_record(story).is_none_or(|(at, _)| client_records_after(story, at) > 0)
-    } else {
-        story.application_records[Side::Client.index()] > 0
-    };
-    if !finished(story) || sent_data {
+/// When the client first sent application data: `Some(None)` if it sent none, `None`
+/// if the capture cannot tell. In TLS 1.3 without keys its data are the records after its
+/// Finished that are not alerts.
+fn client_first_data(story: &Story) -> Option<Option<u64>> {
+    if !(story.is_tls13() && !story.decrypted) {
+        return Some(story.first_data[Side::Client.index()]);
+    }
+    let (at, _) = client_finished_record(story)?;
+    if client_records_after(story, at) == 0 {
+        return Some(None);
+    }
+    let kept = story.sealed[at + 1..].iter().find(|r| r.side == Side::Client && !alert_sized(r.length));
+    Some(Some(kept.map_or(u64::MAX, |r| r.frame)))
+}
+
+/// A finished handshake that was never used: one side ended it (an alert or a close)
+/// before the client sent any application data. That side and the frame of its end.
+pub fn left_after_handshake(story: &Story) -> Option<(Side, u64)> {
+    if !finished(story) {
         return None;
     }
+    let first_data = client_first_data(story)?;
     let end = |side: Side| {
         let alert = story.alerts.iter().find(|a| a.side == side && a.after_handshake).map(|a| a.frame);
         let sealed_alert = story.last_sealed[side.index()].filter(|r| alert_sized(r.length)).map(|r| r.frame);
         let sealed_alert = sealed_alert.filter(|_| story.is_tls13() && !story.decrypted);
         alert.into_iter().chain(sealed_alert).chain(story.conn.closed[side.index()].map(|(_, frame)| frame)).min()
     };
-    // The client spoke first: an end that answers the server's is no refusal.
-    end(Side::Client).filter(|client| end(Side::Server).is_none_or(|server| *client < server))
+    // Who ended first: the other's end answers it.
+    let first = match (end(Side::Client), end(Side::Server)) {
+        (Some(client), server) if server.is_none_or(|server| client < server) => (Side::Client, client),
+        (_, Some(server)) => (Side::Server, server),
+        _ => return None,
+    };
+    // A server's close_notify, read, is its choice to close, not a refusal.
+    let server_closed_cleanly =
+        first.0 == Side::Server && story.alerts.iter().any(|a| a.frame == first.1 && a.level == Some(1));
+    (first_data.is_none_or(|data| data > first.1) && !server_closed_cleanly).then_some(first)
+}
+
+/// The client ended a finished handshake before sending any application data: with an
+/// alert, or by closing first. The frame of that end.
+pub fn client_left_after_handshake(story: &Story) -> Option<u64> {
+    left_after_handshake(story).filter(|(side, _)| *side == Side::Client).map(|(_, frame)| frame)
 }
 
 /// A side closed (FIN) or reset the connection before the handshake finished (or, in

@@ -153,6 +153,9 @@ pub struct Story {
     pub anomalies: Vec<Anomaly>,
     /// Each side's first decrypted application data (with secrets).
     pub application: [super::http::FirstBytes; 2],
+    /// The frame of each side's first application data record, read or not (in TLS 1.3
+    /// without keys every record looks like one: see outcome.rs).
+    pub first_data: [Option<u64>; 2],
     /// Handshake messages in order, as both peers hash them.
     pub transcript: Vec<u8>,
     transcript_broken: bool,
@@ -215,6 +218,7 @@ impl Story {
             last_message: [None, None],
             anomalies: Vec::new(),
             application: Default::default(),
+            first_data: [None, None],
             transcript: Vec::new(),
             transcript_broken: false,
             dtls_transcript: Vec::new(),
@@ -315,7 +319,10 @@ impl Story {
                         description: None,
                         after_handshake: self.handshake_finished(),
                     }),
-                    23 => self.application_records[side] += 1,
+                    23 => {
+                        self.application_records[side] += 1;
+                        self.first_data[side].get_or_insert(m.frame);
+                    }
                     _ => {}
                 }
                 self.sealed_counts[side] += 1;
@@ -329,10 +336,14 @@ impl Story {
             MessageKind::ApplicationData { data } => {
                 self.decrypted = true;
                 self.application_records[side] += 1;
+                self.first_data[side].get_or_insert(m.frame);
                 self.application[side].take(data, m.frame);
             }
             // HTTP/3 is not read (http.rs reads HTTP/1 and HTTP/2).
-            MessageKind::StreamData { .. } => self.application_records[side] += 1,
+            MessageKind::StreamData { .. } => {
+                self.application_records[side] += 1;
+                self.first_data[side].get_or_insert(m.frame);
+            }
             MessageKind::Quic(signal) => {
                 let finished = self.handshake_finished();
                 self.quic.take(m, &signal, finished);
