@@ -250,7 +250,7 @@ pub fn judge(story: &Story) -> Outcome {
 /// if the capture cannot tell. In TLS 1.3 without keys its data are the records after its
 /// Finished that are not alerts.
 fn client_first_data(story: &Story) -> Option<Option<u64>> {
-    if !(story.is_tls13() && !story.decrypted) {
+    if !story.is_tls13() || story.decrypted {
         return Some(story.first_data[Side::Client.index()]);
     }
     let (at, _) = client_finished_record(story)?;
