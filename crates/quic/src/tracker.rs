@@ -158,6 +158,17 @@ impl QuicTracker {
         }
     }
 
+    /// Whether a datagram's first packet is addressed to a connection ID of a connection
+    /// seen. A peer that advertised grease_quic_bit (RFC 9287) gets packets with the fixed
+    /// bit cleared, which first-byte demultiplexing (RFC 9443) takes for DTLS or for
+    /// nothing: their connection ID tells. (A zero-length one tells nothing.)
+    pub fn knows_destination(&self, payload: &[u8], dst: SocketAddr) -> bool {
+        let Ok((p, _)) = split_packet(payload, |after_first| self.short_dcid_len(after_first, dst)) else {
+            return false;
+        };
+        !p.dcid.is_empty() && self.by_cid.contains_key(p.dcid)
+    }
+
     /// At the end of the capture: CRYPTO streams that stopped inside a handshake message
     /// or before a hole was filled (what the capture cannot tell), as anomalies.
     pub fn finish(&mut self, out: &mut dyn FnMut(QuicEvent<'_>)) {

@@ -53,6 +53,12 @@ impl QuicConnections {
         });
     }
 
+    /// Whether a datagram belongs to a QUIC connection already seen, whatever its first
+    /// byte looks like (greased fixed bit, RFC 9287).
+    pub(crate) fn claims(&self, d: &UdpDatagram<'_>) -> bool {
+        self.tracker.knows_destination(d.payload, d.dst)
+    }
+
     /// The end of the input: every connection ends, in id order.
     pub(crate) fn finish(&mut self, observer: &mut dyn Observer) {
         self.tracker.finish(&mut |_| {});
