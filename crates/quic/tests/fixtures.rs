@@ -11,7 +11,7 @@ use tlsdoctor_keys::{parse_keylog, KeyLog};
 use tlsdoctor_quic::{CloseCode, Level, PacketStatus, PacketType, QuicEventKind};
 use tlsdoctor_tcp::Side;
 
-const FIXTURES: [&str; 17] = [
+const FIXTURES: [&str; 19] = [
     "ngtcp2-client-aioquic-server",
     "aioquic-client-ngtcp2-server",
     "quic-unknown-ca",
@@ -29,6 +29,8 @@ const FIXTURES: [&str; 17] = [
     "quic-client-key-mismatch",
     "quic-server-cert-expired",
     "quic-name-mismatch",
+    "chromium-quinn-server",
+    "quic-client-cert-missing-chromium",
 ];
 
 fn capture(name: &str) -> PathBuf {
