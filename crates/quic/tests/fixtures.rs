@@ -8,7 +8,7 @@ use std::path::PathBuf;
 
 use common::{golden, handshake_rows, repo, track};
 use tlsdoctor_keys::{parse_keylog, KeyLog};
-use tlsdoctor_quic::{CloseCode, Level, PacketStatus, PacketType, QuicEventKind};
+use tlsdoctor_quic::{CloseCode, Level, PacketStatus, PacketType, QuicEventKind, QuicSecrets, QuicTracker};
 use tlsdoctor_tcp::Side;
 
 const FIXTURES: [&str; 19] = [
@@ -277,4 +277,33 @@ fn finish_finds_no_cut_messages() {
         let mut t = track(&path, Some(&keys), |_| {});
         t.finish(&mut |e| panic!("{}: {:?}", path.display(), e.kind));
     }
+}
+
+/// quinn and ngtcp2 grease the fixed bit (RFC 9287) once the peer allows it: a datagram
+/// whose first byte has it cleared is told to be QUIC by its connection ID, once the
+/// connection is known (and not before).
+#[test]
+fn greased_fixed_bit_is_known_by_its_connection_id() {
+    use tlsdoctor_capture::CaptureReader;
+    use tlsdoctor_net::{Decoded, Decoder};
+    let name = "quic-client-cert-other-ca-ngtcp2";
+    let keys = keylog(name);
+    let mut reader = CaptureReader::open(&capture(name)).unwrap();
+    let mut decoder = Decoder::default();
+    let mut tracker = QuicTracker::new();
+    let mut greased = Vec::new();
+    while let Some(frame) = reader.next_frame().unwrap() {
+        let number = frame.number;
+        let Ok(Decoded::Udp(d)) = decoder.decode(frame.link_type, frame.data, frame.timestamp) else { continue };
+        if d.payload[0] & 0x40 == 0 {
+            greased.push(number);
+            assert!(tracker.knows_destination(d.payload, d.dst), "frame {number}");
+        }
+        tracker.datagram(d.src, d.dst, d.payload, number, Some(&keys as &dyn QuicSecrets), &mut |_| {});
+    }
+    // The client's Certificate (frame 5) and the server's close (frame 7) among them.
+    assert_eq!(greased, [3, 4, 5, 6, 7]);
+    // Nothing is known to a tracker that has seen no connection.
+    let first = std::fs::read(capture(name)).unwrap();
+    assert!(!QuicTracker::new().knows_destination(&first[first.len() - 64..], "10.68.0.2:24443".parse().unwrap()));
 }

@@ -75,8 +75,10 @@ fn tshark_first_alert(name: &str) -> (u64, u8) {
 
 /// The client-certificate fixtures: quinn's server (tests/fixtures/quic/verifying-server)
 /// verifies the client's certificate and closes with the TLS alert, in a Handshake packet
-/// and a 1-RTT packet of one datagram. Both peers grease the fixed bit (RFC 9287), which
-/// a datagram's first byte alone would take for DTLS or nothing.
+/// and a 1-RTT packet of one datagram. quinn and ngtcp2 grease the fixed bit (RFC 9287),
+/// which a datagram's first byte alone would take for DTLS or nothing: in
+/// quic-client-cert-other-ca-ngtcp2 the client's Certificate and the server's close, in
+/// quic-client-cert-expired-ngtcp2 the close.
 #[test]
 fn good_connections_with_client_certificates() {
     for name in ["aioquic-client-quinn-server", "ngtcp2-client-quinn-server"] {
@@ -91,8 +93,8 @@ fn good_connections_with_client_certificates() {
         assert_eq!(r.outcome, Outcome::Incomplete, "{name}");
         assert_eq!(r.findings.iter().map(|f| f.code).collect::<Vec<_>>(), ["keys-missing"], "{name}");
     }
-    // Every frame of the capture is the connection's, the greased ones too: the last is
-    // the server's CONNECTION_CLOSE answering the client's (fixed bit 0).
+    // Every frame of the capture is the connection's: the last is the server's
+    // CONNECTION_CLOSE answering the client's.
     let r = &diagnose("ngtcp2-client-quinn-server", true)[0];
     assert_eq!((r.first_frame, r.last_frame), (1, 11));
 }
