@@ -70,6 +70,23 @@ struct Connection {
     crypto: [[CryptoStream; 3]; 2],
 }
 
+impl Connection {
+    /// A Version Negotiation packet ends the client's attempt: it starts again in
+    /// another version, with a new ClientHello from CRYPTO offset 0 (RFC 9000 §6.2, RFC
+    /// 9368 §4). Only before the server sent anything else: a client discards a Version
+    /// Negotiation packet after it processed another packet (RFC 9000 §6.2).
+    fn restart_attempt(&mut self) {
+        if self.largest[Side::Server.index()].iter().any(Option::is_some) {
+            return;
+        }
+        self.client_random = None;
+        self.suite = None;
+        self.secret_keys.clear();
+        self.largest = Default::default();
+        self.crypto = Default::default();
+    }
+}
+
 /// The keys of one direction at a level; 1-RTT keys change at key updates.
 struct KeyPhases {
     current: PacketKeys,
@@ -299,6 +316,7 @@ impl QuicTracker {
             PacketType::VersionNegotiation => {
                 self.emit_packet(c, sender, p, None, PacketStatus::NotProtected, &[], d);
                 d.emit(c, sender, QuicEventKind::VersionNegotiation { versions: &p.supported_versions });
+                self.conns[c].restart_attempt();
             }
             PacketType::Retry => self.retry(c, sender, p, d),
             PacketType::UnsupportedVersion => self.emit_packet(c, sender, p, None, PacketStatus::NotProtected, &[], d),

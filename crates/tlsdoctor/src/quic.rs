@@ -3,12 +3,13 @@
 //! TLS alerts of their CONNECTION_CLOSE frames, the same events as TLS over TCP.
 
 use std::collections::HashMap;
+use std::net::SocketAddr;
 use std::sync::Arc;
 
 use tlsdoctor_capture::Timestamp;
 use tlsdoctor_net::UdpDatagram;
 use tlsdoctor_quic::{CloseCode, Level, QuicEvent, QuicEventKind, QuicSecrets, QuicTracker};
-use tlsdoctor_tcp::{ConnId, RoleEvidence};
+use tlsdoctor_tcp::{ConnId, RoleEvidence, Side};
 use tlsdoctor_tls::stream::{Event, Message, MessageKind, Negotiated};
 
 use crate::decrypt::Keys;
@@ -21,6 +22,28 @@ const TLS12: u16 = 0x0303;
 struct QuicConnection {
     view: ConnView,
     negotiated: Negotiated,
+    /// The server sent a handshake message: a Version Negotiation packet is no longer
+    /// the end of the client's attempt.
+    server_spoke: bool,
+}
+
+impl QuicConnection {
+    fn new(id: ConnId, client: SocketAddr, server: SocketAddr, frame: u64, now: Timestamp) -> Self {
+        let conn = Connection {
+            id,
+            transport: Transport::Quic,
+            client,
+            server,
+            roles: RoleEvidence::Handshake,
+            first_frame: frame,
+            last_frame: frame,
+            first_time: now,
+            is_tls: false,
+            closed: [None, None],
+        };
+        let view = ConnView { conn, swapped: false, roles_settled: true };
+        QuicConnection { view, negotiated: Negotiated::default(), server_spoke: false }
+    }
 }
 
 /// The QUIC connections of one capture, by the tracker's number.
@@ -46,10 +69,10 @@ impl QuicConnections {
         new_id: &mut dyn FnMut() -> ConnId,
         observer: &mut dyn Observer,
     ) {
-        let QuicConnections { tracker, keys, open, .. } = self;
+        let QuicConnections { tracker, keys, open, ended_with_tls } = self;
         let secrets = keys.as_deref().map(|k| &k.keylog as &dyn QuicSecrets);
         tracker.datagram(d.src, d.dst, d.payload, frame, secrets, &mut |event| {
-            take(open, event, now, new_id, observer);
+            take(open, event, now, new_id, observer, ended_with_tls);
         });
     }
 
@@ -77,27 +100,33 @@ fn take(
     now: Timestamp,
     new_id: &mut dyn FnMut() -> ConnId,
     observer: &mut dyn Observer,
+    ended_with_tls: &mut u64,
 ) {
     let Some(number) = event.connection else { return };
     if let QuicEventKind::ConnectionOpened { client, server, .. } = event.kind {
-        let conn = Connection {
-            id: new_id(),
-            transport: Transport::Quic,
-            client,
-            server,
-            roles: RoleEvidence::Handshake,
-            first_frame: event.frame,
-            last_frame: event.frame,
-            first_time: now,
-            is_tls: false,
-            closed: [None, None],
-        };
-        let view = ConnView { conn, swapped: false, roles_settled: true };
-        open.insert(number, QuicConnection { view, negotiated: Negotiated::default() });
+        open.insert(number, QuicConnection::new(new_id(), client, server, event.frame, now));
         return;
     }
+    // Version Negotiation ends the client's attempt; its next Initial, in another
+    // version, starts a new one with a new ClientHello (RFC 9000 §6.2): a connection of
+    // its own, whose transcript starts there.
+    if let (QuicEventKind::VersionNegotiation { .. }, Some(c)) = (&event.kind, open.get(&number)) {
+        if !c.server_spoke {
+            let (client, server) = (c.view.conn.client, c.view.conn.server);
+            let mut ended = open.insert(number, QuicConnection::new(new_id(), client, server, 0, now)).unwrap();
+            ended.view.conn.last_frame = ended.view.conn.last_frame.max(event.frame);
+            *ended_with_tls += u64::from(ended.view.conn.is_tls);
+            observer.connection_ended(&ended.view.conn);
+            return;
+        }
+    }
     let Some(c) = open.get_mut(&number) else { return };
+    if c.view.conn.first_frame == 0 {
+        // The attempt after a Version Negotiation starts with its first packet.
+        (c.view.conn.first_frame, c.view.conn.first_time) = (event.frame, now);
+    }
     c.view.conn.last_frame = c.view.conn.last_frame.max(event.frame);
+    c.server_spoke |= matches!(event.kind, QuicEventKind::Handshake { .. }) && event.side == Side::Server;
     let (level, kind, frames): (Level, MessageKind<'_>, &[u64]) = match event.kind {
         QuicEventKind::Handshake { level, typ, raw, frames } => {
             if typ == 2 {

@@ -173,3 +173,41 @@ fn chromium_over_quic() {
         assert_eq!(r.findings.iter().map(|f| f.code).collect::<Vec<_>>(), ["keys-missing"]);
     }
 }
+
+/// The other client of each: ngtcp2's offers only h3 to aioquic's server speaking
+/// hq-interop: refused in an Initial packet (frame 2), readable without keys.
+#[test]
+fn no_common_alpn_from_ngtcp2() {
+    let (frame, alert) = tshark_first_alert("quic-no-alpn-ngtcp2");
+    assert_eq!((frame, alert), (2, 120));
+    for keys in [false, true] {
+        let r = &diagnose("quic-no-alpn-ngtcp2", keys)[0];
+        assert_eq!(r.outcome, Outcome::Failed);
+        let a = r.alert.as_ref().unwrap();
+        assert_eq!((a.sender, a.description.as_deref(), a.frame), ("server", Some("no_application_protocol"), frame));
+        assert_eq!(r.findings.iter().map(|f| f.code).collect::<Vec<_>>(), ["no-common-application-protocol"]);
+    }
+}
+
+/// aioquic's client offers QUIC v2, which ngtcp2's server does not know: Version
+/// Negotiation (frame 2), and the client starts again in v1 with a new ClientHello (frame
+/// 3). That attempt is a connection of its own, whose transcript starts at its
+/// ClientHello: with keys, its Finished messages match (read together with the first
+/// attempt's ClientHello, they did not: a false alarm).
+#[test]
+fn a_new_attempt_after_version_negotiation() {
+    let reports = diagnose("quic-version-negotiation-aioquic", true);
+    let mut summary: Vec<_> = reports.iter().map(|r| (r.first_frame, r.last_frame, r.outcome)).collect();
+    summary.sort_by_key(|s| s.0);
+    assert_eq!(summary, [(1, 2, Outcome::Incomplete), (3, 15, Outcome::Ok)]);
+    let retried = reports.iter().find(|r| r.first_frame == 3).unwrap();
+    assert!(retried.findings.is_empty(), "{:?}", retried.findings);
+    for check in ["the client's Finished (frame 6) matches", "the server's Finished (frame 4) matches"] {
+        assert!(retried.passed.iter().any(|p| p.contains(check)), "{check}: {:?}", retried.passed);
+    }
+    // Without keys: nothing failed, nothing claimed but missing keys.
+    for r in diagnose("quic-version-negotiation-aioquic", false) {
+        assert_eq!(r.outcome, Outcome::Incomplete);
+        assert!(r.findings.iter().all(|f| f.code == "keys-missing"), "{:?}", r.findings);
+    }
+}
