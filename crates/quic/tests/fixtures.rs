@@ -11,7 +11,7 @@ use tlsdoctor_keys::{parse_keylog, KeyLog};
 use tlsdoctor_quic::{CloseCode, Level, PacketStatus, PacketType, QuicEventKind, QuicSecrets, QuicTracker};
 use tlsdoctor_tcp::Side;
 
-const FIXTURES: [&str; 20] = [
+const FIXTURES: [&str; 21] = [
     "ngtcp2-client-aioquic-server",
     "aioquic-client-ngtcp2-server",
     "quic-unknown-ca",
@@ -32,6 +32,7 @@ const FIXTURES: [&str; 20] = [
     "chromium-quinn-server",
     "quic-client-cert-missing-chromium",
     "quic-no-alpn-ngtcp2",
+    "quic-untrusted-chromium",
 ];
 
 fn capture(name: &str) -> PathBuf {

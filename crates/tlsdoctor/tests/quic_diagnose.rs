@@ -172,6 +172,20 @@ fn chromium_over_quic() {
         assert_eq!((r.outcome, r.alert.is_none()), (Outcome::Incomplete, true));
         assert_eq!(r.findings.iter().map(|f| f.code).collect::<Vec<_>>(), ["keys-missing"]);
     }
+
+    // Without the server's key among those it trusts, Chromium refuses the chain with
+    // certificate_unknown (0x12e) in a Handshake packet.
+    let name = "quic-untrusted-chromium";
+    let (frame, alert) = tshark_first_alert(name);
+    assert_eq!(alert, 46);
+    let r = &diagnose(name, true)[0];
+    assert_eq!(r.outcome, Outcome::Failed);
+    let a = r.alert.as_ref().unwrap();
+    assert_eq!((a.sender, a.description.as_deref(), a.frame), ("client", Some("certificate_unknown"), frame));
+    assert_eq!(r.findings.iter().map(|f| f.code).collect::<Vec<_>>(), ["certificate-trust-unknown"]);
+    let r = &diagnose(name, false)[0];
+    assert_eq!((r.outcome, r.alert.is_none()), (Outcome::Incomplete, true));
+    assert_eq!(r.findings.iter().map(|f| f.code).collect::<Vec<_>>(), ["keys-missing"]);
 }
 
 /// The other client of each: ngtcp2's offers only h3 to aioquic's server speaking
