@@ -70,6 +70,23 @@ struct Connection {
     crypto: [[CryptoStream; 3]; 2],
 }
 
+impl Connection {
+    /// A Version Negotiation packet ends the client's attempt: it starts again in
+    /// another version, with a new ClientHello from CRYPTO offset 0 (RFC 9000 §6.2, RFC
+    /// 9368 §4). Only before the server sent anything else: a client discards a Version
+    /// Negotiation packet after it processed another packet (RFC 9000 §6.2).
+    fn restart_attempt(&mut self) {
+        if self.largest[Side::Server.index()].iter().any(Option::is_some) {
+            return;
+        }
+        self.client_random = None;
+        self.suite = None;
+        self.secret_keys.clear();
+        self.largest = Default::default();
+        self.crypto = Default::default();
+    }
+}
+
 /// The keys of one direction at a level; 1-RTT keys change at key updates.
 struct KeyPhases {
     current: PacketKeys,
@@ -156,6 +173,17 @@ impl QuicTracker {
             }
             rest = next;
         }
+    }
+
+    /// Whether a datagram's first packet is addressed to a connection ID of a connection
+    /// seen. A peer that advertised grease_quic_bit (RFC 9287) gets packets with the fixed
+    /// bit cleared, which first-byte demultiplexing (RFC 9443) takes for DTLS or for
+    /// nothing: their connection ID tells. (A zero-length one tells nothing.)
+    pub fn knows_destination(&self, payload: &[u8], dst: SocketAddr) -> bool {
+        let Ok((p, _)) = split_packet(payload, |after_first| self.short_dcid_len(after_first, dst)) else {
+            return false;
+        };
+        !p.dcid.is_empty() && self.by_cid.contains_key(p.dcid)
     }
 
     /// At the end of the capture: CRYPTO streams that stopped inside a handshake message
@@ -288,6 +316,7 @@ impl QuicTracker {
             PacketType::VersionNegotiation => {
                 self.emit_packet(c, sender, p, None, PacketStatus::NotProtected, &[], d);
                 d.emit(c, sender, QuicEventKind::VersionNegotiation { versions: &p.supported_versions });
+                self.conns[c].restart_attempt();
             }
             PacketType::Retry => self.retry(c, sender, p, d),
             PacketType::UnsupportedVersion => self.emit_packet(c, sender, p, None, PacketStatus::NotProtected, &[], d),

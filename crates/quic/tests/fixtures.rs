@@ -8,10 +8,10 @@ use std::path::PathBuf;
 
 use common::{golden, handshake_rows, repo, track};
 use tlsdoctor_keys::{parse_keylog, KeyLog};
-use tlsdoctor_quic::{CloseCode, Level, PacketStatus, PacketType, QuicEventKind};
+use tlsdoctor_quic::{CloseCode, Level, PacketStatus, PacketType, QuicEventKind, QuicSecrets, QuicTracker};
 use tlsdoctor_tcp::Side;
 
-const FIXTURES: [&str; 7] = [
+const FIXTURES: [&str; 22] = [
     "ngtcp2-client-aioquic-server",
     "aioquic-client-ngtcp2-server",
     "quic-unknown-ca",
@@ -19,6 +19,21 @@ const FIXTURES: [&str; 7] = [
     "quic-version-negotiation",
     "quic-0rtt",
     "quic-transport-parameter-error",
+    "aioquic-client-quinn-server",
+    "ngtcp2-client-quinn-server",
+    "quic-client-cert-untrusted-aioquic",
+    "quic-client-cert-other-ca-ngtcp2",
+    "quic-client-cert-expired-aioquic",
+    "quic-client-cert-expired-ngtcp2",
+    "quic-client-cert-missing-aioquic",
+    "quic-client-cert-missing-ngtcp2",
+    "quic-client-key-mismatch",
+    "quic-server-cert-expired",
+    "quic-name-mismatch",
+    "chromium-quinn-server",
+    "quic-client-cert-missing-chromium",
+    "quic-no-alpn-ngtcp2",
+    "quic-untrusted-chromium",
 ];
 
 fn capture(name: &str) -> PathBuf {
@@ -88,7 +103,8 @@ fn see(name: &str, keys: Option<&KeyLog>) -> Seen {
 
 #[test]
 fn good_handshakes_open_every_packet() {
-    for name in ["ngtcp2-client-aioquic-server", "aioquic-client-ngtcp2-server"] {
+    let good = ["ngtcp2-client-aioquic-server", "aioquic-client-ngtcp2-server"];
+    for name in good.into_iter().chain(["aioquic-client-quinn-server", "ngtcp2-client-quinn-server"]) {
         let s = see(name, Some(&keylog(name)));
         assert_eq!(s.connections, 1, "{name}");
         assert!(s.not_opened.is_empty(), "{name}: {:?}", s.not_opened);
@@ -96,10 +112,12 @@ fn good_handshakes_open_every_packet() {
         assert!(s.one_rtt_opened >= 5, "{name}: {}", s.one_rtt_opened);
         assert!(s.stream_bytes > 0, "{name}");
         assert_eq!(s.alpn, vec!["h3"], "{name}");
-        // The client ends with an application close of no error.
-        let (_, side, level, code) = *s.closes.last().unwrap();
+        // The client ends with an application close; quinn answers it with a transport
+        // close of no error (RFC 9000 §10.2.2 allows one).
+        let (_, side, level, code) = s.closes[0];
         assert_eq!((side, level), (Side::Client, Level::OneRtt), "{name}");
         assert!(matches!(code, CloseCode::Application(_)), "{name}: {code}");
+        assert!(s.closes[1..].iter().all(|c| c.1 == Side::Server && c.3 == CloseCode::Transport(0)), "{name}");
     }
 }
 
@@ -262,4 +280,58 @@ fn finish_finds_no_cut_messages() {
         let mut t = track(&path, Some(&keys), |_| {});
         t.finish(&mut |e| panic!("{}: {:?}", path.display(), e.kind));
     }
+}
+
+/// quinn and ngtcp2 grease the fixed bit (RFC 9287) once the peer allows it: a datagram
+/// whose first byte has it cleared is told to be QUIC by its connection ID, once the
+/// connection is known (and not before).
+#[test]
+fn greased_fixed_bit_is_known_by_its_connection_id() {
+    use tlsdoctor_capture::CaptureReader;
+    use tlsdoctor_net::{Decoded, Decoder};
+    let name = "quic-client-cert-other-ca-ngtcp2";
+    let keys = keylog(name);
+    let mut reader = CaptureReader::open(&capture(name)).unwrap();
+    let mut decoder = Decoder::default();
+    let mut tracker = QuicTracker::new();
+    let mut greased = Vec::new();
+    while let Some(frame) = reader.next_frame().unwrap() {
+        let number = frame.number;
+        let Ok(Decoded::Udp(d)) = decoder.decode(frame.link_type, frame.data, frame.timestamp) else { continue };
+        if d.payload[0] & 0x40 == 0 {
+            greased.push(number);
+            assert!(tracker.knows_destination(d.payload, d.dst), "frame {number}");
+        }
+        tracker.datagram(d.src, d.dst, d.payload, number, Some(&keys as &dyn QuicSecrets), &mut |_| {});
+    }
+    // The client's Certificate (frame 5) and the server's close (frame 7) among them.
+    assert_eq!(greased, [3, 4, 5, 6, 7]);
+    // Nothing is known to a tracker that has seen no connection.
+    let first = std::fs::read(capture(name)).unwrap();
+    assert!(!QuicTracker::new().knows_destination(&first[first.len() - 64..], "10.68.0.2:24443".parse().unwrap()));
+}
+
+/// aioquic's client offers QUIC v2 first; ngtcp2's server does not know it and answers
+/// with Version Negotiation (frame 2); the client starts again in v1 with a new
+/// ClientHello (frame 3), from CRYPTO offset 0. tshark 4.0 does not open that Initial
+/// ("Decryption (checktag) failed": it keeps the first attempt's keys), so its golden
+/// lacks frame 3's ClientHello and, without that client random, the server's encrypted
+/// messages of frame 4 and what follows: every row it has is ours, and ours go further.
+#[test]
+fn version_negotiation_then_a_new_attempt() {
+    let name = "quic-version-negotiation-aioquic";
+    let keys = keylog(name);
+    let ours = handshake_rows(&capture(name), Some(&keys));
+    assert_eq!(ours, "1\t1\n3\t1\n4\t2,8,11,15,20\n6\t20\n12\t4\n");
+    for row in golden(&format!("{name}.pcapng")).lines() {
+        let (frame, types) = row.split_once('\t').unwrap();
+        let mine = ours.lines().find_map(|l| l.strip_prefix(&format!("{frame}\t"))).unwrap();
+        assert!(mine.starts_with(types), "frame {frame}: tshark {types}, ours {mine}");
+    }
+    let s = see(name, Some(&keys));
+    assert_eq!(s.connections, 1);
+    assert!(s.versions_offered.contains(&1) && !s.versions_offered.contains(&0x6b33_43cf), "{:?}", s.versions_offered);
+    // Every packet opens but the Version Negotiation, which is not protected.
+    assert_eq!(s.not_opened, [(2, PacketType::VersionNegotiation, PacketStatus::NotProtected)]);
+    assert!(s.anomalies.is_empty(), "{:?}", s.anomalies);
 }

@@ -276,14 +276,13 @@ impl<'o> Streams<'o> {
         }
     }
 
-    /// A UDP datagram of the current frame, to DTLS or QUIC as it looks; `new_id`
-    /// numbers a new association or connection.
+    /// A UDP datagram of the current frame, to DTLS or QUIC as it looks (to QUIC whatever
+    /// it looks like when addressed to a known QUIC connection ID); `new_id` numbers a new
+    /// association or connection.
     pub(crate) fn datagram(&mut self, datagram: &UdpDatagram<'_>, new_id: &mut dyn FnMut() -> ConnId) {
         let (frame, now, observer) = (self.frame, self.now, &mut *self.observer);
-        if self.quic.knows(datagram) {
-            return self.quic.datagram(datagram, frame, now, new_id, observer);
-        }
-        match classify(datagram.payload) {
+        let kind = if self.quic.claims(datagram) { UdpKind::Quic } else { classify(datagram.payload) };
+        match kind {
             UdpKind::Dtls => self.datagrams.datagram(datagram, frame, now, new_id, observer),
             UdpKind::Quic => self.quic.datagram(datagram, frame, now, new_id, observer),
             UdpKind::Other => {}

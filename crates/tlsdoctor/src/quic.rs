@@ -26,14 +26,32 @@ struct QuicConnection {
     version: u32,
 }
 
+impl QuicConnection {
+    fn new(id: ConnId, client: SocketAddr, server: SocketAddr, frame: u64, now: Timestamp, version: u32) -> Self {
+        let conn = Connection {
+            id,
+            transport: Transport::Quic,
+            client,
+            server,
+            roles: RoleEvidence::Handshake,
+            first_frame: frame,
+            last_frame: frame,
+            first_time: now,
+            is_tls: false,
+            closed: [None, None],
+        };
+        let view = ConnView { conn, swapped: false, roles_settled: true };
+        QuicConnection { view, negotiated: Negotiated::default(), version }
+    }
+}
+
 /// The QUIC connections of one capture, by the tracker's number.
 #[derive(Default)]
 pub(crate) struct QuicConnections {
     tracker: QuicTracker,
     keys: Option<Arc<Keys>>,
     open: HashMap<u64, QuicConnection>,
-    /// The address pairs of the connections seen, in either order: a peer that greases
-    /// the fixed bit (RFC 9287) sends packets that `udp::classify` cannot tell as QUIC.
+    /// The address pairs of the connections seen, in either order (see `claims`).
     endpoints: HashSet<(SocketAddr, SocketAddr)>,
     /// Connections that carried TLS, among those that ended.
     pub(crate) ended_with_tls: u64,
@@ -69,9 +87,12 @@ impl QuicConnections {
         });
     }
 
-    /// The datagram travels between the endpoints of a QUIC connection seen before.
-    pub(crate) fn knows(&self, d: &UdpDatagram<'_>) -> bool {
-        !self.endpoints.is_empty() && self.endpoints.contains(&ordered(d.src, d.dst))
+    /// Whether a datagram belongs to a QUIC connection already seen, whatever its first
+    /// byte looks like (a greased fixed bit, RFC 9287): by its connection ID, or, for a
+    /// zero-length one, by the endpoints.
+    pub(crate) fn claims(&self, d: &UdpDatagram<'_>) -> bool {
+        !self.endpoints.is_empty()
+            && (self.endpoints.contains(&ordered(d.src, d.dst)) || self.tracker.knows_destination(d.payload, d.dst))
     }
 
     /// The end of the input: every connection ends, in id order.
@@ -103,20 +124,7 @@ fn take(
 ) {
     let Some(number) = event.connection else { return };
     if let QuicEventKind::ConnectionOpened { client, server, version, .. } = event.kind {
-        let conn = Connection {
-            id: new_id(),
-            transport: Transport::Quic,
-            client,
-            server,
-            roles: RoleEvidence::Handshake,
-            first_frame: event.frame,
-            last_frame: event.frame,
-            first_time: now,
-            is_tls: false,
-            closed: [None, None],
-        };
-        let view = ConnView { conn, swapped: false, roles_settled: true };
-        open.insert(number, QuicConnection { view, negotiated: Negotiated::default(), version });
+        open.insert(number, QuicConnection::new(new_id(), client, server, event.frame, now, version));
         return;
     }
     let Some(c) = open.get_mut(&number) else { return };

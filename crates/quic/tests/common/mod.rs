@@ -57,22 +57,29 @@ pub fn handshake_rows(path: &Path, keys: Option<&KeyLog>) -> String {
     rows.iter().map(|(f, t)| format!("{f}\t{}\n", t.join(","))).collect()
 }
 
-/// CONNECTION_CLOSE frames, as make-quic-golden.sh has tshark print them: frame, frame
-/// type (28 transport, 29 application), transport error code, application error code,
-/// TLS alert of a CRYPTO_ERROR.
+/// CONNECTION_CLOSE frames, as make-quic-golden.sh has tshark print them, a row a capture
+/// frame (whose coalesced packets may each carry one): frame, frame types (28 transport,
+/// 29 application), transport error codes, application error codes, TLS alerts of
+/// CRYPTO_ERRORs, each a comma-separated list.
 pub fn close_rows(path: &Path, keys: Option<&KeyLog>) -> String {
-    let mut rows = String::new();
+    let mut rows: BTreeMap<u64, [Vec<String>; 4]> = BTreeMap::new();
     track(path, keys, |e| {
         if let QuicEventKind::ConnectionClose { code, .. } = e.kind {
-            let (typ, transport, app, alert) = match code {
-                CloseCode::Transport(c) => (28, c.to_string(), String::new(), String::new()),
-                CloseCode::TlsAlert(a) => (28, code.code().to_string(), String::new(), a.to_string()),
-                CloseCode::Application(c) => (29, String::new(), c.to_string(), String::new()),
-            };
-            rows.push_str(&format!("{}\t{typ}\t{transport}\t{app}\t{alert}\n", e.frame));
+            let [types, transport, app, alerts] = rows.entry(e.frame).or_default();
+            match code {
+                CloseCode::Transport(c) => transport.push(c.to_string()),
+                CloseCode::TlsAlert(a) => {
+                    transport.push(code.code().to_string());
+                    alerts.push(a.to_string());
+                }
+                CloseCode::Application(c) => app.push(c.to_string()),
+            }
+            types.push(if matches!(code, CloseCode::Application(_)) { "29" } else { "28" }.to_string());
         }
     });
-    rows
+    rows.iter()
+        .map(|(f, columns)| format!("{f}\t{}\n", columns.iter().map(|c| c.join(",")).collect::<Vec<_>>().join("\t")))
+        .collect()
 }
 
 /// A golden file's rows (tests/golden/quic/NAME.handshakes.tsv, or NAME.closes.tsv).

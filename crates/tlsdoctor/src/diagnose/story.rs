@@ -9,7 +9,7 @@ use tlsdoctor_tls::messages::{parse_handshake, parse_sslv2_client_hello, Handsha
 use tlsdoctor_tls::registry::{
     CipherSuite, ExtensionType, HandshakeType, NamedGroup, ProtocolVersion, SignatureScheme,
 };
-use tlsdoctor_tls::stream::{Anomaly, AnomalyKind, Event, Message, MessageKind, Negotiated};
+use tlsdoctor_tls::stream::{Anomaly, AnomalyKind, Event, Message, MessageKind, Negotiated, QuicSignal};
 
 use crate::pipeline::Connection;
 
@@ -345,6 +345,12 @@ impl Story {
                 self.first_data[side].get_or_insert(m.frame);
             }
             MessageKind::Quic(signal) => {
+                // Version Negotiation ends the client's attempt: its next ClientHello, in
+                // another version, starts the transcript again (RFC 9000 6.2).
+                if matches!(signal, QuicSignal::VersionNegotiation { .. }) && self.server_hello.is_none() {
+                    self.transcript.clear();
+                    self.transcript_broken = false;
+                }
                 let finished = self.handshake_finished();
                 self.quic.take(m, &signal, finished);
             }
