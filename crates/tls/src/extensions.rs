@@ -11,6 +11,7 @@ use crate::messages::{hex, hex_short, Field};
 use crate::registry::{
     CertificateCompressionAlgorithm, CertificateStatusType, ECPointFormat, ExtensionType, HeartbeatMode,
     MaxFragmentLength, NamedGroup, ProtocolVersion, PskKeyExchangeMode, ServerNameType, SignatureScheme,
+    SrtpProtectionProfile,
 };
 
 /// One extension as it is on the wire.
@@ -226,6 +227,12 @@ pub enum ExtensionValue<'a> {
     },
     CompressCertificate(Vec<CertificateCompressionAlgorithm>),
     Heartbeat(HeartbeatMode),
+    /// use_srtp (DTLS-SRTP, RFC 5764): the protection profiles offered (one chosen in the
+    /// ServerHello) and the SRTP master key identifier.
+    UseSrtp {
+        profiles: Vec<SrtpProtectionProfile>,
+        mki: &'a [u8],
+    },
     /// ClientHello: ALPN protocols with settings.
     ApplicationSettingsProtocols(Vec<&'a [u8]>),
     /// EncryptedExtensions: the settings themselves.
@@ -431,6 +438,10 @@ fn decode_value<'a>(
             )
         }
         ExtensionType::HEARTBEAT => V::Heartbeat(HeartbeatMode(r.u8("heartbeat mode")?)),
+        ExtensionType::USE_SRTP => {
+            let profiles = u16_vec(r, "use_srtp protection profiles")?;
+            V::UseSrtp { profiles, mki: r.vec8("use_srtp mki")? }
+        }
         ExtensionType::APPLICATION_SETTINGS | ExtensionType::APPLICATION_SETTINGS_OLD => match ctx {
             C::ClientHello => V::ApplicationSettingsProtocols(vec8_list(r, "alps protocols")?),
             _ => V::ApplicationSettings(r.rest()),
@@ -545,6 +556,7 @@ impl ExtensionValue<'_> {
             V::Padding { len, .. } => format!("{len} bytes"),
             V::CompressCertificate(a) => join(a),
             V::Heartbeat(m) => m.to_string(),
+            V::UseSrtp { profiles, .. } => join(profiles),
             V::ApplicationSettings(s) => format!("{} bytes", s.len()),
             V::EncryptedClientHello(e) => match e {
                 EchValue::Outer { config_id, .. } => format!("outer, config_id {config_id}"),
@@ -654,6 +666,10 @@ impl ExtensionValue<'_> {
             )),
             V::CompressCertificate(a) => list_field(&mut out, d, "Algorithm", a.iter().map(|x| x.describe())),
             V::Heartbeat(m) => out.push(Field::new(d, "Mode", m.describe())),
+            V::UseSrtp { profiles, mki } => {
+                list_field(&mut out, d, "SRTP Protection Profile", profiles.iter().map(|x| x.describe()));
+                out.push(Field::new(d, "MKI", if mki.is_empty() { "none".to_string() } else { hex(mki) }));
+            }
             V::ApplicationSettings(s) => out.push(Field::new(d, "Settings", hex_short(s))),
             V::EncryptedClientHello(e) => match e {
                 EchValue::Outer { kdf_id, aead_id, config_id, enc, payload } => {
@@ -741,6 +757,27 @@ mod tests {
             ext(51, &[0x11, 0xec]).decode(ExtensionContext::HelloRetryRequest),
             ExtensionValue::KeyShareRetry(NamedGroup::X25519MLKEM768)
         );
+    }
+
+    #[test]
+    fn use_srtp_names_its_profiles_and_mki() {
+        // RFC 5764 4.1.1: SRTPProtectionProfiles<2..2^16-1>, srtp_mki<0..255>.
+        let offer = [0, 4, 0, 0x07, 0, 0x01, 0];
+        let v = ext(14, &offer).decode(ExtensionContext::ClientHello);
+        let profiles =
+            vec![SrtpProtectionProfile::SRTP_AEAD_AES_128_GCM, SrtpProtectionProfile::SRTP_AES128_CM_HMAC_SHA1_80];
+        assert_eq!(v, ExtensionValue::UseSrtp { profiles, mki: &[] });
+        assert_eq!(v.summary(), "SRTP_AEAD_AES_128_GCM, SRTP_AES128_CM_HMAC_SHA1_80");
+        let chosen = [0, 2, 0, 0x02, 2, 0xab, 0xcd];
+        let v = ext(14, &chosen).decode(ExtensionContext::ServerHello);
+        assert_eq!(
+            v,
+            ExtensionValue::UseSrtp {
+                profiles: vec![SrtpProtectionProfile::SRTP_AES128_CM_HMAC_SHA1_32],
+                mki: &[0xab, 0xcd]
+            }
+        );
+        assert!(matches!(ext(14, &offer[..5]).decode(ExtensionContext::ClientHello), ExtensionValue::Malformed { .. }));
     }
 
     #[test]

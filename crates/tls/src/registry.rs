@@ -1360,6 +1360,17 @@ open_enum! {
 }
 
 open_enum! {
+    /// DTLS-SRTP protection profiles (RFC 5764 4.1.2, RFC 7714 14.2).
+    SrtpProtectionProfile(u16), width = 6, grease = none;
+    SRTP_AES128_CM_HMAC_SHA1_80 = 0x0001 => "SRTP_AES128_CM_HMAC_SHA1_80",
+    SRTP_AES128_CM_HMAC_SHA1_32 = 0x0002 => "SRTP_AES128_CM_HMAC_SHA1_32",
+    SRTP_NULL_HMAC_SHA1_80 = 0x0005 => "SRTP_NULL_HMAC_SHA1_80",
+    SRTP_NULL_HMAC_SHA1_32 = 0x0006 => "SRTP_NULL_HMAC_SHA1_32",
+    SRTP_AEAD_AES_128_GCM = 0x0007 => "SRTP_AEAD_AES_128_GCM",
+    SRTP_AEAD_AES_256_GCM = 0x0008 => "SRTP_AEAD_AES_256_GCM",
+}
+
+open_enum! {
     /// TLS 1.3 KeyUpdateRequest.
     KeyUpdateRequest(u8), width = 4, grease = none;
     UPDATE_NOT_REQUESTED = 0 => "update_not_requested",
