@@ -69,8 +69,13 @@ pub fn interface_block(link: LinkType, snaplen: u32, decimals: u8) -> Vec<u8> {
 
 /// Decryption Secrets Block holding a TLS key log.
 pub fn secrets_block(key_log: &[u8]) -> Vec<u8> {
+    typed_secrets_block(DecryptionSecrets::TLS_KEY_LOG, key_log)
+}
+
+/// Decryption Secrets Block of any registered secrets type (an input's, copied).
+pub fn typed_secrets_block(secrets_type: u32, key_log: &[u8]) -> Vec<u8> {
     let mut body = Vec::with_capacity(key_log.len() + 12);
-    body.extend_from_slice(&DecryptionSecrets::TLS_KEY_LOG.to_le_bytes());
+    body.extend_from_slice(&secrets_type.to_le_bytes());
     body.extend_from_slice(&(key_log.len() as u32).to_le_bytes());
     body.extend_from_slice(key_log);
     body.resize(body.len() + padding(key_log.len()), 0);

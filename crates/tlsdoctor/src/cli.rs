@@ -39,7 +39,7 @@ pub struct Cli {
 pub enum Command {
     /// Why did each handshake fail? One report per TLS connection, failed ones first.
     #[command(
-        after_help = "Exit status: 0 every handshake ok, 1 at least one failed or has an error finding, 2 an input could not be used.\n\nEvery member of the JSON report and every finding code, with its meaning and remedy: docs/report.md in the source repository.\n\nExamples:\n  tlsdoctor diagnose capture.pcapng\n  tlsdoctor diagnose --ca ca.pem --only-failed capture.pcapng\n  tlsdoctor diagnose --format json --sni app.example capture.pcapng"
+        after_help = "Exit status: 0 every handshake ok, 1 at least one failed or has an error finding, 2 an input could not be used.\n\nEvery member of the JSON report and every finding code, with its meaning and remedy: docs/report.md in the source repository.\n\nExamples:\n  tlsdoctor diagnose capture.pcapng\n  tlsdoctor diagnose --ca ca.pem --only-failed capture.pcapng\n  tlsdoctor diagnose --format json --sni app.example capture.pcapng\n  tlsdoctor diagnose --annotate annotated.pcapng capture.pcapng"
     )]
     Diagnose {
         /// Capture files (pcap, pcapng, optionally gzip-compressed).
@@ -63,6 +63,11 @@ pub enum Command {
         /// one for a gzip file, or with --rsa-key, whose resumed sessions need the order).
         #[arg(long, value_name = "N")]
         threads: Option<usize>,
+        /// Also write a pcapng copy of the capture with each finding of the report as a
+        /// comment on its frame (Wireshark lists them under Expert Information; filter
+        /// with frame.comment). The capture's own secrets blocks are kept. One capture.
+        #[arg(long, value_name = "OUT.pcapng")]
+        annotate: Option<PathBuf>,
         #[command(flatten)]
         secrets: SecretArgs,
         #[command(flatten)]

@@ -1,10 +1,11 @@
 //! The `tlsdoctor` command: a thin layer over the library.
 #![forbid(unsafe_code)]
 
+use std::collections::BTreeMap;
 use std::io::{self, IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 use std::thread;
 
 use clap::{CommandFactory, Parser};
@@ -12,7 +13,7 @@ use tlsdoctor::decrypt::{export, secrets};
 use tlsdoctor::decrypt::{Keys, ServerBinding};
 use tlsdoctor::diagnose::report::{Formatted, InputReport, ReportFormat, ReportWriter};
 use tlsdoctor::diagnose::shards::{diagnose_capture_prepared, diagnose_captures, CaptureEvent};
-use tlsdoctor::diagnose::{ConnectionReport, Options, ReportSink};
+use tlsdoctor::diagnose::{ConnectionReport, Finding, Options, ReportSink};
 use tlsdoctor::dissect::{DataPrinter, FieldsPrinter, JsonPrinter, TextPrinter};
 use tlsdoctor::pipeline::{self, Config, InputSummary, Observer};
 use tlsdoctor_capture::{CaptureError, CaptureReader};
@@ -31,11 +32,15 @@ fn main() -> ExitCode {
                 Err(status) => status,
             }
         }
-        Command::Diagnose { captures, ca, format, only_failed, server, sni, threads, secrets, limits } => {
+        Command::Diagnose { captures, ca, format, only_failed, server, sni, threads, annotate, secrets, limits } => {
             let filter = Filter { only_failed, server, sni };
             let threads = threads.unwrap_or_else(|| thread::available_parallelism().map_or(1, |n| n.get()));
+            if annotate.is_some() && captures.len() > 1 {
+                eprintln!("tlsdoctor: --annotate copies one capture: give only one");
+                return ExitCode::from(2);
+            }
             match config_with_secrets(&captures, &secrets, false, &limits) {
-                Ok(config) => diagnose(&captures, &ca, format, &filter, threads, &config),
+                Ok(config) => diagnose(&captures, &ca, format, &filter, threads, &config, annotate.as_deref()),
                 Err(status) => status,
             }
         }
@@ -83,6 +88,7 @@ fn diagnose(
     filter: &Filter,
     threads: usize,
     config: &Config,
+    annotate: Option<&Path>,
 ) -> ExitCode {
     let mut options = Options { keys: config.keys.clone(), ..Options::default() };
     for path in ca {
@@ -95,10 +101,61 @@ fn diagnose(
         }
     }
     let config = &Config { skip_application_data: true, ..config.clone() };
-    let run = Run { captures, options: &options, filter, threads, config };
-    match format {
+    let annotations = annotate.map(|_| Mutex::new(BTreeMap::new()));
+    let run = Run { captures, options: &options, filter, threads, config, annotations: annotations.as_ref() };
+    let status = match format {
         ReportFormat::Json => run.report_to(io::BufWriter::new(io::stdout().lock()), format),
         ReportFormat::Text => run.report_to(io::BufWriter::new(anstream::stdout().lock()), format),
+    };
+    match (annotate, annotations) {
+        (Some(out), Some(annotations)) => {
+            let comments = annotations.into_inner().unwrap_or_else(|e| e.into_inner());
+            write_annotated(&captures[0], out, comments).unwrap_or(status)
+        }
+        _ => status,
+    }
+}
+
+/// The annotated copy of `--annotate`; an exit status when it could not be written.
+fn write_annotated(capture: &Path, out: &Path, mut comments: BTreeMap<u64, Vec<String>>) -> Option<ExitCode> {
+    // Threads hand reports over in any order: the comments of a frame are sorted.
+    comments.values_mut().for_each(|c| c.sort());
+    match export::annotate(capture, out, &comments) {
+        Ok(summary) => {
+            let n: usize = comments.values().map(Vec::len).sum();
+            eprintln!(
+                "tlsdoctor: wrote {}: {} frames, {n} findings as comments on {} frames",
+                out.display(),
+                summary.frames,
+                comments.len()
+            );
+            if let Some(stop) = summary.stopped {
+                eprintln!("tlsdoctor: {stop}; the {} frames before it were copied", summary.frames);
+            }
+            None
+        }
+        Err(e) => {
+            eprintln!("tlsdoctor: --annotate: {e}");
+            Some(ExitCode::from(2))
+        }
+    }
+}
+
+/// A finding as a packet comment: who, what, and what to do.
+fn finding_comment(report: &ConnectionReport, f: &Finding) -> String {
+    let severity = format!("{:?}", f.severity).to_lowercase();
+    let mut comment = format!("tlsdoctor {severity} {} (connection {}): {}", f.code, report.id, f.summary);
+    if !f.remedy.is_empty() {
+        comment.push_str(&format!(". What to do: {}", f.remedy));
+    }
+    comment
+}
+
+fn record_comments(annotations: Option<&Mutex<BTreeMap<u64, Vec<String>>>>, report: &ConnectionReport) {
+    let Some(annotations) = annotations else { return };
+    let mut annotations = annotations.lock().unwrap_or_else(|e| e.into_inner());
+    for f in &report.findings {
+        annotations.entry(f.frame).or_default().push(finding_comment(report, f));
     }
 }
 
@@ -108,12 +165,14 @@ struct Shown<'f, W: Write> {
     writer: ReportWriter<W>,
     /// The capture being diagnosed.
     input: String,
+    annotations: Option<&'f Mutex<BTreeMap<u64, Vec<String>>>>,
 }
 
 impl<W: Write> ReportSink for Shown<'_, W> {
     fn report(&mut self, _frame: u64, mut report: ConnectionReport) {
         if self.filter.keeps(&report) {
             report.input.clone_from(&self.input);
+            record_comments(self.annotations, &report);
             self.writer.connection(report);
         }
     }
@@ -126,12 +185,14 @@ struct Run<'a> {
     filter: &'a Filter,
     threads: usize,
     config: &'a Config,
+    /// With --annotate: each kept report's findings as comments, by frame.
+    annotations: Option<&'a Mutex<BTreeMap<u64, Vec<String>>>>,
 }
 
 impl Run<'_> {
     fn report_to<W: Write>(&self, out: W, format: ReportFormat) -> ExitCode {
         let writer = ReportWriter::new(out, format).naming_inputs(self.captures.len() > 1);
-        let mut shown = Shown { filter: self.filter, writer, input: String::new() };
+        let mut shown = Shown { filter: self.filter, writer, input: String::new(), annotations: self.annotations };
         let (inputs, unusable) = if self.captures.len() > 1 && self.threads > 1 {
             self.all_at_once(&mut shown)
         } else {
@@ -194,6 +255,7 @@ impl Run<'_> {
         move |mut report: ConnectionReport| {
             self.filter.keeps(&report).then(|| {
                 report.input = input.to_string();
+                record_comments(self.annotations, &report);
                 Formatted::new(&report, format, name_inputs)
             })
         }

@@ -166,3 +166,71 @@ fn inject_errors_name_the_file() {
     assert!(e.to_string().contains("no-such-dir"), "{e}");
     assert!(!e.to_string().contains("SECRET"));
 }
+
+fn tlsdoctor(args: &[&std::ffi::OsStr]) -> std::process::Output {
+    Command::new(env!("CARGO_BIN_EXE_tlsdoctor")).args(args).output().unwrap()
+}
+
+/// `diagnose --annotate`: the findings of the sample (the client's CertificateVerify that
+/// does not verify, frame 8) become packet comments that tshark reads as frame.comment;
+/// every frame is copied.
+#[test]
+fn annotate_writes_each_finding_as_a_comment_on_its_frame() {
+    let sample = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../samples");
+    let dir = Scratch::new("annotate");
+    let out = dir.join("annotated.pcapng");
+    let run = tlsdoctor(&[
+        "diagnose".as_ref(),
+        "--ca".as_ref(),
+        sample.join("ca.pem").as_os_str(),
+        "--annotate".as_ref(),
+        out.as_os_str(),
+        sample.join("mtls-decrypt-error.pcapng").as_os_str(),
+    ]);
+    assert_eq!(run.status.code(), Some(1), "the sample fails: {}", String::from_utf8_lossy(&run.stderr));
+    let stderr = String::from_utf8_lossy(&run.stderr);
+    assert!(stderr.contains("12 frames, 1 findings as comments on 1 frames"), "{stderr}");
+    let mut reader = CaptureReader::open(&out).unwrap();
+    let mut frames = 0;
+    while reader.next_frame().unwrap().is_some() {
+        frames += 1;
+    }
+    assert_eq!(frames, 12);
+    if !have_tool("tshark", "frame.comment of the annotated sample") {
+        return;
+    }
+    let shown = Command::new("tshark")
+        .arg("-r")
+        .arg(&out)
+        .args(["-Y", "frame.comment", "-T", "fields", "-e", "frame.number", "-e", "frame.comment"])
+        .output()
+        .unwrap();
+    let text = String::from_utf8(shown.stdout).unwrap();
+    let lines: Vec<&str> = text.lines().collect();
+    assert_eq!(lines.len(), 1, "{text}");
+    assert!(lines[0].starts_with("8\ttlsdoctor error client-certificate-verify-invalid (connection 1): "), "{text}");
+    assert!(lines[0].contains("What to do: "), "{text}");
+}
+
+/// The input's own secrets blocks stay in the annotated copy (Wireshark's tls12-dsb).
+#[test]
+fn annotate_keeps_the_captures_secrets_blocks() {
+    let input = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/data/wireshark/captures/tls12-dsb.pcapng");
+    let dir = Scratch::new("annotate-dsb");
+    let out = dir.join("annotated.pcapng");
+    let run = tlsdoctor(&["diagnose".as_ref(), "--annotate".as_ref(), out.as_os_str(), input.as_os_str()]);
+    assert!(matches!(run.status.code(), Some(0 | 1)), "{}", String::from_utf8_lossy(&run.stderr));
+    let secrets = |path: &Path| {
+        let mut reader = CaptureReader::open(path).unwrap();
+        while reader.next_frame().unwrap().is_some() {}
+        reader.decryption_secrets().iter().map(|s| (s.secrets_type, s.data.clone())).collect::<Vec<_>>()
+    };
+    let kept = secrets(&out);
+    assert!(!kept.is_empty());
+    assert_eq!(kept, secrets(&input));
+    // Two captures cannot be copied into one.
+    let two =
+        tlsdoctor(&["diagnose".as_ref(), "--annotate".as_ref(), out.as_os_str(), input.as_os_str(), input.as_os_str()]);
+    assert_eq!(two.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&two.stderr).contains("--annotate copies one capture"));
+}

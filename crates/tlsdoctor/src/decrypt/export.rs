@@ -6,13 +6,13 @@
 //! Secrets go only to the files named by the caller: no error, summary or `Debug` output
 //! here quotes them.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::fmt;
 use std::fs::{self, File, OpenOptions};
 use std::io::{self, BufWriter, Read, Write};
 use std::path::{Path, PathBuf};
 
-use tlsdoctor_capture::{write, CaptureError, CaptureReader, Format, LinkType, Timestamp};
+use tlsdoctor_capture::{write, CaptureError, CaptureReader, DecryptionSecrets, Format, LinkType, Timestamp};
 use tlsdoctor_tls::messages::parse_sslv2_client_hello;
 use tlsdoctor_tls::stream::{Event, MessageKind};
 
@@ -142,6 +142,30 @@ const MAX_INTERFACE_ID: u32 = 0xFFFF;
 /// The output is written to a temporary file beside it and renamed into place, so a
 /// failure leaves no half-written capture; the output must not be the input.
 pub fn inject_secrets(input: &Path, output: &Path, keylog_lines: &str) -> Result<InjectSummary, InjectError> {
+    copy_capture(input, output, &Additions { secrets: Some(keylog_lines.as_bytes()), comments: &BTreeMap::new() })
+}
+
+/// Writes a pcapng copy of `input` as [`inject_secrets`] does, keeping the input's own
+/// Decryption Secrets Blocks, with `comments` on their frames (pcapng `opt_comment`, one
+/// option each): Wireshark lists them under Expert Information, and `frame.comment`
+/// filters them.
+pub fn annotate(
+    input: &Path,
+    output: &Path,
+    comments: &BTreeMap<u64, Vec<String>>,
+) -> Result<InjectSummary, InjectError> {
+    copy_capture(input, output, &Additions { secrets: None, comments })
+}
+
+/// What a copy adds to the input's frames.
+struct Additions<'a> {
+    /// The key log of the copy's one secrets block; None keeps the input's blocks.
+    secrets: Option<&'a [u8]>,
+    /// Comments by frame number.
+    comments: &'a BTreeMap<u64, Vec<String>>,
+}
+
+fn copy_capture(input: &Path, output: &Path, additions: &Additions<'_>) -> Result<InjectSummary, InjectError> {
     if let (Ok(a), Ok(b)) = (fs::canonicalize(input), fs::canonicalize(output)) {
         if a == b {
             return Err(InjectError::SameFile { path: output.to_path_buf() });
@@ -149,7 +173,7 @@ pub fn inject_secrets(input: &Path, output: &Path, keylog_lines: &str) -> Result
     }
     let (plan, stopped) = survey(input)?;
     let partial = partial_name(output);
-    let result = write_copy(input, &partial, &plan, stopped, keylog_lines.as_bytes()).and_then(|summary| {
+    let result = write_copy(input, &partial, &plan, stopped, additions).and_then(|summary| {
         fs::rename(&partial, output).map_err(|source| InjectError::Write { path: output.to_path_buf(), source })?;
         Ok(summary)
     });
@@ -167,6 +191,8 @@ struct Plan {
     ids: HashMap<(u32, LinkType), u32>,
     snaplen: u32,
     frames: u64,
+    /// The input's own Decryption Secrets Blocks, as far as the first pass read.
+    secrets: Vec<DecryptionSecrets>,
 }
 
 fn open(input: &Path) -> Result<CaptureReader, InjectError> {
@@ -225,7 +251,8 @@ fn survey(input: &Path) -> Result<(Plan, Option<CaptureError>), InjectError> {
         Format::Pcapng => 0,
     };
     let (interfaces, ids) = number_interfaces(&pairs);
-    Ok((Plan { interfaces, ids, snaplen, frames }, stopped))
+    let secrets = reader.decryption_secrets().to_vec();
+    Ok((Plan { interfaces, ids, snaplen, frames, secrets }, stopped))
 }
 
 /// Keeps each input id for the first link type it carries, fills unused ids with a copy
@@ -283,19 +310,27 @@ fn write_copy(
     partial: &Path,
     plan: &Plan,
     first_stop: Option<CaptureError>,
-    secrets: &[u8],
+    additions: &Additions<'_>,
 ) -> Result<InjectSummary, InjectError> {
     let write_err = |source: io::Error| InjectError::Write { path: partial.to_path_buf(), source };
-    if u32::try_from(secrets.len()).map_or(true, |n| n > u32::MAX - 64) {
+    let secrets: Vec<(u32, &[u8])> = match additions.secrets {
+        Some(key_log) => vec![(DecryptionSecrets::TLS_KEY_LOG, key_log)],
+        None => plan.secrets.iter().map(|s| (s.secrets_type, s.data.as_slice())).collect(),
+    };
+    if let Some((_, big)) =
+        secrets.iter().find(|(_, data)| u32::try_from(data.len()).map_or(true, |n| n > u32::MAX - 64))
+    {
         return Err(InjectError::Unsupported {
             path: partial.to_path_buf(),
             frame: None,
-            reason: format!("{} bytes of secrets do not fit a pcapng block", secrets.len()),
+            reason: format!("{} bytes of secrets do not fit a pcapng block", big.len()),
         });
     }
     let mut out = BufWriter::new(create(partial).map_err(write_err)?);
     out.write_all(&write::section_header(concat!("tlsdoctor ", env!("CARGO_PKG_VERSION")))).map_err(write_err)?;
-    out.write_all(&write::secrets_block(secrets)).map_err(write_err)?;
+    for (secrets_type, data) in &secrets {
+        out.write_all(&write::typed_secrets_block(*secrets_type, data)).map_err(write_err)?;
+    }
     for link in &plan.interfaces {
         out.write_all(&write::interface_block(*link, plan.snaplen, 9)).map_err(write_err)?;
     }
@@ -320,7 +355,8 @@ fn write_copy(
         };
         let ts = nanos(frame.timestamp)
             .ok_or_else(|| unsupported(format!("timestamp {}s cannot be written", frame.timestamp.secs)))?;
-        packet_block(&mut block, id, ts, frame.data, frame.original_len);
+        let comments = additions.comments.get(&frame.number).map_or(&[][..], Vec::as_slice);
+        packet_block(&mut block, id, ts, frame.data, frame.original_len, comments);
         out.write_all(&block).map_err(write_err)?;
         frames += 1;
     }
@@ -331,19 +367,19 @@ fn write_copy(
             reason: format!("the file changed while it was read ({} frames, then {frames})", plan.frames),
         });
     }
-    // Whatever the input's own secrets blocks held, the copy carries only the given ones.
-    // Blocks after the last frame are seen only when the reader reaches the end.
+    // Given secrets replace the input's own blocks. Blocks after the last frame are seen
+    // only when the reader reaches the end.
     if stopped.is_none() && first_stop.is_none() {
         while let Ok(Some(_)) = reader.next_frame() {}
     }
     let stopped = stopped.or(first_stop);
-    let dropped_secrets_blocks = reader.decryption_secrets().len();
+    let dropped_secrets_blocks = if additions.secrets.is_some() { reader.decryption_secrets().len() } else { 0 };
     let file = out.into_inner().map_err(|e| write_err(e.into_error()))?;
     file.sync_all().map_err(write_err)?;
     Ok(InjectSummary {
         frames,
         interfaces: plan.interfaces.len(),
-        secrets_bytes: secrets.len(),
+        secrets_bytes: secrets.iter().map(|(_, data)| data.len()).sum(),
         dropped_secrets_blocks,
         stopped,
     })
@@ -355,8 +391,12 @@ fn nanos(ts: Timestamp) -> Option<u64> {
     secs.checked_mul(1_000_000_000)?.checked_add(u64::from(ts.nanos))
 }
 
-/// Enhanced Packet Block, built in `out` (reused between frames).
-fn packet_block(out: &mut Vec<u8>, interface: u32, ts: u64, data: &[u8], original_len: u32) {
+/// pcapng's opt_comment, and the longest an option can hold.
+const OPT_COMMENT: u16 = 1;
+const MAX_OPTION: usize = 0xFFF0;
+
+/// Enhanced Packet Block, built in `out` (reused between frames), with its comments.
+fn packet_block(out: &mut Vec<u8>, interface: u32, ts: u64, data: &[u8], original_len: u32, comments: &[String]) {
     let mut body = Vec::with_capacity(20 + data.len() + 3);
     body.extend_from_slice(&interface.to_le_bytes());
     body.extend_from_slice(&((ts >> 32) as u32).to_le_bytes());
@@ -365,7 +405,22 @@ fn packet_block(out: &mut Vec<u8>, interface: u32, ts: u64, data: &[u8], origina
     body.extend_from_slice(&original_len.max(data.len() as u32).to_le_bytes());
     body.extend_from_slice(data);
     body.resize(body.len() + write::padding(data.len()), 0);
+    for comment in comments {
+        write::push_option(&mut body, OPT_COMMENT, truncated(comment, MAX_OPTION).as_bytes());
+    }
+    if !comments.is_empty() {
+        write::push_option(&mut body, 0, b"");
+    }
     write::frame_block(out, write::ENHANCED_PACKET_BLOCK, &body);
+}
+
+/// `s` cut to at most `max` bytes, at a character boundary.
+fn truncated(s: &str, max: usize) -> &str {
+    let mut end = s.len().min(max);
+    while !s.is_char_boundary(end) {
+        end -= 1;
+    }
+    &s[..end]
 }
 
 #[cfg(test)]
@@ -391,10 +446,16 @@ mod tests {
         assert_eq!(&b[4..8], &(b.len() as u32).to_le_bytes());
         assert_eq!(&b[b.len() - 4..], &(b.len() as u32).to_le_bytes());
         let mut p = Vec::new();
-        packet_block(&mut p, 1, 1 << 33, &[1, 2, 3], 10);
+        packet_block(&mut p, 1, 1 << 33, &[1, 2, 3], 10, &[]);
         assert_eq!(p.len() % 4, 0);
         assert_eq!(&p[12..16], &2u32.to_le_bytes());
         assert_eq!(&p[24..28], &10u32.to_le_bytes());
+        // A comment: opt_comment (1), its length, the text padded, then opt_endofopt.
+        let mut c = Vec::new();
+        packet_block(&mut c, 1, 0, &[1, 2, 3], 3, &["héllo".to_string()]);
+        assert_eq!(c.len(), p.len() + 4 + 8 + 4);
+        assert_eq!(&c[32..38], &[1, 0, 6, 0, b'h', 0xc3]);
+        assert_eq!(truncated("héllo", 2), "h");
         assert_eq!(nanos(Timestamp { secs: -1, nanos: 0 }), None);
         assert_eq!(nanos(Timestamp { secs: 2, nanos: 5 }), Some(2_000_000_005));
     }
