@@ -1,0 +1,193 @@
+//! Fingerprints against other implementations, on every fixture of
+//! tests/fixtures/fixtures.tsv and every QUIC fixture (goldens made by
+//! tests/golden/fingerprints/make-fingerprint-golden.sh):
+//! - JA3 and JA3S equal tshark 4.0's (`tls.handshake.ja3*`, `dtls.handshake.ja3*`), the
+//!   string and the MD5, hello by hello;
+//! - JA4, JA4S and JA4X equal those of ja4plus (FoxIO's specification implemented by
+//!   another author), fingerprint and raw form, for every one it computed.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use tlsdoctor::fingerprint::MessageFingerprints;
+use tlsdoctor::pipeline::{analyze, Config, Connection, Observer};
+use tlsdoctor_tcp::Side;
+use tlsdoctor_tls::stream::{AnomalyKind, Event};
+
+fn repo() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
+}
+
+type Fingerprinted = (u64, u16, u16, Side, MessageFingerprints);
+
+/// Every fingerprinted message of a capture (frame, client and server ports, sender),
+/// and DTLS hellos sent again (frame, frame of the first copy).
+#[derive(Default)]
+struct Seen {
+    messages: Vec<Fingerprinted>,
+    hellos_again: BTreeMap<u64, u64>,
+}
+
+impl Observer for Seen {
+    fn tls(&mut self, conn: &Connection, event: &Event<'_>) {
+        match event {
+            Event::Message(m) => {
+                if let Some(f) = MessageFingerprints::of_message(m, conn.transport) {
+                    self.messages.push((m.frame, conn.client.port(), conn.server.port(), m.side, f));
+                }
+            }
+            Event::Anomaly(a) => {
+                if let AnomalyKind::Retransmitted { typ: 1 | 2, first_frame, .. } = a.kind {
+                    self.hellos_again.insert(a.frame, first_frame);
+                }
+            }
+            Event::Record(_) => {}
+        }
+    }
+}
+
+fn fingerprints(capture: &Path) -> Seen {
+    let mut seen = Seen::default();
+    analyze(capture, &Config::default(), &mut seen).expect("capture is readable");
+    seen
+}
+
+/// The fixtures: fixtures.tsv's rows, then the QUIC captures.
+fn fixtures() -> Vec<PathBuf> {
+    let list = std::fs::read_to_string(repo().join("tests/fixtures/fixtures.tsv")).unwrap();
+    let mut out: Vec<PathBuf> = list
+        .lines()
+        .filter(|l| !l.is_empty() && !l.starts_with('#'))
+        .map(|l| repo().join("tests/fixtures").join(l.split('\t').next().unwrap()))
+        .collect();
+    let mut quic: Vec<PathBuf> = std::fs::read_dir(repo().join("tests/fixtures/quic"))
+        .unwrap()
+        .flatten()
+        .map(|e| e.path())
+        .filter(|p| p.extension().is_some_and(|e| e == "pcapng"))
+        .collect();
+    quic.sort();
+    out.extend(quic);
+    out
+}
+
+fn golden(capture: &Path, kind: &str) -> Option<String> {
+    let name = capture.file_name().unwrap().to_string_lossy();
+    std::fs::read_to_string(repo().join(format!("tests/golden/fingerprints/{name}.{kind}.tsv"))).ok()
+}
+
+/// tshark's columns for each frame with a hello: ja3_full, ja3, ja3s_full, ja3s
+/// (several hellos of one frame joined with `;`).
+fn ja3_rows(seen: &[Fingerprinted]) -> BTreeMap<u64, [Vec<String>; 4]> {
+    let mut rows: BTreeMap<u64, [Vec<String>; 4]> = BTreeMap::new();
+    for (frame, _, _, _, f) in seen {
+        let row = rows.entry(*frame).or_default();
+        match f {
+            MessageFingerprints::Client(c) => {
+                if let Some(ja3) = &c.ja3 {
+                    row[0].push(ja3.raw.clone());
+                    row[1].push(ja3.hash.clone());
+                }
+            }
+            MessageFingerprints::Server(s) => {
+                row[2].push(s.ja3s.raw.clone());
+                row[3].push(s.ja3s.hash.clone());
+            }
+            MessageFingerprints::Certificates(_) => {}
+        }
+    }
+    rows
+}
+
+#[test]
+fn ja3_and_ja3s_equal_tshark_on_every_fixture() {
+    let mut compared = 0;
+    let mut failures = Vec::new();
+    for capture in fixtures() {
+        let Some(expected) = golden(&capture, "ja3") else {
+            if capture.parent().unwrap().ends_with("quic") {
+                continue; // JA3 is not defined for QUIC
+            }
+            failures.push(format!("{}: no JA3 golden", capture.display()));
+            continue;
+        };
+        let seen = fingerprints(&capture);
+        let actual = ja3_rows(&seen.messages);
+        let name = capture.file_name().unwrap().to_string_lossy().to_string();
+        for line in expected.lines() {
+            let cols: Vec<&str> = line.split('\t').collect();
+            let frame: u64 = cols[0].parse().unwrap();
+            let want: Vec<&str> = (1..5).map(|i| cols.get(i).copied().unwrap_or("")).collect();
+            if want.iter().all(|c| c.is_empty()) {
+                // A hello tshark computes no JA3 for (an SSLv2-format ClientHello):
+                // neither may tlsdoctor.
+                let got = actual.get(&frame).map(|r| r.iter().all(Vec::is_empty)).unwrap_or(true);
+                if !got {
+                    failures.push(format!("{name} frame {frame}: tshark has no JA3, tlsdoctor {:?}", actual[&frame]));
+                }
+                continue;
+            }
+            // tshark fingerprints a DTLS hello sent again; tlsdoctor names it a
+            // retransmission of the first, whose fingerprints it must have.
+            let first =
+                if actual.contains_key(&frame) { frame } else { *seen.hellos_again.get(&frame).unwrap_or(&frame) };
+            let got: Vec<String> =
+                actual.get(&first).map(|r| r.iter().map(|v| v.join(";")).collect()).unwrap_or_default();
+            compared += 1;
+            if got != want {
+                failures.push(format!("{name} frame {frame}:\n  tshark    {want:?}\n  tlsdoctor {got:?}"));
+            }
+        }
+        // And no hello tshark did not fingerprint.
+        let frames: Vec<u64> = expected.lines().filter_map(|l| l.split('\t').next()?.parse().ok()).collect();
+        for (frame, row) in &actual {
+            if !row.iter().all(Vec::is_empty) && !frames.contains(frame) {
+                failures.push(format!("{name} frame {frame}: a JA3 tshark does not compute: {row:?}"));
+            }
+        }
+    }
+    assert!(failures.is_empty(), "{} difference(s):\n{}", failures.len(), failures.join("\n"));
+    assert!(compared >= 150, "only {compared} frames compared");
+}
+
+#[test]
+fn ja4_ja4s_ja4x_equal_ja4plus_on_every_fixture() {
+    let mut compared = 0;
+    let mut failures = Vec::new();
+    for capture in fixtures() {
+        let name = capture.file_name().unwrap().to_string_lossy().to_string();
+        let Some(expected) = golden(&capture, "ja4") else {
+            failures.push(format!("{name}: no JA4 golden"));
+            continue;
+        };
+        // tlsdoctor's, as ja4plus lists them: (type, sender's port, receiver's port).
+        let mut ours: Vec<(String, u16, u16, String, String)> = Vec::new();
+        for (_, client, server, side, f) in fingerprints(&capture).messages {
+            let (from, to) = if side == Side::Client { (client, server) } else { (server, client) };
+            match f {
+                MessageFingerprints::Client(c) => ours.push(("ja4".into(), from, to, c.ja4.hash, c.ja4.raw)),
+                MessageFingerprints::Server(s) => ours.push(("ja4s".into(), from, to, s.ja4s.hash, s.ja4s.raw)),
+                MessageFingerprints::Certificates(chain) => {
+                    ours.extend(chain.into_iter().flatten().map(|x| ("ja4x".into(), from, to, x.hash, x.raw)));
+                }
+            }
+        }
+        for line in expected.lines() {
+            let cols: Vec<&str> = line.split('\t').collect();
+            let [typ, from, to, hash, raw] = cols[..] else {
+                failures.push(format!("{name}: bad golden line {line:?}"));
+                continue;
+            };
+            compared += 1;
+            let same_place = |o: &&(String, u16, u16, String, String)| {
+                o.0 == typ && o.1.to_string() == from && o.2.to_string() == to
+            };
+            if !ours.iter().filter(same_place).any(|o| o.3 == hash && o.4 == raw) {
+                let got: Vec<_> = ours.iter().filter(same_place).map(|o| (&o.3, &o.4)).collect();
+                failures.push(format!("{name} {typ} {from}→{to}:\n  ja4plus   {hash} {raw}\n  tlsdoctor {got:?}"));
+            }
+        }
+    }
+    assert!(failures.is_empty(), "{} difference(s):\n{}", failures.len(), failures.join("\n"));
+    assert!(compared >= 150, "only {compared} fingerprints compared");
+}
