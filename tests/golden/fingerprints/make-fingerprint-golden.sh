@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Regenerates the fingerprint goldens in tests/golden/fingerprints/ for every capture of
-# tests/fixtures/fixtures.tsv (TCP and DTLS) and every QUIC fixture (tests/fixtures/quic):
+# tests/fixtures/fixtures.tsv (TCP and DTLS) and every QUIC fixture (tests/fixtures/quic,
+# -d udp.port==PORT,quic with the port of its .meta; the hellos are in Initial packets,
+# which need no keys):
 #
 #   NAME.ja3.tsv  tshark's JA3 and JA3S (Salesforce's definition), one line per frame
 #                 with a ClientHello or ServerHello:
@@ -17,7 +19,7 @@
 #                 type <TAB> src_port <TAB> dst_port <TAB> fingerprint <TAB> raw
 #       ja4plus --format json --types ja4,ja4s,ja4x analyze FILE
 #
-# QUIC fixtures get no .ja3.tsv (JA3 is not defined for QUIC; tshark computes none).
+# tshark 4.0 does not know QUIC v2 draft (quic-v2draft-*): no .ja3.tsv for it.
 # Needs tshark (4.0, as the other goldens) and python3 with venv; ja4plus is installed
 # from PyPI into a temporary virtual environment unless JA4PLUS names its command.
 # Run from anywhere inside the repo: tests/golden/fingerprints/make-fingerprint-golden.sh
@@ -79,8 +81,13 @@ done <"$FIX/fixtures.tsv"
 
 for f in "$FIX"/quic/*.pcapng; do
     [ -e "$f" ] || continue
+    case "$f" in
+        *v2draft*) ;;
+        *) ja3 "$f" "udp.port==$(sed -n 's/^port=//p' "${f%.pcapng}.meta"),quic" ;;
+    esac
     ja4 "$f"
-    printf '%-45s %4d JA4+ (ja4plus)\n' "$(basename "$f")" "$(wc -l <"$GOLD/$(basename "$f").ja4.tsv")"
+    printf '%-45s %4d hello frames (tshark), %4d JA4+ (ja4plus)\n' "$(basename "$f")" \
+        "$(cat "$GOLD/$(basename "$f").ja3.tsv" 2>/dev/null | wc -l)" "$(wc -l <"$GOLD/$(basename "$f").ja4.tsv")"
 done
 
 { tshark --version 2>/dev/null | head -1; echo "ja4plus $JA4PLUS_VERSION"; } >"$GOLD/VERSIONS"
