@@ -1,5 +1,6 @@
 //! Fingerprints against other implementations, on every fixture of
-//! tests/fixtures/fixtures.tsv and every QUIC fixture (goldens made by
+//! tests/fixtures/fixtures.tsv, every QUIC fixture and every capture of Wireshark's test
+//! suite (goldens made by
 //! tests/golden/fingerprints/make-fingerprint-golden.sh):
 //! - JA3 and JA3S equal tshark 4.0's (`tls.handshake.ja3*`, `dtls.handshake.ja3*`, and
 //!   over QUIC too), the string and the MD5, hello by hello;
@@ -52,7 +53,7 @@ fn fingerprints(capture: &Path) -> Seen {
     seen
 }
 
-/// The fixtures: fixtures.tsv's rows, then the QUIC captures.
+/// The fixtures: fixtures.tsv's rows, the QUIC captures, then Wireshark's test captures.
 fn fixtures() -> Vec<PathBuf> {
     let list = std::fs::read_to_string(repo().join("tests/fixtures/fixtures.tsv")).unwrap();
     let mut out: Vec<PathBuf> = list
@@ -68,6 +69,10 @@ fn fixtures() -> Vec<PathBuf> {
         .collect();
     quic.sort();
     out.extend(quic);
+    let mut wireshark: Vec<PathBuf> =
+        std::fs::read_dir(repo().join("tests/data/wireshark/captures")).unwrap().flatten().map(|e| e.path()).collect();
+    wireshark.sort();
+    out.extend(wireshark);
     out
 }
 
@@ -150,9 +155,26 @@ fn ja3_and_ja3s_equal_tshark_on_every_fixture() {
     assert!(compared >= 150, "only {compared} frames compared");
 }
 
+/// Lines of the ja4plus goldens that misread the capture (tshark's JA3 of the same
+/// hellos, compared above, agrees with tlsdoctor's reading): capture, fingerprint type,
+/// why.
+const JA4PLUS_MISREADS: &[(&str, &str, &str)] = &[
+    (
+        "tls-fragmented-handshakes.pcap.gz",
+        "",
+        "hellos split over several TLS records: ja4plus reads record headers as their fields (extension 1603)",
+    ),
+    (
+        "tls13-20-chacha20poly1305.pcap",
+        "ja4s",
+        "a TLS 1.3 draft 20 ServerHello has no session_id nor compression_method: ja4plus reads the final layout",
+    ),
+];
+
 #[test]
 fn ja4_ja4s_ja4x_equal_ja4plus_on_every_fixture() {
     let mut compared = 0;
+    let mut skipped = vec![0; JA4PLUS_MISREADS.len()];
     let mut failures = Vec::new();
     for capture in fixtures() {
         let name = capture.file_name().unwrap().to_string_lossy().to_string();
@@ -178,6 +200,11 @@ fn ja4_ja4s_ja4x_equal_ja4plus_on_every_fixture() {
                 failures.push(format!("{name}: bad golden line {line:?}"));
                 continue;
             };
+            let misread = JA4PLUS_MISREADS.iter().position(|(c, t, _)| *c == name && (t.is_empty() || *t == typ));
+            if let Some(i) = misread {
+                skipped[i] += 1;
+                continue;
+            }
             compared += 1;
             let same_place = |o: &&(String, u16, u16, String, String)| {
                 o.0 == typ && o.1.to_string() == from && o.2.to_string() == to
@@ -188,8 +215,11 @@ fn ja4_ja4s_ja4x_equal_ja4plus_on_every_fixture() {
             }
         }
     }
+    for ((capture, _, why), n) in JA4PLUS_MISREADS.iter().zip(&skipped) {
+        assert!(*n > 0, "{capture}: no line skipped, though ja4plus was said to misread it ({why})");
+    }
     assert!(failures.is_empty(), "{} difference(s):\n{}", failures.len(), failures.join("\n"));
-    assert!(compared >= 150, "only {compared} fingerprints compared");
+    assert!(compared >= 250, "only {compared} fingerprints compared");
 }
 
 /// The diagnose report carries the fingerprints of the connection's last ClientHello

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Regenerates the fingerprint goldens in tests/golden/fingerprints/ for every capture of
-# tests/fixtures/fixtures.tsv (TCP and DTLS) and every QUIC fixture (tests/fixtures/quic,
+# tests/fixtures/fixtures.tsv (TCP and DTLS), every capture of Wireshark's test suite
+# (tests/data/wireshark/captures, no -d) and every QUIC fixture (tests/fixtures/quic,
 # -d udp.port==PORT,quic with the port of its .meta; the hellos are in Initial packets,
 # which need no keys):
 #
@@ -42,10 +43,11 @@ if [ -z "${JA4PLUS:-}" ]; then
     JA4PLUS="$CONF/venv/bin/ja4plus"
 fi
 
-ja3() {   # ja3 FILE DECODE-AS
-    local file=$1 name
+ja3() {   # ja3 FILE [DECODE-AS]
+    local file=$1 name extra=()
     name="$(basename "$file")"
-    tshark -r "$file" "${PREFS[@]}" -d "$2" \
+    [ -n "${2:-}" ] && extra=(-d "$2")
+    tshark -r "$file" "${PREFS[@]}" "${extra[@]}" \
         -Y 'tls.handshake.type == 1 || tls.handshake.type == 2 || dtls.handshake.type == 1 || dtls.handshake.type == 2' \
         -T fields -e frame.number \
         -e tls.handshake.ja3_full -e tls.handshake.ja3 -e tls.handshake.ja3s_full -e tls.handshake.ja3s \
@@ -88,6 +90,14 @@ for f in "$FIX"/quic/*.pcapng; do
     ja4 "$f"
     printf '%-45s %4d hello frames (tshark), %4d JA4+ (ja4plus)\n' "$(basename "$f")" \
         "$(cat "$GOLD/$(basename "$f").ja3.tsv" 2>/dev/null | wc -l)" "$(wc -l <"$GOLD/$(basename "$f").ja4.tsv")"
+done
+
+# Wireshark's own test captures (tests/data/wireshark/captures): standard ports, no -d.
+for f in "$ROOT"/tests/data/wireshark/captures/*; do
+    ja3 "$f"
+    ja4 "$f"
+    printf '%-45s %4d hello frames (tshark), %4d JA4+ (ja4plus)\n' "$(basename "$f")" \
+        "$(wc -l <"$GOLD/$(basename "$f").ja3.tsv")" "$(wc -l <"$GOLD/$(basename "$f").ja4.tsv")"
 done
 
 { tshark --version 2>/dev/null | head -1; echo "ja4plus $JA4PLUS_VERSION"; } >"$GOLD/VERSIONS"
