@@ -3,6 +3,8 @@
 //! them (`tls.handshake.ja3`, `tls.handshake.ja3s`): the version is the hello's own
 //! (legacy) version, extensions are listed in the order sent.
 
+use std::fmt::Write;
+
 use tlsdoctor_tls::extensions::ExtensionValue;
 use tlsdoctor_tls::messages::{ClientHello, ServerHello};
 use tlsdoctor_tls::registry::{is_grease_u16, ExtensionType};
@@ -21,7 +23,7 @@ pub fn ja3(hello: &ClientHello<'_>) -> Option<Fingerprint> {
         _ => Vec::new(),
     };
     let point_formats = match hello.decoded(ExtensionType::EC_POINT_FORMATS) {
-        Some(ExtensionValue::EcPointFormats(f)) => f.iter().map(|f| f.0.to_string()).collect::<Vec<_>>().join("-"),
+        Some(ExtensionValue::EcPointFormats(f)) => dashed(f.iter().map(|f| u16::from(f.0))),
         _ => String::new(),
     };
     let raw = format!(
@@ -48,5 +50,13 @@ pub fn ja3s(hello: &ServerHello<'_>) -> Fingerprint {
 
 /// The values that are not GREASE, in decimal, joined by `-`.
 fn dashed(values: impl IntoIterator<Item = u16>) -> String {
-    values.into_iter().filter(|&v| !is_grease_u16(v)).map(|v| v.to_string()).collect::<Vec<_>>().join("-")
+    let mut out = String::new();
+    for v in values.into_iter().filter(|&v| !is_grease_u16(v)) {
+        if !out.is_empty() {
+            out.push('-');
+        }
+        // Writing to a String cannot fail.
+        let _ = write!(out, "{v}");
+    }
+    out
 }

@@ -15,7 +15,7 @@ use tlsdoctor_tls::extensions::ExtensionValue;
 use tlsdoctor_tls::messages::{ClientHello, ServerHello};
 use tlsdoctor_tls::registry::{is_grease_u16, ExtensionType};
 
-use super::digest::sha256_12;
+use super::digest::{hex, push_hex, sha256_12};
 use super::Fingerprint;
 use crate::pipeline::Transport;
 
@@ -80,7 +80,7 @@ pub fn ja4s(hello: &ServerHello<'_>, transport: Transport) -> Fingerprint {
         count(extensions.len()),
         alpn_code(alpn)
     );
-    let cipher = format!("{:04x}", hello.cipher_suite.0);
+    let cipher = hex(&hello.cipher_suite.0.to_be_bytes());
     let list = hex_list(&extensions);
     Fingerprint { hash: format!("{a}_{cipher}_{}", hash_or_empty(&list)), raw: format!("{a}_{cipher}_{list}") }
 }
@@ -130,13 +130,20 @@ fn alpn_code(value: Option<&[u8]>) -> String {
     if first.is_ascii_alphanumeric() && last.is_ascii_alphanumeric() {
         return format!("{}{}", char::from(first), char::from(last));
     }
-    let first_digit = format!("{first:02x}").remove(0);
-    let last_digit = format!("{last:02x}").remove(1);
-    format!("{first_digit}{last_digit}")
+    let (first, last) = (hex(&[first]), hex(&[last]));
+    format!("{}{}", &first[..1], &last[1..])
 }
 
+/// Four hex digits each, joined by `,`.
 fn hex_list(values: &[u16]) -> String {
-    values.iter().map(|v| format!("{v:04x}")).collect::<Vec<_>>().join(",")
+    let mut out = String::with_capacity(values.len() * 5);
+    for (i, v) in values.iter().enumerate() {
+        if i > 0 {
+            out.push(',');
+        }
+        push_hex(&mut out, &v.to_be_bytes());
+    }
+    out
 }
 
 fn hash_or_empty(list: &str) -> String {

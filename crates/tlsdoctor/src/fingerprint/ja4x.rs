@@ -5,13 +5,22 @@
 
 use x509_parser::prelude::{FromDer, X509Certificate};
 
-use super::digest::sha256_12;
+use super::digest::{push_hex, sha256_12};
 use super::Fingerprint;
 
 /// None when the bytes are not a certificate.
 pub fn ja4x(der: &[u8]) -> Option<Fingerprint> {
     let (_, cert) = X509Certificate::from_der(der).ok()?;
-    let oids = |oids: &mut dyn Iterator<Item = &[u8]>| oids.map(hex).collect::<Vec<_>>().join(",");
+    let oids = |oids: &mut dyn Iterator<Item = &[u8]>| {
+        let mut out = String::new();
+        for (i, oid) in oids.enumerate() {
+            if i > 0 {
+                out.push(',');
+            }
+            push_hex(&mut out, oid);
+        }
+        out
+    };
     let issuer = oids(&mut cert.issuer().iter_attributes().map(|a| a.attr_type().as_bytes()));
     let subject = oids(&mut cert.subject().iter_attributes().map(|a| a.attr_type().as_bytes()));
     let extensions = oids(&mut cert.extensions().iter().map(|e| e.oid.as_bytes()));
@@ -19,8 +28,4 @@ pub fn ja4x(der: &[u8]) -> Option<Fingerprint> {
         hash: format!("{}_{}_{}", sha256_12(&issuer), sha256_12(&subject), sha256_12(&extensions)),
         raw: format!("{issuer}_{subject}_{extensions}"),
     })
-}
-
-fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
