@@ -6,7 +6,9 @@
 //! hash of the cipher suites sorted; `c` the hash of the extensions sorted (without SNI
 //! and ALPN, already in `a`) then `_` and the signature algorithms in their order.
 //! GREASE values are left out everywhere. The raw form `ja4_r` shows the lists instead
-//! of their hashes.
+//! of their hashes. An SSLv2-format ClientHello has the version it names (`s2` for SSL
+//! 2.0's 0x0002), its TLS cipher suites (SSL 2.0's 3-byte cipher specs have no 4-digit
+//! code) and no extensions.
 //!
 //! JA4S is `a_b_c` for the server: transport, chosen version, extension count, ALPN
 //! chosen; the cipher suite; the hash of the extensions in the order sent.
