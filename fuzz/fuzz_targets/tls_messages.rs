@@ -1,8 +1,11 @@
 //! Handshake message bodies of every type, under every context, decoded and displayed;
-//! SSL 2.0 ClientHellos too. Input: type, version selector, cipher suite (2), side, body.
+//! SSL 2.0 ClientHellos too, and their fingerprints. Input: type, version selector,
+//! cipher suite (2), side, body.
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
+use tlsdoctor::fingerprint::{ClientFingerprints, MessageFingerprints};
+use tlsdoctor::pipeline::Transport;
 use tlsdoctor_tls::messages::{parse_handshake, parse_sslv2_client_hello, ParseContext};
 use tlsdoctor_tls::registry::{CipherSuite, HandshakeType, ProtocolVersion};
 
@@ -23,8 +26,12 @@ fuzz_target!(|data: &[u8]| {
         for field in message.fields() {
             let _ = format!("{field:?}");
         }
+        for transport in [Transport::Tcp, Transport::Udp, Transport::Quic] {
+            let _ = MessageFingerprints::of_body(&message, transport);
+        }
     }
     if let Ok(hello) = parse_sslv2_client_hello(body) {
         let _ = (hello.server_name(), hello.offered_versions(), hello.alpn(), hello.truncated_for_binders());
+        let _ = ClientFingerprints::of(&hello, Transport::Tcp);
     }
 });

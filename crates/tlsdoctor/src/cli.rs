@@ -39,7 +39,7 @@ pub struct Cli {
 pub enum Command {
     /// Why did each handshake fail? One report per TLS connection, failed ones first.
     #[command(
-        after_help = "Exit status: 0 every handshake ok, 1 at least one failed or has an error finding, 2 an input could not be used.\n\nEvery member of the JSON report and every finding code, with its meaning and remedy: docs/report.md in the source repository.\n\nExamples:\n  tlsdoctor diagnose capture.pcapng\n  tlsdoctor diagnose --ca ca.pem --only-failed capture.pcapng\n  tlsdoctor diagnose --format json --sni app.example capture.pcapng\n  tlsdoctor diagnose --annotate annotated.pcapng capture.pcapng"
+        after_help = "Exit status: 0 every handshake ok, 1 at least one failed or has an error finding, 2 an input could not be used.\n\nEvery member of the JSON report and every finding code, with its meaning and remedy: docs/report.md in the source repository.\n\nExamples:\n  tlsdoctor diagnose capture.pcapng\n  tlsdoctor diagnose --ca ca.pem --only-failed capture.pcapng\n  tlsdoctor diagnose --format json --sni app.example capture.pcapng\n  tlsdoctor diagnose --ja4 t13d1516h2_8daaf6152771_e5627efa2ab1 capture.pcapng\n  tlsdoctor diagnose --annotate annotated.pcapng capture.pcapng"
     )]
     Diagnose {
         /// Capture files (pcap, pcapng, optionally gzip-compressed).
@@ -59,6 +59,14 @@ pub enum Command {
         /// Only connections whose ClientHello asked for this name.
         #[arg(long)]
         sni: Option<String>,
+        /// Only connections whose client JA3 or server JA3S is this (the MD5, or the
+        /// string it hashes).
+        #[arg(long, value_name = "FINGERPRINT")]
+        ja3: Option<String>,
+        /// Only connections whose client JA4 or server JA4S is this (as printed, or in
+        /// the raw form `ja4_r`).
+        #[arg(long, value_name = "FINGERPRINT")]
+        ja4: Option<String>,
         /// Threads, each diagnosing a share of the connections (default: one per core;
         /// one for a gzip file, or with --rsa-key, whose resumed sessions need the order).
         #[arg(long, value_name = "N")]

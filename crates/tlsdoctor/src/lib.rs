@@ -6,6 +6,7 @@ pub mod ca;
 pub mod decrypt;
 pub mod diagnose;
 pub mod dissect;
+pub mod fingerprint;
 pub mod names;
 pub mod pipeline;
 mod quic;

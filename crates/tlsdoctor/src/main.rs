@@ -32,8 +32,21 @@ fn main() -> ExitCode {
                 Err(status) => status,
             }
         }
-        Command::Diagnose { captures, ca, format, only_failed, server, sni, threads, annotate, secrets, limits } => {
-            let filter = Filter { only_failed, server, sni };
+        Command::Diagnose {
+            captures,
+            ca,
+            format,
+            only_failed,
+            server,
+            sni,
+            ja3,
+            ja4,
+            threads,
+            annotate,
+            secrets,
+            limits,
+        } => {
+            let filter = Filter { only_failed, server, sni, ja3, ja4 };
             let threads = threads.unwrap_or_else(|| thread::available_parallelism().map_or(1, |n| n.get()));
             if annotate.is_some() && captures.len() > 1 {
                 eprintln!("tlsdoctor: --annotate copies one capture: give only one");
@@ -66,6 +79,8 @@ struct Filter {
     only_failed: bool,
     server: Option<String>,
     sni: Option<String>,
+    ja3: Option<String>,
+    ja4: Option<String>,
 }
 
 impl Filter {
@@ -77,7 +92,9 @@ impl Filter {
         });
         let sni_matches =
             self.sni.as_deref().is_none_or(|want| c.sni.as_deref().is_some_and(|s| s.eq_ignore_ascii_case(want)));
-        (!self.only_failed || c.has_problem()) && server_matches && sni_matches
+        let ja3_matches = self.ja3.as_deref().is_none_or(|want| c.fingerprints.matches_ja3(want));
+        let ja4_matches = self.ja4.as_deref().is_none_or(|want| c.fingerprints.matches_ja4(want));
+        (!self.only_failed || c.has_problem()) && server_matches && sni_matches && ja3_matches && ja4_matches
     }
 }
 

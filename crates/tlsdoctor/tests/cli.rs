@@ -360,3 +360,43 @@ fn a_hostile_server_name_cannot_drive_the_terminal() {
         assert!(text(&out.stdout).contains("1b"), "{args:?} does not show the byte: {}", text(&out.stdout));
     }
 }
+
+#[test]
+fn diagnose_filters_by_fingerprint() {
+    // Chromium's connections, and OpenSSL's: several clients, and one server.
+    let captures =
+        [repo("tests/fixtures/field/chromium-raced-connections.pcapng"), repo("tests/fixtures/tls13-rsa.pcapng")];
+    let run = |filter: &[&str]| {
+        let mut args = vec!["diagnose", "--format", "json"];
+        args.extend(filter);
+        args.extend(captures.iter().map(|c| c.to_str().unwrap()));
+        let report: serde_json::Value = serde_json::from_slice(&tlsdoctor(&args).stdout).unwrap();
+        report["connections"].as_array().unwrap().clone()
+    };
+    let all = run(&[]);
+    assert!(all.len() >= 3, "{} connections", all.len());
+    let member = |c: &serde_json::Value, name: &str| c["fingerprints"][name].as_str().map(str::to_string);
+    let count = |want: &str, names: [&str; 2]| {
+        all.iter().filter(|c| names.iter().any(|n| member(c, n).as_deref() == Some(want))).count()
+    };
+    let openssl = all.iter().find(|c| c["input"].as_str().unwrap().ends_with("tls13-rsa.pcapng")).unwrap();
+
+    // A client's JA3 keeps the connections of that client only; in capitals too.
+    let ja3 = member(openssl, "ja3").unwrap();
+    let kept = run(&["--ja3", &ja3.to_uppercase()]);
+    assert_eq!(kept.len(), count(&ja3, ["ja3", "ja3s"]));
+    assert!(kept.iter().all(|c| member(c, "ja3").as_deref() == Some(&*ja3)));
+    // A server's JA4S keeps every connection it answered.
+    let chromium = &all[0];
+    let ja4s = member(chromium, "ja4s").unwrap();
+    let kept = run(&["--ja4", &ja4s]);
+    assert_eq!(kept.len(), count(&ja4s, ["ja4", "ja4s"]));
+    assert!(kept.len() >= 2, "the server answered several connections");
+    // JA4's raw form names the same client.
+    let ja4_r = member(openssl, "ja4_r").unwrap();
+    let kept = run(&["--ja4", &ja4_r]);
+    assert!(!kept.is_empty() && kept.iter().all(|c| member(c, "ja4_r").as_deref() == Some(&*ja4_r)));
+    // A fingerprint nobody has keeps nothing.
+    assert!(run(&["--ja4", "t13d0000h2_000000000000_000000000000"]).is_empty());
+    assert!(run(&["--ja3", "00000000000000000000000000000000"]).is_empty());
+}

@@ -8,6 +8,7 @@ pub mod codes;
 mod datagrams;
 mod decoded;
 pub mod finding;
+pub mod fingerprints;
 mod finished;
 mod heartbeat;
 pub mod http;
@@ -116,6 +117,8 @@ pub struct ConnectionReport {
     pub passed: Vec<String>,
     /// What each side offered, chose and sent.
     pub story: summary::StorySummary,
+    /// JA3, JA3S, JA4, JA4S of the hellos; JA4X of the certificates.
+    pub fingerprints: fingerprints::FingerprintReport,
     #[serde(skip)]
     pub ladder: Vec<Step>,
 }
@@ -435,6 +438,7 @@ fn report_for(story: &Story, outcome: Outcome, findings: Vec<Finding>, ladder: V
         http_response: None,
         passed: Vec::new(),
         story: summary::summarize(story),
+        fingerprints: fingerprints::FingerprintReport::of(story),
         ladder,
     }
 }

@@ -72,7 +72,7 @@ pub struct Tally {
 /// The version of the JSON report's shape, its `schema_version` member. A new member or
 /// finding code raises the minor number; removing, renaming or retyping one raises the
 /// major number.
-pub const SCHEMA_VERSION: &str = "1.1";
+pub const SCHEMA_VERSION: &str = "1.2";
 
 /// Writes connection reports as they are diagnosed. The JSON object's members come in
 /// the order `schema_version`, `tool`, `connections`, `inputs`: the inputs' frame counts
@@ -499,6 +499,7 @@ mod tests {
             http_response: None,
             passed: Vec::new(),
             story: Default::default(),
+            fingerprints: Default::default(),
             ladder: Vec::new(),
         }
     }

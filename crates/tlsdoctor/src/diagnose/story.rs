@@ -11,7 +11,8 @@ use tlsdoctor_tls::registry::{
 };
 use tlsdoctor_tls::stream::{Anomaly, AnomalyKind, Event, Message, MessageKind, Negotiated, QuicSignal};
 
-use crate::pipeline::Connection;
+use crate::fingerprint::{ClientFingerprints, ServerFingerprints};
+use crate::pipeline::{Connection, Transport};
 
 /// Transcript bytes kept per connection; a longer handshake is not signature-checked.
 const MAX_TRANSCRIPT: usize = 1 << 20;
@@ -33,6 +34,7 @@ pub struct ClientHelloInfo {
     /// The client_certificate_type extension: the client may send a raw public key
     /// (RFC 7250) instead of a certificate.
     pub client_certificate_type: bool,
+    pub fingerprints: Option<ClientFingerprints>,
 }
 
 #[derive(Debug, Clone)]
@@ -43,6 +45,7 @@ pub struct ServerHelloInfo {
     pub cipher_suite: CipherSuite,
     pub hello_retry: bool,
     pub selected_group: Option<NamedGroup>,
+    pub fingerprints: ServerFingerprints,
 }
 
 /// A Certificate message: the DER chain, leaf first.
@@ -290,7 +293,7 @@ impl Story {
             MessageKind::Handshake { typ, raw } => self.take_handshake(m, typ, raw),
             MessageKind::Sslv2ClientHello { raw } => {
                 if let Ok(hello) = parse_sslv2_client_hello(raw) {
-                    let mut info = client_hello_info(m.frame, &hello);
+                    let mut info = client_hello_info(m.frame, &hello, self.conn.transport);
                     info.sslv2 = true;
                     self.client_hello = Some(info);
                 }
@@ -465,7 +468,7 @@ impl Story {
             HandshakeBody::ClientHello(hello) if from_client => {
                 // A second ClientHello (after HelloRetryRequest) keeps the first's offer
                 // in the transcript; the offer that counts is the latest.
-                self.client_hello = Some(client_hello_info(m.frame, &hello));
+                self.client_hello = Some(client_hello_info(m.frame, &hello, self.conn.transport));
             }
             HandshakeBody::ServerHello(hello) if !from_client => {
                 let selected_group = match hello.decoded(ExtensionType::KEY_SHARE) {
@@ -480,6 +483,7 @@ impl Story {
                     cipher_suite: hello.cipher_suite,
                     hello_retry: hello.is_hello_retry_request,
                     selected_group,
+                    fingerprints: ServerFingerprints::of(&hello, self.conn.transport),
                 });
             }
             HandshakeBody::Certificate(chain) => {
@@ -514,7 +518,11 @@ impl Story {
     }
 }
 
-fn client_hello_info(frame: u64, hello: &tlsdoctor_tls::messages::ClientHello<'_>) -> ClientHelloInfo {
+fn client_hello_info(
+    frame: u64,
+    hello: &tlsdoctor_tls::messages::ClientHello<'_>,
+    transport: Transport,
+) -> ClientHelloInfo {
     let schemes = |typ| match hello.decoded(typ) {
         Some(ExtensionValue::SignatureAlgorithms(v) | ExtensionValue::SignatureAlgorithmsCert(v)) => Some(v),
         _ => None,
@@ -539,5 +547,6 @@ fn client_hello_info(frame: u64, hello: &tlsdoctor_tls::messages::ClientHello<'_
         alpn: hello.alpn().iter().map(|p| String::from_utf8_lossy(p).into_owned()).collect(),
         sslv2: false,
         client_certificate_type: hello.extension(ExtensionType::CLIENT_CERTIFICATE_TYPE).is_some(),
+        fingerprints: Some(ClientFingerprints::of(hello, transport)),
     }
 }

@@ -7,9 +7,12 @@ use tlsdoctor_tls::sslv2;
 use tlsdoctor_tls::stream::{Message, MessageKind};
 use tlsdoctor_tls::x509;
 
+use crate::fingerprint::{Fingerprint, MessageFingerprints};
+use crate::pipeline::Transport;
+
 const INDENT: &str = "          ";
 
-pub(crate) fn details(m: &Message<'_>) -> Vec<String> {
+pub(crate) fn details(m: &Message<'_>, transport: Transport) -> Vec<String> {
     let ctx = ParseContext {
         version: m.negotiated.version.map(ProtocolVersion),
         cipher_suite: m.negotiated.cipher_suite.map(CipherSuite),
@@ -40,7 +43,23 @@ pub(crate) fn details(m: &Message<'_>) -> Vec<String> {
                         ),
                         Err(e) => lines.push(format!("{INDENT}    [not a valid certificate: {e}]")),
                     }
+                    if let Some(ja4x) = crate::fingerprint::ja4x(der) {
+                        lines.extend(fingerprint_lines(1, "JA4X", "JA4X_r", &ja4x));
+                    }
                 }
+            }
+            match MessageFingerprints::of_body(&body, transport) {
+                Some(MessageFingerprints::Client(client)) => {
+                    if let Some(ja3) = &client.ja3 {
+                        lines.extend(fingerprint_lines(0, "JA3", "JA3 string", ja3));
+                    }
+                    lines.extend(fingerprint_lines(0, "JA4", "JA4_r", &client.ja4));
+                }
+                Some(MessageFingerprints::Server(server)) => {
+                    lines.extend(fingerprint_lines(0, "JA3S", "JA3S string", &server.ja3s));
+                    lines.extend(fingerprint_lines(0, "JA4S", "JA4S_r", &server.ja4s));
+                }
+                _ => {}
             }
         }
         Err(e) => lines.push(format!("{INDENT}[malformed: {e}]")),
@@ -89,6 +108,15 @@ fn heartbeat_details(m: &Message<'_>, raw: &[u8]) -> Vec<String> {
         lines.push(field_line(&Field::new(0, "Padding Length", message.padding_len().to_string()), 0));
     }
     lines
+}
+
+/// A fingerprint and the string it hashes. Both are built of digits, letters, `,`,
+/// `-` and `_` only: nothing from the capture to escape.
+fn fingerprint_lines(depth: u8, name: &str, raw_name: &str, fingerprint: &Fingerprint) -> [String; 2] {
+    [
+        field_line(&Field::new(depth, name, fingerprint.hash.as_str()), 0),
+        field_line(&Field::new(depth, raw_name, fingerprint.raw.as_str()), 0),
+    ]
 }
 
 fn field_line(f: &Field, extra_depth: usize) -> String {

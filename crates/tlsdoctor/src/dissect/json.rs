@@ -8,8 +8,9 @@ use tlsdoctor_tls::registry::{AlertDescription, AlertLevel};
 use tlsdoctor_tls::stream::{Event, MessageKind, QuicSignal};
 
 use super::Sink;
+use crate::fingerprint::MessageFingerprints;
 use crate::names;
-use crate::pipeline::{Connection, Observer};
+use crate::pipeline::{Connection, Observer, Transport};
 
 pub struct JsonPrinter<W: io::Write> {
     sink: Sink<W>,
@@ -22,6 +23,32 @@ impl<W: io::Write> JsonPrinter<W> {
 
     pub fn finish(self) -> io::Result<W> {
         self.sink.finish()
+    }
+}
+
+/// A hello's fingerprints, a Certificate message's JA4X (one per certificate, null
+/// where the bytes are not a certificate).
+fn insert_fingerprints(obj: &mut Map<String, Value>, m: &tlsdoctor_tls::stream::Message<'_>, transport: Transport) {
+    match MessageFingerprints::of_message(m, transport) {
+        Some(MessageFingerprints::Client(client)) => {
+            if let Some(ja3) = client.ja3 {
+                obj.insert("ja3".into(), json!(ja3.hash));
+                obj.insert("ja3_string".into(), json!(ja3.raw));
+            }
+            obj.insert("ja4".into(), json!(client.ja4.hash));
+            obj.insert("ja4_r".into(), json!(client.ja4.raw));
+        }
+        Some(MessageFingerprints::Server(server)) => {
+            obj.insert("ja3s".into(), json!(server.ja3s.hash));
+            obj.insert("ja3s_string".into(), json!(server.ja3s.raw));
+            obj.insert("ja4s".into(), json!(server.ja4s.hash));
+            obj.insert("ja4s_r".into(), json!(server.ja4s.raw));
+        }
+        Some(MessageFingerprints::Certificates(chain)) => {
+            let ja4x: Vec<Option<String>> = chain.into_iter().map(|f| f.map(|f| f.hash)).collect();
+            obj.insert("ja4x".into(), json!(ja4x));
+        }
+        None => {}
     }
 }
 
@@ -107,6 +134,7 @@ impl<W: io::Write> Observer for JsonPrinter<W> {
                     obj.insert("decrypted".into(), json!(true));
                 }
                 obj.insert("frames".into(), json!(m.frames));
+                insert_fingerprints(&mut obj, m, conn.transport);
             }
             Event::Anomaly(a) => {
                 obj.insert("anomaly".into(), json!(names::anomaly_code(&a.kind)));

@@ -127,7 +127,7 @@ impl<W: io::Write> Observer for TextPrinter<W> {
                 line.protocol.get_or_insert_with(|| "QUIC".to_string());
                 line.items.push(names::info(&m.kind));
                 if verbose {
-                    line.details.extend(super::details::details(m));
+                    line.details.extend(super::details::details(m, conn.transport));
                 }
             }
             Event::Message(m) if conn.transport == Transport::Udp => {
@@ -140,7 +140,7 @@ impl<W: io::Write> Observer for TextPrinter<W> {
                 line.protocol.get_or_insert_with(|| dtls_protocol(version));
                 line.items.push(names::info(&m.kind));
                 if verbose {
-                    line.details.extend(super::details::details(m));
+                    line.details.extend(super::details::details(m, conn.transport));
                 }
             }
             Event::Message(m) => {
@@ -156,7 +156,7 @@ impl<W: io::Write> Observer for TextPrinter<W> {
                 }
                 line.items.push(names::info(&m.kind));
                 if verbose {
-                    line.details.extend(super::details::details(m));
+                    line.details.extend(super::details::details(m, conn.transport));
                 }
             }
             Event::Anomaly(a) => {
