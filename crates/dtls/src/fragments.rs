@@ -285,7 +285,9 @@ impl Reassembly {
     fn deliver(&mut self, seq: u16, frame: u64, out: &mut dyn FnMut(Delivery<'_>)) {
         let Some(p) = self.pending.remove(&seq) else { return };
         self.pending_bytes -= p.length() as usize;
-        self.remember(seq, p.typ, frame, p.assembled());
+        // Complete in its last fragment's frame, even when handed over later.
+        let complete_in = p.frames.iter().copied().max().unwrap_or(frame);
+        self.remember(seq, p.typ, complete_in, p.assembled());
         out(Delivery::Message { typ: p.typ, message_seq: seq, raw: &p.assemble(), frames: &p.frames });
     }
 
@@ -399,10 +401,18 @@ mod tests {
     #[test]
     fn a_message_waits_for_the_one_before_it() {
         let log = run(
-            &[(2, 40, 1, 0, 40, 4), (12, 50, 3, 0, 50, 5), (11, 200, 2, 0, 100, 5), (11, 200, 2, 100, 100, 6)],
+            &[
+                (2, 40, 1, 0, 40, 4),
+                (12, 50, 3, 0, 50, 5),
+                (11, 200, 2, 0, 100, 5),
+                (11, 200, 2, 100, 100, 6),
+                (12, 50, 3, 0, 50, 8),
+            ],
             false,
         );
-        assert_eq!(log, ["M2#1len44[4]", "M11#2len204[5, 6]", "M12#3len54[5]"]);
+        // Sent again, it is named after the frame it came complete in, not the one that
+        // handed it over.
+        assert_eq!(log, ["M2#1len44[4]", "M11#2len204[5, 6]", "M12#3len54[5]", "R12#3@5"]);
     }
 
     #[test]

@@ -111,7 +111,8 @@ fn refused_what(story: &Story, side: Side, frame: u64) -> String {
         // The server answered the hello without a cookie, then dropped the one with it.
         Some(h) if !h.alpn.is_empty() => format!(
             "a ClientHello refused this way offers something the server does not accept: a protocol version, a cipher suite, a group, or one of the application protocols (ALPN: {})",
-            h.alpn.join(", ")
+            // Names from the capture: control characters escaped.
+            tlsdoctor_tls::text::escape_controls(&h.alpn.join(", "))
         ),
         Some(_) => "a ClientHello refused this way offers something the server does not accept: a protocol version, a cipher suite or a group".into(),
         None => "other findings name what in the flight it would refuse".into(),
