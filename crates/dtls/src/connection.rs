@@ -254,8 +254,8 @@ fn is_change_cipher_spec(version: u16, body: &[u8]) -> bool {
 
 fn delivery_anomaly(d: Delivery<'_>) -> AnomalyKind {
     match d {
-        Delivery::Retransmitted { typ, message_seq, first_frame } => {
-            AnomalyKind::Retransmitted { typ, message_seq, first_frame }
+        Delivery::Retransmitted { typ, message_seq, first_frame, overlaps } => {
+            AnomalyKind::Retransmitted { typ, message_seq, first_frame, overlaps }
         }
         Delivery::Oversized { typ, length } => AnomalyKind::OversizedMessage { typ, length },
         Delivery::Inconsistent { typ, message_seq } => AnomalyKind::BadFragment { typ, message_seq },
@@ -402,7 +402,12 @@ mod tests {
         send(&mut conn, &mut log, Side::Client, 2, &hello);
         assert_eq!(
             log.0,
-            ["R22@1", "H1@1[1]len46", "R22@2", "!Retransmitted { typ: 1, message_seq: 0, first_frame: 1 }@2"]
+            [
+                "R22@1",
+                "H1@1[1]len46",
+                "R22@2",
+                "!Retransmitted { typ: 1, message_seq: 0, first_frame: 1, overlaps: false }@2"
+            ]
         );
         assert!(starts_handshake(&hello));
     }

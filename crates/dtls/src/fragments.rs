@@ -67,8 +67,10 @@ pub enum Delivery<'a> {
     /// A whole message: `raw` is its TLS form (4-byte header and body); `frames` every
     /// frame its fragments came from, in arrival order.
     Message { typ: u8, message_seq: u16, raw: &'a [u8], frames: &'a [u64] },
-    /// The first fragment of a message handed over before, sent again.
-    Retransmitted { typ: u8, message_seq: u16, first_frame: u64 },
+    /// A fragment of a message handed over before, sent again. `overlaps`: only part of
+    /// a message that was itself assembled from fragments (what tshark's reassembly calls
+    /// overlapping old data).
+    Retransmitted { typ: u8, message_seq: u16, first_frame: u64, overlaps: bool },
     /// A message longer than the limit: skipped.
     Oversized { typ: u8, length: u32 },
     /// A fragment that contradicts its header or the message's other fragments.
@@ -130,6 +132,11 @@ impl Pending {
         self.have = merged;
     }
 
+    /// The message did not come whole in one fragment.
+    fn assembled(&self) -> bool {
+        !(self.pieces.is_empty() || (self.pieces.len() == 1 && self.pieces[0].1.len() == self.length as usize))
+    }
+
     fn received(&self) -> u64 {
         self.have.iter().map(|&(s, e)| u64::from(e - s)).sum()
     }
@@ -147,7 +154,8 @@ pub struct Reassembly {
     pending: BTreeMap<u16, Pending>,
     pending_bytes: usize,
     /// Recently handed over: (message_seq, type, frame that completed it).
-    delivered: VecDeque<(u16, u8, u64)>,
+    /// (message_seq, type, frame, assembled from fragments) of each.
+    delivered: VecDeque<(u16, u8, u64, bool)>,
     /// Oversized messages skipped (their message_seq): their other fragments are not
     /// held either.
     skipped: VecDeque<u16>,
@@ -210,8 +218,10 @@ impl Reassembly {
         out: &mut dyn FnMut(Delivery<'_>),
     ) {
         let (typ, seq) = (h.typ, h.message_seq);
-        if let Some(&(_, first_typ, first_frame)) = self.delivered.iter().find(|d| d.0 == seq) {
-            return out(Delivery::Retransmitted { typ: first_typ, message_seq: seq, first_frame });
+        if let Some(&(_, first_typ, first_frame, assembled)) = self.delivered.iter().find(|d| d.0 == seq) {
+            let whole = h.offset == 0 && h.fragment_length == h.length;
+            let overlaps = assembled && !whole;
+            return out(Delivery::Retransmitted { typ: first_typ, message_seq: seq, first_frame, overlaps });
         }
         if self.skipped.contains(&seq) {
             return;
@@ -275,15 +285,17 @@ impl Reassembly {
     fn deliver(&mut self, seq: u16, frame: u64, out: &mut dyn FnMut(Delivery<'_>)) {
         let Some(p) = self.pending.remove(&seq) else { return };
         self.pending_bytes -= p.length() as usize;
-        self.remember(seq, p.typ, frame);
+        // Complete in its last fragment's frame, even when handed over later.
+        let complete_in = p.frames.iter().copied().max().unwrap_or(frame);
+        self.remember(seq, p.typ, complete_in, p.assembled());
         out(Delivery::Message { typ: p.typ, message_seq: seq, raw: &p.assemble(), frames: &p.frames });
     }
 
-    fn remember(&mut self, seq: u16, typ: u8, frame: u64) {
+    fn remember(&mut self, seq: u16, typ: u8, frame: u64, assembled: bool) {
         if self.delivered.len() == REMEMBERED {
             self.delivered.pop_front();
         }
-        self.delivered.push_back((seq, typ, frame));
+        self.delivered.push_back((seq, typ, frame, assembled));
     }
 
     /// The end: messages that never completed are reported. The complete ones held
@@ -317,8 +329,8 @@ mod tests {
                 Delivery::Message { typ, message_seq, raw, frames } => {
                     format!("M{typ}#{message_seq}len{}{frames:?}", raw.len())
                 }
-                Delivery::Retransmitted { typ, message_seq, first_frame } => {
-                    format!("R{typ}#{message_seq}@{first_frame}")
+                Delivery::Retransmitted { typ, message_seq, first_frame, overlaps } => {
+                    format!("R{typ}#{message_seq}@{first_frame}{}", if overlaps { "!" } else { "" })
                 }
                 Delivery::Oversized { typ, length } => format!("O{typ}:{length}"),
                 Delivery::Inconsistent { typ, message_seq } => format!("I{typ}#{message_seq}"),
@@ -368,13 +380,39 @@ mod tests {
         assert_eq!(log, ["M2#1len84[4]", "M11#2len704[4]", "M14#3len4[4]", "R2#1@4", "R11#2@4", "R14#3@4"]);
     }
 
+    /// tshark's reassembly refuses a fragment of a message it assembled from fragments
+    /// (and dissects nothing after it); a message that came whole is simply seen again.
+    #[test]
+    fn a_fragment_of_a_message_assembled_from_fragments_overlaps_it() {
+        let log = run(
+            &[
+                (11, 200, 2, 0, 100, 4),
+                (11, 200, 2, 100, 100, 5),
+                (12, 50, 3, 0, 50, 5),
+                (11, 200, 2, 100, 100, 8),
+                (11, 200, 2, 0, 200, 9),
+                (12, 50, 3, 0, 25, 9),
+            ],
+            false,
+        );
+        assert_eq!(log, ["M11#2len204[4, 5]", "M12#3len54[5]", "R11#2@5!", "R11#2@5", "R12#3@5"]);
+    }
+
     #[test]
     fn a_message_waits_for_the_one_before_it() {
         let log = run(
-            &[(2, 40, 1, 0, 40, 4), (12, 50, 3, 0, 50, 5), (11, 200, 2, 0, 100, 5), (11, 200, 2, 100, 100, 6)],
+            &[
+                (2, 40, 1, 0, 40, 4),
+                (12, 50, 3, 0, 50, 5),
+                (11, 200, 2, 0, 100, 5),
+                (11, 200, 2, 100, 100, 6),
+                (12, 50, 3, 0, 50, 8),
+            ],
             false,
         );
-        assert_eq!(log, ["M2#1len44[4]", "M11#2len204[5, 6]", "M12#3len54[5]"]);
+        // Sent again, it is named after the frame it came complete in, not the one that
+        // handed it over.
+        assert_eq!(log, ["M2#1len44[4]", "M11#2len204[5, 6]", "M12#3len54[5]", "R12#3@5"]);
     }
 
     #[test]

@@ -195,8 +195,10 @@ pub enum AnomalyKind {
     /// Keys were known for the record but it did not open with them.
     DecryptFailed { reason: String },
     /// DTLS: a handshake message sent again (a retransmitted flight, or a datagram the
-    /// path duplicated); it was first complete in `first_frame`.
-    Retransmitted { typ: u8, message_seq: u16, first_frame: u64 },
+    /// path duplicated); it was first complete in `first_frame`. `overlaps`: this piece
+    /// is part of a message that came in fragments (tshark reports a reassembly error
+    /// and dissects nothing after it in the datagram).
+    Retransmitted { typ: u8, message_seq: u16, first_frame: u64, overlaps: bool },
     /// DTLS: a handshake fragment that contradicts its header or the other fragments of
     /// its message.
     BadFragment { typ: u8, message_seq: u16 },

@@ -144,7 +144,7 @@ pub fn anomaly(kind: &AnomalyKind) -> String {
             format!("capture ends inside a {what} ({have} of {need} bytes)")
         }
         AnomalyKind::DecryptFailed { reason } => format!("the record does not decrypt with the given keys: {reason}"),
-        AnomalyKind::Retransmitted { typ, message_seq, first_frame } => {
+        AnomalyKind::Retransmitted { typ, message_seq, first_frame, .. } => {
             format!("{} retransmitted (message_seq {message_seq}, first in frame {first_frame})", HandshakeType(*typ))
         }
         AnomalyKind::BadFragment { typ, message_seq } => {

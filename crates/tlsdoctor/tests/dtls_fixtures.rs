@@ -1,7 +1,9 @@
 //! DTLS over UDP on real-peer captures (tests/fixtures/dtls, made by
-//! make-dtls-captures.sh: OpenSSL and GnuTLS, path faults from iptables): each
-//! association is diagnosed like a TCP connection, with `transport` "udp", the right
-//! alert, frame and findings, and the datagram-only findings where the path failed.
+//! make-dtls-captures.sh: OpenSSL and GnuTLS, path faults from iptables and udpfault.py):
+//! each association is diagnosed like a TCP connection, with `transport` "udp", the right
+//! alert, frame and findings, and the datagram-only findings where the path failed. The
+//! evidence of DTLS 1.0/1.2 handshake failures is in clear: diagnosed without keys, and
+//! with the client's key log where it has one (the same diagnosis, Finished checked).
 
 use std::path::{Path, PathBuf};
 
@@ -28,6 +30,26 @@ fn only(name: &str) -> ConnectionReport {
     r
 }
 
+/// The one association of a DTLS fixture, diagnosed with the client's key log and the CA.
+fn with_keylog(name: &str) -> ConnectionReport {
+    let path = fixture(&format!("dtls/{name}.keylog"));
+    let (keys, problems) = tlsdoctor::decrypt::secrets::load_keylog(&path).unwrap();
+    assert!(problems.is_empty(), "{name}: {problems:?}");
+    let keys = Some(std::sync::Arc::new(tlsdoctor::decrypt::Keys::from_keylog(keys)));
+    let config = Config { keys: keys.clone(), ..Config::default() };
+    let options = Options { keys, ..options_with_ca() };
+    let mut reports = diagnose_capture(&fixture(&format!("dtls/{name}.pcapng")), &config, &options).unwrap();
+    assert_eq!(reports.len(), 1, "{name}: one DTLS association");
+    let r = reports.remove(0);
+    assert!(r.decrypted, "{name}");
+    r
+}
+
+fn finished_match(r: &ConnectionReport, who: &str) -> bool {
+    let line = format!("the {who}'s Finished");
+    r.passed.iter().any(|p| p.starts_with(&line) && p.contains("matches"))
+}
+
 fn errors(r: &ConnectionReport) -> Vec<&'static str> {
     r.findings.iter().filter(|f| f.severity == Severity::Error).map(|f| f.code).collect()
 }
@@ -39,7 +61,14 @@ fn alert(r: &ConnectionReport) -> (&str, Option<&str>, u64) {
 
 #[test]
 fn good_associations_give_no_error_and_their_checks_pass() {
-    for (name, version) in [("dtls12-ok", "DTLS 1.2"), ("dtls10-ok", "DTLS 1.0"), ("dtls12-gnutls-ok", "DTLS 1.2")] {
+    let good = [
+        ("dtls12-ok", "DTLS 1.2"),
+        ("dtls10-ok", "DTLS 1.0"),
+        ("dtls12-gnutls-ok", "DTLS 1.2"),
+        ("dtls10-gnutls-ok", "DTLS 1.0"),
+        ("dtls12-gnutls-mtls-ok", "DTLS 1.2"),
+    ];
+    for (name, version) in good {
         let r = only(name);
         assert_eq!(r.outcome, Outcome::Ok, "{name}");
         assert_eq!(r.version.as_deref(), Some(version), "{name}");
@@ -71,6 +100,7 @@ fn the_client_refuses_an_unknown_ca() {
     let r = only("dtls12-unknown-ca");
     assert_eq!(r.outcome, Outcome::Failed);
     assert_eq!(alert(&r), ("client", Some("unknown_ca"), 9));
+    assert_eq!(errors(&r), ["certificate-untrusted-by-peer"]);
 }
 
 #[test]
@@ -155,4 +185,146 @@ fn the_server_key_decrypts_an_rsa_association_with_extended_master_secret() {
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     assert!(stdout.contains("=== frame 12 connection 1 "), "{stdout}");
     assert!(stdout.contains("hello over DTLS with RSA\n"), "{stdout}");
+}
+
+// --- Failures from both stacks (issue 16). OpenSSL and GnuTLS clients answer a server
+// certificate they refuse with an alert in clear; gnutls-serv drops a handshake it
+// refuses without one, and the client re-sends its flight until it gives up.
+
+#[test]
+fn the_client_refuses_a_certificate_for_another_name() {
+    for (name, certificate_frame) in [("dtls12-name-mismatch", 8), ("dtls12-gnutls-name-mismatch", 5)] {
+        let r = only(name);
+        assert_eq!(r.outcome, Outcome::Failed, "{name}");
+        assert_eq!(r.sni.as_deref(), Some("wrong.example"), "{name}");
+        assert_eq!(alert(&r), ("client", Some("bad_certificate"), 9), "{name}");
+        assert_eq!(errors(&r), ["certificate-name-mismatch"], "{name}");
+        assert_eq!(r.findings[0].frame, certificate_frame, "{name}: the server's Certificate, whole");
+    }
+}
+
+#[test]
+fn gnutls_refuses_an_unknown_ca_and_an_expired_server_certificate() {
+    let r = only("dtls12-gnutls-unknown-ca");
+    assert_eq!(r.outcome, Outcome::Failed);
+    assert_eq!(alert(&r), ("client", Some("bad_certificate"), 9));
+    // The chain verifies up to the CA given with --ca: the client trusts another one.
+    assert_eq!(errors(&r), ["certificate-untrusted-by-peer"]);
+
+    let r = only("dtls12-gnutls-expired-server");
+    assert_eq!(r.outcome, Outcome::Failed);
+    assert_eq!(alert(&r), ("client", Some("bad_certificate"), 9));
+    assert_eq!(errors(&r), ["certificate-expired"]);
+    let f = &r.findings[0];
+    assert_eq!((f.frame, f.detail["role"].as_str()), (5, Some("server")));
+}
+
+#[test]
+fn the_openssl_server_finds_no_common_application_protocol() {
+    let r = only("dtls12-no-alpn");
+    assert_eq!(r.outcome, Outcome::Failed);
+    assert_eq!(alert(&r), ("server", Some("no_application_protocol"), 4));
+    assert_eq!(errors(&r), ["no-common-application-protocol"]);
+    assert_eq!(r.findings[0].detail["offered"], serde_json::json!(["http/1.1"]));
+}
+
+/// gnutls-cli loads a certificate with another key unchecked (OpenSSL refuses the pair):
+/// its CertificateVerify does not verify, and the OpenSSL server says decrypt_error.
+#[test]
+fn the_openssl_server_refuses_a_certificate_verify_made_with_another_key() {
+    for r in [only("dtls12-cv-invalid"), with_keylog("dtls12-cv-invalid")] {
+        assert_eq!(r.outcome, Outcome::Failed);
+        assert_eq!(alert(&r), ("server", Some("decrypt_error"), 35));
+        assert_eq!(errors(&r), ["client-certificate-verify-invalid"]);
+        let f = &r.findings[0];
+        assert_eq!((f.frame, f.detail["cause"].as_str()), (32, Some("wrong-key-or-corrupt")));
+        // The server's flight was sent twice before the client answered: no false alarm.
+        assert!(r.passed.iter().any(|p| p.contains("client certificate chain")), "{:?}", r.passed);
+    }
+    assert!(finished_match(&with_keylog("dtls12-cv-invalid"), "client"));
+}
+
+#[test]
+fn a_dtls10_server_refuses_an_expired_client_certificate_whose_signature_verifies() {
+    let r = only("dtls10-expired-client");
+    assert_eq!(r.version.as_deref(), Some("DTLS 1.0"));
+    assert_eq!(r.outcome, Outcome::Failed);
+    assert_eq!(alert(&r), ("server", Some("certificate_expired"), 18));
+    assert_eq!(errors(&r), ["certificate-expired"]);
+    assert_eq!(r.findings[0].detail["role"], "client");
+    let cv = r.passed.iter().find(|p| p.starts_with("the client's CertificateVerify")).expect("checked");
+    assert!(cv.contains("MD5+SHA-1") && cv.contains("verifies"), "{cv}");
+}
+
+/// The control of the invalid GnuTLS CertificateVerify: the same client with its own key.
+#[test]
+fn a_gnutls_client_certificate_verify_with_the_right_key_verifies() {
+    let r = with_keylog("dtls12-gnutls-mtls-ok");
+    assert_eq!(r.outcome, Outcome::Ok);
+    assert!(r.findings.is_empty(), "{:?}", r.findings);
+    assert!(r.passed.iter().any(|p| p.starts_with("the client's CertificateVerify") && p.contains("verifies")));
+    assert!(finished_match(&r, "client") && finished_match(&r, "server"), "{:?}", r.passed);
+}
+
+/// The dtls-flight-unanswered finding of a flight gnutls-serv received and dropped: it
+/// had answered the client before and re-sent nothing.
+fn refused_in_silence(r: &ConnectionReport, answered_in: u64) -> &tlsdoctor::diagnose::Finding {
+    assert_eq!(r.outcome, Outcome::Incomplete);
+    assert!(r.alert.is_none(), "{:?}", r.alert);
+    let f = r.findings.iter().find(|f| f.code == "dtls-flight-unanswered").expect("the flight unanswered");
+    assert_eq!(f.detail["sender"], "client");
+    assert_eq!(f.detail["peer_retransmits"], false);
+    assert_eq!(f.detail["peer_answered_before_frame"], answered_in);
+    f
+}
+
+#[test]
+fn gnutls_drops_a_flight_without_the_required_client_certificate() {
+    for r in [only("dtls12-gnutls-no-client-cert"), with_keylog("dtls12-gnutls-no-client-cert")] {
+        assert_eq!(refused_in_silence(&r, 8).frame, 9);
+        assert_eq!(errors(&r), ["dtls-flight-unanswered", "client-certificate-missing"]);
+        assert_eq!(r.findings[1].frame, 9, "the empty Certificate");
+        assert_eq!(r.client_auth, "requested");
+    }
+    assert!(finished_match(&with_keylog("dtls12-gnutls-no-client-cert"), "client"));
+}
+
+#[test]
+fn gnutls_drops_a_certificate_verify_made_with_another_key() {
+    for (name, version) in [("dtls12-gnutls-cv-invalid", "DTLS 1.2"), ("dtls10-gnutls-cv-invalid", "DTLS 1.0")] {
+        for r in [only(name), with_keylog(name)] {
+            assert_eq!(r.version.as_deref(), Some(version), "{name}");
+            refused_in_silence(&r, 8);
+            assert_eq!(errors(&r), ["dtls-flight-unanswered", "client-certificate-verify-invalid"], "{name}");
+            let f = &r.findings[1];
+            assert_eq!((f.frame, f.detail["cause"].as_str()), (11, Some("wrong-key-or-corrupt")), "{name}");
+        }
+        assert!(finished_match(&with_keylog(name), "client"), "{name}");
+    }
+}
+
+#[test]
+fn gnutls_drops_a_client_hello_with_no_common_application_protocol() {
+    let r = only("dtls12-gnutls-no-alpn");
+    // The HelloVerifyRequest (frame 2) answered the first ClientHello; the one with the
+    // cookie (frame 3) was re-sent and never answered.
+    let f = refused_in_silence(&r, 2);
+    assert_eq!(f.frame, 3);
+    assert_eq!(errors(&r), ["dtls-flight-unanswered"]);
+    assert!(f.remedy.contains("ALPN: http/1.1"), "{}", f.remedy);
+}
+
+// --- Path faults the peers repair: no false alarm.
+
+#[test]
+fn reordered_duplicated_and_lost_datagrams_that_the_peers_repair_are_no_fault() {
+    for name in ["dtls12-reordered", "dtls12-duplicated", "dtls12-loss-repaired"] {
+        for r in [only(name), with_keylog(name)] {
+            assert_eq!(r.outcome, Outcome::Ok, "{name}");
+            assert!(r.findings.is_empty(), "{name}: {:?}", r.findings);
+            assert!(r.passed.iter().any(|p| p.contains("ServerKeyExchange")), "{name}: {:?}", r.passed);
+        }
+        let r = with_keylog(name);
+        assert!(finished_match(&r, "client") && finished_match(&r, "server"), "{name}: {:?}", r.passed);
+    }
 }

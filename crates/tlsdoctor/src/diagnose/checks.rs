@@ -13,7 +13,7 @@ use super::codes;
 use super::finding::{Finding, Severity};
 use super::outcome::{self, Outcome};
 use super::story::{CertificateRequestInfo, Story};
-use super::{certs, chain, decoded, finished, schemes, side_name, signatures, Options};
+use super::{certs, chain, datagrams, decoded, finished, schemes, side_name, signatures, Options};
 use crate::pipeline::Transport;
 
 /// Lost bytes before the handshake finished: what follows is judged in part only.
@@ -635,10 +635,20 @@ fn client_certificate_missing(story: &Story, frame: u64, outcome: Outcome) -> Fi
         names => format!(" issued by one of {} CAs", names.len()),
     };
     let with_key = if restricted { format!(" with {} key", a_or_an(&key_types.join(" or "))) } else { String::new() };
-    let (severity, then) = match outcome {
-        Outcome::Failed => (Severity::Error, String::new()),
-        Outcome::Ok => (Severity::Warning, certs::refused_after_handshake("No required SSL certificate was sent")),
-        Outcome::Incomplete => (Severity::Info, String::new()),
+    // DTLS: the server answered the client's earlier flight, then nothing after the one
+    // without a certificate (gnutls-serv refuses so, without an alert).
+    let refused_silently = datagrams::refused_silently(story, Side::Client)
+        .filter(|_| story.datagrams.last_new_message[Side::Client.index()].is_some_and(|last| last >= frame));
+    let (severity, then) = match (outcome, refused_silently) {
+        (Outcome::Failed, _) => (Severity::Error, String::new()),
+        (Outcome::Ok, _) => (Severity::Warning, certs::refused_after_handshake("No required SSL certificate was sent")),
+        (Outcome::Incomplete, Some(before)) => (
+            Severity::Error,
+            format!(
+                "; the server, which had answered the client before (frame {before}), answered this flight with silence: a DTLS server may drop a handshake it refuses without an alert (gnutls-serv does)"
+            ),
+        ),
+        (Outcome::Incomplete, None) => (Severity::Info, String::new()),
     };
     let mut finding = Finding::new(
         codes::CLIENT_CERTIFICATE_MISSING,

@@ -18,6 +18,9 @@ pub struct FieldsPrinter<W: io::Write> {
     has_tls: bool,
     handshake_types: Vec<u8>,
     content_types: Vec<u8>,
+    /// A retransmitted fragment overlapped a reassembled DTLS message in this frame:
+    /// tshark dissects nothing after it in the datagram.
+    cut: bool,
 }
 
 impl<W: io::Write> FieldsPrinter<W> {
@@ -28,6 +31,7 @@ impl<W: io::Write> FieldsPrinter<W> {
             has_tls: false,
             handshake_types: Vec::new(),
             content_types: Vec::new(),
+            cut: false,
         }
     }
 
@@ -54,6 +58,10 @@ impl<W: io::Write> Observer for FieldsPrinter<W> {
         if event.frame() != self.frame {
             self.flush();
             self.frame = event.frame();
+            self.cut = false;
+        }
+        if self.cut {
+            return;
         }
         self.has_tls |= !matches!(event, Event::Anomaly(_));
         match event {
@@ -63,12 +71,17 @@ impl<W: io::Write> Observer for FieldsPrinter<W> {
                 self.content_types.push(r.header.content_type);
                 self.handshake_types.extend(r.partial_handshake);
             }
-            Event::Message(Message { kind: MessageKind::Handshake { typ, .. }, .. }) => self.handshake_types.push(*typ),
+            Event::Message(m @ Message { kind: MessageKind::Handshake { typ, .. }, .. })
+                if !super::named_earlier(m) =>
+            {
+                self.handshake_types.push(*typ)
+            }
             Event::Message(Message { kind: MessageKind::Sslv2ClientHello { .. }, .. }) => self.handshake_types.push(1),
             // tshark dissects a retransmitted DTLS handshake message again.
-            Event::Anomaly(Anomaly { kind: AnomalyKind::Retransmitted { typ, .. }, .. }) => {
+            Event::Anomaly(Anomaly { kind: AnomalyKind::Retransmitted { typ, overlaps, .. }, .. }) => {
                 self.has_tls = true;
                 self.handshake_types.push(*typ);
+                self.cut = *overlaps;
             }
             // tshark files SSL 2.0 message types under tls.handshake.type too, for the
             // three it decodes (names::info).

@@ -41,3 +41,10 @@ impl<W: io::Write> Sink<W> {
         Ok(self.out)
     }
 }
+
+/// A DTLS handshake message that came whole in earlier frames and waited there for one
+/// before it: it was named in the frame it came in (as tshark names it), not again in
+/// the frame that completed the message before it.
+fn named_earlier(m: &tlsdoctor_tls::stream::Message<'_>) -> bool {
+    m.message_seq.is_some() && !m.frames.is_empty() && !m.frames.contains(&m.frame)
+}

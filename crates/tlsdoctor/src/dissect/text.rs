@@ -138,7 +138,9 @@ impl<W: io::Write> Observer for TextPrinter<W> {
                 let verbose = self.verbose;
                 let line = self.line_for(conn, event);
                 line.protocol.get_or_insert_with(|| dtls_protocol(version));
-                line.items.push(names::info(&m.kind));
+                if !super::named_earlier(m) {
+                    line.items.push(names::info(&m.kind));
+                }
                 if verbose {
                     line.details.extend(super::details::details(m, conn.transport));
                 }
