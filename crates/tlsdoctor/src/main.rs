@@ -11,7 +11,8 @@ use std::thread;
 use clap::{CommandFactory, Parser};
 use tlsdoctor::decrypt::{export, secrets};
 use tlsdoctor::decrypt::{Keys, ServerBinding};
-use tlsdoctor::diagnose::report::{Formatted, InputReport, ReportFormat, ReportWriter};
+use tlsdoctor::diagnose::ladder::Glyphs;
+use tlsdoctor::diagnose::report::{Formatted, InputReport, Layout, ReportFormat, ReportWriter};
 use tlsdoctor::diagnose::shards::{diagnose_capture_prepared, diagnose_captures, CaptureEvent};
 use tlsdoctor::diagnose::{ConnectionReport, Finding, Options, ReportSink};
 use tlsdoctor::dissect::{DataPrinter, FieldsPrinter, JsonPrinter, TextPrinter};
@@ -43,6 +44,8 @@ fn main() -> ExitCode {
             ja4,
             threads,
             annotate,
+            ladder,
+            ascii,
             secrets,
             limits,
         } => {
@@ -53,7 +56,11 @@ fn main() -> ExitCode {
                 return ExitCode::from(2);
             }
             match config_with_secrets(&captures, &secrets, false, &limits) {
-                Ok(config) => diagnose(&captures, &ca, format, &filter, threads, &config, annotate.as_deref()),
+                Ok(config) => {
+                    let glyphs = if ascii { Glyphs::Ascii } else { Glyphs::Unicode };
+                    let output = Output { format, ladder: ladder.then_some(glyphs), annotate: annotate.as_deref() };
+                    diagnose(&captures, &ca, &output, &filter, threads, &config)
+                }
                 Err(status) => status,
             }
         }
@@ -98,15 +105,22 @@ impl Filter {
     }
 }
 
+/// What `diagnose` writes: the report's format, its ladders, the annotated copy.
+struct Output<'a> {
+    format: ReportFormat,
+    ladder: Option<Glyphs>,
+    annotate: Option<&'a Path>,
+}
+
 fn diagnose(
     captures: &[PathBuf],
     ca: &[PathBuf],
-    format: ReportFormat,
+    output: &Output<'_>,
     filter: &Filter,
     threads: usize,
     config: &Config,
-    annotate: Option<&Path>,
 ) -> ExitCode {
+    let (format, annotate) = (output.format, output.annotate);
     let mut options = Options { keys: config.keys.clone(), ..Options::default() };
     for path in ca {
         match tlsdoctor::ca::load(path) {
@@ -119,7 +133,15 @@ fn diagnose(
     }
     let config = &Config { skip_application_data: true, ..config.clone() };
     let annotations = annotate.map(|_| Mutex::new(BTreeMap::new()));
-    let run = Run { captures, options: &options, filter, threads, config, annotations: annotations.as_ref() };
+    let run = Run {
+        captures,
+        options: &options,
+        filter,
+        threads,
+        config,
+        annotations: annotations.as_ref(),
+        ladder: output.ladder,
+    };
     let status = match format {
         ReportFormat::Json => run.report_to(io::BufWriter::new(io::stdout().lock()), format),
         ReportFormat::Text => run.report_to(io::BufWriter::new(anstream::stdout().lock()), format),
@@ -204,11 +226,13 @@ struct Run<'a> {
     config: &'a Config,
     /// With --annotate: each kept report's findings as comments, by frame.
     annotations: Option<&'a Mutex<BTreeMap<u64, Vec<String>>>>,
+    /// With --ladder: the text draws each handshake, in these characters.
+    ladder: Option<Glyphs>,
 }
 
 impl Run<'_> {
     fn report_to<W: Write>(&self, out: W, format: ReportFormat) -> ExitCode {
-        let writer = ReportWriter::new(out, format).naming_inputs(self.captures.len() > 1);
+        let writer = ReportWriter::new(out, format).naming_inputs(self.captures.len() > 1).with_ladder(self.ladder);
         let mut shown = Shown { filter: self.filter, writer, input: String::new(), annotations: self.annotations };
         let (inputs, unusable) = if self.captures.len() > 1 && self.threads > 1 {
             self.all_at_once(&mut shown)
@@ -267,13 +291,13 @@ impl Run<'_> {
     fn prepare<'s>(
         &'s self,
         input: &'s str,
-        (format, name_inputs): (ReportFormat, bool),
+        layout: Layout,
     ) -> impl Fn(ConnectionReport) -> Option<Formatted> + Sync + 's {
         move |mut report: ConnectionReport| {
             self.filter.keeps(&report).then(|| {
                 report.input = input.to_string();
                 record_comments(self.annotations, &report);
-                Formatted::new(&report, format, name_inputs)
+                Formatted::new(&report, layout)
             })
         }
     }

@@ -86,6 +86,8 @@ pub trait Observer {
     fn connection_ended(&mut self, _conn: &Connection) {}
     /// Every event of this frame has been delivered.
     fn frame_done(&mut self, _frame: u64) {}
+    /// The events that follow are of this frame, captured at this time.
+    fn frame_started(&mut self, _frame: u64, _time: Timestamp) {}
 }
 
 /// What reading one input showed, apart from the TLS it carried.
@@ -301,6 +303,7 @@ impl<'o> Streams<'o> {
     pub(crate) fn at(&mut self, frame: u64, now: Timestamp) {
         self.frame = frame;
         self.now = now;
+        self.observer.frame_started(frame, now);
     }
 
     /// Runs `feed` on a connection's parser and hands its events to the observer.

@@ -400,3 +400,44 @@ fn diagnose_filters_by_fingerprint() {
     assert!(run(&["--ja4", "t13d0000h2_000000000000_000000000000"]).is_empty());
     assert!(run(&["--ja3", "00000000000000000000000000000000"]).is_empty());
 }
+
+/// `diagnose --ladder`: the sample's handshake as arrows in frame order (tshark's frames
+/// 4, 6, 8, 9), the client's flight and the server's alert marked, every line within 80
+/// columns; `--ascii` draws the same with ASCII; no colour when the output is no terminal.
+#[test]
+fn the_ladder_draws_the_handshake_in_80_columns_with_the_failure_marked() {
+    let run = |ascii: bool| {
+        let mut args = vec!["diagnose", "--ladder"];
+        if ascii {
+            args.push("--ascii");
+        }
+        let ca = repo("samples/ca.pem");
+        let sample = repo("samples/mtls-decrypt-error.pcapng");
+        args.extend(["--ca", ca.to_str().unwrap(), sample.to_str().unwrap()]);
+        let out = tlsdoctor(&args);
+        assert_eq!(out.status.code(), Some(1));
+        text(&out.stdout)
+    };
+    let unicode = run(false);
+    assert!(!unicode.contains('\u{1b}'), "no colour into a pipe");
+    let ladder: Vec<&str> = unicode.lines().skip_while(|l| !l.contains("frame  time (s)  client")).collect();
+    assert!(ladder.len() > 6 && ladder.iter().all(|l| l.chars().count() <= 80), "{unicode}");
+    let arrows: Vec<(u64, bool, bool)> = unicode
+        .lines()
+        .filter_map(|l| {
+            let frame = l.get(..9)?.trim().parse().ok()?;
+            Some((frame, l.contains('►'), l.ends_with('✗')))
+        })
+        .collect();
+    // (frame, towards the server, marked)
+    assert_eq!(arrows, [(4, true, false), (6, false, false), (8, true, true), (9, false, true)], "{unicode}");
+    assert!(unicode.contains("  ✗ frame 8: client-certificate-verify-invalid\n"), "{unicode}");
+    assert!(unicode.contains("  ✗ frame 9: the server's alert (decrypt_error)\n"), "{unicode}");
+    assert!(!unicode.contains("  handshake:\n"), "the ladder replaces the list");
+
+    let ascii = run(true);
+    let ladder: Vec<&str> = ascii.lines().skip_while(|l| !l.contains("frame  time (s)  client")).collect();
+    assert!(ladder.len() > 6 && ladder.iter().all(|l| l.is_ascii()), "{ascii}");
+    assert!(ascii.contains("-- Client Hello ---") && ascii.contains("  x frame 8: client-certificate-verify-invalid"));
+    assert_eq!(ascii.lines().count(), unicode.lines().count());
+}

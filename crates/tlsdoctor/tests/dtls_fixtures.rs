@@ -328,3 +328,21 @@ fn reordered_duplicated_and_lost_datagrams_that_the_peers_repair_are_no_fault() 
         assert!(finished_match(&r, "client") && finished_match(&r, "server"), "{name}: {:?}", r.passed);
     }
 }
+
+/// DTLS-SRTP (RFC 5764): dissect -v names the protection profiles the client offered and
+/// the one the server chose; the association is a good one.
+#[test]
+fn dtls_srtp_profiles_are_named() {
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_tlsdoctor"))
+        .args(["dissect", "-v"])
+        .arg(fixture("dtls/dtls12-srtp.pcapng"))
+        .output()
+        .unwrap();
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(text.contains("Extension: use_srtp (len=7): SRTP_AEAD_AES_128_GCM, SRTP_AES128_CM_HMAC_SHA1_80"), "{text}");
+    assert!(text.contains("Extension: use_srtp (len=5): SRTP_AES128_CM_HMAC_SHA1_80"), "{text}");
+    assert!(text.contains("MKI: none"), "{text}");
+    let r = only("dtls12-srtp");
+    assert_eq!(r.outcome, Outcome::Ok);
+    assert!(errors(&r).is_empty(), "{:?}", r.findings);
+}

@@ -12,6 +12,7 @@ pub mod fingerprints;
 mod finished;
 mod heartbeat;
 pub mod http;
+pub mod ladder;
 mod lanes;
 mod negotiation;
 mod outcome;
@@ -80,10 +81,12 @@ impl From<SocketAddr> for Endpoint {
     }
 }
 
-/// One line of the handshake ladder: who sent what, in which frame.
+/// One line of the handshake ladder: who sent what, in which frame, when (seconds since
+/// the connection's first frame).
 #[derive(Debug, Clone, Serialize)]
 pub struct Step {
     pub frame: u64,
+    pub time: f64,
     pub from: &'static str,
     pub message: String,
 }
@@ -209,6 +212,8 @@ pub struct Diagnoser<'a> {
     /// Reports of the frame being processed, handed over in id order when it is done.
     ended: Vec<ConnectionReport>,
     refusals: Refusals,
+    /// The time of the frame being processed.
+    now: tlsdoctor_capture::Timestamp,
 }
 
 /// Connections judged once the whole input was seen: those refused at the ClientHello,
@@ -271,6 +276,7 @@ impl<'a> Diagnoser<'a> {
             open: ConnIdMap::default(),
             ended: Vec::new(),
             refusals: Refusals::default(),
+            now: Default::default(),
         }
     }
 
@@ -360,7 +366,8 @@ impl Observer for Diagnoser<'_> {
             let repeated = matches!(m.kind, MessageKind::StreamData { .. })
                 && ladder.last().is_some_and(|s: &Step| s.frame == m.frame && s.from == from && s.message == message);
             if ladder.len() < LADDER_STEPS && !repeated {
-                ladder.push(Step { frame: m.frame, from, message });
+                let time = seconds_between(conn.first_time, self.now);
+                ladder.push(Step { frame: m.frame, time, from, message });
             }
         }
     }
@@ -380,6 +387,16 @@ impl Observer for Diagnoser<'_> {
             self.hand_over(frame);
         }
     }
+
+    fn frame_started(&mut self, _frame: u64, time: tlsdoctor_capture::Timestamp) {
+        self.now = time;
+    }
+}
+
+/// Seconds from `from` to `to`, 0 when the clock stepped back.
+fn seconds_between(from: tlsdoctor_capture::Timestamp, to: tlsdoctor_capture::Timestamp) -> f64 {
+    let seconds = |t: tlsdoctor_capture::Timestamp| t.secs as f64 + f64::from(t.nanos) / 1e9;
+    (seconds(to) - seconds(from)).max(0.0)
 }
 
 /// Watchers of legacy protocol features, beside the story: SSL 2.0 and heartbeats.

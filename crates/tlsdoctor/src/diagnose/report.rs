@@ -7,6 +7,7 @@ use anstyle::{AnsiColor, Style};
 use serde::Serialize;
 use tlsdoctor_tls::text::Escaped;
 
+use super::ladder::{self, Glyphs};
 use super::{codes, ConnectionReport, Outcome, Severity};
 use crate::pipeline::InputSummary;
 
@@ -42,6 +43,16 @@ const WARN: Style = AnsiColor::Yellow.on_default().bold();
 const GOOD: Style = AnsiColor::Green.on_default().bold();
 const DIM: Style = Style::new().dimmed();
 const BOLD: Style = Style::new().bold();
+
+/// How each connection's report is laid out.
+#[derive(Debug, Clone, Copy)]
+pub struct Layout {
+    pub format: ReportFormat,
+    /// The text names each connection's capture (several were given).
+    pub name_inputs: bool,
+    /// The text draws the handshake as a ladder, in these characters.
+    pub ladder: Option<Glyphs>,
+}
 
 /// How the report is written.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -79,9 +90,7 @@ pub const SCHEMA_VERSION: &str = "1.2";
 /// are known last.
 pub struct ReportWriter<W: Write> {
     out: W,
-    format: ReportFormat,
-    /// The text names each connection's capture (several were given).
-    name_inputs: bool,
+    layout: Layout,
     /// Reports held to be sorted, each with the number of its input in arrival order:
     /// the inputs stay apart.
     held: Vec<(usize, Formatted)>,
@@ -100,8 +109,7 @@ impl<W: Write> ReportWriter<W> {
     pub fn new(out: W, format: ReportFormat) -> Self {
         ReportWriter {
             out,
-            format,
-            name_inputs: false,
+            layout: Layout { format, name_inputs: false, ladder: None },
             held: Vec::new(),
             inputs_seen: 0,
             last_input: None,
@@ -116,17 +124,23 @@ impl<W: Write> ReportWriter<W> {
 
     /// Names each connection's capture in the text (for several inputs).
     pub fn naming_inputs(mut self, name_inputs: bool) -> Self {
-        self.name_inputs = name_inputs;
+        self.layout.name_inputs = name_inputs;
         self
     }
 
-    /// The format and naming this writer wants, to format reports on other threads.
-    pub fn style(&self) -> (ReportFormat, bool) {
-        (self.format, self.name_inputs)
+    /// Draws each connection's handshake as a ladder in the text.
+    pub fn with_ladder(mut self, ladder: Option<Glyphs>) -> Self {
+        self.layout.ladder = ladder;
+        self
+    }
+
+    /// How this writer lays reports out, to format them on other threads.
+    pub fn style(&self) -> Layout {
+        self.layout
     }
 
     pub fn connection(&mut self, report: ConnectionReport) {
-        self.formatted(Formatted::new(&report, self.format, self.name_inputs));
+        self.formatted(Formatted::new(&report, self.layout));
     }
 
     /// A report formatted already, with this writer's [`ReportWriter::style`].
@@ -172,7 +186,7 @@ impl<W: Write> ReportWriter<W> {
 
     fn release_held(&mut self) {
         let mut held = std::mem::take(&mut self.held);
-        match self.format {
+        match self.layout.format {
             // Failures, then errors and warnings on finished handshakes, then the
             // incomplete, then the rest.
             ReportFormat::Text => held.sort_by_key(|(input, c)| {
@@ -199,7 +213,7 @@ impl<W: Write> ReportWriter<W> {
         let first = self.written == 0;
         self.written += 1;
         let out = &mut self.out;
-        let separated = match self.format {
+        let separated = match self.layout.format {
             ReportFormat::Text => Ok(()),
             ReportFormat::Json if first => write_json_start(out).and_then(|()| out.write_all(b"\n    ")),
             ReportFormat::Json => out.write_all(b",\n    "),
@@ -209,7 +223,7 @@ impl<W: Write> ReportWriter<W> {
 
     fn end(&mut self, inputs: &[InputReport]) -> io::Result<()> {
         let out = &mut self.out;
-        match self.format {
+        match self.layout.format {
             ReportFormat::Json => {
                 if self.written == 0 {
                     write_json_start(out)?;
@@ -319,11 +333,11 @@ pub struct Formatted {
 }
 
 impl Formatted {
-    pub fn new(c: &ConnectionReport, format: ReportFormat, name_input: bool) -> Formatted {
+    pub fn new(c: &ConnectionReport, layout: Layout) -> Formatted {
         let mut text = Vec::new();
         // Writing into a Vec fails only if serialisation does, which these types do not.
-        let _ = match format {
-            ReportFormat::Text => write_connection(&mut text, c, name_input),
+        let _ = match layout.format {
+            ReportFormat::Text => write_connection(&mut text, c, layout),
             ReportFormat::Json => write_nested(&mut text, c, b"    "),
         };
         Formatted {
@@ -334,7 +348,7 @@ impl Formatted {
             has_warning: c.findings.iter().any(|f| f.severity == Severity::Warning),
             server: c.sni.clone().unwrap_or_else(|| format!("{}:{}", c.server.ip, c.server.port)),
             codes: c.findings.iter().filter(|f| f.severity != Severity::Info).map(|f| f.code).collect(),
-            recap: c.has_problem().then(|| recap_line(c, name_input)),
+            recap: c.has_problem().then(|| recap_line(c, layout.name_inputs)),
             text,
         }
     }
@@ -367,7 +381,8 @@ impl Write for Nested<'_> {
     }
 }
 
-fn write_connection(out: &mut dyn Write, c: &ConnectionReport, name_input: bool) -> io::Result<()> {
+fn write_connection(out: &mut dyn Write, c: &ConnectionReport, layout: Layout) -> io::Result<()> {
+    let name_input = layout.name_inputs;
     let (mark, style) = match c.outcome {
         Outcome::Ok if !c.has_error() => ("ok", GOOD),
         Outcome::Ok => ("ok, with errors", WARN),
@@ -444,7 +459,9 @@ fn write_connection(out: &mut dyn Write, c: &ConnectionReport, name_input: bool)
             writeln!(out, "    {GOOD}✓{GOOD:#} {}", Escaped(note))?;
         }
     }
-    if !c.ladder.is_empty() {
+    if let Some(glyphs) = layout.ladder.filter(|_| !c.ladder.is_empty()) {
+        ladder::write(out, c, glyphs)?;
+    } else if !c.ladder.is_empty() {
         writeln!(out, "\n  {DIM}handshake:{DIM:#}")?;
         let mut steps = c.ladder.iter().peekable();
         while let Some(first) = steps.next() {
