@@ -7,11 +7,15 @@ use tlsdoctor_tls::messages::{parse_handshake, HandshakeBody, ParseContext};
 use tlsdoctor_tls::record::{RecordHeader, ALERT, APPLICATION_DATA, CHANGE_CIPHER_SPEC, HANDSHAKE, HEARTBEAT};
 use tlsdoctor_tls::registry::{ExtensionType, HandshakeType};
 use tlsdoctor_tls::stream::{
-    Anomaly, AnomalyKind, Event, Message, MessageKind, Negotiated, RecordEvent, RecordOpener, StreamConfig,
+    Anomaly, AnomalyKind, Event, Message, MessageKind, Negotiated, Opened, RecordEvent, RecordOpener, StreamConfig,
 };
 
 use crate::fragments::{self, Delivery, Reassembly};
 use crate::record::{self, DtlsRecord, RecordError, ACK};
+use crate::unified;
+
+/// DTLS 1.3 epochs whose sequence numbers each side's reader keeps.
+const MAX_EPOCHS_KEPT: usize = 4;
 
 /// One DTLS association's parser.
 pub struct DtlsConnection {
@@ -31,6 +35,12 @@ struct Direction {
     asked_cid: Option<usize>,
     /// Sent a record that needs keys (epoch > 0 or a unified header).
     protected: bool,
+    /// DTLS 1.3: the highest epoch this side's records were opened in (0: none yet).
+    epoch: u64,
+    /// DTLS 1.3: per recent epoch, one past the highest sequence number opened in it.
+    next_sequence: Vec<(u64, u64)>,
+    /// DTLS 1.3: a record of this side did not open (told once).
+    failed: bool,
     datagrams: u64,
     last_frame: u64,
 }
@@ -50,7 +60,8 @@ impl DtlsConnection {
         DtlsConnection { config, dirs: Default::default(), negotiated: Negotiated::default(), opener: None }
     }
 
-    /// A parser that asks `opener` to decrypt the records after epoch 0 (DTLS 1.0 and 1.2).
+    /// A parser that asks `opener` to decrypt the records after epoch 0: DTLS 1.0 and 1.2
+    /// records, and DTLS 1.3's under unified headers with the keys of their epoch.
     pub fn with_opener(config: StreamConfig, opener: Box<dyn RecordOpener + Send>) -> Self {
         DtlsConnection { opener: Some(opener), ..DtlsConnection::new(config) }
     }
@@ -104,8 +115,8 @@ impl DtlsConnection {
             return self.content(&content, out);
         }
         self.dirs[side.index()].protected = true;
-        // DTLS 1.3's unified headers hide their record numbers: not opened here.
-        let opened = match self.opener.as_mut().filter(|_| !r.unified) {
+        let opened = match self.opener.as_mut() {
+            Some(_) if r.unified => self.open_unified(side, r),
             Some(opener) => {
                 let (sequence, header) = mac_input(r, header);
                 opener.dtls_sequence(side, sequence);
@@ -119,10 +130,11 @@ impl DtlsConnection {
                     Content { content_type: opened.content_type, body: &opened.data, decrypted: true, ..content };
                 return self.content(&content, out);
             }
-            Some(Err(reason)) => {
+            Some(Err(reason)) if !(r.unified && self.dirs[side.index()].failed) => {
+                self.dirs[side.index()].failed = r.unified;
                 out(Event::Anomaly(Anomaly { side, frame, kind: AnomalyKind::DecryptFailed { reason } }))
             }
-            None => {}
+            Some(Err(_)) | None => {}
         }
         let content_type = if r.unified { APPLICATION_DATA } else { r.content_type };
         let frames = [frame];
@@ -136,6 +148,37 @@ impl DtlsConnection {
             message_seq: None,
             kind: MessageKind::Encrypted { content_type, length },
         }));
+    }
+
+    /// DTLS 1.3: a record under a unified header, opened with the keys of the epoch its
+    /// header points to. None when they are not known.
+    fn open_unified(&mut self, side: Side, r: &DtlsRecord<'_>) -> Option<Result<Opened, String>> {
+        let dir = &self.dirs[side.index()];
+        let epoch = unified::epoch(r.epoch, dir.epoch);
+        let expected = dir.next_sequence.iter().find(|(e, _)| *e == epoch).map_or(0, |(_, next)| *next);
+        let keys = self.opener.as_mut()?.dtls13_epoch(side, epoch)?;
+        let Some(mask) = keys.record_number_mask(r.body) else {
+            let len = r.body.len();
+            return Some(Err(format!("a record of {len} bytes: too short to hide its record number")));
+        };
+        let (header, low, bits) = unified::unmask(r, mask)?;
+        let sequence = unified::sequence(low, bits, expected);
+        let opened = keys.open(&header, sequence, r.body);
+        if opened.is_ok() {
+            let dir = &mut self.dirs[side.index()];
+            dir.epoch = dir.epoch.max(epoch);
+            match dir.next_sequence.iter_mut().find(|(e, _)| *e == epoch) {
+                Some((_, next)) => *next = (*next).max(sequence + 1),
+                None => {
+                    // Old epochs are forgotten: a handshake epoch and a few key updates.
+                    if dir.next_sequence.len() >= MAX_EPOCHS_KEPT {
+                        dir.next_sequence.remove(0);
+                    }
+                    dir.next_sequence.push((epoch, sequence + 1));
+                }
+            }
+        }
+        Some(opened)
     }
 
     fn content(&mut self, c: &Content<'_>, out: &mut dyn FnMut(Event<'_>)) {

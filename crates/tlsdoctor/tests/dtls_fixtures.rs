@@ -156,3 +156,63 @@ fn the_server_key_decrypts_an_rsa_association_with_extended_master_secret() {
     assert!(stdout.contains("=== frame 12 connection 1 "), "{stdout}");
     assert!(stdout.contains("hello over DTLS with RSA\n"), "{stdout}");
 }
+
+/// A DTLS 1.3 fixture (wolfSSL on both sides) diagnosed with its key log and the CA.
+fn with_keylog(name: &str) -> ConnectionReport {
+    let path = fixture(&format!("dtls/{name}.keylog"));
+    let (keys, problems) = tlsdoctor::decrypt::secrets::load_keylog(&path).unwrap();
+    assert!(problems.is_empty(), "{problems:?}");
+    let keys = Some(std::sync::Arc::new(tlsdoctor::decrypt::Keys::from_keylog(keys)));
+    let config = Config { keys: keys.clone(), ..Config::default() };
+    let options = Options { keys, ..options_with_ca() };
+    let mut reports = diagnose_capture(&fixture(&format!("dtls/{name}.pcapng")), &config, &options).unwrap();
+    assert_eq!(reports.len(), 1, "{name}: one DTLS association");
+    reports.remove(0)
+}
+
+/// DTLS 1.3 with a HelloRetryRequest (wolfSSL's stateless cookie): the key log opens
+/// the unified-header records, so the server's chain, its CertificateVerify over the
+/// TLS 1.3 transcript (from the synthetic message_hash on) and both Finished messages
+/// under the "dtls13" labels are checked, and pass.
+#[test]
+fn dtls13_with_the_key_log_every_check_passes() {
+    for (name, suite) in [("dtls13-ok", "TLS_AES_256_GCM_SHA384"), ("dtls13-chacha", "TLS_CHACHA20_POLY1305_SHA256")] {
+        let r = with_keylog(name);
+        assert!(r.decrypted, "{name}");
+        assert_eq!(r.outcome, Outcome::Ok, "{name}: {:?}", r.findings);
+        assert_eq!(r.version.as_deref(), Some("DTLS 1.3"), "{name}");
+        assert_eq!(r.cipher_suite.as_deref(), Some(suite), "{name}");
+        assert!(errors(&r).is_empty(), "{name}: {:?}", r.findings);
+        for check in ["the server's CertificateVerify", "the client's Finished", "the server's Finished"] {
+            assert!(r.passed.iter().any(|p| p.starts_with(check)), "{name}: {check}: {:?}", r.passed);
+        }
+        assert!(r.passed.iter().any(|p| p.contains("server certificate chain")), "{name}: {:?}", r.passed);
+        assert_eq!(r.sni.as_deref(), Some("app.example"));
+    }
+}
+
+#[test]
+fn dtls13_without_secrets_is_read_but_not_opened() {
+    let r = only("dtls13-ok");
+    assert!(!r.decrypted);
+    assert_eq!(r.version.as_deref(), Some("DTLS 1.3"));
+    assert!(errors(&r).is_empty(), "{:?}", r.findings);
+}
+
+/// The server requires a client certificate; the client's is empty: the server's fatal
+/// alert is under the handshake keys, and only the key log shows it.
+#[test]
+fn dtls13_the_server_requires_a_client_certificate() {
+    let r = with_keylog("dtls13-no-client-cert");
+    assert_eq!(r.outcome, Outcome::Failed, "{:?}", r.findings);
+    assert_eq!(alert(&r), ("server", Some("certificate_required"), 12));
+    assert_eq!(errors(&r), ["client-certificate-missing"]);
+}
+
+/// The client does not trust the server's CA: its fatal alert, under the handshake keys.
+#[test]
+fn dtls13_the_client_refuses_an_unknown_ca() {
+    let r = with_keylog("dtls13-unknown-ca");
+    assert_eq!(r.outcome, Outcome::Failed, "{:?}", r.findings);
+    assert_eq!(alert(&r), ("client", Some("unknown_ca"), 9));
+}
