@@ -337,6 +337,7 @@ pub fn starts_handshake(payload: &[u8]) -> bool {
 mod tests {
     use super::*;
     use crate::record::tests::plain_record;
+    use tlsdoctor_tls::stream::Dtls13Keys;
 
     fn fragment(typ: u8, seq: u16, body: &[u8], offset: usize, len: usize) -> Vec<u8> {
         let mut f = vec![typ];
@@ -475,5 +476,88 @@ mod tests {
         for n in 0..d.len() {
             send(&mut conn, &mut log, Side::Client, 2, &d[..n]);
         }
+    }
+
+    /// Stand-in DTLS 1.3 keys: the mask is the ciphertext's first two bytes; a record
+    /// "opens" when its bytes 2..10 hold the full sequence number it was given and the
+    /// header's record number is in clear; the plaintext follows the 16-byte sample,
+    /// its last byte the content type.
+    struct FakeEpoch(u64);
+
+    impl Dtls13Keys for FakeEpoch {
+        fn record_number_mask(&self, ciphertext: &[u8]) -> Option<[u8; 2]> {
+            (ciphertext.len() >= 16).then(|| [ciphertext[0], ciphertext[1]])
+        }
+
+        fn open(&self, header: &[u8], sequence: u64, ciphertext: &[u8]) -> Result<Opened, String> {
+            let low = u64::from(header[1]);
+            if ciphertext[2..10] != ((self.0 << 48) | sequence).to_be_bytes() || sequence & 0xff != low {
+                return Err("bad tag".into());
+            }
+            let (content_type, data) = ciphertext[16..].split_last().ok_or("empty")?;
+            Ok(Opened { content_type: *content_type, data: data.to_vec() })
+        }
+    }
+
+    struct FakeOpener([FakeEpoch; 2]);
+
+    impl RecordOpener for FakeOpener {
+        fn handshake(&mut self, _side: Side, _typ: u8, _raw: &[u8]) {}
+        fn change_cipher_spec(&mut self, _side: Side) {}
+        fn open(&mut self, _side: Side, _header: RecordHeader, _body: &[u8]) -> Option<Result<Opened, String>> {
+            None
+        }
+        fn dtls13_epoch(&mut self, _side: Side, epoch: u64) -> Option<&dyn Dtls13Keys> {
+            self.0.iter().find(|e| e.0 == epoch).map(|e| e as &dyn Dtls13Keys)
+        }
+    }
+
+    /// A unified header (8-bit record number, no length) and its "sealed" record.
+    fn unified_record(epoch: u64, sequence: u64, content_type: u8, plain: &[u8]) -> Vec<u8> {
+        let mut body = vec![0x5a, 0xc3];
+        body.extend(((epoch << 48) | sequence).to_be_bytes());
+        body.resize(16, 0);
+        body.extend(plain);
+        body.push(content_type);
+        let mut d = vec![0x20 | (epoch as u8 & 3), sequence as u8 ^ 0x5a];
+        d.extend(body);
+        d
+    }
+
+    #[test]
+    fn dtls13_records_are_unmasked_numbered_and_opened_by_epoch() {
+        let opener = FakeOpener([FakeEpoch(2), FakeEpoch(3)]);
+        let mut conn = DtlsConnection::with_opener(StreamConfig::default(), Box::new(opener));
+        let mut log = Log::default();
+        let finished = whole(20, 2, &[7; 32]);
+        send(&mut conn, &mut log, Side::Server, 1, &unified_record(2, 0, 22, &finished));
+        // The 8 visible bits wrap: 255 then 256.
+        for (frame, sequence) in [(2, 255), (3, 256)] {
+            send(&mut conn, &mut log, Side::Server, frame, &unified_record(3, sequence, 21, &[1, 0]));
+        }
+        // A handshake record retransmitted in epoch 2 after epoch 3 began, and an ACK.
+        send(&mut conn, &mut log, Side::Server, 4, &unified_record(2, 1, 26, &[0, 0]));
+        // A record that does not open, twice: told once. Then one too short to unmask.
+        let mut bad = unified_record(3, 257, 23, b"x");
+        bad[5] ^= 1;
+        send(&mut conn, &mut log, Side::Server, 5, &bad);
+        send(&mut conn, &mut log, Side::Server, 6, &bad);
+        send(&mut conn, &mut log, Side::Client, 7, &[0x22, 0, 1, 2, 3]);
+        let shown: Vec<&str> = log.0.iter().map(String::as_str).filter(|l| !l.starts_with('R')).collect();
+        assert_eq!(
+            shown,
+            [
+                "H20@1[1]len36",
+                "A1.0@2",
+                "A1.0@3",
+                "!DecryptFailed { reason: \"bad tag\" }@5",
+                "E23@5",
+                "E23@6",
+                "!DecryptFailed { reason: \"a record of 3 bytes: too short to hide its record number\" }@7",
+                "E23@7"
+            ]
+        );
+        assert_eq!(conn.dirs[1].epoch, 3);
+        assert_eq!(conn.dirs[1].next_sequence, [(2, 2), (3, 257)]);
     }
 }

@@ -1,7 +1,8 @@
 //! DTLS over UDP on real-peer captures (tests/fixtures/dtls, made by
-//! make-dtls-captures.sh: OpenSSL and GnuTLS, path faults from iptables): each
-//! association is diagnosed like a TCP connection, with `transport` "udp", the right
-//! alert, frame and findings, and the datagram-only findings where the path failed.
+//! make-dtls-captures.sh: OpenSSL and GnuTLS, wolfSSL for DTLS 1.3, path faults from
+//! iptables): each association is diagnosed like a TCP connection, with `transport`
+//! "udp", the right alert, frame and findings, and the datagram-only findings where the
+//! path failed.
 
 use std::path::{Path, PathBuf};
 
@@ -191,12 +192,21 @@ fn dtls13_with_the_key_log_every_check_passes() {
     }
 }
 
+/// Without secrets the unified-header records stay closed: the good association is not
+/// called failed, and the failed ones are, from their encrypted alerts.
 #[test]
 fn dtls13_without_secrets_is_read_but_not_opened() {
     let r = only("dtls13-ok");
     assert!(!r.decrypted);
+    assert_eq!(r.outcome, Outcome::Ok, "{:?}", r.findings);
     assert_eq!(r.version.as_deref(), Some("DTLS 1.3"));
     assert!(errors(&r).is_empty(), "{:?}", r.findings);
+    for (name, sender, frame) in [("dtls13-no-client-cert", "server", 12), ("dtls13-unknown-ca", "client", 9)] {
+        let r = only(name);
+        assert_eq!(r.outcome, Outcome::Failed, "{name}");
+        assert_eq!(alert(&r), (sender, None, frame), "{name}: the alert is encrypted");
+        assert!(r.findings.iter().any(|f| f.code == "keys-missing"), "{name}: {:?}", r.findings);
+    }
 }
 
 /// The server requires a client certificate; the client's is empty: the server's fatal
@@ -215,4 +225,23 @@ fn dtls13_the_client_refuses_an_unknown_ca() {
     let r = with_keylog("dtls13-unknown-ca");
     assert_eq!(r.outcome, Outcome::Failed, "{:?}", r.findings);
     assert_eq!(alert(&r), ("client", Some("unknown_ca"), 9));
+    assert_eq!(errors(&r), ["certificate-untrusted-by-peer"]);
+    assert!(r.passed.iter().any(|p| p.starts_with("the server's Finished")), "{:?}", r.passed);
+}
+
+/// The decrypted application data of a DTLS 1.3 association, through the CLI.
+#[test]
+fn dtls13_application_data_decrypts_with_the_key_log() {
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_tlsdoctor"))
+        .arg("decrypt")
+        .arg("--keylog")
+        .arg(fixture("dtls/dtls13-ok.keylog"))
+        .arg(fixture("dtls/dtls13-ok.pcapng"))
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(stdout.contains("=== frame 11 connection 1 "), "{stdout}");
+    assert!(stdout.contains("=== frame 12 connection 1 "), "{stdout}");
+    assert_eq!(stdout.matches("hello over DTLS 1.3\n").count(), 2, "{stdout}");
 }

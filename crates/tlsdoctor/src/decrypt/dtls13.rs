@@ -31,10 +31,7 @@ impl Dtls13Epochs {
         Some(Dtls13Epochs {
             suite,
             hash,
-            handshake: [
-                keys(&secrets.client_handshake_traffic_secret),
-                keys(&secrets.server_handshake_traffic_secret),
-            ],
+            handshake: [keys(&secrets.client_handshake_traffic_secret), keys(&secrets.server_handshake_traffic_secret)],
             application: [first(&secrets.client_traffic_secret_0), first(&secrets.server_traffic_secret_0)],
         })
     }
