@@ -245,3 +245,28 @@ fn dtls13_application_data_decrypts_with_the_key_log() {
     assert!(stdout.contains("=== frame 12 connection 1 "), "{stdout}");
     assert_eq!(stdout.matches("hello over DTLS 1.3\n").count(), 2, "{stdout}");
 }
+
+/// The key log carried in the capture itself (a pcapng decryption secrets block, as
+/// `tlsdoctor keys --inject-secrets` writes it) opens DTLS 1.3 as the key log file does.
+#[test]
+fn dtls13_secrets_carried_in_the_capture() {
+    let copy = Path::new(env!("CARGO_TARGET_TMPDIR")).join("dtls13-ok-with-secrets.pcapng");
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_tlsdoctor"))
+        .arg("keys")
+        .arg(fixture("dtls/dtls13-ok.pcapng"))
+        .arg("--keylog")
+        .arg(fixture("dtls/dtls13-ok.keylog"))
+        .arg("--inject-secrets")
+        .arg(&copy)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let (keys, problems) = tlsdoctor::decrypt::secrets::embedded(&copy).unwrap();
+    assert!(problems.is_empty(), "{problems:?}");
+    let keys = Some(std::sync::Arc::new(tlsdoctor::decrypt::Keys::from_keylog(keys)));
+    let config = Config { keys: keys.clone(), ..Config::default() };
+    let r = diagnose_capture(&copy, &config, &Options { keys, ..options_with_ca() }).unwrap().remove(0);
+    assert!(r.decrypted);
+    assert_eq!(r.outcome, Outcome::Ok, "{:?}", r.findings);
+    assert!(r.passed.iter().any(|p| p.starts_with("the client's Finished")), "{:?}", r.passed);
+}
