@@ -177,7 +177,13 @@ fn with_keylog(name: &str) -> ConnectionReport {
 /// under the "dtls13" labels are checked, and pass.
 #[test]
 fn dtls13_with_the_key_log_every_check_passes() {
-    for (name, suite) in [("dtls13-ok", "TLS_AES_256_GCM_SHA384"), ("dtls13-chacha", "TLS_CHACHA20_POLY1305_SHA256")] {
+    // dtls13-cid: every record after the ServerHello carries a connection ID.
+    let suites = [
+        ("dtls13-ok", "TLS_AES_256_GCM_SHA384"),
+        ("dtls13-chacha", "TLS_CHACHA20_POLY1305_SHA256"),
+        ("dtls13-cid", "TLS_AES_256_GCM_SHA384"),
+    ];
+    for (name, suite) in suites {
         let r = with_keylog(name);
         assert!(r.decrypted, "{name}");
         assert_eq!(r.outcome, Outcome::Ok, "{name}: {:?}", r.findings);

@@ -61,8 +61,13 @@ const NOT_TLS_OVER_TCP: &[&str] = &["quic-fragmented-handshakes.pcapng.gz"];
 /// a unified header is "Continuation Data"; tlsdoctor says DTLSv1.3, "Hello Retry
 /// Request" and "Application Data" (the records' outer type, as for TLS 1.3). Their
 /// frames and clear-text message types (the .tsv goldens) are compared all the same.
-const TSHARK_HAS_NO_DTLS13: &[&str] =
-    &["dtls13-ok.pcapng", "dtls13-chacha.pcapng", "dtls13-no-client-cert.pcapng", "dtls13-unknown-ca.pcapng"];
+const TSHARK_HAS_NO_DTLS13: &[&str] = &[
+    "dtls13-ok.pcapng",
+    "dtls13-chacha.pcapng",
+    "dtls13-no-client-cert.pcapng",
+    "dtls13-unknown-ca.pcapng",
+    "dtls13-cid.pcapng",
+];
 
 #[test]
 fn frames_and_message_types_match_tshark() {
