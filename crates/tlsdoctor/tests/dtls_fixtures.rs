@@ -182,6 +182,7 @@ fn dtls13_with_the_key_log_every_check_passes() {
         ("dtls13-ok", "TLS_AES_256_GCM_SHA384"),
         ("dtls13-chacha", "TLS_CHACHA20_POLY1305_SHA256"),
         ("dtls13-cid", "TLS_AES_256_GCM_SHA384"),
+        ("dtls13-key-update", "TLS_AES_256_GCM_SHA384"),
     ];
     for (name, suite) in suites {
         let r = with_keylog(name);
@@ -235,21 +236,44 @@ fn dtls13_the_client_refuses_an_unknown_ca() {
     assert!(r.passed.iter().any(|p| p.starts_with("the server's Finished")), "{:?}", r.passed);
 }
 
+/// `tlsdoctor COMMAND --keylog NAME.keylog NAME.pcapng`'s standard output.
+fn with_keylog_cli(command: &str, name: &str) -> String {
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_tlsdoctor"))
+        .arg(command)
+        .arg("--keylog")
+        .arg(fixture(&format!("dtls/{name}.keylog")))
+        .arg(fixture(&format!("dtls/{name}.pcapng")))
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
 /// The decrypted application data of a DTLS 1.3 association, through the CLI.
 #[test]
 fn dtls13_application_data_decrypts_with_the_key_log() {
-    let out = std::process::Command::new(env!("CARGO_BIN_EXE_tlsdoctor"))
-        .arg("decrypt")
-        .arg("--keylog")
-        .arg(fixture("dtls/dtls13-ok.keylog"))
-        .arg(fixture("dtls/dtls13-ok.pcapng"))
-        .output()
-        .unwrap();
-    let stdout = String::from_utf8_lossy(&out.stdout);
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let stdout = with_keylog_cli("decrypt", "dtls13-ok");
     assert!(stdout.contains("=== frame 11 connection 1 "), "{stdout}");
     assert!(stdout.contains("=== frame 12 connection 1 "), "{stdout}");
     assert_eq!(stdout.matches("hello over DTLS 1.3\n").count(), 2, "{stdout}");
+}
+
+/// After its KeyUpdate is acknowledged, each side sends in epoch 4 (header bits 00) under
+/// the secret the update derives from the logged one ("dtls13traffic upd"): wolfSSL's
+/// second line still goes in epoch 3, its close_notify in epoch 4.
+#[test]
+fn dtls13_records_after_a_key_update_open() {
+    let stdout = with_keylog_cli("decrypt", "dtls13-key-update");
+    assert_eq!(stdout.matches("hello over DTLS 1.3\n").count(), 2, "{stdout}");
+    assert_eq!(stdout.matches("hello over DTLS 1.3 after a key update\n").count(), 2, "{stdout}");
+    let lines = with_keylog_cli("dissect", "dtls13-key-update");
+    for frame in ["13", "15"] {
+        assert!(lines.lines().any(|l| l.trim_start().starts_with(&format!("{frame} ")) && l.contains("Key Update")));
+    }
+    for frame in ["19", "20"] {
+        let line = lines.lines().find(|l| l.trim_start().starts_with(&format!("{frame} "))).unwrap_or_default();
+        assert!(line.contains("Close Notify"), "frame {frame}: {lines}");
+    }
 }
 
 /// The key log carried in the capture itself (a pcapng decryption secrets block, as

@@ -67,6 +67,7 @@ const TSHARK_HAS_NO_DTLS13: &[&str] = &[
     "dtls13-no-client-cert.pcapng",
     "dtls13-unknown-ca.pcapng",
     "dtls13-cid.pcapng",
+    "dtls13-key-update.pcapng",
 ];
 
 #[test]
