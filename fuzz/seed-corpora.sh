@@ -142,14 +142,16 @@ for f in "${captures[@]}"; do
     [ -s "$corpus/net_decode/$name" ] || rm -f "$corpus/net_decode/$name"
 done
 # dtls_datagrams: a setup byte, then (side, 2-byte length, datagram) steps; the side is
-# the lower port's (the server's in these captures) or not.
+# the lower port's (the server's in these captures) or not. Our DTLS fixtures
+# (tests/fixtures/dtls, on a private port) are fed with the target's DTLS 1.3 opener on.
 cat > "$work/datagrams.py" <<'PY'
 import sys
+setup = int(sys.argv[1], 0) if len(sys.argv) > 1 else 0x0e
 rows = [l.rstrip("\n").split("\t") for l in sys.stdin]
 rows = [r for r in rows if len(r) >= 3 and r[2]]
 if rows:
     server = min(int(r[0]) for r in rows)
-    out = bytearray([0x0e])
+    out = bytearray([setup])
     for src, dst, payload in (r[:3] for r in rows):
         b = bytes.fromhex(payload.replace(":", ""))
         out += bytes([int(int(src) == server)]) + len(b).to_bytes(2, "big") + b
@@ -159,6 +161,13 @@ for f in "${captures[@]}"; do
     name=$(basename "$f")
     tshark -r "$f" -Y dtls -T fields -e udp.srcport -e udp.dstport -e udp.payload 2>/dev/null |
         python3 "$work/datagrams.py" > "$corpus/dtls_datagrams/$name" || true
+    [ -s "$corpus/dtls_datagrams/$name" ] || rm -f "$corpus/dtls_datagrams/$name"
+done
+for f in "$repo"/tests/fixtures/dtls/*.pcapng; do
+    name=$(basename "$f")
+    tshark -r "$f" -d udp.port==25701,dtls -d udp.port==25702,dtls -Y dtls -T fields \
+        -e udp.srcport -e udp.dstport -e udp.payload 2>/dev/null |
+        python3 "$work/datagrams.py" 0x1e > "$corpus/dtls_datagrams/$name" || true
     [ -s "$corpus/dtls_datagrams/$name" ] || rm -f "$corpus/dtls_datagrams/$name"
 done
 # quic_packets: (control, 2-byte length, payload) per datagram; control bit 0 is set for

@@ -7,11 +7,15 @@ use tlsdoctor_tls::messages::{parse_handshake, HandshakeBody, ParseContext};
 use tlsdoctor_tls::record::{RecordHeader, ALERT, APPLICATION_DATA, CHANGE_CIPHER_SPEC, HANDSHAKE, HEARTBEAT};
 use tlsdoctor_tls::registry::{ExtensionType, HandshakeType};
 use tlsdoctor_tls::stream::{
-    Anomaly, AnomalyKind, Event, Message, MessageKind, Negotiated, RecordEvent, RecordOpener, StreamConfig,
+    Anomaly, AnomalyKind, Event, Message, MessageKind, Negotiated, Opened, RecordEvent, RecordOpener, StreamConfig,
 };
 
 use crate::fragments::{self, Delivery, Reassembly};
 use crate::record::{self, DtlsRecord, RecordError, ACK};
+use crate::unified;
+
+/// DTLS 1.3 epochs whose sequence numbers each side's reader keeps.
+const MAX_EPOCHS_KEPT: usize = 4;
 
 /// One DTLS association's parser.
 pub struct DtlsConnection {
@@ -31,6 +35,12 @@ struct Direction {
     asked_cid: Option<usize>,
     /// Sent a record that needs keys (epoch > 0 or a unified header).
     protected: bool,
+    /// DTLS 1.3: the highest epoch this side's records were opened in (0: none yet).
+    epoch: u64,
+    /// DTLS 1.3: per recent epoch, one past the highest sequence number opened in it.
+    next_sequence: Vec<(u64, u64)>,
+    /// DTLS 1.3: a record of this side did not open (told once).
+    failed: bool,
     datagrams: u64,
     last_frame: u64,
 }
@@ -50,7 +60,8 @@ impl DtlsConnection {
         DtlsConnection { config, dirs: Default::default(), negotiated: Negotiated::default(), opener: None }
     }
 
-    /// A parser that asks `opener` to decrypt the records after epoch 0 (DTLS 1.0 and 1.2).
+    /// A parser that asks `opener` to decrypt the records after epoch 0: DTLS 1.0 and 1.2
+    /// records, and DTLS 1.3's under unified headers with the keys of their epoch.
     pub fn with_opener(config: StreamConfig, opener: Box<dyn RecordOpener + Send>) -> Self {
         DtlsConnection { opener: Some(opener), ..DtlsConnection::new(config) }
     }
@@ -104,8 +115,8 @@ impl DtlsConnection {
             return self.content(&content, out);
         }
         self.dirs[side.index()].protected = true;
-        // DTLS 1.3's unified headers hide their record numbers: not opened here.
-        let opened = match self.opener.as_mut().filter(|_| !r.unified) {
+        let opened = match self.opener.as_mut() {
+            Some(_) if r.unified => self.open_unified(side, r),
             Some(opener) => {
                 let (sequence, header) = mac_input(r, header);
                 opener.dtls_sequence(side, sequence);
@@ -119,10 +130,11 @@ impl DtlsConnection {
                     Content { content_type: opened.content_type, body: &opened.data, decrypted: true, ..content };
                 return self.content(&content, out);
             }
-            Some(Err(reason)) => {
+            Some(Err(reason)) if !(r.unified && self.dirs[side.index()].failed) => {
+                self.dirs[side.index()].failed = r.unified;
                 out(Event::Anomaly(Anomaly { side, frame, kind: AnomalyKind::DecryptFailed { reason } }))
             }
-            None => {}
+            Some(Err(_)) | None => {}
         }
         let content_type = if r.unified { APPLICATION_DATA } else { r.content_type };
         let frames = [frame];
@@ -136,6 +148,37 @@ impl DtlsConnection {
             message_seq: None,
             kind: MessageKind::Encrypted { content_type, length },
         }));
+    }
+
+    /// DTLS 1.3: a record under a unified header, opened with the keys of the epoch its
+    /// header points to. None when they are not known.
+    fn open_unified(&mut self, side: Side, r: &DtlsRecord<'_>) -> Option<Result<Opened, String>> {
+        let dir = &self.dirs[side.index()];
+        let epoch = unified::epoch(r.epoch, dir.epoch);
+        let expected = dir.next_sequence.iter().find(|(e, _)| *e == epoch).map_or(0, |(_, next)| *next);
+        let keys = self.opener.as_mut()?.dtls13_epoch(side, epoch)?;
+        let Some(mask) = keys.record_number_mask(r.body) else {
+            let len = r.body.len();
+            return Some(Err(format!("a record of {len} bytes: too short to hide its record number")));
+        };
+        let (header, low, bits) = unified::unmask(r, mask)?;
+        let sequence = unified::sequence(low, bits, expected);
+        let opened = keys.open(&header, sequence, r.body);
+        if opened.is_ok() {
+            let dir = &mut self.dirs[side.index()];
+            dir.epoch = dir.epoch.max(epoch);
+            match dir.next_sequence.iter_mut().find(|(e, _)| *e == epoch) {
+                Some((_, next)) => *next = (*next).max(sequence + 1),
+                None => {
+                    // Old epochs are forgotten: a handshake epoch and a few key updates.
+                    if dir.next_sequence.len() >= MAX_EPOCHS_KEPT {
+                        dir.next_sequence.remove(0);
+                    }
+                    dir.next_sequence.push((epoch, sequence + 1));
+                }
+            }
+        }
+        Some(opened)
     }
 
     fn content(&mut self, c: &Content<'_>, out: &mut dyn FnMut(Event<'_>)) {
@@ -294,6 +337,7 @@ pub fn starts_handshake(payload: &[u8]) -> bool {
 mod tests {
     use super::*;
     use crate::record::tests::plain_record;
+    use tlsdoctor_tls::stream::Dtls13Keys;
 
     fn fragment(typ: u8, seq: u16, body: &[u8], offset: usize, len: usize) -> Vec<u8> {
         let mut f = vec![typ];
@@ -437,5 +481,88 @@ mod tests {
         for n in 0..d.len() {
             send(&mut conn, &mut log, Side::Client, 2, &d[..n]);
         }
+    }
+
+    /// Stand-in DTLS 1.3 keys: the mask is the ciphertext's first two bytes; a record
+    /// "opens" when its bytes 2..10 hold the full sequence number it was given and the
+    /// header's record number is in clear; the plaintext follows the 16-byte sample,
+    /// its last byte the content type.
+    struct FakeEpoch(u64);
+
+    impl Dtls13Keys for FakeEpoch {
+        fn record_number_mask(&self, ciphertext: &[u8]) -> Option<[u8; 2]> {
+            (ciphertext.len() >= 16).then(|| [ciphertext[0], ciphertext[1]])
+        }
+
+        fn open(&self, header: &[u8], sequence: u64, ciphertext: &[u8]) -> Result<Opened, String> {
+            let low = u64::from(header[1]);
+            if ciphertext[2..10] != ((self.0 << 48) | sequence).to_be_bytes() || sequence & 0xff != low {
+                return Err("bad tag".into());
+            }
+            let (content_type, data) = ciphertext[16..].split_last().ok_or("empty")?;
+            Ok(Opened { content_type: *content_type, data: data.to_vec() })
+        }
+    }
+
+    struct FakeOpener([FakeEpoch; 2]);
+
+    impl RecordOpener for FakeOpener {
+        fn handshake(&mut self, _side: Side, _typ: u8, _raw: &[u8]) {}
+        fn change_cipher_spec(&mut self, _side: Side) {}
+        fn open(&mut self, _side: Side, _header: RecordHeader, _body: &[u8]) -> Option<Result<Opened, String>> {
+            None
+        }
+        fn dtls13_epoch(&mut self, _side: Side, epoch: u64) -> Option<&dyn Dtls13Keys> {
+            self.0.iter().find(|e| e.0 == epoch).map(|e| e as &dyn Dtls13Keys)
+        }
+    }
+
+    /// A unified header (8-bit record number, no length) and its "sealed" record.
+    fn unified_record(epoch: u64, sequence: u64, content_type: u8, plain: &[u8]) -> Vec<u8> {
+        let mut body = vec![0x5a, 0xc3];
+        body.extend(((epoch << 48) | sequence).to_be_bytes());
+        body.resize(16, 0);
+        body.extend(plain);
+        body.push(content_type);
+        let mut d = vec![0x20 | (epoch as u8 & 3), sequence as u8 ^ 0x5a];
+        d.extend(body);
+        d
+    }
+
+    #[test]
+    fn dtls13_records_are_unmasked_numbered_and_opened_by_epoch() {
+        let opener = FakeOpener([FakeEpoch(2), FakeEpoch(3)]);
+        let mut conn = DtlsConnection::with_opener(StreamConfig::default(), Box::new(opener));
+        let mut log = Log::default();
+        let finished = whole(20, 2, &[7; 32]);
+        send(&mut conn, &mut log, Side::Server, 1, &unified_record(2, 0, 22, &finished));
+        // The 8 visible bits wrap: 255 then 256.
+        for (frame, sequence) in [(2, 255), (3, 256)] {
+            send(&mut conn, &mut log, Side::Server, frame, &unified_record(3, sequence, 21, &[1, 0]));
+        }
+        // A handshake record retransmitted in epoch 2 after epoch 3 began, and an ACK.
+        send(&mut conn, &mut log, Side::Server, 4, &unified_record(2, 1, 26, &[0, 0]));
+        // A record that does not open, twice: told once. Then one too short to unmask.
+        let mut bad = unified_record(3, 257, 23, b"x");
+        bad[5] ^= 1;
+        send(&mut conn, &mut log, Side::Server, 5, &bad);
+        send(&mut conn, &mut log, Side::Server, 6, &bad);
+        send(&mut conn, &mut log, Side::Client, 7, &[0x22, 0, 1, 2, 3]);
+        let shown: Vec<&str> = log.0.iter().map(String::as_str).filter(|l| !l.starts_with('R')).collect();
+        assert_eq!(
+            shown,
+            [
+                "H20@1[1]len36",
+                "A1.0@2",
+                "A1.0@3",
+                "!DecryptFailed { reason: \"bad tag\" }@5",
+                "E23@5",
+                "E23@6",
+                "!DecryptFailed { reason: \"a record of 3 bytes: too short to hide its record number\" }@7",
+                "E23@7"
+            ]
+        );
+        assert_eq!(conn.dirs[1].epoch, 3);
+        assert_eq!(conn.dirs[1].next_sequence, [(2, 2), (3, 257)]);
     }
 }

@@ -30,6 +30,9 @@ pub struct DtlsRecord<'a> {
     pub cid: Option<&'a [u8]>,
     /// A DTLS 1.3 unified header (always protected).
     pub unified: bool,
+    /// The header's bytes as on the wire (DTLS 1.3 authenticates them, with the record
+    /// number in clear).
+    pub header: &'a [u8],
     pub body: &'a [u8],
 }
 
@@ -130,6 +133,7 @@ fn plain(b: &[u8], cid_len: Option<usize>) -> Result<(DtlsRecord<'_>, usize), Re
         sequence: be(&b[5..11]),
         cid: (cid_len > 0).then(|| &b[11..11 + cid_len]),
         unified: false,
+        header: &b[..header_len],
         body: &b[header_len..end],
     };
     Ok((record, end))
@@ -176,6 +180,7 @@ fn unified(b: &[u8], cid_len: Option<usize>) -> Result<(DtlsRecord<'_>, usize), 
         sequence: be(&b[seq_at..seq_at + seq_len]),
         cid: has_cid.then(|| &b[1..1 + cid_len]),
         unified: true,
+        header: &b[..header_len],
         body: &b[header_len..end],
     };
     Ok((record, end))

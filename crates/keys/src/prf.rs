@@ -340,7 +340,7 @@ pub fn hkdf_expand_label(
 
 /// HKDF-Expand-Label with the label prefix of a TLS 1.3 version (drafts before 20 have
 /// their own).
-fn expand_label(
+pub(crate) fn expand_label(
     hash: HashAlg,
     secret: &[u8],
     prefix: &[u8],

@@ -543,30 +543,39 @@ impl RecordDecryptor {
                 aead.open(nonce, &aad, &mut data)?;
                 Plaintext { content_type, data }
             }
-            Protection::Aead13 { aead, iv, tag_len, header_aad } => {
-                if ciphertext.len() < *tag_len + 1 {
-                    return Err(DecryptError::BadLength {
-                        len: ciphertext.len(),
-                        what: "shorter than tag + content type",
-                    });
-                }
+            Protection::Aead13 { header_aad, .. } => {
                 let mut aad = header;
                 let l = (ciphertext.len().min(u16::MAX as usize) as u16).to_be_bytes();
                 aad[3] = l[0];
                 aad[4] = l[1];
-                let aad = if *header_aad { &aad[..] } else { &[] };
-                let mut data = ciphertext.to_vec();
-                aead.open(nonce_xor(iv, seq), aad, &mut data)?;
-                let Some(end) = data.iter().rposition(|&b| b != 0) else {
-                    return Err(DecryptError::NoContentType);
-                };
-                let inner_type = data[end];
-                data.truncate(end);
-                Plaintext { content_type: inner_type, data }
+                let aad: &[u8] = if *header_aad { &aad } else { &[] };
+                self.open_tls13(aad, seq, ciphertext)?
             }
         };
         self.seq = self.seq.wrapping_add(1);
         Ok(out)
+    }
+}
+
+impl RecordDecryptor {
+    /// Opens a TLS 1.3-style record (TLSInnerPlaintext) with `aad` as its additional data
+    /// and `seq` in its nonce; the decryptor's own sequence number is left alone. Only
+    /// for decryptors made by [`RecordDecryptor::tls13`].
+    pub(crate) fn open_tls13(&self, aad: &[u8], seq: u64, ciphertext: &[u8]) -> Result<Plaintext, DecryptError> {
+        let Protection::Aead13 { aead, iv, tag_len, .. } = &self.protection else {
+            return Err(DecryptError::BadLength { len: ciphertext.len(), what: "not a TLS 1.3 record protection" });
+        };
+        if ciphertext.len() < *tag_len + 1 {
+            return Err(DecryptError::BadLength { len: ciphertext.len(), what: "shorter than tag + content type" });
+        }
+        let mut data = ciphertext.to_vec();
+        aead.open(nonce_xor(iv, seq), aad, &mut data)?;
+        let Some(end) = data.iter().rposition(|&b| b != 0) else {
+            return Err(DecryptError::NoContentType);
+        };
+        let inner_type = data[end];
+        data.truncate(end);
+        Ok(Plaintext { content_type: inner_type, data })
     }
 }
 

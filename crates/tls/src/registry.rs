@@ -131,8 +131,11 @@ impl ProtocolVersion {
     /// RFC 8446 and every other version; for a draft, the changes made after it, as
     /// Wireshark's dissector decodes them.
     pub fn tls13_quirks(self) -> Tls13Quirks {
-        let Some(draft) = self.tls13_draft() else { return Tls13Quirks::default() };
+        let Some(draft) = self.tls13_draft() else {
+            return Tls13Quirks { dtls: self.0 == 0xfefc, ..Tls13Quirks::default() };
+        };
         Tls13Quirks {
+            dtls: false,
             old_labels: draft < 20,
             no_ticket_nonce: draft < 21,
             short_server_hello: draft < 22,
@@ -175,6 +178,8 @@ impl ProtocolVersion {
 /// all false for RFC 8446.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct Tls13Quirks {
+    /// DTLS 1.3 (RFC 9147 5.9): HKDF labels start with "dtls13" instead of "tls13 ".
+    pub dtls: bool,
     /// Before draft 20: HKDF labels start with "TLS 1.3, " instead of "tls13 ", and a
     /// KeyUpdate derives the next secret with "application traffic secret" instead of
     /// "traffic upd".
@@ -194,6 +199,8 @@ impl Tls13Quirks {
     pub fn label_prefix(self) -> &'static [u8] {
         if self.old_labels {
             b"TLS 1.3, "
+        } else if self.dtls {
+            b"dtls13"
         } else {
             b"tls13 "
         }
@@ -1416,6 +1423,7 @@ mod tests {
     fn tls13_draft_quirks_follow_wireshark() {
         let quirks = |v: u16| ProtocolVersion(v).tls13_quirks();
         let q = |old_labels, no_ticket_nonce, short_server_hello, empty_additional_data| Tls13Quirks {
+            dtls: false,
             old_labels,
             no_ticket_nonce,
             short_server_hello,
@@ -1431,10 +1439,14 @@ mod tests {
         assert_eq!(quirks(0x7f1c), Tls13Quirks::default());
         assert_eq!(quirks(0xfb17), q(false, false, false, true)); // Facebook draft 23
         assert_eq!(quirks(0xfb1a), Tls13Quirks::default());
-        for rfc in [0x0304, 0x0303, 0xfefc] {
+        for rfc in [0x0304, 0x0303] {
             assert_eq!(quirks(rfc), Tls13Quirks::default());
             assert_eq!(ProtocolVersion(rfc).tls13_draft(), None);
         }
+        // DTLS 1.3 is RFC 8446's schedule under its own label prefix (RFC 9147 5.9).
+        assert_eq!(quirks(0xfefc), Tls13Quirks { dtls: true, ..Tls13Quirks::default() });
+        assert_eq!(quirks(0xfefc).label_prefix(), b"dtls13");
+        assert_eq!(quirks(0x0304).label_prefix(), b"tls13 ");
         assert_eq!(ProtocolVersion(0x7f14).tls13_draft(), Some(20));
         assert_eq!(q(true, true, true, true).label_prefix(), b"TLS 1.3, ");
         assert_eq!(Tls13Quirks::default().key_update_label(), b"traffic upd");

@@ -266,6 +266,22 @@ pub trait RecordOpener {
     fn dtls_sequence(&mut self, _side: Side, _epoch_and_sequence: u64) {}
     /// Opens a record of `side`: None when no keys are known for it.
     fn open(&mut self, side: Side, header: RecordHeader, body: &[u8]) -> Option<Result<Opened, String>>;
+    /// DTLS 1.3: the keys protecting `side`'s records in `epoch` (2: handshake, 3 and on:
+    /// application), when known. Its records carry unified headers, which the DTLS layer
+    /// reads itself.
+    fn dtls13_epoch(&mut self, _side: Side, _epoch: u64) -> Option<&dyn Dtls13Keys> {
+        None
+    }
+}
+
+/// One side's keys for one DTLS 1.3 epoch (RFC 9147 4.2.3).
+pub trait Dtls13Keys {
+    /// The mask over a unified header's record number bytes, from the record's first 16
+    /// bytes of ciphertext; None when it has fewer.
+    fn record_number_mask(&self, ciphertext: &[u8]) -> Option<[u8; 2]>;
+    /// Opens a record: `header` is its unified header with the record number in clear,
+    /// `sequence` the full sequence number in its epoch.
+    fn open(&self, header: &[u8], sequence: u64, ciphertext: &[u8]) -> Result<Opened, String>;
 }
 
 /// A record's content after decryption.

@@ -12,7 +12,8 @@ use tlsdoctor_tcp::FlowConfig;
 const LONG_VERSION: &str = concat!(
     env!("CARGO_PKG_VERSION"),
     "\nprotocols: SSL 3.0, TLS 1.0, 1.1, 1.2, 1.3 (and the SSL 2.0-format ClientHello) over TCP;",
-    "\n           DTLS 1.0 and 1.2 over UDP (DTLS 1.3 records read, not decrypted);",
+    "\n           DTLS 1.0, 1.2 and 1.3 over UDP (DTLS 1.3 with its unified headers and record number",
+    "\n           encryption, decrypted with a key log);",
     "\n           QUIC v1 and v2 handshakes (Initial packets without keys, the rest with a key log)",
     "\ninputs:    pcap and pcapng, gzip-compressed too; Ethernet, VLAN, PPPoE, Linux cooked (SLL, SLL2),",
     "\n           raw IP, BSD loopback; IPv4 and IPv6 with fragments; tunnels: VXLAN, Geneve, GRE,",

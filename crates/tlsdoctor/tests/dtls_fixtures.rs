@@ -1,9 +1,10 @@
 //! DTLS over UDP on real-peer captures (tests/fixtures/dtls, made by
-//! make-dtls-captures.sh: OpenSSL and GnuTLS, path faults from iptables and udpfault.py):
-//! each association is diagnosed like a TCP connection, with `transport` "udp", the right
-//! alert, frame and findings, and the datagram-only findings where the path failed. The
-//! evidence of DTLS 1.0/1.2 handshake failures is in clear: diagnosed without keys, and
-//! with the client's key log where it has one (the same diagnosis, Finished checked).
+//! make-dtls-captures.sh: OpenSSL and GnuTLS, wolfSSL for DTLS 1.3, path faults from
+//! iptables and udpfault.py): each association is diagnosed like a TCP connection, with
+//! `transport` "udp", the right alert, frame and findings, and the datagram-only findings
+//! where the path failed. The evidence of DTLS 1.0/1.2 handshake failures is in clear:
+//! diagnosed without keys, and with the client's key log where it has one (the same
+//! diagnosis, Finished checked).
 
 use std::path::{Path, PathBuf};
 
@@ -345,4 +346,134 @@ fn dtls_srtp_profiles_are_named() {
     let r = only("dtls12-srtp");
     assert_eq!(r.outcome, Outcome::Ok);
     assert!(errors(&r).is_empty(), "{:?}", r.findings);
+}
+
+/// DTLS 1.3 with a HelloRetryRequest (wolfSSL's stateless cookie): the key log opens
+/// the unified-header records, so the server's chain, its CertificateVerify over the
+/// TLS 1.3 transcript (from the synthetic message_hash on) and both Finished messages
+/// under the "dtls13" labels are checked, and pass.
+#[test]
+fn dtls13_with_the_key_log_every_check_passes() {
+    // dtls13-cid: every record after the ServerHello carries a connection ID.
+    let suites = [
+        ("dtls13-ok", "TLS_AES_256_GCM_SHA384"),
+        ("dtls13-chacha", "TLS_CHACHA20_POLY1305_SHA256"),
+        ("dtls13-cid", "TLS_AES_256_GCM_SHA384"),
+        ("dtls13-key-update", "TLS_AES_256_GCM_SHA384"),
+    ];
+    for (name, suite) in suites {
+        let r = with_keylog(name);
+        assert!(r.decrypted, "{name}");
+        assert_eq!(r.outcome, Outcome::Ok, "{name}: {:?}", r.findings);
+        assert_eq!(r.version.as_deref(), Some("DTLS 1.3"), "{name}");
+        assert_eq!(r.cipher_suite.as_deref(), Some(suite), "{name}");
+        assert!(errors(&r).is_empty(), "{name}: {:?}", r.findings);
+        for check in ["the server's CertificateVerify", "the client's Finished", "the server's Finished"] {
+            assert!(r.passed.iter().any(|p| p.starts_with(check)), "{name}: {check}: {:?}", r.passed);
+        }
+        assert!(r.passed.iter().any(|p| p.contains("server certificate chain")), "{name}: {:?}", r.passed);
+        assert_eq!(r.sni.as_deref(), Some("app.example"));
+    }
+}
+
+/// Without secrets the unified-header records stay closed: the good association is not
+/// called failed, and the failed ones are, from their encrypted alerts.
+#[test]
+fn dtls13_without_secrets_is_read_but_not_opened() {
+    let r = only("dtls13-ok");
+    assert!(!r.decrypted);
+    assert_eq!(r.outcome, Outcome::Ok, "{:?}", r.findings);
+    assert_eq!(r.version.as_deref(), Some("DTLS 1.3"));
+    assert!(errors(&r).is_empty(), "{:?}", r.findings);
+    for (name, sender, frame) in [("dtls13-no-client-cert", "server", 12), ("dtls13-unknown-ca", "client", 9)] {
+        let r = only(name);
+        assert_eq!(r.outcome, Outcome::Failed, "{name}");
+        assert_eq!(alert(&r), (sender, None, frame), "{name}: the alert is encrypted");
+        assert!(r.findings.iter().any(|f| f.code == "keys-missing"), "{name}: {:?}", r.findings);
+    }
+}
+
+/// The server requires a client certificate; the client's is empty: the server's fatal
+/// alert is under the handshake keys, and only the key log shows it.
+#[test]
+fn dtls13_the_server_requires_a_client_certificate() {
+    let r = with_keylog("dtls13-no-client-cert");
+    assert_eq!(r.outcome, Outcome::Failed, "{:?}", r.findings);
+    assert_eq!(alert(&r), ("server", Some("certificate_required"), 12));
+    assert_eq!(errors(&r), ["client-certificate-missing"]);
+}
+
+/// The client does not trust the server's CA: its fatal alert, under the handshake keys.
+#[test]
+fn dtls13_the_client_refuses_an_unknown_ca() {
+    let r = with_keylog("dtls13-unknown-ca");
+    assert_eq!(r.outcome, Outcome::Failed, "{:?}", r.findings);
+    assert_eq!(alert(&r), ("client", Some("unknown_ca"), 9));
+    assert_eq!(errors(&r), ["certificate-untrusted-by-peer"]);
+    assert!(r.passed.iter().any(|p| p.starts_with("the server's Finished")), "{:?}", r.passed);
+}
+
+/// `tlsdoctor COMMAND --keylog NAME.keylog NAME.pcapng`'s standard output.
+fn with_keylog_cli(command: &str, name: &str) -> String {
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_tlsdoctor"))
+        .arg(command)
+        .arg("--keylog")
+        .arg(fixture(&format!("dtls/{name}.keylog")))
+        .arg(fixture(&format!("dtls/{name}.pcapng")))
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+/// The decrypted application data of a DTLS 1.3 association, through the CLI.
+#[test]
+fn dtls13_application_data_decrypts_with_the_key_log() {
+    let stdout = with_keylog_cli("decrypt", "dtls13-ok");
+    assert!(stdout.contains("=== frame 11 connection 1 "), "{stdout}");
+    assert!(stdout.contains("=== frame 12 connection 1 "), "{stdout}");
+    assert_eq!(stdout.matches("hello over DTLS 1.3\n").count(), 2, "{stdout}");
+}
+
+/// After its KeyUpdate is acknowledged, each side sends in epoch 4 (header bits 00) under
+/// the secret the update derives from the logged one ("dtls13traffic upd"): wolfSSL's
+/// second line still goes in epoch 3, its close_notify in epoch 4.
+#[test]
+fn dtls13_records_after_a_key_update_open() {
+    let stdout = with_keylog_cli("decrypt", "dtls13-key-update");
+    assert_eq!(stdout.matches("hello over DTLS 1.3\n").count(), 2, "{stdout}");
+    assert_eq!(stdout.matches("hello over DTLS 1.3 after a key update\n").count(), 2, "{stdout}");
+    let lines = with_keylog_cli("dissect", "dtls13-key-update");
+    for frame in ["13", "15"] {
+        assert!(lines.lines().any(|l| l.trim_start().starts_with(&format!("{frame} ")) && l.contains("Key Update")));
+    }
+    for frame in ["19", "20"] {
+        let line = lines.lines().find(|l| l.trim_start().starts_with(&format!("{frame} "))).unwrap_or_default();
+        assert!(line.contains("Close Notify"), "frame {frame}: {lines}");
+    }
+}
+
+/// The key log carried in the capture itself (a pcapng decryption secrets block, as
+/// `tlsdoctor keys --inject-secrets` writes it) opens DTLS 1.3 as the key log file does.
+#[test]
+fn dtls13_secrets_carried_in_the_capture() {
+    let copy = Path::new(env!("CARGO_TARGET_TMPDIR")).join("dtls13-ok-with-secrets.pcapng");
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_tlsdoctor"))
+        .arg("keys")
+        .arg(fixture("dtls/dtls13-ok.pcapng"))
+        .arg("--keylog")
+        .arg(fixture("dtls/dtls13-ok.keylog"))
+        .arg("--inject-secrets")
+        .arg(&copy)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let (keys, problems) = tlsdoctor::decrypt::secrets::embedded(&copy).unwrap();
+    assert!(problems.is_empty(), "{problems:?}");
+    let keys = Some(std::sync::Arc::new(tlsdoctor::decrypt::Keys::from_keylog(keys)));
+    let config = Config { keys: keys.clone(), ..Config::default() };
+    let r = diagnose_capture(&copy, &config, &Options { keys, ..options_with_ca() }).unwrap().remove(0);
+    assert!(r.decrypted);
+    assert_eq!(r.outcome, Outcome::Ok, "{:?}", r.findings);
+    assert!(r.passed.iter().any(|p| p.starts_with("the client's Finished")), "{:?}", r.passed);
 }

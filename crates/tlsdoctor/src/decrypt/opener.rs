@@ -2,7 +2,8 @@
 //! the randoms, the version and the suite, finds the master secret (key log, RSA key,
 //! PSK, or the session a resumption names) or the TLS 1.3 traffic secrets, derives each
 //! direction's keys, and switches them where the protocol does: ChangeCipherSpec in
-//! TLS 1.2 and older; EndOfEarlyData, Finished and KeyUpdate in TLS 1.3.
+//! TLS 1.2 and older; EndOfEarlyData, Finished and KeyUpdate in TLS 1.3; DTLS 1.3 by
+//! the epoch each record's header names.
 
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -16,13 +17,14 @@ use tlsdoctor_tls::extensions::ExtensionValue;
 use tlsdoctor_tls::messages::{parse_handshake, parse_sslv2_client_hello, ClientKx, HandshakeBody, ParseContext};
 use tlsdoctor_tls::record::RecordHeader;
 use tlsdoctor_tls::registry::{CipherSuite, ExtensionType, HandshakeType, ProtocolVersion};
-use tlsdoctor_tls::stream::{Opened, RecordOpener};
+use tlsdoctor_tls::stream::{Dtls13Keys, Opened, RecordOpener};
 use tlsdoctor_verify::{digest, Hash};
 
 /// Application data records opened per side even when the rest is skipped: the first
 /// request and response, which diagnose reads.
 const FIRST_APPLICATION_RECORDS: u8 = 8;
 
+use super::dtls13::Dtls13Epochs;
 use super::keys::Keys;
 
 /// Transcript bytes kept for the extended master secret's session hash.
@@ -75,6 +77,8 @@ pub struct KeyLogOpener {
     skip_application_data: bool,
     /// Application data records seen per side, up to [`FIRST_APPLICATION_RECORDS`].
     application_records: [u8; 2],
+    /// DTLS 1.3: each side's keys by epoch.
+    dtls13: Option<Dtls13Epochs>,
 }
 
 impl KeyLogOpener {
@@ -94,6 +98,7 @@ impl KeyLogOpener {
             opened: [false, false],
             skip_application_data,
             application_records: [0, 0],
+            dtls13: None,
         }
     }
 
@@ -145,6 +150,10 @@ impl KeyLogOpener {
         };
         self.choice = Some(choice.clone());
         let Some(hello) = &self.hello else { return };
+        if choice.version == ProtocolVersion::DTLS_1_3 {
+            self.dtls13 = self.keys.secrets(&hello.random).and_then(|s| Dtls13Epochs::new(choice.suite, s));
+            return;
+        }
         if choice.version.is_tls13() {
             let Some(secrets) = self.keys.secrets(&hello.random) else { return };
             let handshake = [&secrets.client_handshake_traffic_secret, &secrets.server_handshake_traffic_secret];
@@ -336,6 +345,10 @@ impl RecordOpener for KeyLogOpener {
         if let Some(active) = self.active[side.index()].as_mut() {
             active.set_sequence(epoch_and_sequence);
         }
+    }
+
+    fn dtls13_epoch(&mut self, side: Side, epoch: u64) -> Option<&dyn Dtls13Keys> {
+        Some(self.dtls13.as_mut()?.keys(side.index(), epoch)?)
     }
 
     fn open(&mut self, side: Side, header: RecordHeader, body: &[u8]) -> Option<Result<Opened, String>> {
