@@ -281,8 +281,11 @@ impl<'o> Streams<'o> {
     pub(crate) fn datagram(&mut self, datagram: &UdpDatagram<'_>, new_id: &mut dyn FnMut() -> ConnId) {
         let (frame, now, observer) = (self.frame, self.now, &mut *self.observer);
         match classify(datagram.payload) {
-            UdpKind::Dtls => self.datagrams.datagram(datagram, frame, now, new_id, observer),
             UdpKind::Quic => self.quic.datagram(datagram, frame, now, new_id, observer),
+            // A QUIC packet whose fixed bit is greased (RFC 9287) looks like something
+            // else: its connection ID tells.
+            _ if self.quic.carries(datagram) => self.quic.datagram(datagram, frame, now, new_id, observer),
+            UdpKind::Dtls => self.datagrams.datagram(datagram, frame, now, new_id, observer),
             UdpKind::Other => {}
         }
     }

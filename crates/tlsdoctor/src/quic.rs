@@ -53,6 +53,12 @@ impl QuicConnections {
         });
     }
 
+    /// Whether the datagram belongs to a QUIC connection followed here, whatever its
+    /// first byte looks like (a greased fixed bit).
+    pub(crate) fn carries(&self, d: &UdpDatagram<'_>) -> bool {
+        self.tracker.carries(d.src, d.dst, d.payload)
+    }
+
     /// The end of the input: every connection ends, in id order.
     pub(crate) fn finish(&mut self, observer: &mut dyn Observer) {
         self.tracker.finish(&mut |_| {});
