@@ -49,6 +49,26 @@ pub struct QuicTracker {
     unknown_reported: HashSet<(SocketAddr, SocketAddr)>,
 }
 
+/// The connection IDs known at a packet's two addresses.
+struct KnownIds<'a> {
+    at_dst: Option<&'a HashMap<Vec<u8>, (usize, Side)>>,
+    at_src: Option<&'a HashMap<Vec<u8>, (usize, Side)>>,
+}
+
+impl KnownIds<'_> {
+    fn is_empty(&self) -> bool {
+        self.at_dst.is_none() && self.at_src.is_none()
+    }
+
+    /// A server's ID is known with the packet's destination, a client's with its source.
+    fn find(&self, cid: &[u8]) -> Option<(usize, Side)> {
+        let at = |ids: Option<&HashMap<Vec<u8>, (usize, Side)>>, owner: Side| {
+            ids.and_then(|ids| ids.get(cid)).filter(|(_, o)| *o == owner).copied()
+        };
+        at(self.at_dst, Side::Server).or_else(|| at(self.at_src, Side::Client))
+    }
+}
+
 /// Bounds on what hostile input can make the tracker keep.
 const MAX_RESET_TOKENS: usize = 1 << 16;
 const MAX_UNKNOWN_REPORTED: usize = 1 << 12;
@@ -171,10 +191,24 @@ impl QuicTracker {
         if first & 0x80 != 0 {
             // A long header: version (4 bytes), DCID length, DCID.
             let Some(&len) = payload.get(5) else { return false };
-            return payload.get(6..6 + usize::from(len)).is_some_and(|cid| self.find_cid(cid, src, dst).is_some());
+            return payload.get(6..6 + usize::from(len)).is_some_and(|cid| self.ids(src, dst).find(cid).is_some());
         }
-        let known = |&len: &usize| payload.get(1..1 + len).is_some_and(|cid| self.find_cid(cid, src, dst).is_some());
-        self.cid_lens.iter().any(known) || self.empty_cid_clients.contains_key(&dst)
+        if self.empty_cid_clients.contains_key(&dst) {
+            return true;
+        }
+        let ids = self.ids(src, dst);
+        !ids.is_empty() && self.cid_lens.iter().any(|&len| payload.get(1..1 + len).is_some_and(|cid| ids.find(cid).is_some()))
+    }
+
+    /// Drops what opening a closed connection's packets takes (keys, CRYPTO streams):
+    /// its IDs stay known, so its last packets are still recognised, and a packet that
+    /// comes anyway is read afresh.
+    pub fn forget(&mut self, connection: usize) {
+        if let Some(conn) = self.conns.get_mut(connection) {
+            conn.initial_keys = Vec::new();
+            conn.secret_keys = HashMap::new();
+            conn.crypto = Default::default();
+        }
     }
 
     /// At the end of the capture: CRYPTO streams that stopped inside a handshake message
@@ -204,8 +238,9 @@ impl QuicTracker {
 
     /// A short header's DCID length: the longest known connection ID it starts with.
     fn short_dcid_len(&self, after_first: &[u8], src: SocketAddr, dst: SocketAddr) -> usize {
+        let ids = self.ids(src, dst);
         for &len in self.cid_lens.iter().rev() {
-            if after_first.get(..len).is_some_and(|cid| self.find_cid(cid, src, dst).is_some()) {
+            if after_first.get(..len).is_some_and(|cid| ids.find(cid).is_some()) {
                 return len;
             }
         }
@@ -231,10 +266,13 @@ impl QuicTracker {
     /// the ID's owner: a server's ID is known with the packet's destination, a client's
     /// with its source.
     fn find_cid(&self, cid: &[u8], src: SocketAddr, dst: SocketAddr) -> Option<(usize, Side)> {
-        let at = |server: &SocketAddr, owner: Side| {
-            self.by_cid.get(server).and_then(|ids| ids.get(cid)).filter(|(_, o)| *o == owner).copied()
-        };
-        at(&dst, Side::Server).or_else(|| at(&src, Side::Client))
+        self.ids(src, dst).find(cid)
+    }
+
+    /// The IDs a packet from `src` to `dst` may be addressed to: those of `dst` as a
+    /// server, and those its clients chose at `src` as a server (looked up once a packet).
+    fn ids(&self, src: SocketAddr, dst: SocketAddr) -> KnownIds<'_> {
+        KnownIds { at_dst: self.by_cid.get(&dst), at_src: self.by_cid.get(&src) }
     }
 
     fn add_reset_token(&mut self, token: [u8; 16], c: usize, issuer: Side) {

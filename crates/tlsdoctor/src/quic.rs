@@ -2,7 +2,7 @@
 //! pipeline connections, and the TLS handshake messages of their CRYPTO frames, and the
 //! TLS alerts of their CONNECTION_CLOSE frames, the same events as TLS over TCP.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, VecDeque};
 use std::sync::Arc;
 
 use tlsdoctor_capture::Timestamp;
@@ -18,9 +18,16 @@ use crate::udp::tell;
 /// The record version QUIC's handshake messages are shown with (TLS 1.3 has no records).
 const TLS12: u16 = 0x0303;
 
+/// Capture seconds a connection stays open after its first CONNECTION_CLOSE: the peer's
+/// own close and the last acknowledgments come within its draining period (three PTOs,
+/// RFC 9000 §10.2). Then it ends, and what the analysis held for it is freed.
+pub(crate) const CLOSE_LINGER_SECS: i64 = 3;
+
 struct QuicConnection {
     view: ConnView,
     negotiated: Negotiated,
+    /// A CONNECTION_CLOSE was seen: it is in `closing`.
+    closing: bool,
 }
 
 /// The QUIC connections of one capture, by the tracker's number.
@@ -29,6 +36,8 @@ pub(crate) struct QuicConnections {
     tracker: QuicTracker,
     keys: Option<Arc<Keys>>,
     open: HashMap<u64, QuicConnection>,
+    /// Connections that sent a CONNECTION_CLOSE, by the capture second it came.
+    closing: VecDeque<(i64, u64)>,
     /// Connections that carried TLS, among those that ended.
     pub(crate) ended_with_tls: u64,
 }
@@ -46,11 +55,33 @@ impl QuicConnections {
         new_id: &mut dyn FnMut() -> ConnId,
         observer: &mut dyn Observer,
     ) {
-        let QuicConnections { tracker, keys, open, .. } = self;
+        self.end_closed(now, observer);
+        let QuicConnections { tracker, keys, open, closing, .. } = self;
         let secrets = keys.as_deref().map(|k| &k.keylog as &dyn QuicSecrets);
         tracker.datagram(d.src, d.dst, d.payload, frame, secrets, &mut |event| {
+            if matches!(event.kind, QuicEventKind::ConnectionClose { .. }) {
+                let number = event.connection.unwrap_or(u64::MAX);
+                if open.get_mut(&number).is_some_and(|c| !std::mem::replace(&mut c.closing, true)) {
+                    closing.push_back((now.secs, number));
+                }
+            }
             take(open, event, now, new_id, observer);
         });
+    }
+
+    /// Ends the connections whose close came more than [`CLOSE_LINGER_SECS`] ago.
+    fn end_closed(&mut self, now: Timestamp, observer: &mut dyn Observer) {
+        while let Some(&(at, number)) = self.closing.front() {
+            if now.secs - at <= CLOSE_LINGER_SECS {
+                break;
+            }
+            self.closing.pop_front();
+            if let Some(c) = self.open.remove(&number) {
+                self.tracker.forget(number as usize);
+                self.ended_with_tls += u64::from(c.view.conn.is_tls);
+                observer.connection_ended(&c.view.conn);
+            }
+        }
     }
 
     /// Whether the datagram belongs to a QUIC connection followed here, whatever its
@@ -93,7 +124,7 @@ fn take(
             closed: [None, None],
         };
         let view = ConnView { conn, swapped: false, roles_settled: true };
-        open.insert(number, QuicConnection { view, negotiated: Negotiated::default() });
+        open.insert(number, QuicConnection { view, negotiated: Negotiated::default(), closing: false });
         return;
     }
     let Some(c) = open.get_mut(&number) else { return };
