@@ -197,7 +197,8 @@ impl QuicTracker {
             return true;
         }
         let ids = self.ids(src, dst);
-        !ids.is_empty() && self.cid_lens.iter().any(|&len| payload.get(1..1 + len).is_some_and(|cid| ids.find(cid).is_some()))
+        !ids.is_empty()
+            && self.cid_lens.iter().any(|&len| payload.get(1..1 + len).is_some_and(|cid| ids.find(cid).is_some()))
     }
 
     /// Drops what opening a closed connection's packets takes (keys, CRYPTO streams):

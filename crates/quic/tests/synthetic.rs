@@ -292,7 +292,9 @@ fn same_connection_ids_at_two_servers_are_two_connections() {
         let (src, dst, bytes) =
             if from_client { (client, server, &client_initial) } else { (server, client, &server_initial) };
         t.datagram(src, dst, bytes, frame as u64 + 1, None, &mut |e| match e.kind {
-            QuicEventKind::Handshake { typ, .. } => seen.push(format!("{} {:?} {:?} {typ}", e.frame, e.connection, e.side)),
+            QuicEventKind::Handshake { typ, .. } => {
+                seen.push(format!("{} {:?} {:?} {typ}", e.frame, e.connection, e.side))
+            }
             QuicEventKind::PathChanged { from, to } => seen.push(format!("{} path {from} -> {to}", e.frame)),
             QuicEventKind::Anomaly { ref reason } => seen.push(format!("{} anomaly {reason}", e.frame)),
             _ => {}

@@ -51,13 +51,15 @@ fn a_generated_quic_and_dtls_capture_is_diagnosed_as_its_manifest_says() {
     let reports = reports.unwrap();
 
     assert_eq!(reports.len(), rows.len(), "one report per replica");
-    let by_client: HashMap<String, _> = reports.iter().map(|r| (format!("{}:{}", r.client.ip, r.client.port), r)).collect();
+    let by_client: HashMap<String, _> =
+        reports.iter().map(|r| (format!("{}:{}", r.client.ip, r.client.port), r)).collect();
     for row in rows {
         let r = by_client.get(&row.client.to_string()).unwrap_or_else(|| panic!("{row:?}: no report"));
         assert_eq!(format!("{}:{}", r.server.ip, r.server.port), row.server.to_string(), "{row:?}");
         assert_eq!((r.transport, r.outcome), expected(&row.label), "{row:?}: {:?}", r.findings);
         if r.outcome == Outcome::Ok {
-            let errors: Vec<_> = r.findings.iter().filter(|f| matches!(f.severity, Severity::Error)).map(|f| f.code).collect();
+            let errors: Vec<_> =
+                r.findings.iter().filter(|f| matches!(f.severity, Severity::Error)).map(|f| f.code).collect();
             assert!(errors.is_empty(), "{row:?}: {errors:?}");
         }
     }
