@@ -92,6 +92,10 @@ struct Connection {
     largest: [[Option<u64>; 3]; 2],
     /// CRYPTO streams by sender and level (Initial, Handshake, 1-RTT).
     crypto: [[CryptoStream; 3]; 2],
+    /// The IDs and reset tokens registered for it, with their server address: what
+    /// [`QuicTracker::forget`] takes out of the maps.
+    registered: Vec<(SocketAddr, Vec<u8>)>,
+    tokens: Vec<([u8; 16], SocketAddr)>,
 }
 
 /// The keys of one direction at a level; 1-RTT keys change at key updates.
@@ -201,14 +205,28 @@ impl QuicTracker {
             && self.cid_lens.iter().any(|&len| payload.get(1..1 + len).is_some_and(|cid| ids.find(cid).is_some()))
     }
 
-    /// Drops what opening a closed connection's packets takes (keys, CRYPTO streams):
-    /// its IDs stay known, so its last packets are still recognised, and a packet that
-    /// comes anyway is read afresh.
+    /// Drops what a connection that is over holds (keys, CRYPTO streams, its IDs and
+    /// reset tokens): a packet of it that comes anyway is one of an unknown connection.
     pub fn forget(&mut self, connection: usize) {
-        if let Some(conn) = self.conns.get_mut(connection) {
-            conn.initial_keys = Vec::new();
-            conn.secret_keys = HashMap::new();
-            conn.crypto = Default::default();
+        let Some(conn) = self.conns.get_mut(connection) else { return };
+        conn.initial_keys = Vec::new();
+        conn.secret_keys = HashMap::new();
+        conn.crypto = Default::default();
+        conn.initial_dcids = Vec::new();
+        for (server, cid) in std::mem::take(&mut conn.registered) {
+            if let Some(ids) = self.by_cid.get_mut(&server) {
+                ids.remove(&cid);
+                if ids.is_empty() {
+                    self.by_cid.remove(&server);
+                }
+            }
+        }
+        for key in std::mem::take(&mut conn.tokens) {
+            self.reset_tokens.remove(&key);
+        }
+        let client = conn.client;
+        if self.empty_cid_clients.get(&client) == Some(&connection) {
+            self.empty_cid_clients.remove(&client);
         }
     }
 
@@ -256,10 +274,12 @@ impl QuicTracker {
         if cid.is_empty() {
             return;
         }
-        let ids = self.by_cid.entry(self.conns[conn].server).or_default();
+        let server = self.conns[conn].server;
+        let ids = self.by_cid.entry(server).or_default();
         if !ids.contains_key(cid) {
             ids.insert(cid.to_vec(), (conn, owner));
             self.cid_lens.insert(cid.len());
+            self.conns[conn].registered.push((server, cid.to_vec()));
         }
     }
 
@@ -277,8 +297,10 @@ impl QuicTracker {
     }
 
     fn add_reset_token(&mut self, token: [u8; 16], c: usize, issuer: Side) {
-        if self.reset_tokens.len() < MAX_RESET_TOKENS {
-            self.reset_tokens.entry((token, self.conns[c].server)).or_insert((c, issuer));
+        let key = (token, self.conns[c].server);
+        if self.reset_tokens.len() < MAX_RESET_TOKENS && !self.reset_tokens.contains_key(&key) {
+            self.reset_tokens.insert(key, (c, issuer));
+            self.conns[c].tokens.push(key);
         }
     }
 
@@ -401,6 +423,8 @@ impl QuicTracker {
             secret_keys: HashMap::new(),
             largest: Default::default(),
             crypto: Default::default(),
+            registered: Vec::new(),
+            tokens: Vec::new(),
         });
         self.register(p.dcid, c, Side::Server);
         d.emit(

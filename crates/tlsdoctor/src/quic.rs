@@ -7,13 +7,17 @@ use std::sync::Arc;
 
 use tlsdoctor_capture::Timestamp;
 use tlsdoctor_net::UdpDatagram;
+use tlsdoctor_quic::transport_params::ParamValue;
 use tlsdoctor_quic::{CloseCode, Level, QuicEvent, QuicEventKind, QuicSecrets, QuicTracker};
-use tlsdoctor_tcp::{ConnId, RoleEvidence};
+use tlsdoctor_tcp::{ConnId, RoleEvidence, Side};
 use tlsdoctor_tls::stream::{Event, Message, MessageKind, Negotiated};
 
 use crate::decrypt::Keys;
 use crate::pipeline::{ConnView, Connection, Observer, Transport};
 use crate::udp::tell;
+
+/// The max_idle_timeout transport parameter (milliseconds; 0 or absent: none).
+const MAX_IDLE_TIMEOUT: u64 = 0x01;
 
 /// The record version QUIC's handshake messages are shown with (TLS 1.3 has no records).
 const TLS12: u16 = 0x0303;
@@ -23,11 +27,21 @@ const TLS12: u16 = 0x0303;
 /// RFC 9000 §10.2). Then it ends, and what the analysis held for it is freed.
 pub(crate) const CLOSE_LINGER_SECS: i64 = 3;
 
+/// Seconds added to the client's max_idle_timeout before a silent connection is over: the
+/// idle period is at least three PTOs (RFC 9000 §10.1), and the server's may be shorter,
+/// never longer (the effective one is the smaller of the two).
+const IDLE_MARGIN_SECS: i64 = 3;
+
 struct QuicConnection {
     view: ConnView,
     negotiated: Negotiated,
     /// A CONNECTION_CLOSE was seen: it is in `closing`.
     closing: bool,
+    /// The capture second of its last event.
+    last_secs: i64,
+    /// Seconds of silence after which it is over: the client's max_idle_timeout and a
+    /// margin (None: no idle timeout offered, it lasts to the end of the capture).
+    idle_secs: Option<i64>,
 }
 
 /// The QUIC connections of one capture, by the tracker's number.
@@ -38,6 +52,8 @@ pub(crate) struct QuicConnections {
     open: HashMap<u64, QuicConnection>,
     /// Connections that sent a CONNECTION_CLOSE, by the capture second it came.
     closing: VecDeque<(i64, u64)>,
+    /// The capture second silent connections were last looked for.
+    idle_checked: i64,
     /// Connections that carried TLS, among those that ended.
     pub(crate) ended_with_tls: u64,
 }
@@ -56,6 +72,7 @@ impl QuicConnections {
         observer: &mut dyn Observer,
     ) {
         self.end_closed(now, observer);
+        self.end_idle(now, observer);
         let QuicConnections { tracker, keys, open, closing, .. } = self;
         let secrets = keys.as_deref().map(|k| &k.keylog as &dyn QuicSecrets);
         tracker.datagram(d.src, d.dst, d.payload, frame, secrets, &mut |event| {
@@ -69,6 +86,32 @@ impl QuicConnections {
         });
     }
 
+    /// Once a capture second: ends the connections silent for longer than their idle
+    /// timeout (RFC 9000 §10.1: both ends have discarded them), in id order. Without
+    /// keys a good connection's close is never readable: this is how it ends.
+    fn end_idle(&mut self, now: Timestamp, observer: &mut dyn Observer) {
+        if now.secs <= self.idle_checked {
+            return;
+        }
+        self.idle_checked = now.secs;
+        let mut over: Vec<u64> = (self.open.iter())
+            .filter(|(_, c)| c.idle_secs.is_some_and(|idle| now.secs - c.last_secs > idle))
+            .map(|(&n, _)| n)
+            .collect();
+        over.sort_unstable();
+        for number in over {
+            self.end(number, observer);
+        }
+    }
+
+    fn end(&mut self, number: u64, observer: &mut dyn Observer) {
+        if let Some(c) = self.open.remove(&number) {
+            self.tracker.forget(number as usize);
+            self.ended_with_tls += u64::from(c.view.conn.is_tls);
+            observer.connection_ended(&c.view.conn);
+        }
+    }
+
     /// Ends the connections whose close came more than [`CLOSE_LINGER_SECS`] ago.
     fn end_closed(&mut self, now: Timestamp, observer: &mut dyn Observer) {
         while let Some(&(at, number)) = self.closing.front() {
@@ -76,11 +119,7 @@ impl QuicConnections {
                 break;
             }
             self.closing.pop_front();
-            if let Some(c) = self.open.remove(&number) {
-                self.tracker.forget(number as usize);
-                self.ended_with_tls += u64::from(c.view.conn.is_tls);
-                observer.connection_ended(&c.view.conn);
-            }
+            self.end(number, observer);
         }
     }
 
@@ -124,11 +163,30 @@ fn take(
             closed: [None, None],
         };
         let view = ConnView { conn, swapped: false, roles_settled: true };
-        open.insert(number, QuicConnection { view, negotiated: Negotiated::default(), closing: false });
+        open.insert(
+            number,
+            QuicConnection {
+                view,
+                negotiated: Negotiated::default(),
+                closing: false,
+                last_secs: now.secs,
+                idle_secs: None,
+            },
+        );
         return;
     }
     let Some(c) = open.get_mut(&number) else { return };
     c.view.conn.last_frame = c.view.conn.last_frame.max(event.frame);
+    c.last_secs = now.secs;
+    if let QuicEventKind::TransportParameters { params } = event.kind {
+        if event.side == Side::Client {
+            let idle = params.iter().find(|p| p.id == MAX_IDLE_TIMEOUT).map(|p| &p.value);
+            if let Some(ParamValue::Integer(ms)) = idle.filter(|v| **v != ParamValue::Integer(0)) {
+                let secs = i64::try_from(ms.div_ceil(1000)).unwrap_or(i64::MAX / 2);
+                c.idle_secs = Some(secs.saturating_add(IDLE_MARGIN_SECS));
+            }
+        }
+    }
     let (level, kind, frames): (Level, MessageKind<'_>, &[u64]) = match event.kind {
         QuicEventKind::Handshake { level, typ, raw, frames } => {
             if typ == 2 {
