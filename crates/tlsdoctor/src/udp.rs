@@ -199,6 +199,8 @@ impl Associations {
         for id in ids {
             self.end(id, observer);
         }
+        self.order.clear();
+        self.closing.clear();
     }
 }
 
