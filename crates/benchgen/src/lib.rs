@@ -51,9 +51,14 @@ pub use writer::OutputFormat;
 
 use writer::CaptureWriter;
 
-/// The seed shipped with the repository.
+/// The seed shipped with the repository: TLS over TCP.
 pub fn default_seed_capture() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../bench/seed/seed.pcapng")
+}
+
+/// The repository's UDP seed: DTLS and QUIC (`bench/seed-udp`).
+pub fn udp_seed_capture() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../bench/seed-udp/seed.pcapng")
 }
 
 #[derive(Debug, Clone, PartialEq)]

@@ -8,7 +8,8 @@ use std::time::Instant;
 
 use clap::{Parser, ValueEnum};
 use tlsdoctor_benchgen::{
-    default_seed_capture, generate, parse_size, write_manifest, Error, ImpairmentRates, Options, OutputFormat, Seed,
+    default_seed_capture, generate, parse_size, udp_seed_capture, write_manifest, Error, ImpairmentRates, Options,
+    OutputFormat, Seed,
 };
 
 /// Expand the seed capture (real TLS connections) into a large, deterministic benchmark
@@ -21,6 +22,9 @@ struct Cli {
     /// Seed capture (pcap or pcapng); connections.tsv and seed.keylog next to it are used if present.
     #[arg(long, value_name = "PATH")]
     seed_capture: Option<PathBuf>,
+    /// The repository's UDP seed (bench/seed-udp: DTLS and QUIC) instead of its TCP one.
+    #[arg(long, conflicts_with = "seed_capture")]
+    udp: bool,
     /// Target output size: K/M/G/T = KiB/MiB/GiB/TiB, KB/MB/GB/TB = decimal, or bytes.
     /// Only whole connections are written: the file ends a little under it.
     #[arg(long, default_value = "256M", value_parser = parse_size)]
@@ -74,6 +78,7 @@ const EXAMPLES: &str = "examples:
   tlsdoctor-benchgen --size 256M --out /tmp/bench/bench-256M.pcap --keylog-out /tmp/bench/bench.keylog
   tlsdoctor-benchgen --size 256M --impair --out /tmp/bench/bench-256M-impaired.pcap
   tlsdoctor-benchgen --size 1G --out /tmp/bench/bench-1G.pcapng --embed-keylog
+  tlsdoctor-benchgen --udp --size 1G --out /tmp/bench/bench-udp-1G.pcap --keylog-out /tmp/bench/bench-udp.keylog
   tlsdoctor-benchgen --list";
 
 #[derive(Clone, Copy, Debug, ValueEnum)]
@@ -94,7 +99,11 @@ fn main() -> ExitCode {
 }
 
 fn run(cli: &Cli) -> Result<(), Error> {
-    let seed_path = cli.seed_capture.clone().unwrap_or_else(default_seed_capture);
+    let seed_path = match &cli.seed_capture {
+        Some(path) => path.clone(),
+        None if cli.udp => udp_seed_capture(),
+        None => default_seed_capture(),
+    };
     let seed = Seed::open(&seed_path)?;
     if cli.list {
         return list(&seed).map_err(Error::Output);

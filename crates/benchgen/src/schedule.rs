@@ -15,6 +15,8 @@ const SERVER_DRAWS_198_18: usize = 64;
 /// Ephemeral ports: 32768 .. 32768 + EPHEMERAL_PORTS.
 const EPHEMERAL_FIRST: u16 = 32768;
 const EPHEMERAL_PORTS: u16 = 28000;
+/// UDP replicas' servers: 198.18.0.0/15 less its first and last address, a prime count.
+const UDP_SERVER_SLOTS: u64 = (1 << 17) - 1;
 const BANDWIDTHS: [f64; 6] = [20e6, 50e6, 100e6, 200e6, 500e6, 1e9];
 const SERVER_TTLS: [u8; 5] = [52, 54, 57, 116, 245];
 
@@ -76,6 +78,9 @@ pub struct Schedule {
     clients: Vec<Ipv4Addr>,
     servers: Vec<Ipv4Addr>,
     next_port: HashMap<Ipv4Addr, u16>,
+    /// Replicas planned so far of each UDP template.
+    udp_replicas: HashMap<usize, u64>,
+    templates: usize,
     tcp_server_port: u16,
     starts_per_second: f64,
     next_start_ns: u64,
@@ -103,6 +108,8 @@ impl Schedule {
             clients,
             servers,
             next_port: HashMap::new(),
+            udp_replicas: HashMap::new(),
+            templates: templates.len(),
             tcp_server_port,
             starts_per_second: concurrency / mean_duration,
             next_start_ns: 0,
@@ -119,11 +126,10 @@ impl Schedule {
         let template = &templates[self.rng.below(templates.len() as u64) as usize];
         let client_ip = *self.rng.pick(&self.clients);
         let client_port = self.client_port(client_ip);
-        let server_ip = *self.rng.pick(&self.servers);
-        let server_port = match template.flow {
-            Flow::Tcp(_) => self.tcp_server_port,
+        let (server_ip, server_port) = match template.flow {
+            Flow::Tcp(_) => (*self.rng.pick(&self.servers), self.tcp_server_port),
             // UDP protocols are found by their port (QUIC 443, DTLS 4433...): keep the seed's.
-            Flow::Udp(_) => template.server.port(),
+            Flow::Udp(_) => (self.udp_server(template.index), template.server.port()),
         };
         let path = PathProfile::draw(&mut self.rng);
         let plan = ReplicaPlan {
@@ -138,6 +144,20 @@ impl Schedule {
         let gap = self.rng.exponential(self.starts_per_second);
         self.next_start_ns += (gap * 1e9).round().max(1.0) as u64;
         plan
+    }
+
+    /// A UDP replica's server: never the server of another replica of the same template
+    /// (for its first 131070 / templates replicas). A QUIC replica keeps its seed
+    /// connection's connection IDs, and an ID is unique only at its server: two replicas
+    /// of one template at one server would be one connection to any analyser, as they
+    /// would be to the server.
+    fn udp_server(&mut self, template: usize) -> Ipv4Addr {
+        let n = self.udp_replicas.entry(template).or_insert(0);
+        let slot = (*n * self.templates as u64 + template as u64) % (UDP_SERVER_SLOTS - 1) + 1;
+        *n += 1;
+        // A permutation of 1..SLOTS (the count is prime): servers spread over the range.
+        let spread = slot * 48271 % UDP_SERVER_SLOTS;
+        Ipv4Addr::from(u32::from(Ipv4Addr::new(198, 18, 0, 0)) + spread as u32)
     }
 
     /// A client's ports climb by 1-7 from a random first one, as an OS hands them out:
@@ -218,6 +238,27 @@ mod tests {
             assert!((0.0003..=0.3).contains(&p.path.rtt));
             assert!(p.start_ns > last_start || i == 0);
             last_start = p.start_ns;
+        }
+    }
+
+    #[test]
+    fn replicas_of_one_udp_template_never_share_a_server() {
+        let udp = |index| Template {
+            index,
+            label: None,
+            client: "127.0.0.1:1".parse().unwrap(),
+            server: "127.0.0.1:443".parse().unwrap(),
+            flow: Flow::Udp(crate::seed::UdpFlow::default()),
+        };
+        let templates = [udp(0), udp(1), udp(2)];
+        let mut s = Schedule::new(1, &templates, 200.0, 443);
+        let mut seen = std::collections::HashSet::new();
+        for _ in 0..30_000 {
+            let p = s.plan(&templates);
+            assert_eq!(p.server.port(), 443);
+            let o = p.server.ip().octets();
+            assert!(o[0] == 198 && (18..20).contains(&o[1]), "{o:?}");
+            assert!(seen.insert((p.template, *p.server.ip())), "{p:?}");
         }
     }
 

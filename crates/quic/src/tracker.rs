@@ -1,7 +1,10 @@
 //! Datagrams -> QUIC connections, identified by their connection IDs (not four-tuples:
 //! a connection survives migration and NAT rebinding, and one four-tuple may carry
-//! several). Each datagram is split into its coalesced packets, each packet opened with
-//! the keys of its level, and its frames turned into events.
+//! several). A connection ID is only unique at the server that routes by it, so IDs are
+//! known together with the connection's server address: two servers' connections that
+//! happen to use the same IDs stay apart. Each datagram is split into its coalesced
+//! packets, each packet opened with the keys of its level, and its frames turned into
+//! events.
 
 use std::collections::{BTreeSet, HashMap, HashSet};
 use std::net::SocketAddr;
@@ -31,18 +34,39 @@ const MIN_INITIAL_DCID: usize = 8;
 #[derive(Default)]
 pub struct QuicTracker {
     conns: Vec<Connection>,
-    /// Connection ID -> connection, and the peer that chose it (the one that receives
-    /// packets addressed to it).
-    by_cid: HashMap<Vec<u8>, (usize, Side)>,
+    /// The connection's server address -> connection ID -> connection, and the peer
+    /// that chose the ID (the one that receives packets addressed to it).
+    by_cid: HashMap<SocketAddr, HashMap<Vec<u8>, (usize, Side)>>,
     /// Lengths of the known connection IDs, to find a short header's.
     cid_lens: BTreeSet<usize>,
     /// Clients that chose a zero-length connection ID, by address.
     empty_cid_clients: HashMap<SocketAddr, usize>,
-    /// Stateless reset tokens, by the connection and the peer that would send the reset.
-    reset_tokens: HashMap<[u8; 16], (usize, Side)>,
+    /// Stateless reset tokens (with the connection's server address), by the connection
+    /// and the peer that would send the reset.
+    reset_tokens: HashMap<([u8; 16], SocketAddr), (usize, Side)>,
     /// Address pairs already reported as carrying packets of no known connection (a
     /// capture started mid-connection would otherwise report every packet).
     unknown_reported: HashSet<(SocketAddr, SocketAddr)>,
+}
+
+/// The connection IDs known at a packet's two addresses.
+struct KnownIds<'a> {
+    at_dst: Option<&'a HashMap<Vec<u8>, (usize, Side)>>,
+    at_src: Option<&'a HashMap<Vec<u8>, (usize, Side)>>,
+}
+
+impl KnownIds<'_> {
+    fn is_empty(&self) -> bool {
+        self.at_dst.is_none() && self.at_src.is_none()
+    }
+
+    /// A server's ID is known with the packet's destination, a client's with its source.
+    fn find(&self, cid: &[u8]) -> Option<(usize, Side)> {
+        let at = |ids: Option<&HashMap<Vec<u8>, (usize, Side)>>, owner: Side| {
+            ids.and_then(|ids| ids.get(cid)).filter(|(_, o)| *o == owner).copied()
+        };
+        at(self.at_dst, Side::Server).or_else(|| at(self.at_src, Side::Client))
+    }
 }
 
 /// Bounds on what hostile input can make the tracker keep.
@@ -68,6 +92,10 @@ struct Connection {
     largest: [[Option<u64>; 3]; 2],
     /// CRYPTO streams by sender and level (Initial, Handshake, 1-RTT).
     crypto: [[CryptoStream; 3]; 2],
+    /// The IDs and reset tokens registered for it, with their server address: what
+    /// [`QuicTracker::forget`] takes out of the maps.
+    registered: Vec<(SocketAddr, Vec<u8>)>,
+    tokens: Vec<([u8; 16], SocketAddr)>,
 }
 
 impl Connection {
@@ -155,7 +183,7 @@ impl QuicTracker {
             if conn_of_datagram.is_some() && is_padding(rest) {
                 break;
             }
-            let split = split_packet(rest, |after_first| self.short_dcid_len(after_first, dst));
+            let split = split_packet(rest, |after_first| self.short_dcid_len(after_first, src, dst));
             let (packet, next) = match split {
                 Ok(s) => s,
                 Err(e) => {
@@ -175,15 +203,48 @@ impl QuicTracker {
         }
     }
 
-    /// Whether a datagram's first packet is addressed to a connection ID of a connection
-    /// seen. A peer that advertised grease_quic_bit (RFC 9287) gets packets with the fixed
-    /// bit cleared, which first-byte demultiplexing (RFC 9443) takes for DTLS or for
-    /// nothing: their connection ID tells. (A zero-length one tells nothing.)
-    pub fn knows_destination(&self, payload: &[u8], dst: SocketAddr) -> bool {
-        let Ok((p, _)) = split_packet(payload, |after_first| self.short_dcid_len(after_first, dst)) else {
-            return false;
-        };
-        !p.dcid.is_empty() && self.by_cid.contains_key(p.dcid)
+    /// Whether `payload`, sent from `src` to `dst`, is addressed to a connection followed
+    /// here (by its Destination Connection ID, or a zero-length one's client address):
+    /// how a packet whose fixed bit is greased (RFC 9287, ngtcp2 does it) is told from
+    /// other UDP, which its first byte cannot do.
+    pub fn carries(&self, src: SocketAddr, dst: SocketAddr, payload: &[u8]) -> bool {
+        let Some(&first) = payload.first() else { return false };
+        if first & 0x80 != 0 {
+            // A long header: version (4 bytes), DCID length, DCID.
+            let Some(&len) = payload.get(5) else { return false };
+            return payload.get(6..6 + usize::from(len)).is_some_and(|cid| self.ids(src, dst).find(cid).is_some());
+        }
+        if self.empty_cid_clients.contains_key(&dst) {
+            return true;
+        }
+        let ids = self.ids(src, dst);
+        !ids.is_empty()
+            && self.cid_lens.iter().any(|&len| payload.get(1..1 + len).is_some_and(|cid| ids.find(cid).is_some()))
+    }
+
+    /// Drops what a connection that is over holds (keys, CRYPTO streams, its IDs and
+    /// reset tokens): a packet of it that comes anyway is one of an unknown connection.
+    pub fn forget(&mut self, connection: usize) {
+        let Some(conn) = self.conns.get_mut(connection) else { return };
+        conn.initial_keys = Vec::new();
+        conn.secret_keys = HashMap::new();
+        conn.crypto = Default::default();
+        conn.initial_dcids = Vec::new();
+        for (server, cid) in std::mem::take(&mut conn.registered) {
+            if let Some(ids) = self.by_cid.get_mut(&server) {
+                ids.remove(&cid);
+                if ids.is_empty() {
+                    self.by_cid.remove(&server);
+                }
+            }
+        }
+        for key in std::mem::take(&mut conn.tokens) {
+            self.reset_tokens.remove(&key);
+        }
+        let client = conn.client;
+        if self.empty_cid_clients.get(&client) == Some(&connection) {
+            self.empty_cid_clients.remove(&client);
+        }
     }
 
     /// At the end of the capture: CRYPTO streams that stopped inside a handshake message
@@ -212,9 +273,10 @@ impl QuicTracker {
     }
 
     /// A short header's DCID length: the longest known connection ID it starts with.
-    fn short_dcid_len(&self, after_first: &[u8], dst: SocketAddr) -> usize {
+    fn short_dcid_len(&self, after_first: &[u8], src: SocketAddr, dst: SocketAddr) -> usize {
+        let ids = self.ids(src, dst);
         for &len in self.cid_lens.iter().rev() {
-            if after_first.get(..len).is_some_and(|cid| self.by_cid.contains_key(cid)) {
+            if after_first.get(..len).is_some_and(|cid| ids.find(cid).is_some()) {
                 return len;
             }
         }
@@ -226,34 +288,58 @@ impl QuicTracker {
     }
 
     fn register(&mut self, cid: &[u8], conn: usize, owner: Side) {
-        if !cid.is_empty() && !self.by_cid.contains_key(cid) {
-            self.by_cid.insert(cid.to_vec(), (conn, owner));
+        if cid.is_empty() {
+            return;
+        }
+        let server = self.conns[conn].server;
+        let ids = self.by_cid.entry(server).or_default();
+        if !ids.contains_key(cid) {
+            ids.insert(cid.to_vec(), (conn, owner));
             self.cid_lens.insert(cid.len());
+            self.conns[conn].registered.push((server, cid.to_vec()));
         }
     }
 
+    /// The connection a packet between `src` and `dst` addressed to `cid` belongs to, and
+    /// the ID's owner: a server's ID is known with the packet's destination, a client's
+    /// with its source.
+    fn find_cid(&self, cid: &[u8], src: SocketAddr, dst: SocketAddr) -> Option<(usize, Side)> {
+        self.ids(src, dst).find(cid)
+    }
+
+    /// The IDs a packet from `src` to `dst` may be addressed to: those of `dst` as a
+    /// server, and those its clients chose at `src` as a server (looked up once a packet).
+    fn ids(&self, src: SocketAddr, dst: SocketAddr) -> KnownIds<'_> {
+        KnownIds { at_dst: self.by_cid.get(&dst), at_src: self.by_cid.get(&src) }
+    }
+
     fn add_reset_token(&mut self, token: [u8; 16], c: usize, issuer: Side) {
-        if self.reset_tokens.len() < MAX_RESET_TOKENS {
-            self.reset_tokens.entry(token).or_insert((c, issuer));
+        let key = (token, self.conns[c].server);
+        if self.reset_tokens.len() < MAX_RESET_TOKENS && !self.reset_tokens.contains_key(&key) {
+            self.reset_tokens.insert(key, (c, issuer));
+            self.conns[c].tokens.push(key);
         }
     }
 
     /// A short header packet ending with a known stateless reset token: its connection
-    /// and the peer that sent it.
-    fn stateless_reset(&self, p: &RawPacket<'_>) -> Option<(usize, Side)> {
+    /// and the peer that sent it (a server's reset comes from its address, a client's
+    /// goes to it).
+    fn stateless_reset(&self, p: &RawPacket<'_>, src: SocketAddr, dst: SocketAddr) -> Option<(usize, Side)> {
         if p.typ != PacketType::OneRtt || p.bytes.len() < 21 {
             return None;
         }
         let tail: [u8; 16] = p.bytes[p.bytes.len() - 16..].try_into().ok()?;
-        self.reset_tokens.get(&tail).copied()
+        let from_server = self.reset_tokens.get(&(tail, src)).filter(|(_, issuer)| *issuer == Side::Server);
+        let from_client = || self.reset_tokens.get(&(tail, dst)).filter(|(_, issuer)| *issuer == Side::Client);
+        from_server.or_else(from_client).copied()
     }
 
     /// The connection a packet belongs to and its sender.
-    fn lookup(&self, p: &RawPacket<'_>, dst: SocketAddr) -> Option<(usize, Side)> {
+    fn lookup(&self, p: &RawPacket<'_>, src: SocketAddr, dst: SocketAddr) -> Option<(usize, Side)> {
         if p.dcid.is_empty() {
             return self.empty_cid_clients.get(&dst).map(|&c| (c, Side::Server));
         }
-        self.by_cid.get(p.dcid).map(|&(c, owner)| (c, owner.other()))
+        self.find_cid(p.dcid, src, dst).map(|(c, owner)| (c, owner.other()))
     }
 
     /// Handles one packet; returns its connection and sender when known. A long header
@@ -261,7 +347,7 @@ impl QuicTracker {
     fn packet(&mut self, p: &RawPacket<'_>, d: &mut Datagram<'_, '_>) -> Option<(usize, Side)> {
         if p.typ == PacketType::UnsupportedVersion {
             if let Ok((as_known, _)) = split_as_known(p.bytes) {
-                if as_known.typ == PacketType::Initial && self.opens_as_known(&as_known, d.dst) {
+                if as_known.typ == PacketType::Initial && self.opens_as_known(&as_known, d.src, d.dst) {
                     return self.packet_as_known(&as_known, d);
                 }
             }
@@ -269,9 +355,9 @@ impl QuicTracker {
         self.packet_as_known(p, d)
     }
 
-    fn opens_as_known(&self, p: &RawPacket<'_>, dst: SocketAddr) -> bool {
+    fn opens_as_known(&self, p: &RawPacket<'_>, src: SocketAddr, dst: SocketAddr) -> bool {
         let Some(known) = version::params(version::UNKNOWN_AS) else { return false };
-        let dcid = match self.lookup(p, dst) {
+        let dcid = match self.lookup(p, src, dst) {
             Some((c, _)) => self.conns[c].initial_dcids.first().cloned().unwrap_or_default(),
             None => p.dcid.to_vec(),
         };
@@ -280,12 +366,12 @@ impl QuicTracker {
     }
 
     fn packet_as_known(&mut self, p: &RawPacket<'_>, d: &mut Datagram<'_, '_>) -> Option<(usize, Side)> {
-        let (c, sender) = match self.lookup(p, d.dst) {
+        let (c, sender) = match self.lookup(p, d.src, d.dst) {
             Some(found) => found,
             None => match self.open_connection(p, d) {
                 Some(c) => (c, Side::Client),
                 None => {
-                    if let Some((c, side)) = self.stateless_reset(p) {
+                    if let Some((c, side)) = self.stateless_reset(p, d.src, d.dst) {
                         d.emit(c, side, QuicEventKind::StatelessReset);
                         return Some((c, side));
                     }
@@ -355,6 +441,8 @@ impl QuicTracker {
             secret_keys: HashMap::new(),
             largest: Default::default(),
             crypto: Default::default(),
+            registered: Vec::new(),
+            tokens: Vec::new(),
         });
         self.register(p.dcid, c, Side::Server);
         d.emit(
@@ -438,7 +526,7 @@ impl QuicTracker {
         };
         let opened = match opened {
             Ok(o) => o,
-            Err(PacketStatus::Failed(_)) if self.stateless_reset(p).is_some() => {
+            Err(PacketStatus::Failed(_)) if self.stateless_reset(p, d.src, d.dst).is_some() => {
                 d.emit(c, sender, QuicEventKind::StatelessReset);
                 return;
             }

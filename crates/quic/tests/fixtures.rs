@@ -300,7 +300,7 @@ fn greased_fixed_bit_is_known_by_its_connection_id() {
         let Ok(Decoded::Udp(d)) = decoder.decode(frame.link_type, frame.data, frame.timestamp) else { continue };
         if d.payload[0] & 0x40 == 0 {
             greased.push(number);
-            assert!(tracker.knows_destination(d.payload, d.dst), "frame {number}");
+            assert!(tracker.carries(d.src, d.dst, d.payload), "frame {number}");
         }
         tracker.datagram(d.src, d.dst, d.payload, number, Some(&keys as &dyn QuicSecrets), &mut |_| {});
     }
@@ -308,7 +308,8 @@ fn greased_fixed_bit_is_known_by_its_connection_id() {
     assert_eq!(greased, [3, 4, 5, 6, 7]);
     // Nothing is known to a tracker that has seen no connection.
     let first = std::fs::read(capture(name)).unwrap();
-    assert!(!QuicTracker::new().knows_destination(&first[first.len() - 64..], "10.68.0.2:24443".parse().unwrap()));
+    let (client, server) = ("10.68.0.1:40000".parse().unwrap(), "10.68.0.2:24443".parse().unwrap());
+    assert!(!QuicTracker::new().carries(client, server, &first[first.len() - 64..]));
 }
 
 /// aioquic's client offers QUIC v2 first; ngtcp2's server does not know it and answers

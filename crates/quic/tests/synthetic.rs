@@ -253,3 +253,61 @@ fn two_connections_on_one_four_tuple() {
         ]
     );
 }
+
+/// Two servers whose connections happen to use the same connection IDs (a load test
+/// replaying one connection, or two unrelated hosts): the IDs are only unique at their
+/// server, so the connections stay apart, and neither sees the other's client as a
+/// migration.
+#[test]
+fn same_connection_ids_at_two_servers_are_two_connections() {
+    let v1 = version::params(V1).unwrap();
+    let mut hello = hex(CLIENT_CRYPTO);
+    hello.resize(1162, 0);
+    let server_payload = hex(SERVER_PAYLOAD);
+    let (dcid, scid, server_cid) = ([0xa1u8; 8], [0xc1u8; 8], [0x51u8; 8]);
+    let (client_keys, server_keys) = PacketKeys::initial(v1, &dcid).unwrap();
+    let mut h = vec![0xc3, 0, 0, 0, 1, 8];
+    h.extend(dcid);
+    h.push(8);
+    h.extend(scid);
+    h.extend([0x00, 0x44, 0x9e, 0, 0, 0, 2]);
+    let client_initial = protect(&h, 2, &hello, &client_keys);
+    let mut h = vec![0xc1, 0, 0, 0, 1, 8];
+    h.extend(scid);
+    h.push(8);
+    h.extend(server_cid);
+    let len = 2 + server_payload.len() + 16;
+    h.extend([0x00, 0x40 | (len >> 8) as u8, len as u8, 0, 1]);
+    let server_initial = protect(&h, 1, &server_payload, &server_keys);
+
+    let pairs: [(SocketAddr, SocketAddr); 2] = [
+        ("192.0.2.1:50000".parse().unwrap(), "198.51.100.1:443".parse().unwrap()),
+        ("192.0.2.2:40000".parse().unwrap(), "198.51.100.2:443".parse().unwrap()),
+    ];
+    let order = [(0, true), (1, true), (1, false), (0, false)];
+    let mut t = QuicTracker::new();
+    let mut seen = Vec::new();
+    for (frame, (pair, from_client)) in order.into_iter().enumerate() {
+        let (client, server) = pairs[pair];
+        let (src, dst, bytes) =
+            if from_client { (client, server, &client_initial) } else { (server, client, &server_initial) };
+        t.datagram(src, dst, bytes, frame as u64 + 1, None, &mut |e| match e.kind {
+            QuicEventKind::Handshake { typ, .. } => {
+                seen.push(format!("{} {:?} {:?} {typ}", e.frame, e.connection, e.side))
+            }
+            QuicEventKind::PathChanged { from, to } => seen.push(format!("{} path {from} -> {to}", e.frame)),
+            QuicEventKind::Anomaly { ref reason } => seen.push(format!("{} anomaly {reason}", e.frame)),
+            _ => {}
+        });
+    }
+    assert_eq!(t.connections(), 2);
+    // With its fixed bit greased (RFC 9287) a packet is still known by its ID, where it goes.
+    let mut greased = client_initial.clone();
+    greased[0] &= !0x40;
+    assert!(t.carries(pairs[1].0, pairs[1].1, &greased));
+    assert!(!t.carries(pairs[1].0, "198.51.100.3:443".parse().unwrap(), &greased));
+    assert_eq!(
+        seen,
+        ["1 Some(0) Client 1", "2 Some(1) Client 1", "3 Some(1) Server 2", "4 Some(0) Server 2"].map(String::from)
+    );
+}

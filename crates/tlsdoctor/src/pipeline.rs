@@ -279,14 +279,16 @@ impl<'o> Streams<'o> {
     }
 
     /// A UDP datagram of the current frame, to DTLS or QUIC as it looks (to QUIC whatever
-    /// it looks like when addressed to a known QUIC connection ID); `new_id` numbers a new
+    /// it looks like when it belongs to a QUIC connection followed); `new_id` numbers a new
     /// association or connection.
     pub(crate) fn datagram(&mut self, datagram: &UdpDatagram<'_>, new_id: &mut dyn FnMut() -> ConnId) {
         let (frame, now, observer) = (self.frame, self.now, &mut *self.observer);
-        let kind = if self.quic.claims(datagram) { UdpKind::Quic } else { classify(datagram.payload) };
-        match kind {
-            UdpKind::Dtls => self.datagrams.datagram(datagram, frame, now, new_id, observer),
+        match classify(datagram.payload) {
             UdpKind::Quic => self.quic.datagram(datagram, frame, now, new_id, observer),
+            // A QUIC packet whose fixed bit is greased (RFC 9287) looks like something
+            // else: its connection ID tells.
+            _ if self.quic.carries(datagram) => self.quic.datagram(datagram, frame, now, new_id, observer),
+            UdpKind::Dtls => self.datagrams.datagram(datagram, frame, now, new_id, observer),
             UdpKind::Other => {}
         }
     }

@@ -2,13 +2,14 @@
 //! pipeline connections, and the TLS handshake messages of their CRYPTO frames, and the
 //! TLS alerts of their CONNECTION_CLOSE frames, the same events as TLS over TCP.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::{HashMap, VecDeque};
 use std::net::SocketAddr;
 use std::sync::Arc;
 
 use tlsdoctor_capture::Timestamp;
 use tlsdoctor_net::UdpDatagram;
-use tlsdoctor_quic::{transport_params, CloseCode, Level, QuicEvent, QuicEventKind, QuicSecrets, QuicTracker};
+use tlsdoctor_quic::transport_params::{self, ParamValue};
+use tlsdoctor_quic::{CloseCode, Level, QuicEvent, QuicEventKind, QuicSecrets, QuicTracker};
 use tlsdoctor_tcp::{ConnId, RoleEvidence, Side};
 use tlsdoctor_tls::stream::{Anomaly, AnomalyKind, Event, Message, MessageKind, Negotiated, QuicSignal};
 
@@ -16,12 +17,32 @@ use crate::decrypt::Keys;
 use crate::pipeline::{ConnView, Connection, Observer, Transport};
 use crate::udp::tell;
 
+/// The max_idle_timeout transport parameter (milliseconds; 0 or absent: none).
+const MAX_IDLE_TIMEOUT: u64 = 0x01;
+
 /// The record version QUIC's handshake messages are shown with (TLS 1.3 has no records).
 const TLS12: u16 = 0x0303;
+
+/// Capture seconds a connection stays open after its first CONNECTION_CLOSE: the peer's
+/// own close and the last acknowledgments come within its draining period (three PTOs,
+/// RFC 9000 §10.2). Then it ends, and what the analysis held for it is freed.
+pub(crate) const CLOSE_LINGER_SECS: i64 = 3;
+
+/// Seconds added to the client's max_idle_timeout before a silent connection is over: the
+/// idle period is at least three PTOs (RFC 9000 §10.1), and the server's may be shorter,
+/// never longer (the effective one is the smaller of the two).
+const IDLE_MARGIN_SECS: i64 = 3;
 
 struct QuicConnection {
     view: ConnView,
     negotiated: Negotiated,
+    /// A CONNECTION_CLOSE was seen: it is in `closing`.
+    closing: bool,
+    /// The capture second of its last event.
+    last_secs: i64,
+    /// Seconds of silence after which it is over: the client's max_idle_timeout and a
+    /// margin (None: no idle timeout offered, it lasts to the end of the capture).
+    idle_secs: Option<i64>,
     /// The version of the client's first Initial.
     version: u32,
 }
@@ -41,7 +62,14 @@ impl QuicConnection {
             closed: [None, None],
         };
         let view = ConnView { conn, swapped: false, roles_settled: true };
-        QuicConnection { view, negotiated: Negotiated::default(), version }
+        QuicConnection {
+            view,
+            negotiated: Negotiated::default(),
+            closing: false,
+            last_secs: now.secs,
+            idle_secs: None,
+            version,
+        }
     }
 }
 
@@ -51,8 +79,10 @@ pub(crate) struct QuicConnections {
     tracker: QuicTracker,
     keys: Option<Arc<Keys>>,
     open: HashMap<u64, QuicConnection>,
-    /// The address pairs of the connections seen, in either order (see `claims`).
-    endpoints: HashSet<(SocketAddr, SocketAddr)>,
+    /// Connections that sent a CONNECTION_CLOSE, by the capture second it came.
+    closing: VecDeque<(i64, u64)>,
+    /// The capture second silent connections were last looked for.
+    idle_checked: i64,
     /// Connections that carried TLS, among those that ended.
     pub(crate) ended_with_tls: u64,
 }
@@ -70,29 +100,62 @@ impl QuicConnections {
         new_id: &mut dyn FnMut() -> ConnId,
         observer: &mut dyn Observer,
     ) {
-        let QuicConnections { tracker, keys, open, endpoints, .. } = self;
+        self.end_closed(now, observer);
+        self.end_idle(now, observer);
+        let QuicConnections { tracker, keys, open, closing, .. } = self;
         let secrets = keys.as_deref().map(|k| &k.keylog as &dyn QuicSecrets);
         tracker.datagram(d.src, d.dst, d.payload, frame, secrets, &mut |event| {
-            match event.kind {
-                QuicEventKind::ConnectionOpened { client, server, .. } => {
-                    endpoints.insert(ordered(client, server));
+            if matches!(event.kind, QuicEventKind::ConnectionClose { .. }) {
+                let number = event.connection.unwrap_or(u64::MAX);
+                if open.get_mut(&number).is_some_and(|c| !std::mem::replace(&mut c.closing, true)) {
+                    closing.push_back((now.secs, number));
                 }
-                QuicEventKind::PathChanged { to, .. } => {
-                    let peer = if to == d.src { d.dst } else { d.src };
-                    endpoints.insert(ordered(to, peer));
-                }
-                _ => {}
             }
             take(open, event, now, new_id, observer);
         });
     }
 
-    /// Whether a datagram belongs to a QUIC connection already seen, whatever its first
-    /// byte looks like (a greased fixed bit, RFC 9287): by its connection ID, or, for a
-    /// zero-length one, by the endpoints.
-    pub(crate) fn claims(&self, d: &UdpDatagram<'_>) -> bool {
-        !self.endpoints.is_empty()
-            && (self.endpoints.contains(&ordered(d.src, d.dst)) || self.tracker.knows_destination(d.payload, d.dst))
+    /// Once a capture second: ends the connections silent for longer than their idle
+    /// timeout (RFC 9000 §10.1: both ends have discarded them), in id order. Without
+    /// keys a good connection's close is never readable: this is how it ends.
+    fn end_idle(&mut self, now: Timestamp, observer: &mut dyn Observer) {
+        if now.secs <= self.idle_checked {
+            return;
+        }
+        self.idle_checked = now.secs;
+        let mut over: Vec<u64> = (self.open.iter())
+            .filter(|(_, c)| c.idle_secs.is_some_and(|idle| now.secs - c.last_secs > idle))
+            .map(|(&n, _)| n)
+            .collect();
+        over.sort_unstable();
+        for number in over {
+            self.end(number, observer);
+        }
+    }
+
+    fn end(&mut self, number: u64, observer: &mut dyn Observer) {
+        if let Some(c) = self.open.remove(&number) {
+            self.tracker.forget(number as usize);
+            self.ended_with_tls += u64::from(c.view.conn.is_tls);
+            observer.connection_ended(&c.view.conn);
+        }
+    }
+
+    /// Ends the connections whose close came more than [`CLOSE_LINGER_SECS`] ago.
+    fn end_closed(&mut self, now: Timestamp, observer: &mut dyn Observer) {
+        while let Some(&(at, number)) = self.closing.front() {
+            if now.secs - at <= CLOSE_LINGER_SECS {
+                break;
+            }
+            self.closing.pop_front();
+            self.end(number, observer);
+        }
+    }
+
+    /// Whether the datagram belongs to a QUIC connection followed here, whatever its
+    /// first byte looks like (a greased fixed bit).
+    pub(crate) fn carries(&self, d: &UdpDatagram<'_>) -> bool {
+        self.tracker.carries(d.src, d.dst, d.payload)
     }
 
     /// The end of the input: every connection ends, in id order.
@@ -104,14 +167,6 @@ impl QuicConnections {
             self.ended_with_tls += u64::from(c.view.conn.is_tls);
             observer.connection_ended(&c.view.conn);
         }
-    }
-}
-
-fn ordered(a: SocketAddr, b: SocketAddr) -> (SocketAddr, SocketAddr) {
-    if a <= b {
-        (a, b)
-    } else {
-        (b, a)
     }
 }
 
@@ -129,6 +184,22 @@ fn take(
     }
     let Some(c) = open.get_mut(&number) else { return };
     c.view.conn.last_frame = c.view.conn.last_frame.max(event.frame);
+    c.last_secs = now.secs;
+    if let QuicEventKind::TransportParameters { params } = event.kind {
+        if event.side == Side::Client {
+            let idle = params.iter().find(|p| p.id == MAX_IDLE_TIMEOUT).map(|p| &p.value);
+            if let Some(ParamValue::Integer(ms)) = idle.filter(|v| **v != ParamValue::Integer(0)) {
+                let secs = i64::try_from(ms.div_ceil(1000)).unwrap_or(i64::MAX / 2);
+                c.idle_secs = Some(secs.saturating_add(IDLE_MARGIN_SECS));
+            }
+        }
+        let problems = transport_params::violations(params, event.side == Side::Client);
+        if !problems.is_empty() {
+            let kind = AnomalyKind::BadTransportParameters { problems };
+            tell(&mut c.view, Event::Anomaly(Anomaly { side: event.side, frame: event.frame, kind }), observer);
+        }
+        return;
+    }
     let (level, kind, frames): (Level, MessageKind<'_>, &[u64]) = match event.kind {
         QuicEventKind::Handshake { level, typ, raw, frames } => {
             if typ == 2 {
@@ -152,14 +223,6 @@ fn take(
         QuicEventKind::StatelessReset => (Level::OneRtt, MessageKind::Quic(QuicSignal::StatelessReset), &[]),
         QuicEventKind::StreamData { stream_id, offset, fin, data } => {
             (Level::OneRtt, MessageKind::StreamData { stream_id, offset, fin, data }, &[])
-        }
-        QuicEventKind::TransportParameters { params } => {
-            let problems = transport_params::violations(params, event.side == Side::Client);
-            if !problems.is_empty() {
-                let kind = AnomalyKind::BadTransportParameters { problems };
-                tell(&mut c.view, Event::Anomaly(Anomaly { side: event.side, frame: event.frame, kind }), observer);
-            }
-            return;
         }
         _ => return,
     };

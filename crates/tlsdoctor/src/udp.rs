@@ -10,7 +10,7 @@ use tlsdoctor_capture::Timestamp;
 use tlsdoctor_dtls::connection::starts_handshake;
 use tlsdoctor_dtls::{looks_like_dtls, DtlsConnection};
 use tlsdoctor_net::UdpDatagram;
-use tlsdoctor_tcp::{ConnId, RoleEvidence, Side};
+use tlsdoctor_tcp::{ConnId, ConnIdMap, RoleEvidence, Side};
 use tlsdoctor_tls::stream::{Event, StreamConfig};
 
 use crate::decrypt::{KeyLogOpener, Keys};
@@ -18,6 +18,13 @@ use crate::pipeline::{Config, ConnView, Connection, Observer, Transport};
 
 /// Associations tracked at once; the oldest is ended to make room.
 const MAX_ASSOCIATIONS: usize = 4096;
+
+/// Capture seconds an association stays open after its first alert record (close_notify
+/// or a fatal alert; its header is readable without keys): the peer's answer comes
+/// within a retransmission timeout or two. Then it ends, and what it held is freed.
+const CLOSE_LINGER_SECS: i64 = 3;
+/// An alert record's content type.
+const ALERT: u8 = 21;
 
 /// What a datagram carries, judged from its first bytes (RFC 7983 demultiplexing:
 /// DTLS starts with 20..=63; QUIC packets have the fixed bit 0x40 set, RFC 9443).
@@ -38,6 +45,8 @@ pub fn classify(payload: &[u8]) -> UdpKind {
 
 struct Association {
     view: ConnView,
+    /// An alert record was seen: it is in `closing`.
+    closing: bool,
     /// The endpoint whose datagrams the parser calls the client's (before any swap).
     first_client: SocketAddr,
     dtls: DtlsConnection,
@@ -50,9 +59,12 @@ pub(crate) struct Associations {
     keys: Option<Arc<Keys>>,
     skip_application_data: bool,
     by_pair: HashMap<(SocketAddr, SocketAddr), ConnId>,
-    open: HashMap<ConnId, Box<Association>>,
+    /// By id, with the ids' cheap hash: looked up for every datagram.
+    open: ConnIdMap<Box<Association>>,
     /// Ids in the order they opened, for making room.
     order: VecDeque<ConnId>,
+    /// Associations that sent an alert, by the capture second it came.
+    closing: VecDeque<(i64, ConnId)>,
     /// Associations that carried DTLS, among those that ended.
     pub(crate) ended_with_tls: u64,
 }
@@ -87,11 +99,12 @@ impl Associations {
         if classify(d.payload) != UdpKind::Dtls {
             return;
         }
+        self.end_closed(now, observer);
         let key = pair(d.src, d.dst);
         if let Some(&id) = self.by_pair.get(&key) {
             let over = self.open.get(&id).is_some_and(|a| a.dtls.keys_changed() && starts_handshake(d.payload));
             if !over {
-                return self.feed(id, d, frame, observer);
+                return self.feed(id, d, frame, now, observer);
             }
             // The same endpoints start a new handshake: the old association is done.
             self.end(id, observer);
@@ -124,24 +137,31 @@ impl Associations {
             }
             None => DtlsConnection::new(self.config.clone()),
         };
-        let association = Association { view, first_client: client, dtls };
+        let association = Association { view, closing: false, first_client: client, dtls };
         self.open.insert(id, Box::new(association));
         self.by_pair.insert(key, id);
         self.order.push_back(id);
         if self.open.len() > MAX_ASSOCIATIONS {
-            if let Some(oldest) = self.order.pop_front() {
-                self.end(oldest, observer);
+            while let Some(oldest) = self.order.pop_front() {
+                if self.open.contains_key(&oldest) {
+                    self.end(oldest, observer);
+                    break;
+                }
             }
         }
-        self.feed(id, d, frame, observer);
+        self.feed(id, d, frame, now, observer);
     }
 
-    fn feed(&mut self, id: ConnId, d: &UdpDatagram<'_>, frame: u64, observer: &mut dyn Observer) {
+    fn feed(&mut self, id: ConnId, d: &UdpDatagram<'_>, frame: u64, now: Timestamp, observer: &mut dyn Observer) {
         let Some(a) = self.open.get_mut(&id) else { return };
         let side = if d.src == a.first_client { Side::Client } else { Side::Server };
-        let Association { view, dtls, .. } = &mut **a;
+        let Association { view, dtls, closing, .. } = &mut **a;
         view.conn.last_frame = frame;
         dtls.datagram(side, d.payload, frame, &mut |event| tell(view, event, observer));
+        if !*closing && carries_alert(d.payload) {
+            *closing = true;
+            self.closing.push_back((now.secs, id));
+        }
     }
 
     fn end(&mut self, id: ConnId, observer: &mut dyn Observer) {
@@ -152,9 +172,24 @@ impl Associations {
         if self.by_pair.get(&key) == Some(&id) {
             self.by_pair.remove(&key);
         }
-        self.order.retain(|v| *v != id);
+        // Ended ids leave `order` lazily: scanning it at each end would cost O(open).
+        if self.order.len() > 2 * MAX_ASSOCIATIONS {
+            let open = &self.open;
+            self.order.retain(|v| open.contains_key(v));
+        }
         self.ended_with_tls += u64::from(view.conn.is_tls);
         observer.connection_ended(&view.conn);
+    }
+
+    /// Ends the associations whose first alert came more than [`CLOSE_LINGER_SECS`] ago.
+    fn end_closed(&mut self, now: Timestamp, observer: &mut dyn Observer) {
+        while let Some(&(at, id)) = self.closing.front() {
+            if now.secs - at <= CLOSE_LINGER_SECS {
+                break;
+            }
+            self.closing.pop_front();
+            self.end(id, observer);
+        }
     }
 
     /// The end of the capture: every association still open ends, in id order.
@@ -164,7 +199,21 @@ impl Associations {
         for id in ids {
             self.end(id, observer);
         }
+        self.order.clear();
+        self.closing.clear();
     }
+}
+
+/// Whether a datagram holds an alert record (DTLS record headers are never encrypted).
+fn carries_alert(mut payload: &[u8]) -> bool {
+    while payload.len() >= 13 {
+        if payload[0] == ALERT {
+            return true;
+        }
+        let len = usize::from(u16::from_be_bytes([payload[11], payload[12]]));
+        payload = payload.get(13 + len..).unwrap_or_default();
+    }
+    false
 }
 
 pub(crate) fn tell(view: &mut ConnView, mut event: Event<'_>, observer: &mut dyn Observer) {
