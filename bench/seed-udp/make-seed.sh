@@ -103,12 +103,13 @@ S_DTLS_EC="$S_DTLS -cert $W/server-ecdsa.pem -key $W/server-ecdsa.key"
 S_GNUTLS="gnutls-serv --udp --echo -p $DTLS_PORT --x509certfile $W/server-rsa.pem --x509keyfile $W/server-rsa.key"
 S_NGTCP2_RSA="gtlsserver -q $SRV_IP $QUIC_PORT $W/server-rsa.key $W/server-rsa.pem"
 S_NGTCP2_EC="gtlsserver -q $SRV_IP $QUIC_PORT $W/server-ecdsa.key $W/server-ecdsa.pem"
-S_AIOQUIC="python3 $HERE/h3_peer.py server $SRV_IP $QUIC_PORT --cert $W/server-rsa.pem --key $W/server-rsa.key --keylog $KL"
+PEER="$HERE/../../tests/fixtures/quic/quic_peer.py"
+S_AIOQUIC="python3 $PEER server $SRV_IP $QUIC_PORT --cert $W/server-rsa.pem --key $W/server-rsa.key --keylog $KL --seconds 60"
 # --- clients
 C_OSSL="openssl s_client -nocommands -connect $SRV_IP:$DTLS_PORT -servername bench.example -CAfile $W/ca.pem -keylogfile $KL"
 C_GNUTLS="SSLKEYLOGFILE=$KL gnutls-cli --udp -p $DTLS_PORT --x509cafile $W/ca.pem --sni-hostname bench.example --verify-hostname bench.example $SRV_IP"
 C_NGTCP2="SSLKEYLOGFILE=$KL gtlsclient -q --exit-on-all-streams-close --timeout=5s bench.example $QUIC_PORT"
-C_AIOQUIC="python3 $HERE/h3_peer.py client $SRV_IP $QUIC_PORT --ca $W/ca.pem --keylog $KL"
+C_AIOQUIC="python3 $PEER client $SRV_IP $QUIC_PORT --ca $W/ca.pem --keylog $KL --sni bench.example"
 
 # DTLS 1.2, OpenSSL: application data from the client, then close_notify
 for n in 1024 65536 196608; do
@@ -137,7 +138,7 @@ conn fail-dtls12-no-client-cert $S_DTLS_RSA -Verify 1 -verify_return_error -- "s
 conn fail-dtls12-unknown-ca $S_DTLS_EC -- \
   "sleep 1 | openssl s_client -nocommands -dtls1_2 -connect $SRV_IP:$DTLS_PORT -servername bench.example -CAfile $W/rogue.pem -verify_return_error -quiet -no_ign_eof"
 
-# QUIC: HTTP/3 GETs of N bytes (ngtcp2's server makes /N of N bytes, so does h3_peer.py)
+# QUIC: HTTP/3 GETs of N bytes (ngtcp2's server makes /N of N bytes, so does quic_peer.py)
 for n in 1024 65536 262144 393216; do conn quic-ngtcp2-ngtcp2 $S_NGTCP2_RSA -- "$C_NGTCP2 https://bench.example/$n"; done
 for n in 16384 131072; do conn quic-ngtcp2-ngtcp2-ecdsa $S_NGTCP2_EC -- "$C_NGTCP2 https://bench.example/$n"; done
 for n in 4096 131072 327680; do conn quic-aioquic-ngtcp2 $S_NGTCP2_RSA -- "$C_AIOQUIC --path /$n"; done
@@ -145,8 +146,8 @@ for n in 16384 262144; do conn quic-ngtcp2-aioquic $S_AIOQUIC -- "$C_NGTCP2 http
 for n in 2048 196608; do conn quic-aioquic-aioquic $S_AIOQUIC -- "$C_AIOQUIC --path /$n"; done
 # failing QUIC: the client trusts only the rogue CA (CONNECTION_CLOSE with a TLS alert);
 # no common ALPN (the server's CRYPTO_ERROR no_application_protocol)
-conn fail-quic-unknown-ca $S_NGTCP2_RSA -- "python3 $HERE/h3_peer.py client $SRV_IP $QUIC_PORT --ca $W/rogue.pem --keylog $KL"
-conn fail-quic-unknown-ca $S_NGTCP2_EC -- "python3 $HERE/h3_peer.py client $SRV_IP $QUIC_PORT --ca $W/rogue.pem --keylog $KL"
+conn fail-quic-unknown-ca $S_NGTCP2_RSA -- "python3 $PEER client $SRV_IP $QUIC_PORT --ca $W/rogue.pem --keylog $KL --sni bench.example"
+conn fail-quic-unknown-ca $S_NGTCP2_EC -- "python3 $PEER client $SRV_IP $QUIC_PORT --ca $W/rogue.pem --keylog $KL --sni bench.example"
 conn fail-quic-no-alpn $S_NGTCP2_RSA -- "$C_AIOQUIC --alpn hq-interop"
 
 sleep 1

@@ -203,34 +203,36 @@ const SERVER_PAYLOAD: &str = "02000000000600405a020000560303eefce7f7b37ba1d1632e
     c5430b9a045a1200130100002e00330024001d00209d3c940d89690b84d08a60993c144eca684d1081287c834d5311bc
     f32bb9da1a002b00020304";
 
+/// A client's Initial with RFC 9001's ClientHello (padded to 1162 bytes) and the server's
+/// Initial with its ServerHello, under the Initial keys of `dcid`.
+fn initials(dcid: [u8; 8], scid: [u8; 8], server_cid: [u8; 8]) -> (Vec<u8>, Vec<u8>) {
+    let v1 = version::params(V1).unwrap();
+    let mut hello = hex(CLIENT_CRYPTO);
+    hello.resize(1162, 0);
+    let server_payload = hex(SERVER_PAYLOAD);
+    let (client_keys, server_keys) = PacketKeys::initial(v1, &dcid).unwrap();
+    let mut h = vec![0xc3, 0, 0, 0, 1, 8];
+    h.extend(dcid);
+    h.push(8);
+    h.extend(scid);
+    h.extend([0x00, 0x44, 0x9e, 0, 0, 0, 2]);
+    let client = protect(&h, 2, &hello, &client_keys);
+    let mut h = vec![0xc1, 0, 0, 0, 1, 8];
+    h.extend(scid);
+    h.push(8);
+    h.extend(server_cid);
+    let len = 2 + server_payload.len() + 16;
+    h.extend([0x00, 0x40 | (len >> 8) as u8, len as u8, 0, 1]); // no token, length, packet number 1
+    (client, protect(&h, 1, &server_payload, &server_keys))
+}
+
 /// Two connections on one four-tuple, told apart by their connection IDs; the server's
 /// answers are interleaved and go to the right one.
 #[test]
 fn two_connections_on_one_four_tuple() {
     let client: SocketAddr = "192.0.2.1:50000".parse().unwrap();
     let server: SocketAddr = "198.51.100.1:443".parse().unwrap();
-    let v1 = version::params(V1).unwrap();
-    let mut hello = hex(CLIENT_CRYPTO);
-    hello.resize(1162, 0);
-    let server_payload = hex(SERVER_PAYLOAD);
-    let mut datagrams = Vec::new();
-    for (dcid, scid, server_cid) in [([0xa1u8; 8], [0xc1u8; 8], [0x51u8; 8]), ([0xa2; 8], [0xc2; 8], [0x52; 8])] {
-        let (client_keys, server_keys) = PacketKeys::initial(v1, &dcid).unwrap();
-        let mut h = vec![0xc3, 0, 0, 0, 1, 8];
-        h.extend(dcid);
-        h.push(8);
-        h.extend(scid);
-        h.extend([0x00, 0x44, 0x9e, 0, 0, 0, 2]);
-        let c = protect(&h, 2, &hello, &client_keys);
-        let mut h = vec![0xc1, 0, 0, 0, 1, 8];
-        h.extend(scid);
-        h.push(8);
-        h.extend(server_cid);
-        let len = 2 + server_payload.len() + 16;
-        h.extend([0x00, 0x40 | (len >> 8) as u8, len as u8, 0, 1]); // no token, length, packet number 1
-        let s = protect(&h, 1, &server_payload, &server_keys);
-        datagrams.push((c, s));
-    }
+    let datagrams = [initials([0xa1; 8], [0xc1; 8], [0x51; 8]), initials([0xa2; 8], [0xc2; 8], [0x52; 8])];
     let mut t = QuicTracker::new();
     let mut seen = Vec::new();
     let order = [(&datagrams[0].0, true), (&datagrams[1].0, true), (&datagrams[1].1, false), (&datagrams[0].1, false)];
@@ -260,25 +262,7 @@ fn two_connections_on_one_four_tuple() {
 /// migration.
 #[test]
 fn same_connection_ids_at_two_servers_are_two_connections() {
-    let v1 = version::params(V1).unwrap();
-    let mut hello = hex(CLIENT_CRYPTO);
-    hello.resize(1162, 0);
-    let server_payload = hex(SERVER_PAYLOAD);
-    let (dcid, scid, server_cid) = ([0xa1u8; 8], [0xc1u8; 8], [0x51u8; 8]);
-    let (client_keys, server_keys) = PacketKeys::initial(v1, &dcid).unwrap();
-    let mut h = vec![0xc3, 0, 0, 0, 1, 8];
-    h.extend(dcid);
-    h.push(8);
-    h.extend(scid);
-    h.extend([0x00, 0x44, 0x9e, 0, 0, 0, 2]);
-    let client_initial = protect(&h, 2, &hello, &client_keys);
-    let mut h = vec![0xc1, 0, 0, 0, 1, 8];
-    h.extend(scid);
-    h.push(8);
-    h.extend(server_cid);
-    let len = 2 + server_payload.len() + 16;
-    h.extend([0x00, 0x40 | (len >> 8) as u8, len as u8, 0, 1]);
-    let server_initial = protect(&h, 1, &server_payload, &server_keys);
+    let (client_initial, server_initial) = initials([0xa1; 8], [0xc1; 8], [0x51; 8]);
 
     let pairs: [(SocketAddr, SocketAddr); 2] = [
         ("192.0.2.1:50000".parse().unwrap(), "198.51.100.1:443".parse().unwrap()),

@@ -52,7 +52,7 @@ impl Transport {
     }
 }
 
-/// A TCP connection or a DTLS association as the observers see it.
+/// A TCP connection, a DTLS association or a QUIC connection as the observers see it.
 #[derive(Debug, Clone)]
 pub struct Connection {
     pub id: ConnId,
@@ -70,7 +70,31 @@ pub struct Connection {
     pub closed: [Option<(Close, u64)>; 2],
 }
 
+/// Where a connection starts: its endpoints and what tells their roles.
+pub(crate) struct Opening {
+    pub client: SocketAddr,
+    pub server: SocketAddr,
+    pub roles: RoleEvidence,
+}
+
 impl Connection {
+    /// A connection opened in `frame`, at `now`, with nothing seen of it yet.
+    pub(crate) fn opened(id: ConnId, transport: Transport, at: Opening, frame: u64, now: Timestamp) -> Connection {
+        let Opening { client, server, roles } = at;
+        Connection {
+            id,
+            transport,
+            client,
+            server,
+            roles,
+            first_frame: frame,
+            last_frame: frame,
+            first_time: now,
+            is_tls: false,
+            closed: [None, None],
+        }
+    }
+
     pub fn endpoint(&self, side: Side) -> SocketAddr {
         match side {
             Side::Client => self.client,
@@ -326,18 +350,8 @@ impl<'o> Streams<'o> {
 
 impl StreamHandler for Streams<'_> {
     fn opened(&mut self, o: &Opened) {
-        let conn = Connection {
-            id: o.id,
-            transport: Transport::Tcp,
-            client: o.client,
-            server: o.server,
-            roles: o.roles,
-            first_frame: o.frame,
-            last_frame: o.frame,
-            first_time: self.now,
-            is_tls: false,
-            closed: [None, None],
-        };
+        let at = Opening { client: o.client, server: o.server, roles: o.roles };
+        let conn = Connection::opened(o.id, Transport::Tcp, at, o.frame, self.now);
         let start_seen = o.roles == RoleEvidence::Handshake;
         let tls = match &self.keys {
             Some(keys) => {

@@ -14,7 +14,7 @@ use tlsdoctor_tcp::{ConnId, RoleEvidence, Side};
 use tlsdoctor_tls::stream::{Anomaly, AnomalyKind, Event, Message, MessageKind, Negotiated, QuicSignal};
 
 use crate::decrypt::Keys;
-use crate::pipeline::{ConnView, Connection, Observer, Transport};
+use crate::pipeline::{ConnView, Connection, Observer, Opening, Transport};
 use crate::udp::tell;
 
 /// The max_idle_timeout transport parameter (milliseconds; 0 or absent: none).
@@ -49,18 +49,8 @@ struct QuicConnection {
 
 impl QuicConnection {
     fn new(id: ConnId, client: SocketAddr, server: SocketAddr, frame: u64, now: Timestamp, version: u32) -> Self {
-        let conn = Connection {
-            id,
-            transport: Transport::Quic,
-            client,
-            server,
-            roles: RoleEvidence::Handshake,
-            first_frame: frame,
-            last_frame: frame,
-            first_time: now,
-            is_tls: false,
-            closed: [None, None],
-        };
+        let at = Opening { client, server, roles: RoleEvidence::Handshake };
+        let conn = Connection::opened(id, Transport::Quic, at, frame, now);
         let view = ConnView { conn, swapped: false, roles_settled: true };
         QuicConnection {
             view,
@@ -153,9 +143,10 @@ impl QuicConnections {
     }
 
     /// Whether the datagram belongs to a QUIC connection followed here, whatever its
-    /// first byte looks like (a greased fixed bit).
+    /// first byte looks like (a greased fixed bit). Asked of every DTLS datagram: with no
+    /// QUIC connection open (the tracker forgot the ended ones) there is nothing to look up.
     pub(crate) fn carries(&self, d: &UdpDatagram<'_>) -> bool {
-        self.tracker.carries(d.src, d.dst, d.payload)
+        !self.open.is_empty() && self.tracker.carries(d.src, d.dst, d.payload)
     }
 
     /// The end of the input: every connection ends, in id order.

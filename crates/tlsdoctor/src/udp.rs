@@ -14,7 +14,7 @@ use tlsdoctor_tcp::{ConnId, ConnIdMap, RoleEvidence, Side};
 use tlsdoctor_tls::stream::{Event, StreamConfig};
 
 use crate::decrypt::{KeyLogOpener, Keys};
-use crate::pipeline::{Config, ConnView, Connection, Observer, Transport};
+use crate::pipeline::{Config, ConnView, Connection, Observer, Opening, Transport};
 
 /// Associations tracked at once; the oldest is ended to make room.
 const MAX_ASSOCIATIONS: usize = 4096;
@@ -117,18 +117,7 @@ impl Associations {
         let (client, server) = if client_is_src { (d.src, d.dst) } else { (d.dst, d.src) };
         let roles = if hello { RoleEvidence::Handshake } else { RoleEvidence::PortGuess };
         let id = new_id();
-        let conn = Connection {
-            id,
-            transport: Transport::Udp,
-            client,
-            server,
-            roles,
-            first_frame: frame,
-            last_frame: frame,
-            first_time: now,
-            is_tls: false,
-            closed: [None, None],
-        };
+        let conn = Connection::opened(id, Transport::Udp, Opening { client, server, roles }, frame, now);
         let view = ConnView { conn, swapped: false, roles_settled: hello };
         let dtls = match &self.keys {
             Some(keys) => {
