@@ -6,9 +6,9 @@
 use std::fmt;
 
 use rsa::traits::PublicKeyParts;
-use rsa::{BigUint, RsaPublicKey};
 
 use crate::hash::mgf1;
+use crate::rsa_public::open_em;
 use crate::{digest, verify, Hash, PublicKey, SignatureAlgorithm};
 
 /// What an RSA signature opens to.
@@ -292,28 +292,6 @@ fn classify_rsa(key: &PublicKey, declared: SignatureAlgorithm, parts: &[&[u8]], 
 
 /// Hashes PSS is tried with, most common in TLS first.
 const PSS_HASHES: [Hash; 6] = [Hash::Sha256, Hash::Sha384, Hash::Sha512, Hash::Sha1, Hash::Sha224, Hash::Md5];
-
-/// `s^e mod n` as k bytes; `None` when the signature is longer than the modulus (after
-/// leading zeros) or not below n.
-fn open_em(k: &RsaPublicKey, signature: &[u8]) -> Option<Vec<u8>> {
-    let size = k.size();
-    let first = signature.iter().position(|b| *b != 0).unwrap_or(signature.len());
-    let sig = &signature[first..];
-    if sig.len() > size {
-        return None;
-    }
-    let s = BigUint::from_bytes_be(sig);
-    if s >= *k.n() {
-        return None;
-    }
-    let m = rsa::hazmat::rsa_encrypt(k, &s).ok()?.to_bytes_be();
-    if m.len() > size {
-        return None;
-    }
-    let mut em = vec![0u8; size - m.len()];
-    em.extend_from_slice(&m);
-    Some(em)
-}
 
 /// EMSA-PKCS1-v1_5: 00 01 FF..FF (at least 8) 00 T; returns T.
 fn pkcs1_payload(em: &[u8]) -> Option<&[u8]> {

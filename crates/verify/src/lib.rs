@@ -27,6 +27,7 @@ mod fast;
 mod forensics;
 mod hash;
 mod key;
+mod rsa_public;
 mod verify;
 
 pub use alg::{weak_algorithm, SignatureAlgorithm};

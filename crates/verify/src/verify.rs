@@ -3,13 +3,12 @@
 use std::fmt;
 
 use ed25519_dalek::Verifier as _;
-use rsa::pkcs1v15::Pkcs1v15Sign;
 use rsa::pss::Pss;
 use rsa::signature::hazmat::PrehashVerifier;
 use rsa::traits::PublicKeyParts;
 use rsa::{BigUint, RsaPublicKey};
 
-use crate::fast;
+use crate::{fast, rsa_public};
 use crate::key::Inner;
 use crate::{digest, Hash, KeyKind, PublicKey, SignatureAlgorithm};
 
@@ -94,11 +93,9 @@ pub fn verify(
     let ok = match (&key.inner, alg) {
         (Inner::Rsa(k), SignatureAlgorithm::RsaPkcs1(hash)) => {
             check_rsa_signature(k, signature)?;
-            let scheme = Pkcs1v15Sign {
-                hash_len: Some(hash.output_len()),
-                prefix: hash.digest_info_prefix().into_boxed_slice(),
-            };
-            k.verify(scheme, &digest(hash, message_parts), signature).is_ok()
+            let mut t = hash.digest_info_prefix();
+            t.extend_from_slice(&digest(hash, message_parts));
+            rsa_public::pkcs1_verifies(k, &t, signature)
         }
         (Inner::Rsa(k), SignatureAlgorithm::RsaPss { hash, salt_len }) => {
             check_rsa_signature(k, signature)?;

@@ -17,8 +17,9 @@ use tlsdoctor_capture::{CaptureError, CaptureReader, Frame, ReadAhead, SharedBlo
 use tlsdoctor_net::TcpFlags;
 use tlsdoctor_tcp::{ConnId, Directory, Dispatch, FlowStats, Lane, Local, Opened, Reassembler, Segment, Side};
 
-use super::{Diagnoser, Options, Prepare, Prepared, Refusals};
-use crate::pipeline::{read_segments, Config, InputSummary, Packet, Streams};
+use super::{Diagnoser, Ended, Options, Prepare, Prepared, Refusals};
+use crate::pipeline::{read_segments, Config, Connection, InputSummary, Observer, Packet, Streams};
+use tlsdoctor_tls::stream::Event;
 
 /// Records per hand-over: one per record would cost a thread wake-up each. 4096 gained
 /// 4% on bench-1G, but see [`QUEUED`].
@@ -96,6 +97,10 @@ enum Record {
     /// directory held until the bytes before it came).
     Late(ConnId, Header, u64),
     Released(ConnId),
+    /// A connection of the leader's that ended in this frame, for the helper to diagnose:
+    /// checking its signatures and writing its report are most of the work its packets
+    /// cost.
+    Ended(Ended),
     /// The last frame is done; the connections still open are released next.
     LastFrameDone,
 }
@@ -191,7 +196,7 @@ impl<'a, T> Outbox<'a, T> {
             self.announced = true;
             self.batch.records.push(Record::At(self.frame.0, self.frame.1));
         }
-        self.batch.churn += usize::from(matches!(record, Record::Opened(_) | Record::Released(_)));
+        self.batch.churn += usize::from(matches!(record, Record::Opened(_) | Record::Released(_) | Record::Ended(_)));
         self.batch.records.push(record);
     }
 
@@ -312,7 +317,16 @@ fn lead<T>(
         }
     };
     let mut sink = Prepared { prepare, out: post };
-    let mut diagnoser = Diagnoser::new(options, &mut sink);
+    // While the helper keeps up, it diagnoses the leader's connections too.
+    let defer = &mut |ended: Ended| {
+        let mut outbox = outbox.borrow_mut();
+        if !outbox.for_helper(ended.0.conn.id) {
+            return Some(ended);
+        }
+        outbox.push(Record::Ended(ended));
+        None
+    };
+    let mut diagnoser = Diagnoser::new(options, &mut sink).deferring(defer);
     let mut directory = Directory::new(config.flows.clone());
     let mut reassembler = Reassembler::new(config.flows.max_pending_bytes);
     let mut streams = Streams::new(config, &mut diagnoser);
@@ -332,8 +346,9 @@ fn lead<T>(
         streams.observer.frame_done(frame.number);
         outbox.borrow_mut().frame_done();
     })?;
-    streams.finish_datagrams();
+    // What ends from now on is reported at the end of the input, in either lane.
     outbox.borrow_mut().batch.records.push(Record::LastFrameDone);
+    streams.finish_datagrams();
     let local = Local { reassembler: &mut reassembler, handler: &mut streams };
     directory.finish(&mut Router { local, outbox: &outbox, frame: None });
     summary.tcp = directory.stats();
@@ -415,46 +430,50 @@ fn help<T>(
     let mut theirs = Reports::new();
     let mut own =
         Prepared { prepare, out: &mut |frame, id, prepared| ours.borrow_mut().push_back((frame, id, prepared)) };
-    let mut diagnoser = Diagnoser::new(options, &mut own);
+    // Shared: the streams observe through it, and the leader's ended connections come
+    // to it straight.
+    let diagnoser = RefCell::new(Diagnoser::new(options, &mut own));
     let mut reassembler = Reassembler::new(config.flows.max_pending_bytes);
-    let mut streams = Streams::new(config, &mut diagnoser);
+    let mut observer = &diagnoser;
+    let mut streams = Streams::new(config, &mut observer);
     let mut frame = 0;
     // The last frame is done: what ends now is reported at the end of the input.
     let mut ended = false;
     while let Some(Batch { done, blocks, copies, records, reports, .. }) = inbox.next() {
         // The leader's reports wait for the helper's of the frames they were made in.
         theirs.extend(reports);
-        for record in &records {
+        for record in records {
             match record {
                 Record::At(number, time) => {
                     streams.observer.frame_done(frame);
-                    frame = *number;
-                    streams.at(*number, *time);
+                    frame = number;
+                    streams.at(number, time);
                 }
                 Record::LastFrameDone => {
                     ended = true;
                     streams.observer.frame_done(frame);
                 }
-                Record::Opened(conn) => reassembler.opened(conn, &mut streams),
+                Record::Opened(conn) => reassembler.opened(&conn, &mut streams),
                 Record::Segment(conn, header, payload) => {
                     let payload = match payload {
                         Payload::InBlock { block, start, len } => {
-                            let (start, len) = (*start as usize, *len as usize);
-                            let block = blocks.get(*block as usize).map_or(&[][..], SharedBlock::bytes);
+                            let (start, len) = (start as usize, len as usize);
+                            let block = blocks.get(block as usize).map_or(&[][..], SharedBlock::bytes);
                             block.get(start..start + len).unwrap_or_default()
                         }
-                        Payload::Copied(copy) => copies.get(*copy as usize).map_or(&[][..], |copy| copy),
+                        Payload::Copied(copy) => copies.get(copy as usize).map_or(&[][..], |copy| copy),
                     };
-                    let &Header { side, seq, ack, flags, ttl } = header;
+                    let Header { side, seq, ack, flags, ttl } = header;
                     let seg = Segment { side, seq, ack, flags, ttl, payload };
-                    reassembler.segment(*conn, &seg, frame, &mut streams);
+                    reassembler.segment(conn, &seg, frame, &mut streams);
                 }
                 Record::Late(conn, header, late) => {
-                    let &Header { side, seq, ack, flags, ttl } = header;
+                    let Header { side, seq, ack, flags, ttl } = header;
                     let seg = Segment { side, seq, ack, flags, ttl, payload: &[] };
-                    reassembler.segment(*conn, &seg, *late, &mut streams);
+                    reassembler.segment(conn, &seg, late, &mut streams);
                 }
-                Record::Released(conn) => reassembler.release(*conn, &mut streams),
+                Record::Released(conn) => reassembler.release(conn, &mut streams),
+                Record::Ended(ended) => diagnoser.borrow_mut().diagnose_ended(ended),
             }
         }
         // The reports of the frames the leader was done with go, from both lanes. This
@@ -469,9 +488,27 @@ fn help<T>(
     }
     let stats = (reassembler.stats(), streams.tls_connections);
     drop(streams);
-    let refusals = diagnoser.finish();
+    let refusals = diagnoser.into_inner().finish();
     hand_over(&ours, &mut theirs, u64::MAX, out);
     (stats.0, stats.1, refusals)
+}
+
+impl Observer for &RefCell<Diagnoser<'_>> {
+    fn tls(&mut self, conn: &Connection, event: &Event<'_>) {
+        self.borrow_mut().tls(conn, event);
+    }
+
+    fn connection_ended(&mut self, conn: &Connection) {
+        self.borrow_mut().connection_ended(conn);
+    }
+
+    fn frame_done(&mut self, frame: u64) {
+        self.borrow_mut().frame_done(frame);
+    }
+
+    fn frame_started(&mut self, frame: u64, time: Timestamp) {
+        self.borrow_mut().frame_started(frame, time);
+    }
 }
 
 #[cfg(test)]

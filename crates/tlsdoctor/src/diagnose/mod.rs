@@ -208,13 +208,23 @@ pub struct Diagnoser<'a> {
     sink: &'a mut dyn ReportSink,
     links: checks::LinkCache,
     /// Boxed: a table sized for a flood holds buckets, not stories.
-    open: ConnIdMap<Box<(Story, Vec<Step>, Legacy)>>,
+    open: ConnIdMap<Ended>,
+    /// Offered each connection that ends, to be diagnosed elsewhere; what it gives back
+    /// is diagnosed here.
+    defer: Option<Defer<'a>>,
     /// Reports of the frame being processed, handed over in id order when it is done.
     ended: Vec<ConnectionReport>,
     refusals: Refusals,
     /// The time of the frame being processed.
     now: tlsdoctor_capture::Timestamp,
 }
+
+/// A connection that ended, with what its diagnosis needs: another thread's
+/// [`Diagnoser`] may judge it ([`Diagnoser::diagnose_ended`]).
+type Ended = Box<(Story, Vec<Step>, Legacy)>;
+
+/// Takes an ended connection to diagnose elsewhere, or gives it back.
+type Defer<'a> = &'a mut dyn FnMut(Ended) -> Option<Ended>;
 
 /// Connections judged once the whole input was seen: those refused at the ClientHello,
 /// against what the same servers chose in its other connections; and those a client left
@@ -274,10 +284,24 @@ impl<'a> Diagnoser<'a> {
             sink,
             links: checks::LinkCache::default(),
             open: ConnIdMap::default(),
+            defer: None,
             ended: Vec::new(),
             refusals: Refusals::default(),
             now: Default::default(),
         }
+    }
+
+    /// Offers each connection that ends to `defer` before diagnosing it here.
+    fn deferring(mut self, defer: Defer<'a>) -> Self {
+        self.defer = Some(defer);
+        self
+    }
+
+    /// Diagnoses a connection that ended in another [`Diagnoser`]: its report is handed
+    /// over with this one's of the same frame.
+    fn diagnose_ended(&mut self, ended: Ended) {
+        let (story, ladder, legacy) = *ended;
+        self.diagnose(story, ladder, legacy);
     }
 
     /// Call after the pipeline finished the input: the reports of the connections that
@@ -373,12 +397,14 @@ impl Observer for Diagnoser<'_> {
     }
 
     fn connection_ended(&mut self, conn: &Connection) {
-        if let Some(open) = self.open.remove(&conn.id) {
-            let (mut story, ladder, legacy) = *open;
-            story.conn = conn.clone();
-            if conn.is_tls {
-                self.diagnose(story, ladder, legacy);
-            }
+        let Some(mut ended) = self.open.remove(&conn.id).filter(|_| conn.is_tls) else { return };
+        ended.0.conn = conn.clone();
+        let kept = match &mut self.defer {
+            Some(defer) => defer(ended),
+            None => Some(ended),
+        };
+        if let Some(ended) = kept {
+            self.diagnose_ended(ended);
         }
     }
 
