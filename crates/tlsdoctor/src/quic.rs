@@ -68,7 +68,8 @@ impl QuicConnection {
 pub(crate) struct QuicConnections {
     tracker: QuicTracker,
     keys: Option<Arc<Keys>>,
-    open: HashMap<u64, QuicConnection>,
+    /// foldhash, randomly seeded: looked up for every packet.
+    open: HashMap<u64, QuicConnection, foldhash::fast::RandomState>,
     /// Connections that sent a CONNECTION_CLOSE, by the capture second it came.
     closing: VecDeque<(i64, u64)>,
     /// The capture second silent connections were last looked for.
@@ -162,7 +163,7 @@ impl QuicConnections {
 }
 
 fn take(
-    open: &mut HashMap<u64, QuicConnection>,
+    open: &mut HashMap<u64, QuicConnection, foldhash::fast::RandomState>,
     event: QuicEvent<'_>,
     now: Timestamp,
     new_id: &mut dyn FnMut() -> ConnId,

@@ -58,7 +58,8 @@ pub(crate) struct Associations {
     config: StreamConfig,
     keys: Option<Arc<Keys>>,
     skip_application_data: bool,
-    by_pair: HashMap<(SocketAddr, SocketAddr), ConnId>,
+    /// foldhash, randomly seeded as the TCP directory's: looked up for every datagram.
+    by_pair: HashMap<(SocketAddr, SocketAddr), ConnId, foldhash::fast::RandomState>,
     /// By id, with the ids' cheap hash: looked up for every datagram.
     open: ConnIdMap<Box<Association>>,
     /// Ids in the order they opened, for making room.
