@@ -40,7 +40,7 @@ pub struct Cli {
 pub enum Command {
     /// Why did each handshake fail? One report per TLS connection, failed ones first.
     #[command(
-        after_help = "Exit status: 0 every handshake ok, 1 at least one failed or has an error finding, 2 an input could not be used.\n\nEvery member of the JSON report and every finding code, with its meaning and remedy: docs/report.md in the source repository.\n\nExamples:\n  tlsdoctor diagnose capture.pcapng\n  tlsdoctor diagnose --ca ca.pem --only-failed capture.pcapng\n  tlsdoctor diagnose --format json --sni app.example capture.pcapng\n  tlsdoctor diagnose --ja4 t13d1516h2_8daaf6152771_e5627efa2ab1 capture.pcapng\n  tlsdoctor diagnose --annotate annotated.pcapng capture.pcapng\n  tlsdoctor diagnose --ladder --only-failed capture.pcapng"
+        after_help = "Exit status: 0 every handshake ok, 1 at least one failed or has an error finding, 2 an input could not be used.\n\nEvery member of the JSON report and every finding code, with its meaning and remedy: docs/report.md in the source repository.\n\nExamples:\n  tlsdoctor diagnose capture.pcapng\n  tlsdoctor diagnose --ca ca.pem --only-failed capture.pcapng\n  tlsdoctor diagnose --format json --sni app.example capture.pcapng\n  tlsdoctor diagnose --ja4 t13d1516h2_8daaf6152771_e5627efa2ab1 capture.pcapng\n  tlsdoctor diagnose --annotate annotated.pcapng capture.pcapng\n  tlsdoctor diagnose --ladder --only-failed capture.pcapng\n  tlsdoctor diagnose --format html -o report.html capture.pcapng"
     )]
     Diagnose {
         /// Capture files (pcap, pcapng, optionally gzip-compressed).
@@ -51,6 +51,9 @@ pub enum Command {
         ca: Vec<PathBuf>,
         #[arg(long, value_enum, default_value_t = ReportFormat::Text)]
         format: ReportFormat,
+        /// Write the report to FILE instead of standard output ("-": standard output).
+        #[arg(short, long, value_name = "FILE")]
+        output: Option<PathBuf>,
         /// Show only connections whose handshake failed or has an error finding.
         #[arg(long)]
         only_failed: bool,

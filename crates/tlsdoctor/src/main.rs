@@ -37,6 +37,7 @@ fn main() -> ExitCode {
             captures,
             ca,
             format,
+            output,
             only_failed,
             server,
             sni,
@@ -58,7 +59,12 @@ fn main() -> ExitCode {
             match config_with_secrets(&captures, &secrets, false, &limits) {
                 Ok(config) => {
                     let glyphs = if ascii { Glyphs::Ascii } else { Glyphs::Unicode };
-                    let output = Output { format, ladder: ladder.then_some(glyphs), annotate: annotate.as_deref() };
+                    let output = Output {
+                        format,
+                        file: output.as_deref().filter(|path| *path != Path::new("-")),
+                        ladder: ladder.then_some(glyphs),
+                        annotate: annotate.as_deref(),
+                    };
                     diagnose(&captures, &ca, &output, &filter, threads, &config)
                 }
                 Err(status) => status,
@@ -108,6 +114,8 @@ impl Filter {
 /// What `diagnose` writes: the report's format, its ladders, the annotated copy.
 struct Output<'a> {
     format: ReportFormat,
+    /// `-o`: the report's file; standard output without.
+    file: Option<&'a Path>,
     ladder: Option<Glyphs>,
     annotate: Option<&'a Path>,
 }
@@ -142,9 +150,17 @@ fn diagnose(
         annotations: annotations.as_ref(),
         ladder: output.ladder,
     };
-    let status = match format {
-        ReportFormat::Json => run.report_to(io::BufWriter::new(io::stdout().lock()), format),
-        ReportFormat::Text => run.report_to(io::BufWriter::new(anstream::stdout().lock()), format),
+    let status = match (output.file, format) {
+        (Some(path), _) => match std::fs::File::create(path) {
+            // A file gets no colours: anstream strips them.
+            Ok(file) => run.report_to(io::BufWriter::new(anstream::AutoStream::never(file)), format),
+            Err(e) => {
+                eprintln!("tlsdoctor: -o {}: {e}", path.display());
+                return ExitCode::from(2);
+            }
+        },
+        (None, ReportFormat::Json | ReportFormat::Html) => run.report_to(io::BufWriter::new(io::stdout().lock()), format),
+        (None, ReportFormat::Text) => run.report_to(io::BufWriter::new(anstream::stdout().lock()), format),
     };
     match (annotate, annotations) {
         (Some(out), Some(annotations)) => {

@@ -1,0 +1,147 @@
+//! The HTML report (`diagnose --format html`): one self-contained page that draws the
+//! JSON report's data. The page, its style and its script are fixed files; the data is
+//! the JSON report itself, compact, inside `<script type="application/json">`, and the
+//! script shows it with `textContent` only. A Content-Security-Policy allows no network
+//! access and no script or style but the page's own (by their hashes).
+
+use std::io::{self, Write};
+
+use serde_json::Value;
+use sha2::{Digest, Sha256};
+
+use super::report::{InputReport, SCHEMA_VERSION};
+use super::ConnectionReport;
+
+const PAGE: &str = include_str!("page.html");
+const STYLE: &str = include_str!("report.css");
+const SCRIPT: &str = include_str!("report.js");
+
+/// Where the page is cut to stream the connections in.
+const DATA: &str = "<!--DATA-->";
+
+/// The page up to the first connection, then the start of the data object.
+pub fn write_start(out: &mut dyn Write) -> io::Result<()> {
+    let (head, _) = PAGE.split_once(DATA).expect("page.html has a data marker");
+    let head = head
+        .replace("CONTENT_SECURITY_POLICY", &content_security_policy())
+        .replace("<!--STYLE-->", &format!("<style>{STYLE}</style>"));
+    out.write_all(head.as_bytes())?;
+    let tool = serde_json::json!({"name": "tlsdoctor", "version": env!("CARGO_PKG_VERSION")});
+    write!(out, "{{\"schema_version\":\"{SCHEMA_VERSION}\",\"tool\":")?;
+    write_json(out, &tool)?;
+    out.write_all(b",\"connections\":[")
+}
+
+/// The inputs, the end of the data object, and the rest of the page.
+pub fn write_end(out: &mut dyn Write, inputs: &[InputReport]) -> io::Result<()> {
+    out.write_all(b"],\"inputs\":")?;
+    write_json(out, inputs)?;
+    out.write_all(b"}")?;
+    let (_, tail) = PAGE.split_once(DATA).expect("page.html has a data marker");
+    let tail = tail.replace("<!--SCRIPT-->", &format!("<script>{SCRIPT}</script>"));
+    out.write_all(tail.as_bytes())
+}
+
+/// One connection as the page carries it: the JSON report's object, whole for a
+/// connection with a problem; for the others without what only a diagnosis needs (the
+/// client's full offer, the raw fingerprint strings), so that a large capture's page
+/// grows by well under 2 KB per connection.
+pub fn write_connection(out: &mut dyn Write, c: &ConnectionReport) -> io::Result<()> {
+    let mut value = serde_json::to_value(c)?;
+    if !c.has_problem() && c.findings.is_empty() {
+        if let Some(story) = value.get_mut("story").and_then(Value::as_object_mut) {
+            story.remove("client_offer");
+            story.remove("certificate_request");
+        }
+        if let Some(prints) = value.get_mut("fingerprints").and_then(Value::as_object_mut) {
+            prints.retain(|key, _| matches!(key.as_str(), "ja3" | "ja3s" | "ja4" | "ja4s"));
+        }
+    }
+    write_json(out, &value)
+}
+
+/// `value` as compact JSON that can sit inside a `<script>` element: `<`, `>` and `&`
+/// (which JSON has only inside strings) written as `\u003c`, `\u003e`, `\u0026`, so
+/// that no string from a capture can close the element or open a comment.
+fn write_json(out: &mut dyn Write, value: &(impl serde::Serialize + ?Sized)) -> io::Result<()> {
+    Ok(serde_json::to_writer(ScriptSafe(out), value)?)
+}
+
+struct ScriptSafe<'a>(&'a mut dyn Write);
+
+impl Write for ScriptSafe<'_> {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        for piece in buf.split_inclusive(|b| matches!(b, b'<' | b'>' | b'&')) {
+            match piece.split_last() {
+                Some((b'<', rest)) => self.0.write_all(rest).and_then(|()| self.0.write_all(b"\\u003c"))?,
+                Some((b'>', rest)) => self.0.write_all(rest).and_then(|()| self.0.write_all(b"\\u003e"))?,
+                Some((b'&', rest)) => self.0.write_all(rest).and_then(|()| self.0.write_all(b"\\u0026"))?,
+                _ => self.0.write_all(piece)?,
+            }
+        }
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        self.0.flush()
+    }
+}
+
+/// No network access of any kind, and no script or style but the page's own.
+fn content_security_policy() -> String {
+    format!(
+        "default-src 'none'; script-src 'sha256-{}'; style-src 'sha256-{}'; img-src data:; base-uri 'none'; form-action 'none'",
+        base64(&Sha256::digest(SCRIPT)),
+        base64(&Sha256::digest(STYLE)),
+    )
+}
+
+fn base64(bytes: &[u8]) -> String {
+    const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    let mut out = String::new();
+    for chunk in bytes.chunks(3) {
+        let n = chunk.iter().enumerate().fold(0u32, |n, (i, &b)| n | u32::from(b) << (16 - 8 * i));
+        for i in 0..4 {
+            if i <= chunk.len() {
+                out.push(ALPHABET[(n >> (18 - 6 * i) & 63) as usize] as char);
+            } else {
+                out.push('=');
+            }
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn strings_cannot_leave_the_data_element() {
+        let hostile = "</script><img src=x onerror=alert(1)><!-- & \u{2028}";
+        let mut out = Vec::new();
+        write_json(&mut out, &serde_json::json!({ "sni": hostile })).unwrap();
+        let written = String::from_utf8(out).unwrap();
+        assert!(!written.contains(['<', '>', '&']), "{written}");
+        let back: Value = serde_json::from_str(&written).unwrap();
+        assert_eq!(back["sni"], hostile);
+    }
+
+    #[test]
+    fn base64_is_standard() {
+        assert_eq!(base64(b""), "");
+        assert_eq!(base64(b"f"), "Zg==");
+        assert_eq!(base64(b"fo"), "Zm8=");
+        assert_eq!(base64(b"foo"), "Zm9v");
+        assert_eq!(base64(b"foobar"), "Zm9vYmFy");
+    }
+
+    #[test]
+    fn the_page_has_its_markers_once() {
+        for marker in [DATA, "<!--STYLE-->", "<!--SCRIPT-->", "CONTENT_SECURITY_POLICY"] {
+            assert_eq!(PAGE.matches(marker).count(), 1, "{marker}");
+        }
+        // The style and script are inserted whole: they must not end their element.
+        assert!(!SCRIPT.contains("</script") && !STYLE.contains("</style"));
+    }
+}
