@@ -43,21 +43,37 @@ pub fn write_end(out: &mut dyn Write, inputs: &[InputReport]) -> io::Result<()> 
 }
 
 /// One connection as the page carries it: the JSON report's object, whole for a
-/// connection with a problem; for the others without what only a diagnosis needs (the
-/// client's full offer, the raw fingerprint strings), so that a large capture's page
-/// grows by well under 2 KB per connection.
+/// connection with a finding or a problem. A quiet one (ok, no finding) is carried
+/// compact, so that a large capture's page grows by under 2 KB per connection: its ladder
+/// one step per flight (the messages of a frame and direction joined by ", ", times to
+/// the microsecond), its story without the client's offer, the CertificateRequest and
+/// the alerts, its fingerprints without their raw strings.
 pub fn write_connection(out: &mut dyn Write, c: &ConnectionReport) -> io::Result<()> {
     let mut value = serde_json::to_value(c)?;
     if !c.has_problem() && c.findings.is_empty() {
-        if let Some(story) = value.get_mut("story").and_then(Value::as_object_mut) {
-            story.remove("client_offer");
-            story.remove("certificate_request");
-        }
-        if let Some(prints) = value.get_mut("fingerprints").and_then(Value::as_object_mut) {
-            prints.retain(|key, _| matches!(key.as_str(), "ja3" | "ja3s" | "ja4" | "ja4s"));
-        }
+        compact(&mut value, c);
     }
     write_json(out, &value)
+}
+
+fn compact(value: &mut Value, c: &ConnectionReport) {
+    if let Some(story) = value.get_mut("story").and_then(Value::as_object_mut) {
+        story.retain(|key, _| matches!(key.as_str(), "server_choice" | "server_certificates" | "client_certificates"));
+    }
+    if let Some(prints) = value.get_mut("fingerprints").and_then(Value::as_object_mut) {
+        prints.retain(|key, _| matches!(key.as_str(), "ja3" | "ja3s" | "ja4" | "ja4s"));
+    }
+    let mut flights: Vec<super::Step> = Vec::new();
+    for step in &c.ladder {
+        match flights.last_mut() {
+            Some(last) if last.frame == step.frame && last.from == step.from => {
+                last.message.push_str(", ");
+                last.message.push_str(&step.message);
+            }
+            _ => flights.push(super::Step { time: (step.time * 1e6).round() / 1e6, ..step.clone() }),
+        }
+    }
+    value["ladder"] = serde_json::to_value(flights).unwrap_or_default();
 }
 
 /// `value` as compact JSON that can sit inside a `<script>` element: `<`, `>` and `&`

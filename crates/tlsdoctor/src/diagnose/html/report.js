@@ -319,8 +319,10 @@
     var groups = [];
     c.ladder.forEach(function (s) {
       var last = groups[groups.length - 1];
-      if (last && last.frame === s.frame && last.from === s.from) last.messages.push(s.message);
-      else groups.push({ frame: s.frame, time: s.time, from: s.from, messages: [s.message] });
+      // A compact report carries a flight as one step, its messages joined by ", ".
+      var messages = s.message.split(/, (?![^(]*\))/);
+      if (last && last.frame === s.frame && last.from === s.from) last.messages = last.messages.concat(messages);
+      else groups.push({ frame: s.frame, time: s.time, from: s.from, messages: messages });
     });
     var failing = {};
     c.findings.forEach(function (f) { if (f.severity === "error") failing[f.frame] = (failing[f.frame] || []).concat(f.code); });
