@@ -1,6 +1,6 @@
 // The HTML report's script: draws the JSON report carried in #report-data. Every string
 // from the capture goes into the page as a text node or an attribute value, never as
-// markup (no innerHTML anywhere), so a name like <img onerror=...> stays text.
+// markup (no innerHTML anywhere), so markup in a name (an img element, a script) stays text.
 (function () {
   "use strict";
 
