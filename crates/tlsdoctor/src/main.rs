@@ -159,7 +159,9 @@ fn diagnose(
                 return ExitCode::from(2);
             }
         },
-        (None, ReportFormat::Json | ReportFormat::Html) => run.report_to(io::BufWriter::new(io::stdout().lock()), format),
+        (None, ReportFormat::Json | ReportFormat::Html) => {
+            run.report_to(io::BufWriter::new(io::stdout().lock()), format)
+        }
         (None, ReportFormat::Text) => run.report_to(io::BufWriter::new(anstream::stdout().lock()), format),
     };
     match (annotate, annotations) {

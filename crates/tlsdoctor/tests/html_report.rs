@@ -83,9 +83,9 @@ fn assert_clean(page: &Value) {
     for what in ["console_errors", "page_errors", "requests", "csp_violations", "alerts"] {
         assert_eq!(page[what], serde_json::json!([]), "{what}: {}", page[what]);
     }
-    let serious: Vec<&Value> = page["axe_violations"]
-        .as_array()
-        .map_or_else(Vec::new, |v| v.iter().filter(|v| matches!(v["impact"].as_str(), Some("serious" | "critical"))).collect());
+    let serious: Vec<&Value> = page["axe_violations"].as_array().map_or_else(Vec::new, |v| {
+        v.iter().filter(|v| matches!(v["impact"].as_str(), Some("serious" | "critical"))).collect()
+    });
     assert!(serious.is_empty(), "axe: {serious:?}");
 }
 

@@ -223,9 +223,9 @@
     clear(body);
     $("detail").hidden = false; // shown first: the ladder is drawn to its width
     body.appendChild(facts(c));
-    body.appendChild(section("Wireshark", wireshark(c)));
     body.appendChild(section("Handshake", ladder(c)));
     body.appendChild(section("Findings", findings(c)));
+    body.appendChild(section("Wireshark", wireshark(c)));
     body.appendChild(section("Certificates", certificates(c)));
     body.appendChild(section("Checks that passed", c.passed.length ?
       el("ul", { "class": "plain passed" }, c.passed.map(function (p) { return el("li", null, p); })) :
@@ -309,7 +309,13 @@
       var piece = i + 1 < messages.length ? m + "," : m;
       if (line && line.length + 1 + piece.length > width) { lines.push(line); line = ""; }
       line = line ? line + " " + piece : piece;
-      while (line.length > width) { lines.push(line.slice(0, width)); line = line.slice(width); }
+      while (line.length > width) {
+        // A message longer than a line breaks at a space, else anywhere.
+        var cut = line.lastIndexOf(" ", width);
+        if (cut <= 0) cut = width;
+        lines.push(line.slice(0, cut));
+        line = line.slice(cut).replace(/^ /, "");
+      }
     });
     lines.push(line);
     return lines;
