@@ -143,6 +143,94 @@ mod tests {
         assert_eq!(back["sni"], hostile);
     }
 
+    /// A quiet TLS 1.2 connection as the 10,000-connection benchmark has them: 15 steps.
+    fn quiet() -> ConnectionReport {
+        use crate::diagnose::{Endpoint, Outcome, Step};
+        let step =
+            |frame, from, message: &str| Step { frame, time: 0.016_056_060_791_015_625, from, message: message.into() };
+        let ladder = vec![
+            step(41, "client", "Client Hello"),
+            step(92, "server", "Server Hello"),
+            step(92, "server", "Certificate"),
+            step(92, "server", "Server Key Exchange"),
+            step(92, "server", "Server Hello Done"),
+            step(95, "client", "Client Key Exchange"),
+            step(95, "client", "Change Cipher Spec"),
+            step(95, "client", "Encrypted Handshake Message"),
+            step(197, "server", "New Session Ticket"),
+            step(197, "server", "Change Cipher Spec"),
+            step(197, "server", "Encrypted Handshake Message"),
+            step(202, "client", "Application Data"),
+            step(348, "server", "Application Data"),
+            step(348, "server", "Encrypted Alert"),
+            step(358, "client", "Encrypted Alert"),
+        ];
+        let fingerprint = |n: usize| Some("0123456789abcdef".repeat(4)[..n].to_string());
+        ConnectionReport {
+            id: 6,
+            input: "capture.pcap".into(),
+            transport: "tcp",
+            client: Endpoint { ip: "10.31.134.251".into(), port: 52601 },
+            server: Endpoint { ip: "172.27.20.29".into(), port: 443 },
+            first_frame: 6,
+            last_frame: 536,
+            sni: Some("localhost".into()),
+            version: Some("TLS 1.2".into()),
+            cipher_suite: Some("TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256".into()),
+            client_auth: "none",
+            decrypted: false,
+            outcome: Outcome::Ok,
+            alert: None,
+            closed: None,
+            findings: Vec::new(),
+            http_response: None,
+            passed: vec![
+                "the ServerKeyExchange (RSA-PSS SHA-256, frame 92) verifies with the server certificate's key".into(),
+            ],
+            story: Default::default(),
+            fingerprints: crate::diagnose::fingerprints::FingerprintReport {
+                ja3: fingerprint(32),
+                ja3_string: fingerprint(64),
+                ja4: fingerprint(36),
+                ja4_r: fingerprint(64),
+                ..Default::default()
+            },
+            ladder,
+        }
+    }
+
+    fn carried(c: &ConnectionReport) -> (usize, Value) {
+        let mut out = Vec::new();
+        write_connection(&mut out, c).unwrap();
+        (out.len(), serde_json::from_slice(&out).unwrap())
+    }
+
+    #[test]
+    fn a_quiet_connection_is_carried_in_under_two_kilobytes() {
+        let c = quiet();
+        let (size, value) = carried(&c);
+        assert!(size < 1500, "{size} bytes");
+        // A step per flight, its messages joined; the raw fingerprints left out.
+        let ladder = value["ladder"].as_array().unwrap();
+        assert_eq!(ladder.len(), 7);
+        assert_eq!(ladder[1]["message"], "Server Hello, Certificate, Server Key Exchange, Server Hello Done");
+        assert_eq!(ladder[1]["time"], 0.016056);
+        assert!(value["fingerprints"].get("ja4_r").is_none() && value["fingerprints"]["ja4"].is_string());
+    }
+
+    #[test]
+    fn a_connection_with_a_finding_is_carried_whole() {
+        let mut c = quiet();
+        c.findings.push(crate::diagnose::Finding::new(
+            crate::diagnose::codes::FINISHED_MISMATCH,
+            crate::diagnose::Severity::Error,
+            95,
+            "x",
+        ));
+        let (_, value) = carried(&c);
+        assert_eq!(value, serde_json::to_value(&c).unwrap());
+    }
+
     #[test]
     fn base64_is_standard() {
         assert_eq!(base64(b""), "");
