@@ -94,7 +94,7 @@ pub enum Command {
     },
     /// Every TLS message of the captures, one line per frame like Wireshark's packet list.
     #[command(
-        after_help = "Examples:\n  tlsdoctor dissect capture.pcapng\n  tlsdoctor dissect -v capture.pcap.gz\n  tlsdoctor dissect --format json capture.pcapng | jq 'select(.name==\"certificate\")'"
+        after_help = "Examples:\n  tlsdoctor dissect capture.pcapng\n  tlsdoctor dissect -v capture.pcap.gz\n  tlsdoctor dissect --ladder capture.pcapng\n  tlsdoctor dissect --format json capture.pcapng | jq 'select(.name==\"certificate\")'"
     )]
     Dissect {
         /// Capture files (pcap, pcapng, optionally gzip-compressed).
@@ -105,6 +105,13 @@ pub enum Command {
         verbose: bool,
         #[arg(long, value_enum, default_value_t = Format::Text)]
         format: Format,
+        /// Draw each connection's handshake as a ladder instead, as `diagnose --ladder`
+        /// does: client and server columns, an arrow per frame, the failing steps marked.
+        #[arg(long, conflicts_with_all = ["format", "verbose"])]
+        ladder: bool,
+        /// With --ladder: ASCII instead of box-drawing characters.
+        #[arg(long, requires = "ladder")]
+        ascii: bool,
         #[command(flatten)]
         secrets: SecretArgs,
         #[command(flatten)]
