@@ -9,6 +9,7 @@
 //
 // usage: node inspect-report.js REPORT.html [--viewport 1280x800] [--screenshot OUT.png]
 //        [--screenshot-detail OUT.png] [--open-index N] [--no-axe] [--no-keyboard] [--full-page]
+//        [--filter-outcome OUTCOME] [--search TEXT]
 "use strict";
 
 const fs = require("fs");
@@ -23,6 +24,8 @@ function parseArgs(argv) {
     else if (a === "--screenshot") args.screenshot = argv[++i];
     else if (a === "--screenshot-detail") args.screenshotDetail = argv[++i];
     else if (a === "--open-index") args.openIndex = Number(argv[++i]);
+    else if (a === "--filter-outcome") args.filterOutcome = argv[++i];
+    else if (a === "--search") args.search = argv[++i];
     else if (a === "--no-axe") args.axe = false;
     else if (a === "--no-keyboard") args.keyboard = false;
     else if (a === "--full-page") args.fullPage = true;
@@ -112,6 +115,33 @@ async function main() {
         })));
         if (args.screenshotDetail) await page.screenshot({ path: args.screenshotDetail });
       }
+    }
+
+    // The table scrolled half-way: other rows drawn, as many.
+    out.scrolled = await page.evaluate(async () => {
+      const scroller = document.getElementById("scroller");
+      scroller.scrollTop = scroller.scrollHeight / 2;
+      await new Promise((done) => requestAnimationFrame(() => requestAnimationFrame(done)));
+      const rows = document.querySelectorAll("#rows tr.row");
+      return { rows: rows.length, first_id: rows.length ? Number(rows[0].dataset.id) : null };
+    });
+    if (args.filterOutcome) {
+      await page.select("#f-outcome", args.filterOutcome);
+      out.filtered = await page.evaluate(() => ({
+        shown: Number(document.body.dataset.shown),
+        outcomes: Array.from(new Set(Array.from(document.querySelectorAll("#rows tr.row .badge")).map((b) => b.textContent))),
+      }));
+    }
+    if (args.search) {
+      await page.select("#f-outcome", "");
+      await page.evaluate(() => { delete document.body.dataset.shown; });
+      // The text at once, as pasted: the search applies once typing pauses.
+      await page.$eval("#f-search", (field, text) => {
+        field.value = text;
+        field.dispatchEvent(new Event("input"));
+      }, args.search);
+      await page.waitForFunction(() => document.body.dataset.shown !== undefined, { timeout: 10000 });
+      out.searched = await page.evaluate(() => Number(document.body.dataset.shown));
     }
 
     Object.assign(out, await page.evaluate(() => ({

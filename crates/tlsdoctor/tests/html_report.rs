@@ -156,6 +156,40 @@ fn the_sample_report_shows_what_the_json_says() {
     }
 }
 
+/// A capture of many outcomes (the field corpus, real clients and servers): the table
+/// filters by outcome and searches by finding code as the JSON report counts them, and
+/// scrolls.
+#[test]
+fn the_table_filters_and_searches_as_the_json_counts() {
+    let Some(modules) = browser() else { return };
+    let dir = Scratch::new("html-field");
+    let capture = fixture("field-corpus/field-corpus.pcapng");
+    let html = dir.join("report.html");
+    diagnose(&[&capture], "html", Some(&html));
+    let json = json_report(&[&capture]);
+    let connections = json["connections"].as_array().unwrap();
+    let count = |keep: &dyn Fn(&Value) -> bool| connections.iter().filter(|c| keep(c)).count() as u64;
+    let failed = count(&|c| c["outcome"] == "failed");
+    let code = "certificate-expired";
+    let with_code = count(&|c| c["findings"].as_array().unwrap().iter().any(|f| f["code"] == code));
+    assert!(failed > 0 && failed < connections.len() as u64 && with_code > 0);
+
+    let page = inspect(&modules, &html, &["--filter-outcome", "failed", "--search", code]);
+    assert_clean(&page);
+    assert_eq!(page["connections"].as_u64(), Some(connections.len() as u64));
+    assert_eq!(page["filtered"]["shown"].as_u64(), Some(failed));
+    assert_eq!(page["filtered"]["outcomes"], serde_json::json!(["failed"]));
+    assert_eq!(page["searched"].as_u64(), Some(with_code));
+    // Opened with the keyboard: the first row, a failed connection (failures sort first).
+    let opened = connections.iter().find(|c| c["id"] == page["opened"]).expect("the opened connection");
+    assert_eq!(opened["outcome"], "failed");
+    let codes: Vec<String> =
+        opened["findings"].as_array().unwrap().iter().map(|f| f["code"].as_str().unwrap().into()).collect();
+    assert_eq!(strings(&page["finding_codes"]), codes);
+    let arrows: Vec<u64> = page["arrows"].as_array().unwrap().iter().map(|a| a["frame"].as_u64().unwrap()).collect();
+    assert_eq!(arrows, flights(opened).iter().map(|f| f.0).collect::<Vec<_>>());
+}
+
 #[test]
 fn hostile_names_stay_text() {
     let Some(modules) = browser() else { return };
@@ -223,5 +257,34 @@ fn ten_thousand_connections_open_and_stay_small() {
     let drawn = page["rows_drawn"].as_u64().unwrap();
     assert!((5..200).contains(&drawn), "{drawn} rows drawn");
     assert!(page["opened"].as_u64().is_some(), "no connection opened");
+    // Scrolled half-way, the table draws other rows, as few.
+    let scrolled = &page["scrolled"];
+    assert!((5..200).contains(&scrolled["rows"].as_u64().unwrap()), "{scrolled}");
+    assert!(scrolled["first_id"].as_u64().unwrap() > n / 4, "{scrolled}");
     assert!(!page["arrows"].as_array().unwrap().is_empty(), "no ladder");
+}
+
+/// samples/report.html, linked from README, is what the binary writes now (regenerate:
+/// `tlsdoctor diagnose samples/mtls-decrypt-error.pcapng --ca samples/ca.pem --format html
+/// -o samples/report.html`, from the repository's root).
+#[test]
+fn the_committed_sample_report_is_current() {
+    let out = Command::new(env!("CARGO_BIN_EXE_tlsdoctor"))
+        .current_dir(repo())
+        .args([
+            "diagnose",
+            "samples/mtls-decrypt-error.pcapng",
+            "--ca",
+            "samples/ca.pem",
+            "--format",
+            "html",
+            "-o",
+            "-",
+        ])
+        .env_remove("SSLKEYLOGFILE")
+        .output()
+        .expect("tlsdoctor runs");
+    assert_eq!(out.status.code(), Some(1));
+    let committed = std::fs::read(repo().join("samples/report.html")).expect("samples/report.html");
+    assert!(out.stdout == committed, "samples/report.html is stale: regenerate it (see this test)");
 }

@@ -151,6 +151,7 @@
     });
     $("shown").textContent = "Showing " + shown.length.toLocaleString("en") + " of " +
       plural(conns.length, "connection", "connections") + ", sorted by " + column.title.toLowerCase() + ".";
+    document.body.dataset.shown = shown.length;
     headers();
     $("scroller").scrollTop = 0;
     render(true);
