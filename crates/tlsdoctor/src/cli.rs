@@ -40,7 +40,7 @@ pub struct Cli {
 pub enum Command {
     /// Why did each handshake fail? One report per TLS connection, failed ones first.
     #[command(
-        after_help = "Exit status: 0 every handshake ok, 1 at least one failed or has an error finding, 2 an input could not be used.\n\nEvery member of the JSON report and every finding code, with its meaning and remedy: docs/report.md in the source repository.\n\nExamples:\n  tlsdoctor diagnose capture.pcapng\n  tlsdoctor diagnose --ca ca.pem --only-failed capture.pcapng\n  tlsdoctor diagnose --format json --sni app.example capture.pcapng\n  tlsdoctor diagnose --ja4 t13d1516h2_8daaf6152771_e5627efa2ab1 capture.pcapng\n  tlsdoctor diagnose --annotate annotated.pcapng capture.pcapng\n  tlsdoctor diagnose --ladder --only-failed capture.pcapng"
+        after_help = "Exit status: 0 every handshake ok, 1 at least one failed or has an error finding, 2 an input could not be used.\n\nEvery member of the JSON report and every finding code, with its meaning and remedy: docs/report.md in the source repository.\n\nExamples:\n  tlsdoctor diagnose capture.pcapng\n  tlsdoctor diagnose --ca ca.pem --only-failed capture.pcapng\n  tlsdoctor diagnose --format json --sni app.example capture.pcapng\n  tlsdoctor diagnose --ja4 t13d1516h2_8daaf6152771_e5627efa2ab1 capture.pcapng\n  tlsdoctor diagnose --annotate annotated.pcapng capture.pcapng\n  tlsdoctor diagnose --ladder --only-failed capture.pcapng\n  tlsdoctor diagnose --format html -o report.html capture.pcapng"
     )]
     Diagnose {
         /// Capture files (pcap, pcapng, optionally gzip-compressed).
@@ -51,6 +51,9 @@ pub enum Command {
         ca: Vec<PathBuf>,
         #[arg(long, value_enum, default_value_t = ReportFormat::Text)]
         format: ReportFormat,
+        /// Write the report to FILE instead of standard output ("-": standard output).
+        #[arg(short, long, value_name = "FILE")]
+        output: Option<PathBuf>,
         /// Show only connections whose handshake failed or has an error finding.
         #[arg(long)]
         only_failed: bool,
@@ -91,7 +94,7 @@ pub enum Command {
     },
     /// Every TLS message of the captures, one line per frame like Wireshark's packet list.
     #[command(
-        after_help = "Examples:\n  tlsdoctor dissect capture.pcapng\n  tlsdoctor dissect -v capture.pcap.gz\n  tlsdoctor dissect --format json capture.pcapng | jq 'select(.name==\"certificate\")'"
+        after_help = "Examples:\n  tlsdoctor dissect capture.pcapng\n  tlsdoctor dissect -v capture.pcap.gz\n  tlsdoctor dissect --ladder capture.pcapng\n  tlsdoctor dissect --format json capture.pcapng | jq 'select(.name==\"certificate\")'"
     )]
     Dissect {
         /// Capture files (pcap, pcapng, optionally gzip-compressed).
@@ -102,6 +105,13 @@ pub enum Command {
         verbose: bool,
         #[arg(long, value_enum, default_value_t = Format::Text)]
         format: Format,
+        /// Draw each connection's handshake as a ladder instead, as `diagnose --ladder`
+        /// does: client and server columns, an arrow per frame, the failing steps marked.
+        #[arg(long, conflicts_with_all = ["format", "verbose"])]
+        ladder: bool,
+        /// With --ladder: ASCII instead of box-drawing characters.
+        #[arg(long, requires = "ladder")]
+        ascii: bool,
         #[command(flatten)]
         secrets: SecretArgs,
         #[command(flatten)]

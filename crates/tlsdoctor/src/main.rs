@@ -11,10 +11,10 @@ use std::thread;
 use clap::{CommandFactory, Parser};
 use tlsdoctor::decrypt::{export, secrets};
 use tlsdoctor::decrypt::{Keys, ServerBinding};
-use tlsdoctor::diagnose::ladder::Glyphs;
+use tlsdoctor::diagnose::ladder::{self, Glyphs};
 use tlsdoctor::diagnose::report::{Formatted, InputReport, Layout, ReportFormat, ReportWriter};
 use tlsdoctor::diagnose::shards::{diagnose_capture_prepared, diagnose_captures, CaptureEvent};
-use tlsdoctor::diagnose::{ConnectionReport, Finding, Options, ReportSink};
+use tlsdoctor::diagnose::{ConnectionReport, Diagnoser, Finding, Options, ReportSink};
 use tlsdoctor::dissect::{DataPrinter, FieldsPrinter, JsonPrinter, TextPrinter};
 use tlsdoctor::pipeline::{self, Config, InputSummary, Observer};
 use tlsdoctor_capture::{CaptureError, CaptureReader};
@@ -27,8 +27,11 @@ use cli::{Cli, Command, DataFormat, Format, LimitArgs, SecretArgs};
 fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
-        Command::Dissect { captures, verbose, format, secrets, limits } => {
+        Command::Dissect { captures, verbose, format, ladder, ascii, secrets, limits } => {
             match config_with_secrets(&captures, &secrets, false, &limits) {
+                Ok(config) if ladder => {
+                    dissect_ladders(&captures, if ascii { Glyphs::Ascii } else { Glyphs::Unicode }, &config)
+                }
                 Ok(config) => dissect(&captures, verbose, format, &config),
                 Err(status) => status,
             }
@@ -37,6 +40,7 @@ fn main() -> ExitCode {
             captures,
             ca,
             format,
+            output,
             only_failed,
             server,
             sni,
@@ -58,7 +62,12 @@ fn main() -> ExitCode {
             match config_with_secrets(&captures, &secrets, false, &limits) {
                 Ok(config) => {
                     let glyphs = if ascii { Glyphs::Ascii } else { Glyphs::Unicode };
-                    let output = Output { format, ladder: ladder.then_some(glyphs), annotate: annotate.as_deref() };
+                    let output = Output {
+                        format,
+                        file: output.as_deref().filter(|path| *path != Path::new("-")),
+                        ladder: ladder.then_some(glyphs),
+                        annotate: annotate.as_deref(),
+                    };
                     diagnose(&captures, &ca, &output, &filter, threads, &config)
                 }
                 Err(status) => status,
@@ -108,6 +117,8 @@ impl Filter {
 /// What `diagnose` writes: the report's format, its ladders, the annotated copy.
 struct Output<'a> {
     format: ReportFormat,
+    /// `-o`: the report's file; standard output without.
+    file: Option<&'a Path>,
     ladder: Option<Glyphs>,
     annotate: Option<&'a Path>,
 }
@@ -142,9 +153,19 @@ fn diagnose(
         annotations: annotations.as_ref(),
         ladder: output.ladder,
     };
-    let status = match format {
-        ReportFormat::Json => run.report_to(io::BufWriter::new(io::stdout().lock()), format),
-        ReportFormat::Text => run.report_to(io::BufWriter::new(anstream::stdout().lock()), format),
+    let status = match (output.file, format) {
+        (Some(path), _) => match std::fs::File::create(path) {
+            // A file gets no colours: anstream strips them.
+            Ok(file) => run.report_to(io::BufWriter::new(anstream::AutoStream::never(file)), format),
+            Err(e) => {
+                eprintln!("tlsdoctor: -o {}: {e}", path.display());
+                return ExitCode::from(2);
+            }
+        },
+        (None, ReportFormat::Json | ReportFormat::Html) => {
+            run.report_to(io::BufWriter::new(io::stdout().lock()), format)
+        }
+        (None, ReportFormat::Text) => run.report_to(io::BufWriter::new(anstream::stdout().lock()), format),
     };
     match (annotate, annotations) {
         (Some(out), Some(annotations)) => {
@@ -345,6 +366,35 @@ impl Run<'_> {
         }
         (inputs, unusable)
     }
+}
+
+/// `dissect --ladder`: each connection's handshake drawn as `diagnose --ladder` draws it,
+/// from the same steps (the diagnosis makes them), in connection order.
+fn dissect_ladders(captures: &[PathBuf], glyphs: Glyphs, config: &Config) -> ExitCode {
+    let mut out = io::BufWriter::new(anstream::stdout().lock());
+    let options = Options { keys: config.keys.clone(), ..Options::default() };
+    let config = &Config { skip_application_data: true, ..config.clone() };
+    let mut status = ExitCode::SUCCESS;
+    for path in captures {
+        let mut reports: Vec<ConnectionReport> = Vec::new();
+        let read = run_one(path, &mut |reader, progress| {
+            let mut diagnoser = Diagnoser::new(&options, &mut reports);
+            let summary = pipeline::analyze_reader(reader, config, &mut diagnoser, progress)?;
+            diagnoser.finish().judge(&mut reports);
+            Ok(summary)
+        });
+        if read.is_none() {
+            status = ExitCode::from(2);
+        }
+        reports.sort_by_key(|c| c.id);
+        let input = (captures.len() > 1).then(|| path.display().to_string());
+        for c in &reports {
+            if let Err(e) = ladder::write_titled(&mut out, c, input.as_deref(), glyphs) {
+                return finish(status, Err::<(), _>(e));
+            }
+        }
+    }
+    finish(status, out.flush())
 }
 
 fn dissect(captures: &[PathBuf], verbose: bool, format: Format, config: &Config) -> ExitCode {

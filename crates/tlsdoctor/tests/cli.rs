@@ -441,3 +441,44 @@ fn the_ladder_draws_the_handshake_in_80_columns_with_the_failure_marked() {
     assert!(ascii.contains("-- Client Hello ---") && ascii.contains("  x frame 8: client-certificate-verify-invalid"));
     assert_eq!(ascii.lines().count(), unicode.lines().count());
 }
+
+/// `dissect --ladder` draws the ladder `diagnose --ladder` draws, for every connection of
+/// the capture (here two captures, each connection titled with its capture), and refuses
+/// `--format`.
+#[test]
+fn dissect_draws_the_ladders_diagnose_draws() {
+    let ca = repo("samples/ca.pem");
+    let sample = repo("samples/mtls-decrypt-error.pcapng");
+    let hostile = repo("tests/fixtures/hostile-names/hostile-names.pcapng");
+    let (sample, hostile) = (sample.to_str().unwrap(), hostile.to_str().unwrap());
+    // The ladder's lines of a report: from each "frame  time (s)" header to the blank line after it.
+    let ladders = |report: &str| -> Vec<String> {
+        let mut out = Vec::new();
+        let mut inside = false;
+        for line in report.lines() {
+            inside = (inside && !line.is_empty()) || line.contains("frame  time (s)  client");
+            if inside {
+                out.push(line.to_string());
+            }
+        }
+        out
+    };
+    let dissected = tlsdoctor(&["dissect", "--ladder", sample, hostile]);
+    assert_eq!(dissected.status.code(), Some(0), "{}", text(&dissected.stderr));
+    let dissected = text(&dissected.stdout);
+    let mut diagnosed = Vec::new();
+    for capture in [sample, hostile] {
+        diagnosed.extend(ladders(&text(
+            &tlsdoctor(&["diagnose", "--ladder", "--ca", ca.to_str().unwrap(), capture]).stdout,
+        )));
+    }
+    assert!(diagnosed.len() > 10);
+    assert_eq!(ladders(&dissected), diagnosed, "{dissected}");
+    let titles: Vec<&str> = dissected.lines().filter(|l| l.starts_with("connection ")).collect();
+    assert_eq!(titles.len(), 2, "{dissected}");
+    assert!(titles[0].contains(&format!("in {sample}")) && titles[0].contains("SNI app.example  frames 1-11"));
+    // The hostile SNI, escaped.
+    assert!(titles[1].contains(r"SNI \x1b]0;pwned\x07") && !dissected.contains('\u{1b}'), "{}", titles[1]);
+    let refused = tlsdoctor(&["dissect", "--ladder", "--format", "json", sample]);
+    assert_eq!(refused.status.code(), Some(2));
+}

@@ -42,6 +42,32 @@ const TEXT: usize = LANE - 6;
 const BAD: Style = AnsiColor::Red.on_default().bold();
 const DIM: Style = Style::new().dimmed();
 
+/// A connection's title line, then its ladder (`dissect --ladder`): which connection,
+/// between which endpoints, in which capture (`input`, given when there are several).
+pub fn write_titled(out: &mut dyn Write, c: &ConnectionReport, input: Option<&str>, glyphs: Glyphs) -> io::Result<()> {
+    const BOLD: Style = Style::new().bold();
+    write!(
+        out,
+        "{BOLD}connection {}{BOLD:#}  {}:{} {} {}:{}  {}",
+        c.id,
+        c.client.ip,
+        c.client.port,
+        if glyphs == Glyphs::Ascii { "->" } else { "→" },
+        c.server.ip,
+        c.server.port,
+        c.transport
+    )?;
+    if let Some(input) = input {
+        write!(out, "  in {}", Escaped(input))?;
+    }
+    if let Some(sni) = &c.sni {
+        write!(out, "  SNI {}", Escaped(sni))?;
+    }
+    writeln!(out, "  frames {}-{}", c.first_frame, c.last_frame)?;
+    write(out, c, glyphs)?;
+    writeln!(out)
+}
+
 /// Writes the ladder of `c`: a header, an arrow per frame, then what the marks stand for.
 pub fn write(out: &mut dyn Write, c: &ConnectionReport, glyphs: Glyphs) -> io::Result<()> {
     let g = glyphs.set();

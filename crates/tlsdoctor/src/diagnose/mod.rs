@@ -11,6 +11,7 @@ pub mod finding;
 pub mod fingerprints;
 mod finished;
 mod heartbeat;
+pub mod html;
 pub mod http;
 pub mod ladder;
 mod lanes;
@@ -122,7 +123,7 @@ pub struct ConnectionReport {
     pub story: summary::StorySummary,
     /// JA3, JA3S, JA4, JA4S of the hellos; JA4X of the certificates.
     pub fingerprints: fingerprints::FingerprintReport,
-    #[serde(skip)]
+    /// The handshake's messages in frame order, for the ladders of the text and HTML.
     pub ladder: Vec<Step>,
 }
 

@@ -7,6 +7,7 @@ use anstyle::{AnsiColor, Style};
 use serde::Serialize;
 use tlsdoctor_tls::text::Escaped;
 
+use super::html;
 use super::ladder::{self, Glyphs};
 use super::{codes, ConnectionReport, Outcome, Severity};
 use crate::pipeline::InputSummary;
@@ -61,6 +62,9 @@ pub enum ReportFormat {
     Text,
     /// The JSON object of docs/report.md, for programs.
     Json,
+    /// One self-contained HTML page drawing the JSON report: a summary, a table of the
+    /// connections, each connection's ladder, findings and chains (write it with -o).
+    Html,
 }
 
 /// Reports held before the writer starts streaming: a capture with fewer connections
@@ -83,7 +87,7 @@ pub struct Tally {
 /// The version of the JSON report's shape, its `schema_version` member. A new member or
 /// finding code raises the minor number; removing, renaming or retyping one raises the
 /// major number.
-pub const SCHEMA_VERSION: &str = "1.2";
+pub const SCHEMA_VERSION: &str = "1.3";
 
 /// Writes connection reports as they are diagnosed. The JSON object's members come in
 /// the order `schema_version`, `tool`, `connections`, `inputs`: the inputs' frame counts
@@ -199,7 +203,7 @@ impl<W: Write> ReportWriter<W> {
                     c.id,
                 )
             }),
-            ReportFormat::Json => held.sort_by_key(|(input, c)| (*input, c.id)),
+            ReportFormat::Json | ReportFormat::Html => held.sort_by_key(|(input, c)| (*input, c.id)),
         }
         for (_, report) in &held {
             self.write(report);
@@ -217,6 +221,8 @@ impl<W: Write> ReportWriter<W> {
             ReportFormat::Text => Ok(()),
             ReportFormat::Json if first => write_json_start(out).and_then(|()| out.write_all(b"\n    ")),
             ReportFormat::Json => out.write_all(b",\n    "),
+            ReportFormat::Html if first => html::write_start(out).and_then(|()| out.write_all(b"\n")),
+            ReportFormat::Html => out.write_all(b",\n"),
         };
         self.error = separated.and_then(|()| out.write_all(&report.text)).err();
     }
@@ -231,6 +237,12 @@ impl<W: Write> ReportWriter<W> {
                 out.write_all(b"\n  ],\n  \"inputs\": ")?;
                 write_nested(&mut *out, inputs, b"  ")?;
                 out.write_all(b"\n}\n")?;
+            }
+            ReportFormat::Html => {
+                if self.written == 0 {
+                    html::write_start(out)?;
+                }
+                html::write_end(out, inputs)?;
             }
             ReportFormat::Text => {
                 let Tally { connections, failed, incomplete, .. } = self.tally;
@@ -339,6 +351,7 @@ impl Formatted {
         let _ = match layout.format {
             ReportFormat::Text => write_connection(&mut text, c, layout),
             ReportFormat::Json => write_nested(&mut text, c, b"    "),
+            ReportFormat::Html => html::write_connection(&mut text, c),
         };
         Formatted {
             id: c.id,
