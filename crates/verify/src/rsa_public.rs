@@ -132,10 +132,10 @@ impl Montgomery {
         // t < 2n: one subtraction at most.
         if t[k] != 0 || !less(&t[..k], &self.n) {
             let mut borrow = false;
-            for j in 0..k {
-                let (d, b1) = t[j].overflowing_sub(self.n[j]);
+            for (word, n) in t.iter_mut().zip(&self.n) {
+                let (d, b1) = word.overflowing_sub(*n);
                 let (d, b2) = d.overflowing_sub(u64::from(borrow));
-                t[j] = d;
+                *word = d;
                 borrow = b1 || b2;
             }
         }
