@@ -111,6 +111,20 @@ async function main() {
             encrypted: g.classList.contains("encrypted"),
           })),
           display_filter: (document.getElementById("display-filter") || {}).value,
+          chains: Array.from(document.querySelectorAll("#detail table.chain")).map((t) => ({
+            role: t.getAttribute("data-role"),
+            certificates: Array.from(t.querySelectorAll("tbody tr.cert")).map((r) => ({
+              subject: r.querySelector(".subject").textContent,
+              issuer: r.querySelector(".issuer").textContent,
+              not_after: r.querySelector(".not-after").textContent,
+              key: r.querySelector(".key").textContent,
+              signature: r.getAttribute("data-signature"),
+            })),
+          })),
+          data: Array.from(document.querySelectorAll("#detail figure.data")).map((f) => ({
+            side: f.getAttribute("data-side"),
+            text: f.querySelector("pre").textContent,
+          })),
           detail_text: document.getElementById("detail").innerText,
         })));
         if (args.screenshotDetail) await page.screenshot({ path: args.screenshotDetail });

@@ -69,9 +69,8 @@ impl KnownIds<'_> {
 
     /// A server's ID is known with the packet's destination, a client's with its source.
     fn find(&self, cid: &[u8]) -> Option<(usize, Side)> {
-        let at = |ids: Option<&CidMap>, owner: Side| {
-            ids.and_then(|ids| ids.get(cid)).filter(|(_, o)| *o == owner).copied()
-        };
+        let at =
+            |ids: Option<&CidMap>, owner: Side| ids.and_then(|ids| ids.get(cid)).filter(|(_, o)| *o == owner).copied();
         at(self.at_dst, Side::Server).or_else(|| at(self.at_src, Side::Client))
     }
 }

@@ -8,9 +8,9 @@ use rsa::signature::hazmat::PrehashVerifier;
 use rsa::traits::PublicKeyParts;
 use rsa::{BigUint, RsaPublicKey};
 
-use crate::{fast, rsa_public};
 use crate::key::Inner;
 use crate::{digest, Hash, KeyKind, PublicKey, SignatureAlgorithm};
+use crate::{fast, rsa_public};
 
 /// Why a signature was not found valid.
 #[derive(Debug, Clone, PartialEq, Eq)]

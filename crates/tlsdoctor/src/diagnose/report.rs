@@ -87,7 +87,7 @@ pub struct Tally {
 /// The version of the JSON report's shape, its `schema_version` member. A new member or
 /// finding code raises the minor number; removing, renaming or retyping one raises the
 /// major number.
-pub const SCHEMA_VERSION: &str = "1.3";
+pub const SCHEMA_VERSION: &str = "1.4";
 
 /// Writes connection reports as they are diagnosed. The JSON object's members come in
 /// the order `schema_version`, `tool`, `connections`, `inputs`: the inputs' frame counts
@@ -448,6 +448,13 @@ fn write_connection(out: &mut dyn Write, c: &ConnectionReport, layout: Layout) -
     for (_, ending) in endings {
         writeln!(out, "  {}", Escaped(&ending))?;
     }
+    if let Some(data) = &c.data {
+        for (side, excerpt) in [("client", &data.client), ("server", &data.server)] {
+            let Some(e) = excerpt else { continue };
+            let cut = if e.cut { ", cut short" } else { "" };
+            writeln!(out, "  {DIM}{side}'s first data (frame {}{cut}):{DIM:#} {}", e.frame, Escaped(&e.text))?;
+        }
+    }
     for f in &c.findings {
         let style = match f.severity {
             Severity::Error => BAD,
@@ -527,6 +534,7 @@ mod tests {
             closed: None,
             findings,
             http_response: None,
+            data: None,
             passed: Vec::new(),
             story: Default::default(),
             fingerprints: Default::default(),

@@ -47,7 +47,8 @@ pub fn write_end(out: &mut dyn Write, inputs: &[InputReport]) -> io::Result<()> 
 /// compact, so that a large capture's page grows by under 2 KB per connection: its ladder
 /// one step per flight (the messages of a frame and direction joined by ", ", times to
 /// the microsecond), its story without the client's offer, the CertificateRequest and
-/// the alerts, its fingerprints without their raw strings.
+/// the alerts, its chains as their subjects (without each certificate's details and
+/// verdict), its fingerprints without their raw strings.
 pub fn write_connection(out: &mut dyn Write, c: &ConnectionReport) -> io::Result<()> {
     let mut value = serde_json::to_value(c)?;
     if !c.has_problem() && c.findings.is_empty() {
@@ -59,6 +60,11 @@ pub fn write_connection(out: &mut dyn Write, c: &ConnectionReport) -> io::Result
 fn compact(value: &mut Value, c: &ConnectionReport) {
     if let Some(story) = value.get_mut("story").and_then(Value::as_object_mut) {
         story.retain(|key, _| matches!(key.as_str(), "server_choice" | "server_certificates" | "client_certificates"));
+        for chain in ["server_certificates", "client_certificates"] {
+            if let Some(chain) = story.get_mut(chain).and_then(Value::as_object_mut) {
+                chain.remove("certificates");
+            }
+        }
     }
     if let Some(prints) = value.get_mut("fingerprints").and_then(Value::as_object_mut) {
         prints.retain(|key, _| matches!(key.as_str(), "ja3" | "ja3s" | "ja4" | "ja4s"));
@@ -184,6 +190,7 @@ mod tests {
             closed: None,
             findings: Vec::new(),
             http_response: None,
+            data: None,
             passed: vec![
                 "the ServerKeyExchange (RSA-PSS SHA-256, frame 92) verifies with the server certificate's key".into(),
             ],
