@@ -87,7 +87,7 @@ impl ChainCheck<'_> {
             if cert.self_issued && self.cas.iter().all(|(_, c)| c.subject_der != cert.subject_der) {
                 verdicts.push((
                     *i,
-                    Verdict::without_issuer("not-checked", "self-issued, and not among the given CA certificates"),
+                    Verdict::without_issuer("not-checked", "self-issued, and not among the --ca certificates"),
                 ));
                 continue;
             }

@@ -410,14 +410,14 @@
       el("tbody", null, chain.certificates.map(function (cert, i) {
         var said = [cert.signed_by ? "by " + cert.signed_by : null, cert.signature_note].filter(Boolean).join("; ");
         return el("tr", { "class": "cert", "data-signature": cert.signature }, [
-          el("th", { scope: "row" }, String(i)),
-          el("td", { "class": "mono subject" }, cert.subject),
-          el("td", { "class": "mono issuer" }, cert.issuer || "—"),
-          el("td", { "class": "not-before" }, cert.not_before || "—"),
-          el("td", { "class": "not-after" }, cert.not_after || "—"),
-          el("td", { "class": "key" }, cert.key || "—"),
-          el("td", { "class": "algorithm" }, cert.signature_algorithm || "—"),
-          el("td", { "class": "verdict " + cert.signature, title: said || null }, [
+          el("th", { scope: "row", "data-label": head[0] }, String(i)),
+          el("td", { "class": "mono subject", "data-label": head[1] }, cert.subject),
+          el("td", { "class": "mono issuer", "data-label": head[2] }, cert.issuer || "—"),
+          el("td", { "class": "not-before", "data-label": head[3] }, cert.not_before || "—"),
+          el("td", { "class": "not-after", "data-label": head[4] }, cert.not_after || "—"),
+          el("td", { "class": "key", "data-label": head[5] }, cert.key || "—"),
+          el("td", { "class": "algorithm", "data-label": head[6] }, cert.signature_algorithm || "—"),
+          el("td", { "class": "verdict " + cert.signature, title: said || null, "data-label": head[7] }, [
             el("span", { "class": "word" }, VERDICT[cert.signature] || cert.signature),
             said ? el("span", { "class": "muted said" }, " (" + said + ")") : null])
         ]);
