@@ -407,7 +407,8 @@
     return el("div", { "class": "table-wrap", tabindex: 0, role: "region", "aria-label": "The " + role + "'s certificate chain: scroll sideways with the arrow keys" }, el("table", { "class": "chain", "data-role": role }, [
       el("caption", null, "The " + role + "'s chain, frame " + chain.frame + ", leaf first"),
       el("thead", null, el("tr", null, head.map(function (h) { return el("th", { scope: "col" }, h); }))),
-      el("tbody", null, chain.certificates.map(function (cert, i) {
+      el("tbody", null, chain.certificates.map(function (entry, i) {
+        var cert = details(entry);
         var said = [cert.signed_by ? "by " + cert.signed_by : null, cert.signature_note].filter(Boolean).join("; ");
         return el("tr", { "class": "cert", "data-signature": cert.signature }, [
           el("th", { scope: "row", "data-label": head[0] }, String(i)),
@@ -424,6 +425,11 @@
       }))
     ]));
   }
+  // A quiet connection's certificate (with its verdict) is a ref to the page's table of
+  // distinct certificates.
+  function details(entry) {
+    return entry.ref ? (data.certificates || {})[entry.ref] || { subject: "?", signature: "not-checked" } : entry;
+  }
   function certificates(c) {
     var s = c.story || {};
     var parts = [];
@@ -431,10 +437,7 @@
       var chain = side[1];
       if (!chain) return;
       if (chain.certificates && chain.certificates.length) { parts.push(chainTable(side[0], chain)); return; }
-      if (chain.subjects.length === 0) { parts.push(el("p", null, "The " + side[0] + " sent an empty Certificate message (frame " + chain.frame + ").")); return; }
-      // A quiet connection carries its chains as subjects only (the JSON report has more).
-      parts.push(el("p", null, "The " + side[0] + "'s chain, frame " + chain.frame + ", leaf first (details are kept for connections with findings; the JSON report has them for all):"));
-      parts.push(el("ol", { "class": "chain" }, chain.subjects.map(function (subject) { return el("li", { "class": "mono" }, subject); })));
+      parts.push(el("p", null, "The " + side[0] + " sent an empty Certificate message (frame " + chain.frame + ")."));
     });
     var verdicts = c.passed.filter(function (p) { return /certificate|chain/i.test(p); }).map(function (p) { return "✓ " + p; })
       .concat(c.findings.filter(function (f) { return /certificate|chain|trust|expired|name/.test(f.code); }).map(function (f) { return "✗ " + f.code + " (" + f.severity + ", frame " + f.frame + ", under Findings)"; }));
