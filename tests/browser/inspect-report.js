@@ -8,7 +8,7 @@
 // (crates/tlsdoctor/tests/html_report.rs) judges it against the CLI's JSON report.
 //
 // usage: node inspect-report.js REPORT.html [--viewport 1280x800] [--screenshot OUT.png]
-//        [--screenshot-detail OUT.png] [--open-index N] [--no-axe] [--no-keyboard] [--full-page]
+//        [--screenshot-detail OUT.png] [--screenshot-chains OUT.png] [--open-index N] [--no-axe] [--no-keyboard] [--full-page]
 //        [--filter-outcome OUTCOME] [--search TEXT]
 "use strict";
 
@@ -23,6 +23,7 @@ function parseArgs(argv) {
     if (a === "--viewport") args.viewport = argv[++i];
     else if (a === "--screenshot") args.screenshot = argv[++i];
     else if (a === "--screenshot-detail") args.screenshotDetail = argv[++i];
+    else if (a === "--screenshot-chains") args.screenshotChains = argv[++i];
     else if (a === "--open-index") args.openIndex = Number(argv[++i]);
     else if (a === "--filter-outcome") args.filterOutcome = argv[++i];
     else if (a === "--search") args.search = argv[++i];
@@ -111,9 +112,31 @@ async function main() {
             encrypted: g.classList.contains("encrypted"),
           })),
           display_filter: (document.getElementById("display-filter") || {}).value,
+          chains: Array.from(document.querySelectorAll("#detail table.chain")).map((t) => ({
+            role: t.getAttribute("data-role"),
+            certificates: Array.from(t.querySelectorAll("tbody tr.cert")).map((r) => ({
+              subject: r.querySelector(".subject").textContent,
+              issuer: r.querySelector(".issuer").textContent,
+              not_after: r.querySelector(".not-after").textContent,
+              key: r.querySelector(".key").textContent,
+              signature: r.getAttribute("data-signature"),
+            })),
+          })),
+          data: Array.from(document.querySelectorAll("#detail figure.data")).map((f) => ({
+            side: f.getAttribute("data-side"),
+            text: f.querySelector("pre").textContent,
+          })),
           detail_text: document.getElementById("detail").innerText,
         })));
         if (args.screenshotDetail) await page.screenshot({ path: args.screenshotDetail });
+        if (args.screenshotChains) {
+          // The connection's certificate section at the top of the screen.
+          await page.evaluate(() => {
+            const chain = document.querySelector("#detail table.chain");
+            if (chain) chain.closest("section").scrollIntoView({ block: "start" });
+          });
+          await page.screenshot({ path: args.screenshotChains });
+        }
       }
     }
 

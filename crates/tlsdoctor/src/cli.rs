@@ -87,6 +87,10 @@ pub enum Command {
         /// With --ladder: ASCII instead of box-drawing characters.
         #[arg(long, requires = "ladder")]
         ascii: bool,
+        /// With secrets: put the first 256 bytes of decrypted application data each side
+        /// sent in the report (member `data`). Without this flag the report holds none.
+        #[arg(long)]
+        include_data: bool,
         #[command(flatten)]
         secrets: SecretArgs,
         #[command(flatten)]

@@ -50,6 +50,7 @@ fn main() -> ExitCode {
             annotate,
             ladder,
             ascii,
+            include_data,
             secrets,
             limits,
         } => {
@@ -67,6 +68,7 @@ fn main() -> ExitCode {
                         file: output.as_deref().filter(|path| *path != Path::new("-")),
                         ladder: ladder.then_some(glyphs),
                         annotate: annotate.as_deref(),
+                        include_data,
                     };
                     diagnose(&captures, &ca, &output, &filter, threads, &config)
                 }
@@ -121,6 +123,8 @@ struct Output<'a> {
     file: Option<&'a Path>,
     ladder: Option<Glyphs>,
     annotate: Option<&'a Path>,
+    /// `--include-data`: the first bytes of decrypted application data in the report.
+    include_data: bool,
 }
 
 fn diagnose(
@@ -132,7 +136,7 @@ fn diagnose(
     config: &Config,
 ) -> ExitCode {
     let (format, annotate) = (output.format, output.annotate);
-    let mut options = Options { keys: config.keys.clone(), ..Options::default() };
+    let mut options = Options { keys: config.keys.clone(), include_data: output.include_data, ..Options::default() };
     for path in ca {
         match tlsdoctor::ca::load(path) {
             Ok(certs) => options.ca_certificates.extend(certs),

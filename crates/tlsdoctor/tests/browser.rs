@@ -24,7 +24,12 @@ fn diagnose(name: &str, keys: bool) -> Vec<ConnectionReport> {
         Arc::new(Keys::from_keylog(keylog))
     });
     let config = Config { keys: keys.clone(), ..Config::default() };
-    diagnose_capture(&browser(&format!("{name}.pcapng")), &config, &Options { keys, ca_certificates }).unwrap()
+    diagnose_capture(
+        &browser(&format!("{name}.pcapng")),
+        &config,
+        &Options { keys, ca_certificates, ..Options::default() },
+    )
+    .unwrap()
 }
 
 fn codes(r: &ConnectionReport) -> Vec<&'static str> {

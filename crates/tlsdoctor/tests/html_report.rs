@@ -153,7 +153,72 @@ fn the_sample_report_shows_what_the_json_says() {
         for port in [&connection["client"]["port"], &connection["server"]["port"]] {
             assert!(filter.contains(&format!("tcp.port=={port}")), "{filter}");
         }
+        assert_eq!(page["chains"], chains(connection), "{viewport}: the chains shown are not the JSON's");
+        // No --include-data: no application data on the page.
+        assert_eq!(page["data"], serde_json::json!([]));
     }
+}
+
+/// The certificate chains as the JSON report gives them, in the fields the connection's
+/// page shows: the server's chain, then the client's.
+fn chains(connection: &Value) -> Value {
+    let story = &connection["story"];
+    let mut out = Vec::new();
+    for role in ["server", "client"] {
+        let Some(certificates) = story[format!("{role}_certificates")]["certificates"].as_array() else { continue };
+        assert!(!certificates.is_empty(), "the sample's {role} chain is empty");
+        let shown: Vec<Value> = certificates
+            .iter()
+            .map(|c| {
+                serde_json::json!({
+                    "subject": c["subject"], "issuer": c["issuer"], "not_after": c["not_after"],
+                    "key": c["key"], "signature": c["signature"],
+                })
+            })
+            .collect();
+        out.push(serde_json::json!({ "role": role, "certificates": shown }));
+    }
+    Value::Array(out)
+}
+
+/// With --include-data (and the fixture's key log) the page shows each side's first bytes
+/// as the JSON report has them, as text; without it, none.
+#[test]
+fn application_data_only_with_include_data() {
+    let Some(modules) = browser() else { return };
+    let dir = Scratch::new("html-data");
+    let capture = fixture("tls12-ecdhe-rsa-aes128gcm.pcapng");
+    let keylog = fixture("tls12-ecdhe-rsa-aes128gcm.keylog");
+    let with = [capture.as_str(), "--keylog", keylog.as_str(), "--include-data"];
+    let html = dir.join("with.html");
+    diagnose(&with, "html", Some(&html));
+    let json = json_report(&with);
+    let data = &json["connections"][0]["data"];
+    let page = inspect(&modules, &html, &[]);
+    assert_clean(&page);
+    let shown: Vec<(String, String)> = page["data"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| (d["side"].as_str().unwrap().into(), d["text"].as_str().unwrap().into()))
+        .collect();
+    let expected: Vec<(String, String)> = ["client", "server"]
+        .iter()
+        .map(|side| (side.to_string(), data[side]["text"].as_str().unwrap().into()))
+        .collect();
+    assert_eq!(shown, expected);
+    assert!(shown[1].1.contains("<html><body>"), "the server's markup is shown as text: {shown:?}");
+    // A quiet connection: its page draws its chain from the page's table of certificates.
+    let connection = &json["connections"][0];
+    assert!(connection["findings"].as_array().unwrap().is_empty() && connection["outcome"] == "ok");
+    assert_eq!(page["chains"], chains(connection), "the chains shown are not the JSON's");
+
+    let without = dir.join("without.html");
+    diagnose(&with[..3], "html", Some(&without));
+    let page = inspect(&modules, &without, &["--no-axe"]);
+    assert_eq!(page["data"], serde_json::json!([]));
+    let page_text = std::fs::read_to_string(&without).unwrap();
+    assert!(!page_text.contains("GET /index.html"), "application data in the page without --include-data");
 }
 
 /// A capture of many outcomes (the field corpus, real clients and servers): the table
@@ -249,6 +314,7 @@ fn ten_thousand_connections_open_and_stay_small() {
     let size = |p: &Path| std::fs::metadata(p).unwrap().len();
     let per_connection = (size(&html) - size(&empty)) / n;
     assert!(per_connection <= 2048, "{per_connection} bytes per connection");
+    eprintln!("{per_connection} bytes per connection");
 
     let page = inspect(&modules, &html, &["--no-axe"]);
     assert_clean(&page);

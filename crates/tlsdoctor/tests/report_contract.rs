@@ -185,7 +185,8 @@ fn diagnose_runs() -> Vec<Vec<String>> {
             let mut secrets = vec![arg(&capture)];
             if keylog.exists() {
                 secrets.extend(["--keylog".to_string(), arg(&keylog)]);
-                runs.push(secrets.clone());
+                // The decrypted data's member too (`data`).
+                runs.push([&secrets[..], &["--include-data".to_string()]].concat());
             }
             if let Some(ca) = ca {
                 secrets.extend(["--ca".to_string(), arg(ca)]);

@@ -23,6 +23,39 @@ enum Issuer<'a> {
     Given(&'a CertificateSummary, &'a [u8]),
 }
 
+/// The signature verdict of one certificate of a presented chain, as the report shows it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Verdict {
+    /// "ok", "invalid", "unknown-issuer" or "not-checked".
+    pub signature: &'static str,
+    /// Where the issuer whose key checked it was found.
+    pub signed_by: Option<String>,
+    /// Why the signature was not checked.
+    pub note: Option<String>,
+}
+
+impl Verdict {
+    fn of(link: &Link, signed_by: String) -> Verdict {
+        let (signature, note) = match link {
+            Link::Valid => ("ok", None),
+            Link::Invalid => ("invalid", None),
+            Link::Unchecked(why) => ("not-checked", Some(why.clone())),
+        };
+        Verdict { signature, signed_by: Some(signed_by), note }
+    }
+
+    fn without_issuer(signature: &'static str, note: &str) -> Verdict {
+        Verdict { signature, signed_by: None, note: Some(note.to_string()) }
+    }
+}
+
+/// What checking a chain gave: findings, and each certificate's verdict by its index in
+/// the chain (certificates that do not decode have none).
+pub struct Checked {
+    pub findings: Vec<Finding>,
+    pub verdicts: Vec<(usize, Verdict)>,
+}
+
 pub struct ChainCheck<'a> {
     pub role: Role,
     pub cas: &'a [(Vec<u8>, CertificateSummary)],
@@ -33,8 +66,9 @@ pub struct ChainCheck<'a> {
 }
 
 impl ChainCheck<'_> {
-    pub fn run(&self, chain: &DecodedChain<'_>) -> Vec<Finding> {
+    pub fn run(&self, chain: &DecodedChain<'_>) -> Checked {
         let mut out = Vec::new();
+        let mut verdicts = Vec::new();
         let mut weak = Vec::new();
         let ders = &chain.chain.certificates;
         let find_issuer = |cert: &CertificateSummary, own: usize| -> Option<Issuer<'_>> {
@@ -51,10 +85,21 @@ impl ChainCheck<'_> {
         for (i, cert) in &chain.certs {
             let cert = &cert.summary;
             if cert.self_issued && self.cas.iter().all(|(_, c)| c.subject_der != cert.subject_der) {
+                verdicts.push((
+                    *i,
+                    Verdict::without_issuer("not-checked", "self-issued, and not among the --ca certificates"),
+                ));
                 continue;
             }
             let Some(issuer) = find_issuer(cert, *i) else {
                 weak.extend(weakly_signed(*i, cert, None));
+                verdicts.push((
+                    *i,
+                    Verdict::without_issuer(
+                        "unknown-issuer",
+                        "its issuer is neither in the chain nor among the given CA certificates",
+                    ),
+                ));
                 continue;
             };
             let (issuer_summary, issuer_der, source) = match issuer {
@@ -62,6 +107,7 @@ impl ChainCheck<'_> {
                 Issuer::Given(c, der) => (c, der, "the given CA certificates".to_string()),
             };
             let link = (self.verify)(&ders[*i], issuer_der);
+            verdicts.push((*i, Verdict::of(&link, source.clone())));
             if link != Link::Invalid {
                 weak.extend(weakly_signed(*i, cert, Some(link == Link::Valid)));
             } else {
@@ -90,7 +136,7 @@ impl ChainCheck<'_> {
         if !self.cas.is_empty() {
             out.extend(self.anchor(chain, &find_issuer));
         }
-        out
+        Checked { findings: out, verdicts }
     }
 
     /// One finding for the chain's certificates signed with a digest modern peers

@@ -62,8 +62,18 @@ pub fn limits(story: &Story) -> Vec<Finding> {
         .collect()
 }
 
-/// Every check of a connection's story: the findings, and the checks that passed.
-pub fn checks(story: &Story, outcome: &Outcome, options: &Options, links: &LinkCache) -> (Vec<Finding>, Vec<String>) {
+/// The signature verdicts of each chain's certificates, by [`certs::Role`].
+pub type Verdicts = [Vec<(usize, chain::Verdict)>; 2];
+
+/// Every check of a connection's story: the findings, the checks that passed, and the
+/// verdicts on the chains' links (for the report's chains).
+pub fn checks(
+    story: &Story,
+    outcome: &Outcome,
+    options: &Options,
+    links: &LinkCache,
+) -> (Vec<Finding>, Vec<String>, Verdicts) {
+    let mut verdicts = Verdicts::default();
     let valid_links = [Cell::new(0usize), Cell::new(0usize)];
     let counting = |role: certs::Role| {
         let counter = &valid_links[role as usize];
@@ -88,7 +98,9 @@ pub fn checks(story: &Story, outcome: &Outcome, options: &Options, links: &LinkC
             verify: &server_link,
             failed: refused,
         };
-        out.extend(check.run(&chain));
+        let checked = check.run(&chain);
+        out.extend(checked.findings);
+        verdicts[certs::Role::Server as usize] = checked.verdicts;
         out.extend(certs::validity(&chain, certs::Role::Server, now, refused));
         if let Some(sni) = story.client_hello.as_ref().and_then(|h| h.sni.as_deref()) {
             out.extend(certs::name(&chain, sni, refused));
@@ -110,7 +122,9 @@ pub fn checks(story: &Story, outcome: &Outcome, options: &Options, links: &LinkC
                 verify: &client_link,
                 failed: refused_client_cert,
             };
-            let chain_findings = check.run(&decoded);
+            let checked = check.run(&decoded);
+            verdicts[certs::Role::Client as usize] = checked.verdicts;
+            let chain_findings = checked.findings;
             client_chain_invalid = chain_findings.iter().any(|f| f.code == codes::CERTIFICATE_SIGNATURE_INVALID);
             out.extend(chain_findings);
             out.extend(certs::validity(&decoded, certs::Role::Client, now, refused_client_cert));
@@ -189,7 +203,7 @@ pub fn checks(story: &Story, outcome: &Outcome, options: &Options, links: &LinkC
             )
         });
     }
-    (out, passed)
+    (out, passed, verdicts)
 }
 
 /// A client that refuses the server certificate without an alert leaves at once: right

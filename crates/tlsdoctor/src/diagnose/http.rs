@@ -31,6 +31,11 @@ impl FirstBytes {
         self.bytes.extend_from_slice(&data[..data.len().min(room)]);
     }
 
+    /// The frame of the first record with data, if any.
+    pub fn first_frame(&self) -> Option<u64> {
+        self.records.first().map(|(_, frame)| *frame)
+    }
+
     /// The frame of the record that holds byte `offset`.
     fn frame_at(&self, offset: usize) -> Option<u64> {
         self.records.iter().take_while(|(start, _)| *start <= offset).last().map(|(_, frame)| *frame)

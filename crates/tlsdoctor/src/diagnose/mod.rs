@@ -2,9 +2,10 @@
 //! findings that say why a handshake failed.
 
 pub mod certs;
-mod chain;
-mod checks;
+pub mod chain;
+pub mod checks;
 pub mod codes;
+pub mod data;
 mod datagrams;
 mod decoded;
 pub mod finding;
@@ -49,6 +50,8 @@ pub struct Options {
     pub ca_certificates: Vec<(Vec<u8>, CertificateSummary)>,
     /// Secrets (key logs, embedded), for the checks that need them (Finished).
     pub keys: Option<std::sync::Arc<crate::decrypt::Keys>>,
+    /// `--include-data`: the first decrypted application data bytes go in the report.
+    pub include_data: bool,
 }
 
 /// The alert a connection's report shows.
@@ -117,6 +120,9 @@ pub struct ConnectionReport {
     pub findings: Vec<Finding>,
     /// The first HTTP response after the handshake, read with secrets.
     pub http_response: Option<http::HttpResponse>,
+    /// With `--include-data` only: the first decrypted application data of each side.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub data: Option<data::DataReport>,
     /// The checks that were made and passed, in words.
     pub passed: Vec<String>,
     /// What each side offered, chose and sent.
@@ -332,7 +338,7 @@ impl<'a> Diagnoser<'a> {
             crate::pipeline::Transport::Quic => findings.extend(quic::findings(&story)),
             crate::pipeline::Transport::Tcp => {}
         }
-        let (checked, passed) = checks::checks(&story, &outcome, self.options, &self.links);
+        let (checked, passed, verdicts) = checks::checks(&story, &outcome, self.options, &self.links);
         findings.extend(checked);
         if checks::certificate_refused_by_client(&story, outcome, &mut findings) {
             outcome = Outcome::Failed;
@@ -356,8 +362,11 @@ impl<'a> Diagnoser<'a> {
         if !refused && abandoned.is_none() {
             findings.extend(unexplained.clone());
         }
-        let mut report = report_for(&story, outcome, findings, ladder);
+        let mut report = report_for(&story, outcome, findings, ladder, &verdicts);
         report.http_response = http_response;
+        if self.options.include_data {
+            report.data = data::excerpts(&story);
+        }
         legacy.ssl2.amend(&mut report);
         report.passed = passed;
         report.passed.extend(outcome::tls13_inference(&story));
@@ -446,7 +455,13 @@ impl Legacy {
     }
 }
 
-fn report_for(story: &Story, outcome: Outcome, findings: Vec<Finding>, ladder: Vec<Step>) -> ConnectionReport {
+fn report_for(
+    story: &Story,
+    outcome: Outcome,
+    findings: Vec<Finding>,
+    ladder: Vec<Step>,
+    verdicts: &checks::Verdicts,
+) -> ConnectionReport {
     let client_auth = match (&story.certificate_request, &story.client_certificates) {
         (_, Some(chain)) if !chain.certificates.is_empty() => "provided",
         (Some(_), _) => "requested",
@@ -480,8 +495,9 @@ fn report_for(story: &Story, outcome: Outcome, findings: Vec<Finding>, ladder: V
         outcome,
         findings,
         http_response: None,
+        data: None,
         passed: Vec::new(),
-        story: summary::summarize(story),
+        story: summary::summarize(story, verdicts),
         fingerprints: fingerprints::FingerprintReport::of(story),
         ladder,
     }

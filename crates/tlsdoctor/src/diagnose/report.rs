@@ -87,7 +87,7 @@ pub struct Tally {
 /// The version of the JSON report's shape, its `schema_version` member. A new member or
 /// finding code raises the minor number; removing, renaming or retyping one raises the
 /// major number.
-pub const SCHEMA_VERSION: &str = "1.3";
+pub const SCHEMA_VERSION: &str = "1.4";
 
 /// Writes connection reports as they are diagnosed. The JSON object's members come in
 /// the order `schema_version`, `tool`, `connections`, `inputs`: the inputs' frame counts
@@ -107,6 +107,10 @@ pub struct ReportWriter<W: Write> {
     written: u64,
     /// The first write error; later writes are skipped.
     error: Option<io::Error>,
+    /// HTML: the certificates the connections written refer to, each once (the page's
+    /// table of distinct certificates), and the keys of those already in it.
+    shared: Vec<u8>,
+    shared_keys: std::collections::HashSet<String>,
 }
 
 impl<W: Write> ReportWriter<W> {
@@ -123,6 +127,8 @@ impl<W: Write> ReportWriter<W> {
             repeated: Repeated::default(),
             written: 0,
             error: None,
+            shared: Vec::new(),
+            shared_keys: Default::default(),
         }
     }
 
@@ -225,6 +231,15 @@ impl<W: Write> ReportWriter<W> {
             ReportFormat::Html => out.write_all(b",\n"),
         };
         self.error = separated.and_then(|()| out.write_all(&report.text)).err();
+        for cert in &report.shared {
+            if self.shared_keys.insert(cert.key.clone()) {
+                if !self.shared.is_empty() {
+                    self.shared.push(b',');
+                }
+                self.shared.extend_from_slice(format!("\"{}\":", cert.key).as_bytes());
+                self.shared.extend_from_slice(&cert.json);
+            }
+        }
     }
 
     fn end(&mut self, inputs: &[InputReport]) -> io::Result<()> {
@@ -242,7 +257,7 @@ impl<W: Write> ReportWriter<W> {
                 if self.written == 0 {
                     html::write_start(out)?;
                 }
-                html::write_end(out, inputs)?;
+                html::write_end(out, inputs, &self.shared)?;
             }
             ReportFormat::Text => {
                 let Tally { connections, failed, incomplete, .. } = self.tally;
@@ -342,16 +357,19 @@ pub struct Formatted {
     recap: Option<String>,
     /// Its block of text, or its JSON object as nested in the report.
     text: Vec<u8>,
+    /// HTML: the certificates its object refers to.
+    shared: Vec<html::Shared>,
 }
 
 impl Formatted {
     pub fn new(c: &ConnectionReport, layout: Layout) -> Formatted {
         let mut text = Vec::new();
+        let mut shared = Vec::new();
         // Writing into a Vec fails only if serialisation does, which these types do not.
         let _ = match layout.format {
             ReportFormat::Text => write_connection(&mut text, c, layout),
             ReportFormat::Json => write_nested(&mut text, c, b"    "),
-            ReportFormat::Html => html::write_connection(&mut text, c),
+            ReportFormat::Html => html::write_connection(&mut text, c).map(|refs| shared = refs),
         };
         Formatted {
             id: c.id,
@@ -363,6 +381,7 @@ impl Formatted {
             codes: c.findings.iter().filter(|f| f.severity != Severity::Info).map(|f| f.code).collect(),
             recap: c.has_problem().then(|| recap_line(c, layout.name_inputs)),
             text,
+            shared,
         }
     }
 }
@@ -448,6 +467,13 @@ fn write_connection(out: &mut dyn Write, c: &ConnectionReport, layout: Layout) -
     for (_, ending) in endings {
         writeln!(out, "  {}", Escaped(&ending))?;
     }
+    if let Some(data) = &c.data {
+        for (side, excerpt) in [("client", &data.client), ("server", &data.server)] {
+            let Some(e) = excerpt else { continue };
+            let cut = if e.cut { ", cut short" } else { "" };
+            writeln!(out, "  {DIM}{side}'s first data (frame {}{cut}):{DIM:#} {}", e.frame, Escaped(&e.text))?;
+        }
+    }
     for f in &c.findings {
         let style = match f.severity {
             Severity::Error => BAD,
@@ -527,6 +553,7 @@ mod tests {
             closed: None,
             findings,
             http_response: None,
+            data: None,
             passed: Vec::new(),
             story: Default::default(),
             fingerprints: Default::default(),

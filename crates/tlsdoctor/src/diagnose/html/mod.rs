@@ -32,9 +32,12 @@ pub fn write_start(out: &mut dyn Write) -> io::Result<()> {
     out.write_all(b",\"connections\":[")
 }
 
-/// The inputs, the end of the data object, and the rest of the page.
-pub fn write_end(out: &mut dyn Write, inputs: &[InputReport]) -> io::Result<()> {
-    out.write_all(b"],\"inputs\":")?;
+/// The table of distinct certificates (`shared`: its members, `"KEY":{...}` joined by
+/// commas), the inputs, the end of the data object, and the rest of the page.
+pub fn write_end(out: &mut dyn Write, inputs: &[InputReport], shared: &[u8]) -> io::Result<()> {
+    out.write_all(b"],\"certificates\":{")?;
+    out.write_all(shared)?;
+    out.write_all(b"},\"inputs\":")?;
     write_json(out, inputs)?;
     out.write_all(b"}")?;
     let (_, tail) = PAGE.split_once(DATA).expect("page.html has a data marker");
@@ -47,18 +50,40 @@ pub fn write_end(out: &mut dyn Write, inputs: &[InputReport]) -> io::Result<()> 
 /// compact, so that a large capture's page grows by under 2 KB per connection: its ladder
 /// one step per flight (the messages of a frame and direction joined by ", ", times to
 /// the microsecond), its story without the client's offer, the CertificateRequest and
-/// the alerts, its fingerprints without their raw strings.
-pub fn write_connection(out: &mut dyn Write, c: &ConnectionReport) -> io::Result<()> {
+/// the alerts, its chains without `subjects` and each certificate as a `ref` to the page's
+/// table of distinct certificates (many connections show the same chain: a certificate
+/// with its verdict is held once), its fingerprints without their raw strings. Returns the certificates it refers to: each
+/// one's key and JSON, for the table.
+pub fn write_connection(out: &mut dyn Write, c: &ConnectionReport) -> io::Result<Vec<Shared>> {
     let mut value = serde_json::to_value(c)?;
+    let mut shared = Vec::new();
     if !c.has_problem() && c.findings.is_empty() {
-        compact(&mut value, c);
+        compact(&mut value, c, &mut shared)?;
     }
-    write_json(out, &value)
+    write_json(out, &value)?;
+    Ok(shared)
 }
 
-fn compact(value: &mut Value, c: &ConnectionReport) {
+/// A certificate the page's table holds once: its key and its details as JSON.
+pub struct Shared {
+    pub key: String,
+    pub json: Vec<u8>,
+}
+
+fn compact(value: &mut Value, c: &ConnectionReport, shared: &mut Vec<Shared>) -> io::Result<()> {
     if let Some(story) = value.get_mut("story").and_then(Value::as_object_mut) {
         story.retain(|key, _| matches!(key.as_str(), "server_choice" | "server_certificates" | "client_certificates"));
+        for chain in ["server_certificates", "client_certificates"] {
+            let Some(chain) = story.get_mut(chain).and_then(Value::as_object_mut) else { continue };
+            chain.remove("subjects");
+            for cert in chain.get_mut("certificates").and_then(Value::as_array_mut).into_iter().flatten() {
+                let mut json = Vec::new();
+                write_json(&mut json, cert)?;
+                let key = Sha256::digest(&json)[..8].iter().map(|b| format!("{b:02x}")).collect::<String>();
+                *cert = serde_json::json!({ "ref": key });
+                shared.push(Shared { key, json });
+            }
+        }
     }
     if let Some(prints) = value.get_mut("fingerprints").and_then(Value::as_object_mut) {
         prints.retain(|key, _| matches!(key.as_str(), "ja3" | "ja3s" | "ja4" | "ja4s"));
@@ -74,6 +99,7 @@ fn compact(value: &mut Value, c: &ConnectionReport) {
         }
     }
     value["ladder"] = serde_json::to_value(flights).unwrap_or_default();
+    Ok(())
 }
 
 /// `value` as compact JSON that can sit inside a `<script>` element: `<`, `>` and `&`
@@ -184,6 +210,7 @@ mod tests {
             closed: None,
             findings: Vec::new(),
             http_response: None,
+            data: None,
             passed: vec![
                 "the ServerKeyExchange (RSA-PSS SHA-256, frame 92) verifies with the server certificate's key".into(),
             ],
@@ -203,6 +230,47 @@ mod tests {
         let mut out = Vec::new();
         write_connection(&mut out, c).unwrap();
         (out.len(), serde_json::from_slice(&out).unwrap())
+    }
+
+    /// A chain of a leaf and its CA, the leaf's signature checked.
+    fn chain(leaf: &str) -> crate::diagnose::summary::Certificates {
+        use crate::diagnose::summary::{CertificateReport, Certificates};
+        let cert = |subject: &str, signature, signed_by: Option<&str>| CertificateReport {
+            subject: subject.into(),
+            issuer: Some("CN=Test CA".into()),
+            not_before: Some("2026-11-27 00:01:54 UTC".into()),
+            not_after: Some("2029-03-01 00:01:54 UTC".into()),
+            key: Some("EC P-256".into()),
+            signature_algorithm: Some("ecdsa-with-SHA256".into()),
+            signature,
+            signed_by: signed_by.map(Into::into),
+            signature_note: None,
+        };
+        let certificates =
+            vec![cert(leaf, "ok", Some("certificate #1 of the chain")), cert("CN=Test CA", "not-checked", None)];
+        Certificates { frame: 92, subjects: certificates.iter().map(|c| c.subject.clone()).collect(), certificates }
+    }
+
+    #[test]
+    fn a_quiet_connection_refers_to_its_certificates() {
+        let mut c = quiet();
+        c.story.server_certificates = Some(chain("CN=localhost"));
+        let mut out = Vec::new();
+        let shared = write_connection(&mut out, &c).unwrap();
+        assert!(out.len() < 1800, "{} bytes", out.len());
+        let value: Value = serde_json::from_slice(&out).unwrap();
+        let carried = value["story"]["server_certificates"]["certificates"].as_array().unwrap();
+        let whole = serde_json::to_value(&c.story.server_certificates).unwrap();
+        for (i, entry) in carried.iter().enumerate() {
+            let table = shared.iter().find(|s| entry["ref"] == s.key.as_str()).expect("the certificate is shared");
+            let details: Value = serde_json::from_slice(&table.json).unwrap();
+            assert_eq!(details, whole["certificates"][i]);
+        }
+        // Another connection with the same CA refers to the same entry.
+        c.story.server_certificates = Some(chain("CN=other"));
+        let other = write_connection(&mut Vec::new(), &c).unwrap();
+        assert_eq!(other[1].key, shared[1].key);
+        assert_ne!(other[0].key, shared[0].key);
     }
 
     #[test]

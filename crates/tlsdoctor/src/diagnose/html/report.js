@@ -233,9 +233,7 @@
       el("p", { "class": "muted" }, "none recorded")));
     body.appendChild(section("Offer and choice", story(c)));
     body.appendChild(section("Fingerprints", fingerprints(c)));
-    body.appendChild(section("Application data", el("p", { "class": "muted" },
-      "The report holds no decrypted application data (and no secret): diagnose keeps only what an HTTP response said" +
-      (c.http_response ? ", above." : "; none was read for this connection."))));
+    body.appendChild(section("Application data", applicationData(c)));
     document.body.dataset.open = c.id;
     $("detail-title").focus();
     $("detail").scrollIntoView({ block: "start" });
@@ -401,22 +399,68 @@
     }));
   }
 
-  // The chains as the report has them (subjects, leaf first), with the verdicts the
-  // checks gave on their links.
+  // The chains as the report has them, leaf first: each certificate's names, validity,
+  // key and signature algorithm, and the verdict the chain checks gave its signature.
+  var VERDICT = { ok: "✓ ok", invalid: "✗ invalid", "unknown-issuer": "? unknown issuer", "not-checked": "– not checked" };
+  function chainTable(role, chain) {
+    var head = ["#", "Subject", "Issuer", "Not before", "Not after", "Key", "Signature algorithm", "Signature"];
+    return el("div", { "class": "table-wrap", tabindex: 0, role: "region", "aria-label": "The " + role + "'s certificate chain: scroll sideways with the arrow keys" }, el("table", { "class": "chain", "data-role": role }, [
+      el("caption", null, "The " + role + "'s chain, frame " + chain.frame + ", leaf first"),
+      el("thead", null, el("tr", null, head.map(function (h) { return el("th", { scope: "col" }, h); }))),
+      el("tbody", null, chain.certificates.map(function (entry, i) {
+        var cert = details(entry);
+        var said = [cert.signed_by ? "by " + cert.signed_by : null, cert.signature_note].filter(Boolean).join("; ");
+        return el("tr", { "class": "cert", "data-signature": cert.signature }, [
+          el("th", { scope: "row", "data-label": head[0] }, String(i)),
+          el("td", { "class": "mono subject", "data-label": head[1] }, cert.subject),
+          el("td", { "class": "mono issuer", "data-label": head[2] }, cert.issuer || "—"),
+          el("td", { "class": "not-before", "data-label": head[3] }, cert.not_before || "—"),
+          el("td", { "class": "not-after", "data-label": head[4] }, cert.not_after || "—"),
+          el("td", { "class": "key", "data-label": head[5] }, cert.key || "—"),
+          el("td", { "class": "algorithm", "data-label": head[6] }, cert.signature_algorithm || "—"),
+          el("td", { "class": "verdict " + cert.signature, title: said || null, "data-label": head[7] }, [
+            el("span", { "class": "word" }, VERDICT[cert.signature] || cert.signature),
+            said ? el("span", { "class": "muted said" }, " (" + said + ")") : null])
+        ]);
+      }))
+    ]));
+  }
+  // A quiet connection's certificate (with its verdict) is a ref to the page's table of
+  // distinct certificates.
+  function details(entry) {
+    return entry.ref ? (data.certificates || {})[entry.ref] || { subject: "?", signature: "not-checked" } : entry;
+  }
   function certificates(c) {
     var s = c.story || {};
     var parts = [];
     [["server", s.server_certificates], ["client", s.client_certificates]].forEach(function (side) {
       var chain = side[1];
       if (!chain) return;
-      parts.push(el("p", null, "The " + side[0] + "'s chain, frame " + chain.frame + ", leaf first:"));
-      parts.push(el("ol", { "class": "chain" }, chain.subjects.map(function (subject) { return el("li", { "class": "mono" }, subject); })));
+      if (chain.certificates && chain.certificates.length) { parts.push(chainTable(side[0], chain)); return; }
+      parts.push(el("p", null, "The " + side[0] + " sent an empty Certificate message (frame " + chain.frame + ")."));
     });
     var verdicts = c.passed.filter(function (p) { return /certificate|chain/i.test(p); }).map(function (p) { return "✓ " + p; })
       .concat(c.findings.filter(function (f) { return /certificate|chain|trust|expired|name/.test(f.code); }).map(function (f) { return "✗ " + f.code + " (" + f.severity + ", frame " + f.frame + ", under Findings)"; }));
     if (verdicts.length) parts.push(el("ul", { "class": "plain" }, verdicts.map(function (v) { return el("li", null, v); })));
     if (parts.length === 0) parts.push(el("p", { "class": "muted" }, c.story ? "No certificate was read." : "Not kept for a connection without problems (the JSON report has it)."));
     return el("div", null, parts);
+  }
+
+  // --include-data: the first decrypted bytes of each side, as text (escaped by the report).
+  function applicationData(c) {
+    if (!c.data) {
+      return el("p", { "class": "muted" },
+        "The report holds no decrypted application data (and no secret): diagnose keeps it only with --include-data" +
+        (c.http_response ? "; what an HTTP response said is above." : "."));
+    }
+    return el("div", null, [["client", c.data.client], ["server", c.data.server]].map(function (side) {
+      var e = side[1];
+      if (!e) return el("p", { "class": "muted" }, "The " + side[0] + " sent no decrypted data.");
+      return el("figure", { "class": "data", "data-side": side[0] }, [
+        el("figcaption", null, "The " + side[0] + "'s first bytes, frame " + e.frame + (e.cut ? " (cut short)" : "") + ":"),
+        el("pre", { "class": "mono" }, e.text)
+      ]);
+    }));
   }
   function story(c) {
     var s = c.story || {};
