@@ -146,6 +146,7 @@ impl Associations {
         let side = if d.src == a.first_client { Side::Client } else { Side::Server };
         let Association { view, dtls, closing, .. } = &mut **a;
         view.conn.last_frame = frame;
+        view.conn.last_time = now;
         dtls.datagram(side, d.payload, frame, &mut |event| tell(view, event, observer));
         if !*closing && carries_alert(d.payload) {
             *closing = true;
@@ -179,6 +180,11 @@ impl Associations {
             self.closing.pop_front();
             self.end(id, observer);
         }
+    }
+
+    /// Time passed without a datagram: the associations closed long enough end.
+    pub(crate) fn tick(&mut self, now: Timestamp, observer: &mut dyn Observer) {
+        self.end_closed(now, observer);
     }
 
     /// The end of the capture: every association still open ends, in id order.

@@ -61,6 +61,19 @@ pub enum ReportFormat {
     Text,
     /// The JSON object of docs/report.md, for programs.
     Json,
+    /// One line per connection, its JSON object, written as the connection ends (JSON
+    /// Lines, for log shippers and SIEMs).
+    Jsonl,
+    /// A Zeek ASCII log shaped like ssl.log, a row per connection as it ends.
+    Zeek,
+}
+
+impl ReportFormat {
+    /// Written one connection at a time from the first: a line format that a follower
+    /// reads as connections end, never held to be sorted.
+    fn is_stream(self) -> bool {
+        matches!(self, ReportFormat::Jsonl | ReportFormat::Zeek)
+    }
 }
 
 /// Reports held before the writer starts streaming: a capture with fewer connections
@@ -83,7 +96,7 @@ pub struct Tally {
 /// The version of the JSON report's shape, its `schema_version` member. A new member or
 /// finding code raises the minor number; removing, renaming or retyping one raises the
 /// major number.
-pub const SCHEMA_VERSION: &str = "1.2";
+pub const SCHEMA_VERSION: &str = "1.3";
 
 /// Writes connection reports as they are diagnosed. The JSON object's members come in
 /// the order `schema_version`, `tool`, `connections`, `inputs`: the inputs' frame counts
@@ -101,6 +114,8 @@ pub struct ReportWriter<W: Write> {
     recap: Vec<String>,
     repeated: Repeated,
     written: u64,
+    /// Each report leaves as soon as it is written (line formats, live captures).
+    flush_each: bool,
     /// The first write error; later writes are skipped.
     error: Option<io::Error>,
 }
@@ -113,13 +128,22 @@ impl<W: Write> ReportWriter<W> {
             held: Vec::new(),
             inputs_seen: 0,
             last_input: None,
-            streaming: false,
+            streaming: format.is_stream(),
             tally: Tally::default(),
             recap: Vec::new(),
             repeated: Repeated::default(),
             written: 0,
+            flush_each: format.is_stream(),
             error: None,
         }
+    }
+
+    /// Writes each report as soon as it comes, none held to be sorted (a live capture,
+    /// whose connections are followed as they end).
+    pub fn live(mut self) -> Self {
+        self.streaming = true;
+        self.flush_each = true;
+        self
     }
 
     /// Names each connection's capture in the text (for several inputs).
@@ -199,7 +223,7 @@ impl<W: Write> ReportWriter<W> {
                     c.id,
                 )
             }),
-            ReportFormat::Json => held.sort_by_key(|(input, c)| (*input, c.id)),
+            _ => held.sort_by_key(|(input, c)| (*input, c.id)),
         }
         for (_, report) in &held {
             self.write(report);
@@ -217,8 +241,15 @@ impl<W: Write> ReportWriter<W> {
             ReportFormat::Text => Ok(()),
             ReportFormat::Json if first => write_json_start(out).and_then(|()| out.write_all(b"\n    ")),
             ReportFormat::Json => out.write_all(b",\n    "),
+            ReportFormat::Jsonl => Ok(()),
+            ReportFormat::Zeek if first => super::zeek::write_header(out),
+            ReportFormat::Zeek => Ok(()),
         };
-        self.error = separated.and_then(|()| out.write_all(&report.text)).err();
+        let written = separated.and_then(|()| out.write_all(&report.text));
+        // A line format or a live capture is followed as it is written (tail -f, a
+        // shipper): each report leaves at once.
+        let flushed = written.and_then(|()| if self.flush_each { out.flush() } else { Ok(()) });
+        self.error = flushed.err();
     }
 
     fn end(&mut self, inputs: &[InputReport]) -> io::Result<()> {
@@ -231,6 +262,13 @@ impl<W: Write> ReportWriter<W> {
                 out.write_all(b"\n  ],\n  \"inputs\": ")?;
                 write_nested(&mut *out, inputs, b"  ")?;
                 out.write_all(b"\n}\n")?;
+            }
+            ReportFormat::Jsonl => {}
+            ReportFormat::Zeek => {
+                if self.written == 0 {
+                    super::zeek::write_header(out)?;
+                }
+                super::zeek::write_footer(out)?;
             }
             ReportFormat::Text => {
                 let Tally { connections, failed, incomplete, .. } = self.tally;
@@ -339,6 +377,13 @@ impl Formatted {
         let _ = match layout.format {
             ReportFormat::Text => write_connection(&mut text, c, layout),
             ReportFormat::Json => write_nested(&mut text, c, b"    "),
+            ReportFormat::Jsonl => {
+                serde_json::to_writer(&mut text, c).map_err(io::Error::from).map(|()| text.push(b'\n'))
+            }
+            ReportFormat::Zeek => {
+                text = super::zeek::row(c);
+                Ok(())
+            }
         };
         Formatted {
             id: c.id,
@@ -504,6 +549,8 @@ mod tests {
             server: endpoint(443),
             first_frame: u64::from(id),
             last_frame: u64::from(id) + 1,
+            first_time: 0.0,
+            last_time: 0.0,
             sni: None,
             version: None,
             cipher_suite: None,

@@ -1,0 +1,1 @@
+//! Live capture, for real (placeholder).
