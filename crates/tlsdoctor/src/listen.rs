@@ -187,6 +187,7 @@ mod enabled {
             eprintln!("tlsdoctor: -i {interface}: {e}; stopping rather than capturing with privileges");
             return Err(ExitCode::from(2));
         }
+        eprintln!("tlsdoctor: capturing on {interface}, every capability dropped; Ctrl-C ends the capture");
         Ok(match status {
             Some(status) => source.with_status(status),
             None => source,
