@@ -66,9 +66,9 @@ impl Namespaces {
         );
         let out = Command::new("bash").arg("-c").arg(&script).output().unwrap();
         let names = String::from_utf8_lossy(&out.stdout).trim().to_string();
-        let (client, server) = names.split_once(' ').unwrap_or_else(|| {
-            panic!("netns.sh made no namespaces: {}", String::from_utf8_lossy(&out.stderr))
-        });
+        let (client, server) = names
+            .split_once(' ')
+            .unwrap_or_else(|| panic!("netns.sh made no namespaces: {}", String::from_utf8_lossy(&out.stderr)));
         Namespaces { client: client.into(), server: server.into(), server_if: format!("{prefix}-s") }
     }
 

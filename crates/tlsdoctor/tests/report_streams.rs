@@ -101,7 +101,8 @@ fn jsonl_lines_are_the_json_reports_connections_and_validate() {
     for capture in captures() {
         let streamed = jsonl(&["diagnose", "--format", "jsonl", &capture], None);
         for line in &streamed {
-            let errors: Vec<String> = validator.iter_errors(line).map(|e| format!("{}: {e}", e.instance_path)).collect();
+            let errors: Vec<String> =
+                validator.iter_errors(line).map(|e| format!("{}: {e}", e.instance_path)).collect();
             assert!(errors.is_empty(), "{capture}: {errors:?}");
         }
         lines += streamed.len();
@@ -127,8 +128,8 @@ fn a_capture_is_read_from_standard_input() {
         }
         // dissect too, gzip-compressed on the way.
         let dissected = tlsdoctor(&["dissect", "--format", "json", &path.display().to_string()], None);
-        let gz = Command::new("gzip").arg("-c").arg(&path).output();
-        if let Ok(gz) = gz.filter(|o| o.status.success()) {
+        let gz = Command::new("gzip").arg("-c").arg(&path).output().ok().filter(|o| o.status.success());
+        if let Some(gz) = gz {
             let piped = tlsdoctor(&["dissect", "--format", "json", "-"], Some(&gz.stdout));
             assert_eq!(piped.stdout, dissected.stdout, "{name}");
         }
@@ -296,8 +297,9 @@ fn jsonl_loads_in_duckdb() {
     let query = r#"
 import duckdb, json, sys
 path = sys.argv[1]
-rows = duckdb.sql(f"SELECT count(*) FROM read_json_auto('{path}')").fetchone()[0]
-failed = duckdb.sql(f"""
+db = duckdb.connect()
+rows = db.execute(f"SELECT count(*) FROM read_json_auto('{path}')").fetchall()[0][0]
+failed = db.execute(f"""
     SELECT input, id, findings[1].code FROM read_json_auto('{path}')
     WHERE outcome = 'failed' ORDER BY input, id""").fetchall()
 print(json.dumps({"rows": rows, "failed": [list(f) for f in failed]}))
