@@ -189,7 +189,10 @@ impl PacketSource for LiveSource {
             Ok(packet) => {
                 self.frames += 1;
                 let ts = packet.header.ts;
-                let timestamp = Timestamp { secs: ts.tv_sec as i64, nanos: (ts.tv_usec as u32).min(999_999) * 1000 };
+                let micros = u32::try_from(ts.tv_usec).unwrap_or(0).min(999_999);
+                // time_t is i32 on some 32-bit targets.
+                #[allow(clippy::useless_conversion)]
+                let timestamp = Timestamp { secs: i64::from(ts.tv_sec), nanos: micros * 1000 };
                 if let Some(saved) = &mut self.saved {
                     saved.packet(timestamp, packet.data, packet.header.len);
                 }
