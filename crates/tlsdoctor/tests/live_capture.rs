@@ -154,10 +154,15 @@ struct Capture {
 }
 
 impl Capture {
+    /// `tlsdoctor diagnose -i` with `args`.
     fn start(ns: &Namespaces, args: &[&str]) -> Capture {
+        Capture::start_command(ns, "diagnose", args)
+    }
+
+    fn start_command(ns: &Namespaces, command: &str, args: &[&str]) -> Capture {
         let mut child = ns
             .run_in(&ns.server, TLSDOCTOR)
-            .args(["diagnose", "-i", &ns.server_if])
+            .args([command, "-i", &ns.server_if])
             .args(args)
             .stdout(Stdio::piped())
             .stderr(Stdio::piped())
@@ -310,6 +315,42 @@ fn ctrl_c_prints_the_summary() {
     let (status, rest, _) = capture.interrupt();
     assert_eq!(status, Some(0));
     assert!(rest.ends_with("1 TLS connection(s): 1 ok, 0 failed, 0 incomplete"), "{rest}");
+}
+
+/// A connection that stays open is reported once it has been idle for --idle-timeout,
+/// while its client still holds it; `dissect -i` shows each message as it comes.
+#[test]
+fn idle_connections_are_reported_and_messages_dissected_as_they_come() {
+    if !can_run("idle connections in a live capture") {
+        return;
+    }
+    let scratch = Scratch::new("live-idle");
+    let ns = Namespaces::new("tdlive5");
+    let _server = start_server(&ns, &scratch, 4436);
+    let capture = Capture::start(&ns, &["--format", "jsonl", "--idle-timeout", "2"]);
+    let dissect = Capture::start_command(&ns, "dissect", &["--format", "json"]);
+    let client = ns
+        .run_in(&ns.client, "openssl")
+        .args(["s_client", "-connect", &format!("{}:4436", Namespaces::SERVER_IP), "-servername", "localhost"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut client = Running(client);
+    let (_, hello) = dissect.next_line();
+    let hello: Value = serde_json::from_str(&hello).unwrap();
+    assert_eq!(hello["name"], "client_hello", "{hello:#}");
+    let (_, line) =
+        capture.lines.recv_timeout(Duration::from_secs(2) + LIVENESS).expect("the idle connection's report");
+    assert!(client.0.try_wait().unwrap().is_none(), "the client is still connected");
+    let report: Value = serde_json::from_str(&line).unwrap();
+    assert_eq!(report["closed"], Value::Null);
+    assert_eq!(report["sni"], "localhost");
+    assert_eq!(report["version"], "TLS 1.3");
+    let _ = client.0.kill();
+    capture.interrupt();
+    dissect.interrupt();
 }
 
 #[test]

@@ -20,9 +20,10 @@ use crate::pipeline::{Next, PacketSource};
 pub use privileges::{drop_all, held};
 use save::Saved;
 
-/// How long libpcap waits for packets before it hands over what it has: the delay of a
-/// report at worst, and how often idle connections are looked for.
-const POLL: Duration = Duration::from_millis(200);
+/// The pause when no packet is waiting: libpcap on Linux blocks until a packet comes
+/// however long that takes (its timeout only batches), so the capture is read without
+/// blocking, and each pause is a quiet moment in which idle connections end.
+const PAUSE: Duration = Duration::from_millis(5);
 /// Bytes kept of each packet (tcpdump's default).
 const SNAPLEN: i32 = 262_144;
 
@@ -100,9 +101,9 @@ impl LiveSource {
             return Err(LiveError::NoSuchInterface(name.to_string()));
         }
         let inactive = pcap::Capture::from_device(name).map_err(|e| LiveError::Pcap(e.to_string()))?;
-        let timeout = POLL.as_millis() as i32;
-        let opened = inactive.promisc(false).snaplen(SNAPLEN).timeout(timeout).immediate_mode(true).open();
-        let mut capture = opened.map_err(|e| open_error(name, e))?;
+        let opened = inactive.promisc(false).snaplen(SNAPLEN).immediate_mode(true).open();
+        let capture = opened.map_err(|e| open_error(name, e))?;
+        let mut capture = capture.setnonblock().map_err(|e| LiveError::Pcap(format!("-i {name}: {e}")))?;
         if let Some(filter) = options.filter {
             capture.filter(filter, true).map_err(|e| LiveError::BadFilter(e.to_string()))?;
         }
@@ -206,7 +207,10 @@ impl PacketSource for LiveSource {
                     block: None,
                 }))
             }
-            Err(pcap::Error::TimeoutExpired) => Ok(Next::Quiet(now())),
+            Err(pcap::Error::TimeoutExpired) => {
+                std::thread::sleep(PAUSE);
+                Ok(Next::Quiet(now()))
+            }
             Err(e) => Err(CaptureError {
                 name: self.name.clone(),
                 offset: 0,
