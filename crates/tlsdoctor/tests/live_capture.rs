@@ -381,6 +381,10 @@ fn missing_interface_and_capability_are_named() {
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert_eq!(out.status.code(), Some(2));
     assert!(stderr.contains("-i tdnosuch0: no such interface"), "{stderr}");
+    let out = Command::new(TLSDOCTOR).args(["diagnose", "-i", "lo", "--filter", "tcp port ((("]).output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr.contains("--filter: "), "{stderr}");
     // Root without its capabilities: what an ordinary user meets.
     let out = Command::new("setpriv")
         .args(["--bounding-set=-all", "--inh-caps=-all", TLSDOCTOR, "diagnose", "-i", "lo"])

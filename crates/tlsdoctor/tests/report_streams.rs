@@ -317,3 +317,17 @@ print(json.dumps({"rows": rows, "failed": [list(f) for f in failed]}))
     assert!(failed.len() > 10, "only {} failed connections", failed.len());
     assert_eq!(answer["failed"], Value::Array(failed));
 }
+
+/// A build without the `live` feature says how to get live capture, and how to do
+/// without it.
+#[cfg(not(feature = "live"))]
+#[test]
+fn without_the_live_feature_i_says_how_to_build_it() {
+    for command in ["diagnose", "dissect"] {
+        let out = tlsdoctor(&[command, "-i", "lo"], None);
+        assert_eq!(out.status.code(), Some(2));
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(stderr.contains("--features live") && stderr.contains("libpcap-dev"), "{stderr}");
+        assert!(stderr.contains("tcpdump -i IFACE -w - | tlsdoctor diagnose -"), "{stderr}");
+    }
+}
