@@ -58,6 +58,10 @@ pub(crate) struct Associations {
     config: StreamConfig,
     keys: Option<Arc<Keys>>,
     skip_application_data: bool,
+    /// Seconds without a datagram after which [`Associations::tick`] ends an association.
+    idle_timeout_secs: i64,
+    /// The capture second of the last look for idle associations.
+    idle_checked: i64,
     by_pair: HashMap<(SocketAddr, SocketAddr), ConnId>,
     /// By id, with the ids' cheap hash: looked up for every datagram.
     open: ConnIdMap<Box<Association>>,
@@ -83,6 +87,7 @@ impl Associations {
             config: config.stream.clone(),
             keys: config.keys.clone(),
             skip_application_data: config.skip_application_data,
+            idle_timeout_secs: config.flows.idle_timeout_secs,
             ..Default::default()
         }
     }
@@ -182,9 +187,20 @@ impl Associations {
         }
     }
 
-    /// Time passed without a datagram: the associations closed long enough end.
+    /// Time passed without a datagram (a live capture): the associations closed long
+    /// enough, or silent for longer than the idle timeout, end, in id order.
     pub(crate) fn tick(&mut self, now: Timestamp, observer: &mut dyn Observer) {
         self.end_closed(now, observer);
+        if now.secs <= self.idle_checked {
+            return;
+        }
+        self.idle_checked = now.secs;
+        let silent = |a: &Association| now.secs.saturating_sub(a.view.conn.last_time.secs) > self.idle_timeout_secs;
+        let mut idle: Vec<ConnId> = self.open.iter().filter(|(_, a)| silent(a)).map(|(id, _)| *id).collect();
+        idle.sort_unstable_by_key(|id| id.0);
+        for id in idle {
+            self.end(id, observer);
+        }
     }
 
     /// The end of the capture: every association still open ends, in id order.
