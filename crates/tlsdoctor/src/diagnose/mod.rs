@@ -148,6 +148,10 @@ pub fn side_name(side: Side) -> &'static str {
     }
 }
 
+/// Connection starts a live capture keeps to find retries and siblings (about 40 bytes
+/// each): past it they are forgotten, so memory stays flat however long it runs.
+const LIVE_STARTS: usize = 4096;
+
 /// Ladder steps kept per connection; the rest are summarised.
 const LADDER_STEPS: usize = 40;
 
@@ -315,6 +319,7 @@ impl<'a> Diagnoser<'a> {
         }
         if self.judge_at_once {
             self.refusals.judge_held(&mut *self.sink);
+            self.refusals.starts.forget_past(LIVE_STARTS);
         }
     }
 
