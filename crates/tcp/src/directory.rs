@@ -295,6 +295,14 @@ impl Directory {
         out.segment(id, lane, &seen, frame);
     }
 
+    /// Time passed without a segment (a live capture waiting): releases the connections
+    /// that closed or went idle by `now`, as the next segment would have.
+    pub fn tick(&mut self, now: i64, out: &mut dyn Dispatch) {
+        if now.saturating_sub(self.last_sweep) >= 1 {
+            self.sweep(now, out);
+        }
+    }
+
     /// End of the capture: every connection is released, in id order.
     pub fn finish(&mut self, out: &mut dyn Dispatch) {
         let keys: Vec<FlowKey> = self.flows.keys().copied().collect();

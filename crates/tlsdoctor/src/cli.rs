@@ -43,8 +43,9 @@ pub enum Command {
         after_help = "Exit status: 0 every handshake ok, 1 at least one failed or has an error finding, 2 an input could not be used.\n\nEvery member of the JSON report and every finding code, with its meaning and remedy: docs/report.md in the source repository.\n\nExamples:\n  tlsdoctor diagnose capture.pcapng\n  tlsdoctor diagnose --ca ca.pem --only-failed capture.pcapng\n  tlsdoctor diagnose --format json --sni app.example capture.pcapng\n  tlsdoctor diagnose --ja4 t13d1516h2_8daaf6152771_e5627efa2ab1 capture.pcapng\n  tlsdoctor diagnose --annotate annotated.pcapng capture.pcapng\n  tlsdoctor diagnose --ladder --only-failed capture.pcapng\n  tlsdoctor diagnose --format html -o report.html capture.pcapng"
     )]
     Diagnose {
-        /// Capture files (pcap, pcapng, optionally gzip-compressed).
-        #[arg(required = true)]
+        /// Capture files (pcap, pcapng, optionally gzip-compressed); `-` reads one from
+        /// standard input.
+        #[arg(required_unless_present = "interface")]
         captures: Vec<PathBuf>,
         /// CA certificates (PEM or DER file, bundle, or directory); repeatable.
         #[arg(long = "ca", value_name = "FILE|DIR")]
@@ -92,6 +93,8 @@ pub enum Command {
         #[arg(long)]
         include_data: bool,
         #[command(flatten)]
+        live: LiveArgs,
+        #[command(flatten)]
         secrets: SecretArgs,
         #[command(flatten)]
         limits: LimitArgs,
@@ -101,8 +104,9 @@ pub enum Command {
         after_help = "Examples:\n  tlsdoctor dissect capture.pcapng\n  tlsdoctor dissect -v capture.pcap.gz\n  tlsdoctor dissect --ladder capture.pcapng\n  tlsdoctor dissect --format json capture.pcapng | jq 'select(.name==\"certificate\")'"
     )]
     Dissect {
-        /// Capture files (pcap, pcapng, optionally gzip-compressed).
-        #[arg(required = true)]
+        /// Capture files (pcap, pcapng, optionally gzip-compressed); `-` reads one from
+        /// standard input.
+        #[arg(required_unless_present = "interface")]
         captures: Vec<PathBuf>,
         /// Show the decoded fields of every handshake message.
         #[arg(short, long)]
@@ -117,6 +121,8 @@ pub enum Command {
         #[arg(long, requires = "ladder")]
         ascii: bool,
         #[command(flatten)]
+        live: LiveArgs,
+        #[command(flatten)]
         secrets: SecretArgs,
         #[command(flatten)]
         limits: LimitArgs,
@@ -126,7 +132,8 @@ pub enum Command {
         after_help = "Exit status: 0 application data was decrypted and every record with secrets opened, 1 nothing was decrypted or some records did not open with their secrets, 2 an input could not be used.\n\nExamples:\n  tlsdoctor decrypt capture.pcapng --keylog keys.log\n  tlsdoctor decrypt --format hex capture.pcap --keylog keys.log\n  tlsdoctor decrypt --out-dir streams/ capture.pcapng --keylog keys.log"
     )]
     Decrypt {
-        /// Capture files (pcap, pcapng, optionally gzip-compressed).
+        /// Capture files (pcap, pcapng, optionally gzip-compressed); `-` reads one from
+        /// standard input.
         #[arg(required = true)]
         captures: Vec<PathBuf>,
         #[arg(long, value_enum, default_value_t = DataFormat::Text)]
@@ -183,6 +190,33 @@ pub enum DataFormat {
     Text,
     /// A hex dump.
     Hex,
+}
+
+/// Capturing from a network interface instead of reading files.
+#[derive(Args, Default)]
+pub struct LiveArgs {
+    /// Capture live on this interface (needs CAP_NET_RAW, dropped once it is open; a
+    /// build with the `live` feature). Each connection is reported as it ends or goes
+    /// idle; Ctrl-C ends the capture and writes the summary.
+    #[arg(short = 'i', long, value_name = "IFACE", conflicts_with = "captures")]
+    pub interface: Option<String>,
+    /// With -i: a BPF filter, as tcpdump takes it ("tcp port 443").
+    #[arg(long, value_name = "BPF", requires = "interface")]
+    pub filter: Option<String>,
+    /// With -i: stop after this many seconds.
+    #[arg(long, value_name = "S", requires = "interface")]
+    pub duration: Option<u64>,
+    /// With -i: stop after this many packets.
+    #[arg(long, value_name = "N", requires = "interface")]
+    pub count: Option<u64>,
+    /// With -i: seconds without a packet after which a connection is reported and
+    /// released.
+    #[arg(long, value_name = "S", requires = "interface", default_value_t = 60)]
+    pub idle_timeout: u64,
+    /// With -i: also keep the captured packets in a pcapng file (with the key logs
+    /// given, in a decryption secrets block).
+    #[arg(long, value_name = "FILE.pcapng", requires = "interface")]
+    pub write: Option<PathBuf>,
 }
 
 /// Bounds on what a capture may make tlsdoctor hold.

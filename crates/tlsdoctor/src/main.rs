@@ -21,14 +21,16 @@ use tlsdoctor_capture::{CaptureError, CaptureReader};
 use tlsdoctor_keys::load_rsa_private_key;
 
 mod cli;
+mod listen;
 
-use cli::{Cli, Command, DataFormat, Format, LimitArgs, SecretArgs};
+use cli::{Cli, Command, DataFormat, Format, LimitArgs, LiveArgs, SecretArgs};
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
-        Command::Dissect { captures, verbose, format, ladder, ascii, secrets, limits } => {
+        Command::Dissect { captures, verbose, format, ladder, ascii, live, secrets, limits } => {
             match config_with_secrets(&captures, &secrets, false, &limits) {
+                Ok(config) if live.interface.is_some() => listen::dissect(&live, &secrets, verbose, format, &config),
                 Ok(config) if ladder => {
                     dissect_ladders(&captures, if ascii { Glyphs::Ascii } else { Glyphs::Unicode }, &config)
                 }
@@ -51,6 +53,7 @@ fn main() -> ExitCode {
             ladder,
             ascii,
             include_data,
+            live,
             secrets,
             limits,
         } => {
@@ -58,6 +61,10 @@ fn main() -> ExitCode {
             let threads = threads.unwrap_or_else(|| thread::available_parallelism().map_or(1, |n| n.get()));
             if annotate.is_some() && captures.len() > 1 {
                 eprintln!("tlsdoctor: --annotate copies one capture: give only one");
+                return ExitCode::from(2);
+            }
+            if annotate.is_some() && captures.first().is_none_or(|c| c == Path::new(pipeline::STDIN)) {
+                eprintln!("tlsdoctor: --annotate reads the capture twice: give a file, not standard input");
                 return ExitCode::from(2);
             }
             match config_with_secrets(&captures, &secrets, false, &limits) {
@@ -70,7 +77,11 @@ fn main() -> ExitCode {
                         annotate: annotate.as_deref(),
                         include_data,
                     };
-                    diagnose(&captures, &ca, &output, &filter, threads, &config)
+                    let input = match &live.interface {
+                        Some(_) => Input::Live(&live, &secrets),
+                        None => Input::Files(&captures),
+                    };
+                    diagnose(input, &ca, &output, &filter, threads, &config)
                 }
                 Err(status) => status,
             }
@@ -127,8 +138,15 @@ struct Output<'a> {
     include_data: bool,
 }
 
+/// What `diagnose` reads.
+enum Input<'a> {
+    Files(&'a [PathBuf]),
+    /// An interface (-i), with the key logs to keep beside its packets.
+    Live(&'a LiveArgs, &'a SecretArgs),
+}
+
 fn diagnose(
-    captures: &[PathBuf],
+    input: Input<'_>,
     ca: &[PathBuf],
     output: &Output<'_>,
     filter: &Filter,
@@ -147,6 +165,12 @@ fn diagnose(
         }
     }
     let config = &Config { skip_application_data: true, ..config.clone() };
+    let captures = match input {
+        Input::Files(captures) => captures,
+        Input::Live(live, secrets) => {
+            return listen::diagnose(live, secrets, format, output.file, filter, config, &options)
+        }
+    };
     let annotations = annotate.map(|_| Mutex::new(BTreeMap::new()));
     let run = Run {
         captures,
@@ -166,7 +190,7 @@ fn diagnose(
                 return ExitCode::from(2);
             }
         },
-        (None, ReportFormat::Json | ReportFormat::Html) => {
+        (None, ReportFormat::Json | ReportFormat::Html | ReportFormat::Jsonl | ReportFormat::Zeek) => {
             run.report_to(io::BufWriter::new(io::stdout().lock()), format)
         }
         (None, ReportFormat::Text) => run.report_to(io::BufWriter::new(anstream::stdout().lock()), format),
@@ -451,7 +475,7 @@ type Analysis<'a> = dyn FnMut(CaptureReader, &mut dyn FnMut(u64)) -> Result<Inpu
 
 /// Opens a capture and runs `analyse` on it with a progress bar; problems go to stderr.
 fn run_one(path: &Path, analyse: &mut Analysis<'_>) -> Option<InputSummary> {
-    let reader = match CaptureReader::open(path) {
+    let reader = match pipeline::open_input(path) {
         Ok(reader) => reader,
         Err(e) => {
             eprintln!("tlsdoctor: {e}");

@@ -64,6 +64,8 @@ pub struct Connection {
     pub last_frame: u64,
     /// Capture time of the first frame (certificate validity is judged against it).
     pub first_time: Timestamp,
+    /// Capture time of the last frame.
+    pub last_time: Timestamp,
     /// A TLS record was seen in either direction.
     pub is_tls: bool,
     /// How each direction ended, if it did: (how, frame).
@@ -90,6 +92,7 @@ impl Connection {
             first_frame: frame,
             last_frame: frame,
             first_time: now,
+            last_time: now,
             is_tls: false,
             closed: [None, None],
         }
@@ -133,15 +136,82 @@ pub struct InputSummary {
     pub tls_connections: u64,
 }
 
+/// The name that stands for standard input among capture files (`tcpdump -w - | ...`).
+pub const STDIN: &str = "-";
+
+/// Opens a capture file, or standard input for [`STDIN`] (pcap or pcapng, gzip too).
+pub fn open_input(path: &Path) -> Result<CaptureReader, CaptureError> {
+    if path == Path::new(STDIN) {
+        CaptureReader::from_reader(Box::new(std::io::stdin()), STDIN)
+    } else {
+        CaptureReader::open(path)
+    }
+}
+
 /// Reads one capture file through the whole pipeline.
 pub fn analyze(path: &Path, config: &Config, observer: &mut dyn Observer) -> Result<InputSummary, CaptureError> {
-    let reader = CaptureReader::open(path)?;
+    let reader = open_input(path)?;
     analyze_reader(reader, config, observer, &mut |_| {})
 }
 
 /// Like [`analyze`], for an open reader; `progress` is told the bytes read so far.
 pub fn analyze_reader(
-    reader: CaptureReader,
+    mut reader: CaptureReader,
+    config: &Config,
+    observer: &mut dyn Observer,
+    progress: &mut dyn FnMut(u64),
+) -> Result<InputSummary, CaptureError> {
+    analyze_source(&mut reader, config, observer, progress)
+}
+
+/// Where frames come from: a capture file or standard input ([`CaptureReader`]), or a
+/// network interface (crate::live). Every source feeds the same pipeline.
+pub trait PacketSource {
+    /// The next frame, or a moment without one, or the end.
+    fn next_packet(&mut self) -> Result<Next<'_>, CaptureError>;
+    /// The input as the report names it.
+    fn name(&self) -> &str;
+    fn format(&self) -> Format;
+    fn is_gzip(&self) -> bool;
+    /// Bytes read so far, for progress bars.
+    fn bytes_read(&self) -> u64;
+}
+
+/// What a [`PacketSource`] gives next.
+pub enum Next<'a> {
+    Frame(Frame<'a>),
+    /// No frame came up to this time (a live source waiting): connections idle since
+    /// then may end, and be reported, without waiting for another frame.
+    Quiet(Timestamp),
+    End,
+}
+
+impl PacketSource for CaptureReader {
+    fn next_packet(&mut self) -> Result<Next<'_>, CaptureError> {
+        Ok(self.next_frame()?.map_or(Next::End, Next::Frame))
+    }
+
+    fn name(&self) -> &str {
+        CaptureReader::name(self)
+    }
+
+    fn format(&self) -> Format {
+        CaptureReader::format(self)
+    }
+
+    fn is_gzip(&self) -> bool {
+        CaptureReader::is_gzip(self)
+    }
+
+    fn bytes_read(&self) -> u64 {
+        CaptureReader::bytes_read(self)
+    }
+}
+
+/// Reads every frame of `source` through the whole pipeline on this thread, each
+/// connection's end told to `observer` as it comes.
+pub fn analyze_source(
+    source: &mut dyn PacketSource,
     config: &Config,
     observer: &mut dyn Observer,
     progress: &mut dyn FnMut(u64),
@@ -149,16 +219,25 @@ pub fn analyze_reader(
     let mut directory = Directory::new(config.flows.clone());
     let mut reassembler = Reassembler::new(config.flows.max_pending_bytes);
     let mut streams = Streams::new(config, observer);
-    let mut summary = read_segments(reader, config, progress, &mut |packet, frame| {
-        streams.at(frame.number, frame.timestamp);
-        match packet {
-            Packet::Tcp(segment) => {
-                let mut local = Local { reassembler: &mut reassembler, handler: &mut streams };
-                directory.segment(segment, frame.number, frame.timestamp.secs, &mut local);
+    let mut last_frame = 0;
+    let mut summary = read_segments(source, config, progress, &mut |seen| match seen {
+        Seen::Packet(packet, frame) => {
+            last_frame = frame.number;
+            streams.at(frame.number, frame.timestamp);
+            match packet {
+                Packet::Tcp(segment) => {
+                    let mut local = Local { reassembler: &mut reassembler, handler: &mut streams };
+                    directory.segment(segment, frame.number, frame.timestamp.secs, &mut local);
+                }
+                Packet::Udp(datagram) => streams.datagram(datagram, &mut || directory.new_id()),
             }
-            Packet::Udp(datagram) => streams.datagram(datagram, &mut || directory.new_id()),
+            streams.observer.frame_done(frame.number);
         }
-        streams.observer.frame_done(frame.number);
+        Seen::Quiet(now) => {
+            directory.tick(now.secs, &mut Local { reassembler: &mut reassembler, handler: &mut streams });
+            streams.tick(now);
+            streams.observer.frame_done(last_frame);
+        }
     })?;
     streams.finish_datagrams();
     directory.finish(&mut Local { reassembler: &mut reassembler, handler: &mut streams });
@@ -174,19 +253,25 @@ pub(crate) enum Packet<'p, 'a> {
     Udp(&'p UdpDatagram<'a>),
 }
 
-/// Reads and decodes every frame of `reader` and hands each TCP segment and UDP datagram
+/// What [`read_segments`] hands over: a frame's segment or datagram, or a quiet moment.
+pub(crate) enum Seen<'s, 'p, 'a> {
+    Packet(Packet<'p, 'a>, &'s Frame<'a>),
+    Quiet(Timestamp),
+}
+
+/// Reads and decodes every frame of `source` and hands each TCP segment and UDP datagram
 /// to `each`, with its frame. The summary's TCP and TLS counts are left to the caller.
 pub(crate) fn read_segments(
-    mut reader: CaptureReader,
+    source: &mut dyn PacketSource,
     config: &Config,
     progress: &mut dyn FnMut(u64),
-    each: &mut dyn FnMut(Packet<'_, '_>, &Frame<'_>),
+    each: &mut dyn FnMut(Seen<'_, '_, '_>),
 ) -> Result<InputSummary, CaptureError> {
     let mut net = Decoder::new(config.net.clone());
     let mut summary = InputSummary {
-        name: reader.name().to_string(),
-        format: reader.format(),
-        gzip: reader.is_gzip(),
+        name: source.name().to_string(),
+        format: source.format(),
+        gzip: source.is_gzip(),
         frames: 0,
         cut_frames: 0,
         stopped: None,
@@ -196,9 +281,13 @@ pub(crate) fn read_segments(
         tls_connections: 0,
     };
     loop {
-        let frame = match reader.next_frame() {
-            Ok(Some(frame)) => frame,
-            Ok(None) => break,
+        let frame = match source.next_packet() {
+            Ok(Next::Frame(frame)) => frame,
+            Ok(Next::Quiet(now)) => {
+                each(Seen::Quiet(now));
+                continue;
+            }
+            Ok(Next::End) => break,
             // A file cut in its first header is not a capture; cut later, it was one.
             Err(e) if summary.frames > 0 || (e.is_truncated() && e.offset > 0) => {
                 summary.stopped = Some(e);
@@ -209,8 +298,8 @@ pub(crate) fn read_segments(
         summary.frames += 1;
         summary.cut_frames += u64::from(frame.is_cut());
         match net.decode(frame.link_type, frame.data, frame.timestamp) {
-            Ok(Decoded::Tcp(segment)) => each(Packet::Tcp(&segment), &frame),
-            Ok(Decoded::Udp(datagram)) => each(Packet::Udp(&datagram), &frame),
+            Ok(Decoded::Tcp(segment)) => each(Seen::Packet(Packet::Tcp(&segment), &frame)),
+            Ok(Decoded::Udp(datagram)) => each(Seen::Packet(Packet::Udp(&datagram), &frame)),
             Ok(_) => {}
             Err(e) => {
                 summary.undecodable_frames += 1;
@@ -218,10 +307,10 @@ pub(crate) fn read_segments(
             }
         }
         if summary.frames.is_multiple_of(65536) {
-            progress(reader.bytes_read());
+            progress(source.bytes_read());
         }
     }
-    progress(reader.bytes_read());
+    progress(source.bytes_read());
     Ok(summary)
 }
 
@@ -325,6 +414,15 @@ impl<'o> Streams<'o> {
         self.tls_connections += std::mem::take(&mut self.quic.ended_with_tls);
     }
 
+    /// Time passed without a frame: the DTLS associations and QUIC connections that
+    /// closed or went idle before `now` end.
+    pub(crate) fn tick(&mut self, now: Timestamp) {
+        self.datagrams.tick(now, &mut *self.observer);
+        self.quic.tick(now, &mut *self.observer);
+        self.tls_connections += std::mem::take(&mut self.datagrams.ended_with_tls);
+        self.tls_connections += std::mem::take(&mut self.quic.ended_with_tls);
+    }
+
     /// The frame whose segment comes next.
     pub(crate) fn at(&mut self, frame: u64, now: Timestamp) {
         self.frame = frame;
@@ -338,6 +436,7 @@ impl<'o> Streams<'o> {
             return;
         };
         view.conn.last_frame = view.conn.last_frame.max(self.frame);
+        view.conn.last_time = view.conn.last_time.max(self.now);
         let observer = &mut *self.observer;
         feed(tls, &mut |mut event| {
             view.settle_roles(&event);
@@ -377,6 +476,7 @@ impl StreamHandler for Streams<'_> {
         if let Some(ConnState { view, .. }) = self.conns.get_mut(&id).map(|b| &mut **b) {
             view.conn.closed[view.label(side).index()] = Some((how, frame));
             view.conn.last_frame = view.conn.last_frame.max(frame);
+            view.conn.last_time = view.conn.last_time.max(self.now);
         }
     }
 

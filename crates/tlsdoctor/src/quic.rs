@@ -150,6 +150,12 @@ impl QuicConnections {
         !self.open.is_empty() && self.tracker.carries(d.src, d.dst, d.payload)
     }
 
+    /// Time passed without a datagram: the connections closed or idle long enough end.
+    pub(crate) fn tick(&mut self, now: Timestamp, observer: &mut dyn Observer) {
+        self.end_closed(now, observer);
+        self.end_idle(now, observer);
+    }
+
     /// The end of the input: every connection ends, in id order.
     pub(crate) fn finish(&mut self, observer: &mut dyn Observer) {
         self.tracker.finish(&mut |_| {});
@@ -176,6 +182,7 @@ fn take(
     }
     let Some(c) = open.get_mut(&number) else { return };
     c.view.conn.last_frame = c.view.conn.last_frame.max(event.frame);
+    c.view.conn.last_time = c.view.conn.last_time.max(now);
     c.last_secs = now.secs;
     if let QuicEventKind::TransportParameters { params } = event.kind {
         if event.side == Side::Client {

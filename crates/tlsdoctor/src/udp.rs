@@ -58,6 +58,10 @@ pub(crate) struct Associations {
     config: StreamConfig,
     keys: Option<Arc<Keys>>,
     skip_application_data: bool,
+    /// Seconds without a datagram after which [`Associations::tick`] ends an association.
+    idle_timeout_secs: i64,
+    /// The capture second of the last look for idle associations.
+    idle_checked: i64,
     /// foldhash, randomly seeded as the TCP directory's: looked up for every datagram.
     by_pair: HashMap<(SocketAddr, SocketAddr), ConnId, foldhash::fast::RandomState>,
     /// By id, with the ids' cheap hash: looked up for every datagram.
@@ -84,6 +88,7 @@ impl Associations {
             config: config.stream.clone(),
             keys: config.keys.clone(),
             skip_application_data: config.skip_application_data,
+            idle_timeout_secs: config.flows.idle_timeout_secs,
             ..Default::default()
         }
     }
@@ -147,6 +152,7 @@ impl Associations {
         let side = if d.src == a.first_client { Side::Client } else { Side::Server };
         let Association { view, dtls, closing, .. } = &mut **a;
         view.conn.last_frame = frame;
+        view.conn.last_time = now;
         dtls.datagram(side, d.payload, frame, &mut |event| tell(view, event, observer));
         if !*closing && carries_alert(d.payload) {
             *closing = true;
@@ -178,6 +184,22 @@ impl Associations {
                 break;
             }
             self.closing.pop_front();
+            self.end(id, observer);
+        }
+    }
+
+    /// Time passed without a datagram (a live capture): the associations closed long
+    /// enough, or silent for longer than the idle timeout, end, in id order.
+    pub(crate) fn tick(&mut self, now: Timestamp, observer: &mut dyn Observer) {
+        self.end_closed(now, observer);
+        if now.secs <= self.idle_checked {
+            return;
+        }
+        self.idle_checked = now.secs;
+        let silent = |a: &Association| now.secs.saturating_sub(a.view.conn.last_time.secs) > self.idle_timeout_secs;
+        let mut idle: Vec<ConnId> = self.open.iter().filter(|(_, a)| silent(a)).map(|(id, _)| *id).collect();
+        idle.sort_unstable_by_key(|id| id.0);
+        for id in idle {
             self.end(id, observer);
         }
     }

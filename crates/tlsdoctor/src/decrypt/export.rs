@@ -386,7 +386,7 @@ fn write_copy(
 }
 
 /// Nanoseconds since 1970 (pcapng timestamps are unsigned).
-fn nanos(ts: Timestamp) -> Option<u64> {
+pub(crate) fn nanos(ts: Timestamp) -> Option<u64> {
     let secs = u64::try_from(ts.secs).ok()?;
     secs.checked_mul(1_000_000_000)?.checked_add(u64::from(ts.nanos))
 }
@@ -396,7 +396,14 @@ const OPT_COMMENT: u16 = 1;
 const MAX_OPTION: usize = 0xFFF0;
 
 /// Enhanced Packet Block, built in `out` (reused between frames), with its comments.
-fn packet_block(out: &mut Vec<u8>, interface: u32, ts: u64, data: &[u8], original_len: u32, comments: &[String]) {
+pub(crate) fn packet_block(
+    out: &mut Vec<u8>,
+    interface: u32,
+    ts: u64,
+    data: &[u8],
+    original_len: u32,
+    comments: &[String],
+) {
     let mut body = Vec::with_capacity(20 + data.len() + 3);
     body.extend_from_slice(&interface.to_le_bytes());
     body.extend_from_slice(&((ts >> 32) as u32).to_le_bytes());

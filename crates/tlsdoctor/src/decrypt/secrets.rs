@@ -16,11 +16,15 @@ pub fn load_keylog(path: &Path) -> Result<(KeyLog, Vec<String>), String> {
 }
 
 /// The TLS key logs embedded in a pcapng file (none for pcap). The whole file is read
-/// once for them, since a block may follow the traffic it decrypts.
+/// once for them, since a block may follow the traffic it decrypts. Standard input is
+/// read once, by the analysis: it has none here.
 pub fn embedded(path: &Path) -> Result<(KeyLog, Vec<String>), CaptureError> {
-    let mut reader = CaptureReader::open(path)?;
     let mut keys = KeyLog::new();
     let mut problems = Vec::new();
+    if path == Path::new(crate::pipeline::STDIN) {
+        return Ok((keys, problems));
+    }
+    let mut reader = CaptureReader::open(path)?;
     if reader.format() != tlsdoctor_capture::Format::Pcapng {
         return Ok((keys, problems));
     }

@@ -18,7 +18,7 @@ use tlsdoctor_net::TcpFlags;
 use tlsdoctor_tcp::{ConnId, Directory, Dispatch, FlowStats, Lane, Local, Opened, Reassembler, Segment, Side};
 
 use super::{Diagnoser, Ended, Options, Prepare, Prepared, Refusals};
-use crate::pipeline::{read_segments, Config, Connection, InputSummary, Observer, Packet, Streams};
+use crate::pipeline::{read_segments, Config, Connection, InputSummary, Observer, Packet, Seen, Streams};
 use tlsdoctor_tls::stream::Event;
 
 /// Records per hand-over: one per record would cost a thread wake-up each. 4096 gained
@@ -300,7 +300,7 @@ fn in_block<'f>(frame: &Frame<'f>, payload: &[u8]) -> Option<InBlock<'f>> {
 
 /// The leader: reads the capture, keeps the directory and diagnoses what it keeps.
 fn lead<T>(
-    reader: CaptureReader,
+    mut reader: CaptureReader,
     config: &Config,
     options: &Options,
     prepare: Prepare<'_, T>,
@@ -331,7 +331,9 @@ fn lead<T>(
     let mut reassembler = Reassembler::new(config.flows.max_pending_bytes);
     let mut streams = Streams::new(config, &mut diagnoser);
     let progress = &mut |bytes| bytes_read.store(bytes, Ordering::Relaxed);
-    let mut summary = read_segments(reader, config, progress, &mut |packet, frame| {
+    let mut summary = read_segments(&mut reader, config, progress, &mut |seen| {
+        // A file has no quiet moments.
+        let Seen::Packet(packet, frame) = seen else { return };
         streams.at(frame.number, frame.timestamp);
         outbox.borrow_mut().at(frame);
         match packet {

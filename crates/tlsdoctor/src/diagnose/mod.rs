@@ -29,6 +29,7 @@ mod ssl2;
 pub mod story;
 pub mod summary;
 mod unexplained;
+pub mod zeek;
 
 use std::net::SocketAddr;
 
@@ -108,6 +109,9 @@ pub struct ConnectionReport {
     pub server: Endpoint,
     pub first_frame: u64,
     pub last_frame: u64,
+    /// Capture times of the first and last frame: seconds since 1970-01-01 UTC.
+    pub first_time: f64,
+    pub last_time: f64,
     pub sni: Option<String>,
     pub version: Option<String>,
     pub cipher_suite: Option<String>,
@@ -150,6 +154,10 @@ pub fn side_name(side: Side) -> &'static str {
         Side::Server => "server",
     }
 }
+
+/// Connection starts a live capture keeps to find retries and siblings (about 40 bytes
+/// each): past it they are forgotten, so memory stays flat however long it runs.
+const LIVE_STARTS: usize = 4096;
 
 /// Ladder steps kept per connection; the rest are summarised.
 const LADDER_STEPS: usize = 40;
@@ -224,6 +232,8 @@ pub struct Diagnoser<'a> {
     refusals: Refusals,
     /// The time of the frame being processed.
     now: tlsdoctor_capture::Timestamp,
+    /// Refusals are judged as they come, against what was seen before them (live).
+    judge_at_once: bool,
 }
 
 /// A connection that ended, with what its diagnosis needs: another thread's
@@ -255,15 +265,21 @@ impl Refusals {
     }
 
     /// Judges each connection held and hands its report over, in id order.
-    pub fn judge(self, sink: &mut dyn ReportSink) {
+    pub fn judge(mut self, sink: &mut dyn ReportSink) {
+        self.judge_held(sink);
+    }
+
+    /// Judges the connections held so far against what was seen so far, and hands their
+    /// reports over (a live capture, whose input has no end to wait for).
+    pub fn judge_held(&mut self, sink: &mut dyn ReportSink) {
         let mut judged = Vec::with_capacity(self.refused.len() + self.abandoned.len());
-        for (mut report, story) in self.refused {
+        for (mut report, story) in self.refused.drain(..) {
             let findings = negotiation::refusal(&story, &self.choices);
             report.findings.splice(0..0, findings);
             report.findings.extend(unexplained::failure(&story, report.outcome, &report.findings));
             judged.push(report);
         }
-        for (mut report, abandoned, otherwise) in self.abandoned {
+        for (mut report, abandoned, otherwise) in self.abandoned.drain(..) {
             match self.starts.judge(&abandoned) {
                 Some(choice) => {
                     // The choice explains what the missing keys would have.
@@ -295,6 +311,7 @@ impl<'a> Diagnoser<'a> {
             ended: Vec::new(),
             refusals: Refusals::default(),
             now: Default::default(),
+            judge_at_once: false,
         }
     }
 
@@ -311,6 +328,14 @@ impl<'a> Diagnoser<'a> {
         self.diagnose(story, ladder, legacy);
     }
 
+    /// Judges the connections refused at the ClientHello, or left at a
+    /// CertificateRequest, as soon as they end, against the connections seen before them
+    /// rather than the whole input: a live capture has no end to wait for.
+    pub fn judging_at_once(mut self) -> Self {
+        self.judge_at_once = true;
+        self
+    }
+
     /// Call after the pipeline finished the input: the reports of the connections that
     /// lasted to the end go to the sink; the refusals are left to judge.
     pub fn finish(mut self) -> Refusals {
@@ -322,6 +347,10 @@ impl<'a> Diagnoser<'a> {
         self.ended.sort_by_key(|r| r.id);
         for report in self.ended.drain(..) {
             self.sink.report(frame, report);
+        }
+        if self.judge_at_once {
+            self.refusals.judge_held(&mut *self.sink);
+            self.refusals.starts.forget_past(LIVE_STARTS);
         }
     }
 
@@ -419,7 +448,8 @@ impl Observer for Diagnoser<'_> {
     }
 
     fn frame_done(&mut self, frame: u64) {
-        if !self.ended.is_empty() {
+        let held = !self.refusals.refused.is_empty() || !self.refusals.abandoned.is_empty();
+        if !self.ended.is_empty() || (self.judge_at_once && held) {
             self.hand_over(frame);
         }
     }
@@ -431,8 +461,14 @@ impl Observer for Diagnoser<'_> {
 
 /// Seconds from `from` to `to`, 0 when the clock stepped back.
 fn seconds_between(from: tlsdoctor_capture::Timestamp, to: tlsdoctor_capture::Timestamp) -> f64 {
-    let seconds = |t: tlsdoctor_capture::Timestamp| t.secs as f64 + f64::from(t.nanos) / 1e9;
-    (seconds(to) - seconds(from)).max(0.0)
+    (unix_seconds(to) - unix_seconds(from)).max(0.0)
+}
+
+/// A capture time as seconds since the epoch, to the microsecond (what a double holds
+/// exactly for today's dates, and what pcap files carry).
+fn unix_seconds(t: tlsdoctor_capture::Timestamp) -> f64 {
+    let micros = t.secs as f64 * 1e6 + f64::from(t.nanos / 1000);
+    micros / 1e6
 }
 
 /// Watchers of legacy protocol features, beside the story: SSL 2.0 and heartbeats.
@@ -478,6 +514,8 @@ fn report_for(
         server: story.conn.server.into(),
         first_frame: story.conn.first_frame,
         last_frame: story.conn.last_frame,
+        first_time: unix_seconds(story.conn.first_time),
+        last_time: unix_seconds(story.conn.last_time.max(story.conn.first_time)),
         sni: story.client_hello.as_ref().and_then(|h| h.sni.clone()),
         version: story.version().map(|v| v.to_string()),
         cipher_suite: story.server_hello.as_ref().map(|s| s.cipher_suite.to_string()),

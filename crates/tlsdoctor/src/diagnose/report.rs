@@ -65,6 +65,19 @@ pub enum ReportFormat {
     /// One self-contained HTML page drawing the JSON report: a summary, a table of the
     /// connections, each connection's ladder, findings and chains (write it with -o).
     Html,
+    /// One line per connection, its JSON object, written as the connection ends (JSON
+    /// Lines, for log shippers and SIEMs).
+    Jsonl,
+    /// A Zeek ASCII log shaped like ssl.log, a row per connection as it ends.
+    Zeek,
+}
+
+impl ReportFormat {
+    /// Written one connection at a time from the first: a line format that a follower
+    /// reads as connections end, never held to be sorted.
+    fn is_stream(self) -> bool {
+        matches!(self, ReportFormat::Jsonl | ReportFormat::Zeek)
+    }
 }
 
 /// Reports held before the writer starts streaming: a capture with fewer connections
@@ -105,6 +118,8 @@ pub struct ReportWriter<W: Write> {
     recap: Vec<String>,
     repeated: Repeated,
     written: u64,
+    /// Each report leaves as soon as it is written (line formats, live captures).
+    flush_each: bool,
     /// The first write error; later writes are skipped.
     error: Option<io::Error>,
     /// HTML: the certificates the connections written refer to, each once (the page's
@@ -121,15 +136,24 @@ impl<W: Write> ReportWriter<W> {
             held: Vec::new(),
             inputs_seen: 0,
             last_input: None,
-            streaming: false,
+            streaming: format.is_stream(),
             tally: Tally::default(),
             recap: Vec::new(),
             repeated: Repeated::default(),
             written: 0,
+            flush_each: format.is_stream(),
             error: None,
             shared: Vec::new(),
             shared_keys: Default::default(),
         }
+    }
+
+    /// Writes each report as soon as it comes, none held to be sorted (a live capture,
+    /// whose connections are followed as they end).
+    pub fn live(mut self) -> Self {
+        self.streaming = true;
+        self.flush_each = true;
+        self
     }
 
     /// Names each connection's capture in the text (for several inputs).
@@ -209,7 +233,7 @@ impl<W: Write> ReportWriter<W> {
                     c.id,
                 )
             }),
-            ReportFormat::Json | ReportFormat::Html => held.sort_by_key(|(input, c)| (*input, c.id)),
+            _ => held.sort_by_key(|(input, c)| (*input, c.id)),
         }
         for (_, report) in &held {
             self.write(report);
@@ -229,8 +253,15 @@ impl<W: Write> ReportWriter<W> {
             ReportFormat::Json => out.write_all(b",\n    "),
             ReportFormat::Html if first => html::write_start(out).and_then(|()| out.write_all(b"\n")),
             ReportFormat::Html => out.write_all(b",\n"),
+            ReportFormat::Jsonl => Ok(()),
+            ReportFormat::Zeek if first => super::zeek::write_header(out),
+            ReportFormat::Zeek => Ok(()),
         };
-        self.error = separated.and_then(|()| out.write_all(&report.text)).err();
+        let written = separated.and_then(|()| out.write_all(&report.text));
+        // A line format or a live capture is followed as it is written (tail -f, a
+        // shipper): each report leaves at once.
+        let flushed = written.and_then(|()| if self.flush_each { out.flush() } else { Ok(()) });
+        self.error = flushed.err();
         for cert in &report.shared {
             if self.shared_keys.insert(cert.key.clone()) {
                 if !self.shared.is_empty() {
@@ -258,6 +289,13 @@ impl<W: Write> ReportWriter<W> {
                     html::write_start(out)?;
                 }
                 html::write_end(out, inputs, &self.shared)?;
+            }
+            ReportFormat::Jsonl => {}
+            ReportFormat::Zeek => {
+                if self.written == 0 {
+                    super::zeek::write_header(out)?;
+                }
+                super::zeek::write_footer(out)?;
             }
             ReportFormat::Text => {
                 let Tally { connections, failed, incomplete, .. } = self.tally;
@@ -370,6 +408,13 @@ impl Formatted {
             ReportFormat::Text => write_connection(&mut text, c, layout),
             ReportFormat::Json => write_nested(&mut text, c, b"    "),
             ReportFormat::Html => html::write_connection(&mut text, c).map(|refs| shared = refs),
+            ReportFormat::Jsonl => {
+                serde_json::to_writer(&mut text, c).map_err(io::Error::from).map(|()| text.push(b'\n'))
+            }
+            ReportFormat::Zeek => {
+                text = super::zeek::row(c);
+                Ok(())
+            }
         };
         Formatted {
             id: c.id,
@@ -543,6 +588,8 @@ mod tests {
             server: endpoint(443),
             first_frame: u64::from(id),
             last_frame: u64::from(id) + 1,
+            first_time: 0.0,
+            last_time: 0.0,
             sni: None,
             version: None,
             cipher_suite: None,

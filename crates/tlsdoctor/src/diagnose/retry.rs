@@ -73,6 +73,15 @@ impl Starts {
         self.by_key.entry(key).or_default().push((hello.frame, id, outcome));
     }
 
+    /// Forgets every start once more than `max` were recorded: a live capture judges
+    /// each connection as it ends, against the starts just before it, and must not keep
+    /// one per connection for as long as it runs.
+    pub fn forget_past(&mut self, max: usize) {
+        if self.recorded > max {
+            *self = Starts::default();
+        }
+    }
+
     pub fn merge(&mut self, other: Starts) {
         for (key, starts) in other.by_key {
             self.by_key.entry(key).or_default().extend(starts);

@@ -50,7 +50,7 @@ pub fn diagnose_captures<T: Send>(
             let (reports, received) = mpsc::sync_channel(WAITING_REPORTS / BATCH);
             let path = &paths[i];
             let worker = scope.spawn(move || {
-                let reader = CaptureReader::open(path)?;
+                let reader = crate::pipeline::open_input(path)?;
                 let mut reports = Batches::new(reports);
                 let mut told = 0;
                 let mut progress = |bytes: u64| read(bytes.saturating_sub(std::mem::replace(&mut told, bytes)));

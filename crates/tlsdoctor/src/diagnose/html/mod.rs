@@ -200,6 +200,8 @@ mod tests {
             server: Endpoint { ip: "172.27.20.29".into(), port: 443 },
             first_frame: 6,
             last_frame: 536,
+            first_time: 1_796_550_249.368_485,
+            last_time: 1_796_550_250.012_5,
             sni: Some("localhost".into()),
             version: Some("TLS 1.2".into()),
             cipher_suite: Some("TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256".into()),
