@@ -2,6 +2,7 @@
 //! messages ([`pipeline`]) and the printers built on it.
 #![forbid(unsafe_code)]
 
+pub mod api;
 pub mod ca;
 pub mod decrypt;
 pub mod diagnose;

@@ -121,16 +121,13 @@ fn diagnose(
     config: &Config,
 ) -> ExitCode {
     let (format, annotate) = (output.format, output.annotate);
-    let mut options = Options { keys: config.keys.clone(), ..Options::default() };
-    for path in ca {
-        match tlsdoctor::ca::load(path) {
-            Ok(certs) => options.ca_certificates.extend(certs),
-            Err(e) => {
-                eprintln!("tlsdoctor: --ca {e}");
-                return ExitCode::from(2);
-            }
+    let options = match tlsdoctor::api::load_ca(ca) {
+        Ok(ca_certificates) => Options { keys: config.keys.clone(), ca_certificates },
+        Err(e) => {
+            eprintln!("tlsdoctor: {e}");
+            return ExitCode::from(2);
         }
-    }
+    };
     let config = &Config { skip_application_data: true, ..config.clone() };
     let annotations = annotate.map(|_| Mutex::new(BTreeMap::new()));
     let run = Run {
@@ -498,17 +495,9 @@ fn config_with_secrets(
     }
     let mut keys = Keys::default();
     let mut problems = Vec::new();
-    for file in &files {
-        match secrets::load_keylog(file) {
-            Ok((found, bad)) => {
-                keys.keylog.merge(&found);
-                problems.extend(bad);
-            }
-            Err(e) => {
-                eprintln!("tlsdoctor: --keylog {e}");
-                return Err(ExitCode::from(2));
-            }
-        }
+    if let Err(e) = tlsdoctor::api::load_keylogs(&files, &mut keys, &mut problems) {
+        eprintln!("tlsdoctor: {e}");
+        return Err(ExitCode::from(2));
     }
     for arg in &args.rsa_keys {
         let (binding, file) = match arg.split_once('=').map(|(a, f)| (ServerBinding::parse(a), f)) {

@@ -18,11 +18,15 @@ pub fn load_keylog(path: &Path) -> Result<(KeyLog, Vec<String>), String> {
 /// The TLS key logs embedded in a pcapng file (none for pcap). The whole file is read
 /// once for them, since a block may follow the traffic it decrypts.
 pub fn embedded(path: &Path) -> Result<(KeyLog, Vec<String>), CaptureError> {
-    let mut reader = CaptureReader::open(path)?;
+    Ok(embedded_in(CaptureReader::open(path)?))
+}
+
+/// [`embedded`] for an open capture, read to its end.
+pub fn embedded_in(mut reader: CaptureReader) -> (KeyLog, Vec<String>) {
     let mut keys = KeyLog::new();
     let mut problems = Vec::new();
     if reader.format() != tlsdoctor_capture::Format::Pcapng {
-        return Ok((keys, problems));
+        return (keys, problems);
     }
     // A truncated file still gives the blocks before the cut.
     while let Ok(Some(_)) = reader.next_frame() {}
@@ -38,5 +42,5 @@ pub fn embedded(path: &Path) -> Result<(KeyLog, Vec<String>), CaptureError> {
             }),
         );
     }
-    Ok((keys, problems))
+    (keys, problems)
 }
