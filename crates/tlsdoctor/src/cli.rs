@@ -40,7 +40,7 @@ pub struct Cli {
 pub enum Command {
     /// Why did each handshake fail? One report per TLS connection, failed ones first.
     #[command(
-        after_help = "Exit status: 0 every handshake ok, 1 at least one failed or has an error finding, 2 an input could not be used.\n\nEvery member of the JSON report and every finding code, with its meaning and remedy: docs/report.md in the source repository.\n\nExamples:\n  tlsdoctor diagnose capture.pcapng\n  tlsdoctor diagnose --ca ca.pem --only-failed capture.pcapng\n  tlsdoctor diagnose --format json --sni app.example capture.pcapng\n  tlsdoctor diagnose --ja4 t13d1516h2_8daaf6152771_e5627efa2ab1 capture.pcapng\n  tlsdoctor diagnose --annotate annotated.pcapng capture.pcapng\n  tlsdoctor diagnose --ladder --only-failed capture.pcapng"
+        after_help = "Exit status: 0 every handshake ok, 1 at least one failed or has an error finding, 2 an input could not be used.\n\nEvery member of the JSON report and every finding code, with its meaning and remedy: docs/report.md in the source repository.\n\nExamples:\n  tlsdoctor diagnose capture.pcapng\n  tlsdoctor diagnose --ca ca.pem --only-failed capture.pcapng\n  tlsdoctor diagnose --format json --sni app.example capture.pcapng\n  tlsdoctor diagnose --format parquet -o tables/ *.pcapng\n  tlsdoctor diagnose --ja4 t13d1516h2_8daaf6152771_e5627efa2ab1 capture.pcapng\n  tlsdoctor diagnose --annotate annotated.pcapng capture.pcapng\n  tlsdoctor diagnose --ladder --only-failed capture.pcapng"
     )]
     Diagnose {
         /// Capture files (pcap, pcapng, optionally gzip-compressed).
@@ -49,8 +49,12 @@ pub enum Command {
         /// CA certificates (PEM or DER file, bundle, or directory); repeatable.
         #[arg(long = "ca", value_name = "FILE|DIR")]
         ca: Vec<PathBuf>,
-        #[arg(long, value_enum, default_value_t = ReportFormat::Text)]
-        format: ReportFormat,
+        #[arg(long, value_enum, default_value_t = DiagnoseFormat::Text)]
+        format: DiagnoseFormat,
+        /// With --format parquet: the directory of the tables, DIR/NAME.connections.parquet
+        /// and DIR/NAME.findings.parquet for each capture NAME.pcap(ng)[.gz].
+        #[arg(short = 'o', long = "out-dir", value_name = "DIR", required_if_eq("format", "parquet"))]
+        out_dir: Option<PathBuf>,
         /// Show only connections whose handshake failed or has an error finding.
         #[arg(long)]
         only_failed: bool,
@@ -161,6 +165,29 @@ pub enum Command {
         #[arg(long, value_name = "DIR")]
         out_dir: Option<PathBuf>,
     },
+}
+
+/// How `diagnose` writes its report.
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum DiagnoseFormat {
+    /// A block per connection, for people.
+    Text,
+    /// The JSON object of docs/report.md, for programs.
+    Json,
+    /// Two Parquet tables per capture, connections and findings, in --out-dir: the JSON
+    /// report's members as columns, for data lakes.
+    Parquet,
+}
+
+impl DiagnoseFormat {
+    /// The format of a report written to standard output; None for Parquet.
+    pub fn report(self) -> Option<ReportFormat> {
+        match self {
+            DiagnoseFormat::Text => Some(ReportFormat::Text),
+            DiagnoseFormat::Json => Some(ReportFormat::Json),
+            DiagnoseFormat::Parquet => None,
+        }
+    }
 }
 
 #[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]

@@ -13,6 +13,7 @@ use tlsdoctor::decrypt::{export, secrets};
 use tlsdoctor::decrypt::{Keys, ServerBinding};
 use tlsdoctor::diagnose::ladder::Glyphs;
 use tlsdoctor::diagnose::report::{Formatted, InputReport, Layout, ReportFormat, ReportWriter};
+use tlsdoctor::diagnose::parquet::{self, ParquetReport};
 use tlsdoctor::diagnose::shards::{diagnose_capture_prepared, diagnose_captures, CaptureEvent};
 use tlsdoctor::diagnose::{ConnectionReport, Finding, Options, ReportSink};
 use tlsdoctor::dissect::{DataPrinter, FieldsPrinter, JsonPrinter, TextPrinter};
@@ -22,7 +23,7 @@ use tlsdoctor_keys::load_rsa_private_key;
 
 mod cli;
 
-use cli::{Cli, Command, DataFormat, Format, LimitArgs, SecretArgs};
+use cli::{Cli, Command, DataFormat, DiagnoseFormat, Format, LimitArgs, SecretArgs};
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
@@ -37,6 +38,7 @@ fn main() -> ExitCode {
             captures,
             ca,
             format,
+            out_dir,
             only_failed,
             server,
             sni,
@@ -58,7 +60,12 @@ fn main() -> ExitCode {
             match config_with_secrets(&captures, &secrets, false, &limits) {
                 Ok(config) => {
                     let glyphs = if ascii { Glyphs::Ascii } else { Glyphs::Unicode };
-                    let output = Output { format, ladder: ladder.then_some(glyphs), annotate: annotate.as_deref() };
+                    let output = Output {
+                        format,
+                        out_dir: out_dir.as_deref(),
+                        ladder: ladder.then_some(glyphs),
+                        annotate: annotate.as_deref(),
+                    };
                     diagnose(&captures, &ca, &output, &filter, threads, &config)
                 }
                 Err(status) => status,
@@ -105,9 +112,11 @@ impl Filter {
     }
 }
 
-/// What `diagnose` writes: the report's format, its ladders, the annotated copy.
+/// What `diagnose` writes: the report's format (and directory), its ladders, the
+/// annotated copy.
 struct Output<'a> {
-    format: ReportFormat,
+    format: DiagnoseFormat,
+    out_dir: Option<&'a Path>,
     ladder: Option<Glyphs>,
     annotate: Option<&'a Path>,
 }
@@ -139,9 +148,11 @@ fn diagnose(
         annotations: annotations.as_ref(),
         ladder: output.ladder,
     };
-    let status = match format {
-        ReportFormat::Json => run.report_to(io::BufWriter::new(io::stdout().lock()), format),
-        ReportFormat::Text => run.report_to(io::BufWriter::new(anstream::stdout().lock()), format),
+    let status = match (format.report(), output.out_dir) {
+        (Some(ReportFormat::Json), _) => run.report_to(io::BufWriter::new(io::stdout().lock()), ReportFormat::Json),
+        (Some(ReportFormat::Text), _) => run.report_to(io::BufWriter::new(anstream::stdout().lock()), ReportFormat::Text),
+        // clap asks for --out-dir with --format parquet.
+        (None, dir) => run.tables_in(dir.unwrap_or(Path::new("."))),
     };
     match (annotate, annotations) {
         (Some(out), Some(annotations)) => {
@@ -214,6 +225,24 @@ impl<W: Write> ReportSink for Shown<'_, W> {
     }
 }
 
+/// The connections the filter keeps, named by their capture, on their way to `sink`.
+struct Kept<'f> {
+    filter: &'f Filter,
+    input: &'f str,
+    annotations: Option<&'f Mutex<BTreeMap<u64, Vec<String>>>>,
+    sink: &'f mut dyn ReportSink,
+}
+
+impl ReportSink for Kept<'_> {
+    fn report(&mut self, frame: u64, mut report: ConnectionReport) {
+        if self.filter.keeps(&report) {
+            report.input = self.input.to_string();
+            record_comments(self.annotations, &report);
+            self.sink.report(frame, report);
+        }
+    }
+}
+
 /// One `diagnose` command.
 struct Run<'a> {
     captures: &'a [PathBuf],
@@ -228,6 +257,58 @@ struct Run<'a> {
 }
 
 impl Run<'_> {
+    /// `--format parquet`: each capture's tables in `dir`, one capture after the other.
+    fn tables_in(&self, dir: &Path) -> ExitCode {
+        if let Err(e) = std::fs::create_dir_all(dir) {
+            eprintln!("tlsdoctor: --out-dir {}: {e}", dir.display());
+            return ExitCode::from(2);
+        }
+        let paths: Vec<[PathBuf; 2]> = self.captures.iter().map(|c| parquet::table_paths(dir, c)).collect();
+        if let Some(twice) = paths.iter().enumerate().find(|(i, p)| paths[..*i].contains(p)) {
+            eprintln!("tlsdoctor: two captures would both write {}: rename one", twice.1[0].display());
+            return ExitCode::from(2);
+        }
+        let (mut unusable, mut with_problems) = (false, 0);
+        for (path, tables) in self.captures.iter().zip(&paths) {
+            let mut report = match ParquetReport::create(tables) {
+                Ok(report) => report,
+                Err(e) => {
+                    eprintln!("tlsdoctor: --out-dir: {e}");
+                    return ExitCode::from(2);
+                }
+            };
+            let input = path.display().to_string();
+            let analysed = run_one(path, &mut |reader, progress| {
+                let prepare = |mut c: ConnectionReport| {
+                    self.filter.keeps(&c).then(|| {
+                        c.input.clone_from(&input);
+                        record_comments(self.annotations, &c);
+                        c
+                    })
+                };
+                let out = &mut |_, c: ConnectionReport| report.connection(&c);
+                let (summary, refusals) =
+                    diagnose_capture_prepared(reader, self.threads, self.config, self.options, &prepare, out, progress)?;
+                let mut kept = Kept { filter: self.filter, input: &input, annotations: self.annotations, sink: &mut report };
+                refusals.judge(&mut kept);
+                Ok(summary)
+            });
+            unusable |= analysed.is_none();
+            with_problems += report.with_problems();
+            if let Err(e) = report.finish() {
+                eprintln!("tlsdoctor: writing {}: {e}", tables[0].display());
+                return ExitCode::from(2);
+            }
+        }
+        if unusable {
+            ExitCode::from(2)
+        } else if with_problems > 0 {
+            ExitCode::from(1)
+        } else {
+            ExitCode::SUCCESS
+        }
+    }
+
     fn report_to<W: Write>(&self, out: W, format: ReportFormat) -> ExitCode {
         let writer = ReportWriter::new(out, format).naming_inputs(self.captures.len() > 1).with_ladder(self.ladder);
         let mut shown = Shown { filter: self.filter, writer, input: String::new(), annotations: self.annotations };
