@@ -113,11 +113,7 @@ fn diagnose<'py>(
 /// cannot be used, from the iteration that reaches the problem.
 #[pyfunction]
 #[pyo3(signature = (capture, keylog=None, name=None))]
-fn dissect(
-    capture: &Bound<'_, PyAny>,
-    keylog: Option<&Bound<'_, PyAny>>,
-    name: Option<String>,
-) -> PyResult<Messages> {
+fn dissect(capture: &Bound<'_, PyAny>, keylog: Option<&Bound<'_, PyAny>>, name: Option<String>) -> PyResult<Messages> {
     let capture = capture_of(capture, name)?;
     let given = given(keylog, None)?;
     let (sender, receiver) = mpsc::sync_channel(BATCHES_AHEAD);

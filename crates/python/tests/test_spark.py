@@ -51,7 +51,10 @@ def captures(tmp_path_factory):
 
 def spark_submit(*args):
     env = {**os.environ, "PYSPARK_PYTHON": sys.executable, "PYSPARK_DRIVER_PYTHON": sys.executable}
-    done = subprocess.run(["spark-submit", "--master", "local[2]", "--conf", "spark.ui.enabled=false", *args],
+    # PySpark's script, beside this Python (a virtual environment's bin/) or on the PATH.
+    beside = Path(sys.executable).parent / "spark-submit"
+    program = str(beside) if beside.exists() else "spark-submit"
+    done = subprocess.run([program, "--master", "local[2]", "--conf", "spark.ui.enabled=false", *args],
                           env=env, capture_output=True, text=True, timeout=900)
     assert done.returncode == 0, done.stderr[-4000:]
     return done.stdout

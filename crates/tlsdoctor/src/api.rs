@@ -22,7 +22,10 @@ use crate::pipeline::{self, Config, InputSummary, Observer};
 pub enum Capture {
     File(PathBuf),
     /// `name` stands for the capture in the report and in error messages.
-    Bytes { name: String, bytes: Arc<[u8]> },
+    Bytes {
+        name: String,
+        bytes: Arc<[u8]>,
+    },
 }
 
 impl Capture {

@@ -12,8 +12,8 @@ use clap::{CommandFactory, Parser};
 use tlsdoctor::decrypt::{export, secrets};
 use tlsdoctor::decrypt::{Keys, ServerBinding};
 use tlsdoctor::diagnose::ladder::Glyphs;
-use tlsdoctor::diagnose::report::{Formatted, InputReport, Layout, ReportFormat, ReportWriter};
 use tlsdoctor::diagnose::parquet::{self, ParquetReport};
+use tlsdoctor::diagnose::report::{Formatted, InputReport, Layout, ReportFormat, ReportWriter};
 use tlsdoctor::diagnose::shards::{diagnose_capture_prepared, diagnose_captures, CaptureEvent};
 use tlsdoctor::diagnose::{ConnectionReport, Finding, Options, ReportSink};
 use tlsdoctor::dissect::{DataPrinter, FieldsPrinter, JsonPrinter, TextPrinter};
@@ -150,7 +150,9 @@ fn diagnose(
     };
     let status = match (format.report(), output.out_dir) {
         (Some(ReportFormat::Json), _) => run.report_to(io::BufWriter::new(io::stdout().lock()), ReportFormat::Json),
-        (Some(ReportFormat::Text), _) => run.report_to(io::BufWriter::new(anstream::stdout().lock()), ReportFormat::Text),
+        (Some(ReportFormat::Text), _) => {
+            run.report_to(io::BufWriter::new(anstream::stdout().lock()), ReportFormat::Text)
+        }
         // clap asks for --out-dir with --format parquet.
         (None, dir) => run.tables_in(dir.unwrap_or(Path::new("."))),
     };
@@ -287,9 +289,17 @@ impl Run<'_> {
                     })
                 };
                 let out = &mut |_, c: ConnectionReport| report.connection(&c);
-                let (summary, refusals) =
-                    diagnose_capture_prepared(reader, self.threads, self.config, self.options, &prepare, out, progress)?;
-                let mut kept = Kept { filter: self.filter, input: &input, annotations: self.annotations, sink: &mut report };
+                let (summary, refusals) = diagnose_capture_prepared(
+                    reader,
+                    self.threads,
+                    self.config,
+                    self.options,
+                    &prepare,
+                    out,
+                    progress,
+                )?;
+                let mut kept =
+                    Kept { filter: self.filter, input: &input, annotations: self.annotations, sink: &mut report };
                 refusals.judge(&mut kept);
                 Ok(summary)
             });

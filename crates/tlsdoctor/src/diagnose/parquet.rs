@@ -64,7 +64,8 @@ impl ParquetReport {
         }
         self.with_problems += u64::from(report.has_problem());
         let (connection, findings) = rows(report);
-        let written = self.connections.push(&connection).and_then(|()| findings.iter().try_for_each(|f| self.findings.push(f)));
+        let written =
+            self.connections.push(&connection).and_then(|()| findings.iter().try_for_each(|f| self.findings.push(f)));
         self.error = written.err();
     }
 
