@@ -6,7 +6,7 @@
 # Needs python3 (with venv) and Java 17 for Spark; run from anywhere in the repository.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
-target=${CARGO_TARGET_DIR:-target}
+target=$(realpath -m "${CARGO_TARGET_DIR:-target}")
 work=$(mktemp -d /tmp/tlsdoctor-python.XXXXXX)
 trap 'rm -rf "$work"' EXIT
 
@@ -19,7 +19,7 @@ py="$work/venv/bin/python"
 "$py" -m pip install -q "$work"/wheels/tlsdoctor-*.whl
 # The command and the generator the tests compare with and make captures with.
 cargo build -q --locked -p tlsdoctor --bin tlsdoctor -p tlsdoctor-benchgen
-export TLSDOCTOR_BIN="$PWD/$target/debug/tlsdoctor" TLSDOCTOR_BENCHGEN="$PWD/$target/debug/tlsdoctor-benchgen"
+export TLSDOCTOR_BIN="$target/debug/tlsdoctor" TLSDOCTOR_BENCHGEN="$target/debug/tlsdoctor-benchgen"
 
 # The acceptance check: the installed package gives the sample's finding, as the command.
 from_python=$("$py" -c 'import tlsdoctor
