@@ -27,12 +27,10 @@ const ROW_GROUP_ROWS: usize = 16 * 1024;
 /// `DIR/STEM.findings.parquet`, STEM being the capture's file name without `.gz`,
 /// `.pcap`, `.pcapng` or `.cap`.
 pub fn table_paths(dir: &Path, capture: &Path) -> [PathBuf; 2] {
-    let mut stem = capture.file_name().map_or_else(|| "capture".into(), |n| n.to_string_lossy().into_owned());
-    for ext in [".gz", ".pcapng", ".pcap", ".cap"] {
-        if let Some(s) = stem.strip_suffix(ext).filter(|s| !s.is_empty()) {
-            stem = s.to_string();
-        }
-    }
+    let name = capture.file_name().map_or_else(|| "capture".into(), |n| n.to_string_lossy().into_owned());
+    let strip = |name: &str, ext: &str| name.strip_suffix(ext).filter(|s| !s.is_empty()).map(str::to_string);
+    let name = strip(&name, ".gz").unwrap_or(name);
+    let stem = [".pcapng", ".pcap", ".cap"].iter().find_map(|ext| strip(&name, ext)).unwrap_or(name);
     [dir.join(format!("{stem}.connections.parquet")), dir.join(format!("{stem}.findings.parquet"))]
 }
 
@@ -242,4 +240,27 @@ impl Table {
 
 fn other(e: impl std::error::Error + Send + Sync + 'static) -> io::Error {
     io::Error::other(e)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tables_are_named_after_the_capture_without_its_extensions() {
+        let names = |capture: &str| table_paths(Path::new("out"), Path::new(capture)).map(|p| p.display().to_string());
+        assert_eq!(names("/data/a.pcapng"), ["out/a.connections.parquet", "out/a.findings.parquet"]);
+        assert_eq!(names("b.pcap.gz")[0], "out/b.connections.parquet");
+        assert_eq!(names("c.2026-12-06.cap")[1], "out/c.2026-12-06.findings.parquet");
+        assert_eq!(names(".pcap")[0], "out/.pcap.connections.parquet");
+    }
+
+    #[test]
+    fn the_story_and_a_findings_detail_become_json_text() {
+        let mut row = serde_json::json!({"story": {"alerts": []}, "detail": {"a": [1]}});
+        as_json_text(&mut row, "story");
+        as_json_text(&mut row, "detail");
+        assert_eq!(row["story"], r#"{"alerts":[]}"#);
+        assert_eq!(row["detail"], r#"{"a":[1]}"#);
+    }
 }
