@@ -51,3 +51,13 @@ def in_repository(monkeypatch):
     the inputs alike."""
     monkeypatch.chdir(REPO)
     monkeypatch.delenv("SSLKEYLOGFILE", raising=False)
+
+
+def need(module):
+    """`module`, or a visible skip when it is not installed; with
+    TLSDOCTOR_REQUIRE_TOOLS=1 (CI) a missing module fails instead."""
+    if os.environ.get("TLSDOCTOR_REQUIRE_TOOLS") == "1":
+        import importlib
+
+        return importlib.import_module(module)
+    return pytest.importorskip(module, reason=f"{module} is not installed (pip install {module.split('.')[0]})")

@@ -6,8 +6,10 @@ from pathlib import Path
 
 import pytest
 
-pa = pytest.importorskip("pyarrow.parquet")
-duckdb = pytest.importorskip("duckdb")
+from conftest import need
+
+pa = need("pyarrow.parquet")
+duckdb = need("duckdb")
 
 # Captures with failures, findings with details, alerts, closes, HTTP responses, key
 # logs, DTLS and QUIC, and one of several hundred connections (row groups, batches).

@@ -12,10 +12,10 @@ from pathlib import Path
 
 import pytest
 
-from conftest import REPO
+from conftest import REPO, need
 
-pq = pytest.importorskip("pyarrow.parquet")
-pytest.importorskip("pyspark")
+pq = need("pyarrow.parquet")
+need("pyspark")
 
 SPARK = REPO / "examples" / "spark"
 FIXTURES = [
