@@ -40,7 +40,7 @@ pub struct Cli {
 pub enum Command {
     /// Why did each handshake fail? One report per TLS connection, failed ones first.
     #[command(
-        after_help = "Exit status: 0 every handshake ok, 1 at least one failed or has an error finding, 2 an input could not be used.\n\nEvery member of the JSON report and every finding code, with its meaning and remedy: docs/report.md in the source repository.\n\nExamples:\n  tlsdoctor diagnose capture.pcapng\n  tlsdoctor diagnose --ca ca.pem --only-failed capture.pcapng\n  tlsdoctor diagnose --format json --sni app.example capture.pcapng\n  tlsdoctor diagnose --ja4 t13d1516h2_8daaf6152771_e5627efa2ab1 capture.pcapng\n  tlsdoctor diagnose --annotate annotated.pcapng capture.pcapng\n  tlsdoctor diagnose --ladder --only-failed capture.pcapng\n  tlsdoctor diagnose --format html -o report.html capture.pcapng"
+        after_help = "Exit status: 0 every handshake ok, 1 at least one failed or has an error finding, 2 an input could not be used.\n\nEvery member of the JSON report and every finding code, with its meaning and remedy: docs/report.md in the source repository.\n\nExamples:\n  tlsdoctor diagnose capture.pcapng\n  tlsdoctor diagnose --ca ca.pem --only-failed capture.pcapng\n  tlsdoctor diagnose --format json --sni app.example capture.pcapng\n  tlsdoctor diagnose --format parquet -o tables/ *.pcapng\n  tlsdoctor diagnose --ja4 t13d1516h2_8daaf6152771_e5627efa2ab1 capture.pcapng\n  tlsdoctor diagnose --annotate annotated.pcapng capture.pcapng\n  tlsdoctor diagnose --ladder --only-failed capture.pcapng\n  tlsdoctor diagnose --format html -o report.html capture.pcapng"
     )]
     Diagnose {
         /// Capture files (pcap, pcapng, optionally gzip-compressed); `-` reads one from
@@ -50,10 +50,12 @@ pub enum Command {
         /// CA certificates (PEM or DER file, bundle, or directory); repeatable.
         #[arg(long = "ca", value_name = "FILE|DIR")]
         ca: Vec<PathBuf>,
-        #[arg(long, value_enum, default_value_t = ReportFormat::Text)]
-        format: ReportFormat,
-        /// Write the report to FILE instead of standard output ("-": standard output).
-        #[arg(short, long, value_name = "FILE")]
+        #[arg(long, value_enum, default_value_t = DiagnoseFormat::Text)]
+        format: DiagnoseFormat,
+        /// Write the report to FILE instead of standard output ("-": standard output). With
+        /// --format parquet, a directory: DIR/NAME.connections.parquet and
+        /// DIR/NAME.findings.parquet for each capture NAME.pcap(ng)[.gz].
+        #[arg(short, long, value_name = "PATH", required_if_eq("format", "parquet"))]
         output: Option<PathBuf>,
         /// Show only connections whose handshake failed or has an error finding.
         #[arg(long)]
@@ -182,6 +184,40 @@ pub enum Command {
         #[arg(long, value_name = "DIR")]
         out_dir: Option<PathBuf>,
     },
+}
+
+/// How `diagnose` writes its report.
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum DiagnoseFormat {
+    /// A block per connection, for people.
+    Text,
+    /// The JSON object of docs/report.md, for programs.
+    Json,
+    /// One self-contained HTML page drawing the JSON report: a summary, a table of the
+    /// connections, each connection's ladder, findings and chains (write it with -o).
+    Html,
+    /// One line per connection, its JSON object, written as the connection ends (JSON
+    /// Lines, for log shippers and SIEMs).
+    Jsonl,
+    /// A Zeek ASCII log shaped like ssl.log, a row per connection as it ends.
+    Zeek,
+    /// Two Parquet tables per capture, connections and findings, in the directory -o
+    /// names: the JSON report's members as columns, for data lakes.
+    Parquet,
+}
+
+impl DiagnoseFormat {
+    /// The format of a report written as a stream; None for Parquet's tables.
+    pub fn report(self) -> Option<ReportFormat> {
+        match self {
+            DiagnoseFormat::Text => Some(ReportFormat::Text),
+            DiagnoseFormat::Json => Some(ReportFormat::Json),
+            DiagnoseFormat::Html => Some(ReportFormat::Html),
+            DiagnoseFormat::Jsonl => Some(ReportFormat::Jsonl),
+            DiagnoseFormat::Zeek => Some(ReportFormat::Zeek),
+            DiagnoseFormat::Parquet => None,
+        }
+    }
 }
 
 #[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]

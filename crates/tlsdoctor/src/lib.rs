@@ -3,6 +3,7 @@
 // One call (prctl, in live::privileges) needs unsafe; nothing else may.
 #![deny(unsafe_code)]
 
+pub mod api;
 pub mod ca;
 pub mod decrypt;
 pub mod diagnose;

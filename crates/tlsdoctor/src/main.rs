@@ -12,6 +12,7 @@ use clap::{CommandFactory, Parser};
 use tlsdoctor::decrypt::{export, secrets};
 use tlsdoctor::decrypt::{Keys, ServerBinding};
 use tlsdoctor::diagnose::ladder::{self, Glyphs};
+use tlsdoctor::diagnose::parquet::{self, ParquetReport};
 use tlsdoctor::diagnose::report::{Formatted, InputReport, Layout, ReportFormat, ReportWriter};
 use tlsdoctor::diagnose::shards::{diagnose_capture_prepared, diagnose_captures, CaptureEvent};
 use tlsdoctor::diagnose::{ConnectionReport, Diagnoser, Finding, Options, ReportSink};
@@ -23,7 +24,7 @@ use tlsdoctor_keys::load_rsa_private_key;
 mod cli;
 mod listen;
 
-use cli::{Cli, Command, DataFormat, Format, LimitArgs, LiveArgs, SecretArgs};
+use cli::{Cli, Command, DataFormat, DiagnoseFormat, Format, LimitArgs, LiveArgs, SecretArgs};
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
@@ -127,10 +128,12 @@ impl Filter {
     }
 }
 
-/// What `diagnose` writes: the report's format, its ladders, the annotated copy.
+/// What `diagnose` writes: the report's format (and directory), its ladders, the
+/// annotated copy.
 struct Output<'a> {
-    format: ReportFormat,
-    /// `-o`: the report's file; standard output without.
+    format: DiagnoseFormat,
+    /// `-o`: the report's file (the tables' directory for Parquet); standard output
+    /// without.
     file: Option<&'a Path>,
     ladder: Option<Glyphs>,
     annotate: Option<&'a Path>,
@@ -154,21 +157,24 @@ fn diagnose(
     config: &Config,
 ) -> ExitCode {
     let (format, annotate) = (output.format, output.annotate);
-    let mut options = Options { keys: config.keys.clone(), include_data: output.include_data, ..Options::default() };
-    for path in ca {
-        match tlsdoctor::ca::load(path) {
-            Ok(certs) => options.ca_certificates.extend(certs),
-            Err(e) => {
-                eprintln!("tlsdoctor: --ca {e}");
-                return ExitCode::from(2);
-            }
+    let options = match tlsdoctor::api::load_ca(ca) {
+        Ok(ca_certificates) => {
+            Options { keys: config.keys.clone(), ca_certificates, include_data: output.include_data }
         }
-    }
+        Err(e) => {
+            eprintln!("tlsdoctor: {e}");
+            return ExitCode::from(2);
+        }
+    };
     let config = &Config { skip_application_data: true, ..config.clone() };
     let captures = match input {
         Input::Files(captures) => captures,
         Input::Live(live, secrets) => {
-            return listen::diagnose(live, secrets, format, output.file, filter, config, &options)
+            let Some(format) = format.report() else {
+                eprintln!("tlsdoctor: --format parquet writes a capture file's tables: not for -i");
+                return ExitCode::from(2);
+            };
+            return listen::diagnose(live, secrets, format, output.file, filter, config, &options);
         }
     };
     let annotations = annotate.map(|_| Mutex::new(BTreeMap::new()));
@@ -181,6 +187,14 @@ fn diagnose(
         annotations: annotations.as_ref(),
         ladder: output.ladder,
     };
+    let Some(format) = format.report() else {
+        // clap asks for -o with --format parquet; "-" is no directory.
+        let Some(dir) = output.file else {
+            eprintln!("tlsdoctor: --format parquet writes files: -o names their directory, not standard output");
+            return ExitCode::from(2);
+        };
+        return run.tables_in(dir);
+    };
     let status = match (output.file, format) {
         (Some(path), _) => match std::fs::File::create(path) {
             // A file gets no colours: anstream strips them.
@@ -190,10 +204,8 @@ fn diagnose(
                 return ExitCode::from(2);
             }
         },
-        (None, ReportFormat::Json | ReportFormat::Html | ReportFormat::Jsonl | ReportFormat::Zeek) => {
-            run.report_to(io::BufWriter::new(io::stdout().lock()), format)
-        }
         (None, ReportFormat::Text) => run.report_to(io::BufWriter::new(anstream::stdout().lock()), format),
+        (None, _) => run.report_to(io::BufWriter::new(io::stdout().lock()), format),
     };
     match (annotate, annotations) {
         (Some(out), Some(annotations)) => {
@@ -266,6 +278,24 @@ impl<W: Write> ReportSink for Shown<'_, W> {
     }
 }
 
+/// The connections the filter keeps, named by their capture, on their way to `sink`.
+struct Kept<'f> {
+    filter: &'f Filter,
+    input: &'f str,
+    annotations: Option<&'f Mutex<BTreeMap<u64, Vec<String>>>>,
+    sink: &'f mut dyn ReportSink,
+}
+
+impl ReportSink for Kept<'_> {
+    fn report(&mut self, frame: u64, mut report: ConnectionReport) {
+        if self.filter.keeps(&report) {
+            report.input = self.input.to_string();
+            record_comments(self.annotations, &report);
+            self.sink.report(frame, report);
+        }
+    }
+}
+
 /// One `diagnose` command.
 struct Run<'a> {
     captures: &'a [PathBuf],
@@ -280,6 +310,66 @@ struct Run<'a> {
 }
 
 impl Run<'_> {
+    /// `--format parquet`: each capture's tables in `dir`, one capture after the other.
+    fn tables_in(&self, dir: &Path) -> ExitCode {
+        if let Err(e) = std::fs::create_dir_all(dir) {
+            eprintln!("tlsdoctor: -o {}: {e}", dir.display());
+            return ExitCode::from(2);
+        }
+        let paths: Vec<[PathBuf; 2]> = self.captures.iter().map(|c| parquet::table_paths(dir, c)).collect();
+        if let Some(twice) = paths.iter().enumerate().find(|(i, p)| paths[..*i].contains(p)) {
+            eprintln!("tlsdoctor: two captures would both write {}: rename one", twice.1[0].display());
+            return ExitCode::from(2);
+        }
+        let (mut unusable, mut with_problems) = (false, 0);
+        for (path, tables) in self.captures.iter().zip(&paths) {
+            let mut report = match ParquetReport::create(tables) {
+                Ok(report) => report,
+                Err(e) => {
+                    eprintln!("tlsdoctor: -o: {e}");
+                    return ExitCode::from(2);
+                }
+            };
+            let input = path.display().to_string();
+            let analysed = run_one(path, &mut |reader, progress| {
+                let prepare = |mut c: ConnectionReport| {
+                    self.filter.keeps(&c).then(|| {
+                        c.input.clone_from(&input);
+                        record_comments(self.annotations, &c);
+                        c
+                    })
+                };
+                let out = &mut |_, c: ConnectionReport| report.connection(&c);
+                let (summary, refusals) = diagnose_capture_prepared(
+                    reader,
+                    self.threads,
+                    self.config,
+                    self.options,
+                    &prepare,
+                    out,
+                    progress,
+                )?;
+                let mut kept =
+                    Kept { filter: self.filter, input: &input, annotations: self.annotations, sink: &mut report };
+                refusals.judge(&mut kept);
+                Ok(summary)
+            });
+            unusable |= analysed.is_none();
+            with_problems += report.with_problems();
+            if let Err(e) = report.finish() {
+                eprintln!("tlsdoctor: writing {}: {e}", tables[0].display());
+                return ExitCode::from(2);
+            }
+        }
+        if unusable {
+            ExitCode::from(2)
+        } else if with_problems > 0 {
+            ExitCode::from(1)
+        } else {
+            ExitCode::SUCCESS
+        }
+    }
+
     fn report_to<W: Write>(&self, out: W, format: ReportFormat) -> ExitCode {
         let writer = ReportWriter::new(out, format).naming_inputs(self.captures.len() > 1).with_ladder(self.ladder);
         let mut shown = Shown { filter: self.filter, writer, input: String::new(), annotations: self.annotations };
@@ -576,17 +666,9 @@ fn config_with_secrets(
     }
     let mut keys = Keys::default();
     let mut problems = Vec::new();
-    for file in &files {
-        match secrets::load_keylog(file) {
-            Ok((found, bad)) => {
-                keys.keylog.merge(&found);
-                problems.extend(bad);
-            }
-            Err(e) => {
-                eprintln!("tlsdoctor: --keylog {e}");
-                return Err(ExitCode::from(2));
-            }
-        }
+    if let Err(e) = tlsdoctor::api::load_keylogs(&files, &mut keys, &mut problems) {
+        eprintln!("tlsdoctor: {e}");
+        return Err(ExitCode::from(2));
     }
     for arg in &args.rsa_keys {
         let (binding, file) = match arg.split_once('=').map(|(a, f)| (ServerBinding::parse(a), f)) {

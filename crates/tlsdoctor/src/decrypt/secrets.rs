@@ -19,14 +19,18 @@ pub fn load_keylog(path: &Path) -> Result<(KeyLog, Vec<String>), String> {
 /// once for them, since a block may follow the traffic it decrypts. Standard input is
 /// read once, by the analysis: it has none here.
 pub fn embedded(path: &Path) -> Result<(KeyLog, Vec<String>), CaptureError> {
+    if path == Path::new(crate::pipeline::STDIN) {
+        return Ok((KeyLog::new(), Vec::new()));
+    }
+    Ok(embedded_in(CaptureReader::open(path)?))
+}
+
+/// [`embedded`] for an open capture, read to its end.
+pub fn embedded_in(mut reader: CaptureReader) -> (KeyLog, Vec<String>) {
     let mut keys = KeyLog::new();
     let mut problems = Vec::new();
-    if path == Path::new(crate::pipeline::STDIN) {
-        return Ok((keys, problems));
-    }
-    let mut reader = CaptureReader::open(path)?;
     if reader.format() != tlsdoctor_capture::Format::Pcapng {
-        return Ok((keys, problems));
+        return (keys, problems);
     }
     // A truncated file still gives the blocks before the cut.
     while let Ok(Some(_)) = reader.next_frame() {}
@@ -42,5 +46,5 @@ pub fn embedded(path: &Path) -> Result<(KeyLog, Vec<String>), CaptureError> {
             }),
         );
     }
-    Ok((keys, problems))
+    (keys, problems)
 }

@@ -18,6 +18,7 @@ pub mod ladder;
 mod lanes;
 mod negotiation;
 mod outcome;
+pub mod parquet;
 mod profiles;
 mod quic;
 pub mod report;
