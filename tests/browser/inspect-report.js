@@ -167,6 +167,8 @@ async function main() {
       out.searched = await page.evaluate(() => Number(document.body.dataset.shown));
     }
 
+    // Measured once the page settled: two frames drawn after the last change.
+    await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
     Object.assign(out, await page.evaluate(() => ({
       csp_violations: window.__violations,
       tags: Array.from(new Set(Array.from(document.querySelectorAll("*")).map((e) => e.localName))).sort(),
@@ -175,6 +177,19 @@ async function main() {
         Array.from(e.attributes).filter((a) => a.name.startsWith("on")).map((a) => e.localName + "[" + a.name + "]")),
       body_text: document.body.innerText,
       horizontal_overflow: document.documentElement.scrollWidth > window.innerWidth,
+      // What sticks out past the right edge, to name it when the page is too wide.
+      overflowing: Array.from(document.querySelectorAll("body *"))
+        .filter((e) => e.getBoundingClientRect().right > window.innerWidth + 1)
+        .filter((e) => {
+          // Inside a scroller, sticking out is scrolling, not overflow.
+          for (let a = e.parentElement; a; a = a.parentElement) {
+            if (getComputedStyle(a).overflowX !== "visible") return false;
+          }
+          return true;
+        })
+        .slice(0, 8)
+        .map((e) => e.localName + (e.id ? "#" + e.id : "") + (e.className && e.className.baseVal === undefined ? "." + e.className : "")
+          + " " + Math.round(e.getBoundingClientRect().right)),
     })));
 
     if (args.axe) {

@@ -462,8 +462,9 @@ pub fn format_unix_utc(secs: i64) -> String {
     format!("{y:04}-{m:02}-{d:02} {:02}:{:02}:{:02} UTC", sod / 3600, sod % 3600 / 60, sod % 60)
 }
 
-/// Days since 1970-01-01 to (year, month, day); H. Hinnant's `civil_from_days`.
-fn civil_from_days(days: i64) -> (i64, i64, i64) {
+/// Days since 1970-01-01 to (year, month, day), proleptic Gregorian; H. Hinnant's
+/// `civil_from_days`.
+pub fn civil_from_days(days: i64) -> (i64, i64, i64) {
     let z = days + 719_468;
     let era = z.div_euclid(146_097);
     let doe = z.rem_euclid(146_097);

@@ -117,7 +117,11 @@ fn the_sample_report_shows_what_the_json_says() {
     for viewport in ["1280x800", "390x844"] {
         let page = inspect(&modules, &html, &["--viewport", viewport]);
         assert_clean(&page);
-        assert_eq!(page["horizontal_overflow"], false, "{viewport}: the page is wider than the screen");
+        assert_eq!(
+            page["horizontal_overflow"], false,
+            "{viewport}: the page is wider than the screen: {}",
+            page["overflowing"]
+        );
         assert_eq!(page["connections"].as_u64(), Some(json["connections"].as_array().unwrap().len() as u64));
         assert_eq!(page["rows_drawn"], 1);
         // The keyboard alone reached the connection and opened it.
