@@ -182,7 +182,7 @@ async function main() {
         .filter((e) => e.getBoundingClientRect().right > window.innerWidth + 1)
         .filter((e) => {
           // Inside a scroller, sticking out is scrolling, not overflow.
-          for (let a = e.parentElement; a; a = a.parentElement) {
+          for (let a = e.parentElement; a && a !== document.body; a = a.parentElement) {
             if (getComputedStyle(a).overflowX !== "visible") return false;
           }
           return true;
