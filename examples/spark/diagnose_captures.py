@@ -22,14 +22,15 @@ from pyspark.sql import SparkSession
 CONNECTIONS = """
     id INT, input STRING, transport STRING,
     client STRUCT<ip: STRING, port: INT>, server STRUCT<ip: STRING, port: INT>,
-    first_frame BIGINT, last_frame BIGINT, sni STRING, version STRING, cipher_suite STRING,
+    first_frame BIGINT, last_frame BIGINT, first_time DOUBLE, last_time DOUBLE, sni STRING, version STRING, cipher_suite STRING,
     client_auth STRING, decrypted BOOLEAN, outcome STRING,
     alert STRUCT<sender: STRING, level: STRING, description: STRING, frame: BIGINT, encrypted: BOOLEAN>,
     closed STRUCT<sender: STRING, how: STRING, frame: BIGINT>,
     http_response STRUCT<version: STRING, status: INT, frame: BIGINT>,
     passed ARRAY<STRING>, story STRING,
     fingerprints STRUCT<ja3: STRING, ja3_string: STRING, ja4: STRING, ja4_r: STRING, ja3s: STRING,
-        ja3s_string: STRING, ja4s: STRING, ja4s_r: STRING, ja4x: ARRAY<STRING>, client_ja4x: ARRAY<STRING>>
+        ja3s_string: STRING, ja4s: STRING, ja4s_r: STRING, ja4x: ARRAY<STRING>, client_ja4x: ARRAY<STRING>>,
+    ladder STRING
 """
 FINDINGS = """
     input STRING, connection INT, code STRING, severity STRING, frame BIGINT, summary STRING,
@@ -48,7 +49,7 @@ def rows(report):
         c = dict(c)
         for f in c.pop("findings"):
             yield "f", {"input": c["input"], "connection": c["id"], **f, "detail": json.dumps(f["detail"])}
-        yield "c", {**c, "story": json.dumps(c["story"])}
+        yield "c", {**c, "story": json.dumps(c["story"]), "ladder": json.dumps(c["ladder"])}
     for i in report["inputs"]:
         yield "i", {"stopped": None, **i, "error": None}
 

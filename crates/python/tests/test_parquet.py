@@ -36,7 +36,7 @@ def expected_rows(report):
 
 def normalise(row):
     row = dict(row)
-    for member in ("story", "detail"):
+    for member in ("story", "ladder", "detail"):
         if member in row and isinstance(row[member], str):
             row[member] = json.loads(row[member])
     return row

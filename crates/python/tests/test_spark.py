@@ -81,6 +81,7 @@ def spark_connections(out):
     connections = {}
     for c in pq.read_table(out / "connections").to_pylist():
         c["story"] = json.loads(c["story"])
+        c["ladder"] = json.loads(c["ladder"])
         mine = findings.pop((c["input"], c["id"]), [])
         c["findings"] = [{k: v for k, v in f.items() if k not in ("input", "connection")} for f in mine]
         connections[(Path(c["input"]).name, c["id"])] = c

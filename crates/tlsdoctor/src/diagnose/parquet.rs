@@ -89,7 +89,7 @@ impl ReportSink for ParquetReport {
 }
 
 /// A connection's row and its findings' rows, from the report's serde form. Members
-/// whose shape is free (the story, a finding's detail) are kept as JSON text.
+/// whose shape is free (the story, the ladder, a finding's detail) are kept as JSON text.
 fn rows(report: &ConnectionReport) -> (Value, Vec<Value>) {
     let mut connection = serde_json::to_value(report).unwrap_or_default();
     let findings = match connection.as_object_mut().and_then(|c| c.remove("findings")) {
@@ -97,6 +97,7 @@ fn rows(report: &ConnectionReport) -> (Value, Vec<Value>) {
         _ => Vec::new(),
     };
     as_json_text(&mut connection, "story");
+    as_json_text(&mut connection, "ladder");
     let findings = findings
         .into_iter()
         .map(|mut finding| {
@@ -141,6 +142,8 @@ pub fn connection_schema() -> Schema {
         endpoint("server"),
         frame("first_frame"),
         frame("last_frame"),
+        Field::new("first_time", DataType::Float64, false),
+        Field::new("last_time", DataType::Float64, false),
         text("sni", true),
         text("version", true),
         text("cipher_suite", true),
@@ -176,6 +179,8 @@ pub fn connection_schema() -> Schema {
                 .chain([list_of_text("ja4x", true), list_of_text("client_ja4x", true)])
                 .collect(),
         ),
+        // A list of steps: JSON text, as the story.
+        text("ladder", false),
     ])
 }
 
