@@ -40,7 +40,7 @@ type CidMap = HashMap<Vec<u8>, (usize, Side), Seeded>;
 
 #[derive(Default)]
 pub struct QuicTracker {
-    conns: Vec<Connection>,
+    conns: Connections,
     /// The connection's server address -> connection ID -> connection, and the peer
     /// that chose the ID (the one that receives packets addressed to it).
     by_cid: HashMap<SocketAddr, CidMap, Seeded>,
@@ -72,6 +72,44 @@ impl KnownIds<'_> {
         let at =
             |ids: Option<&CidMap>, owner: Side| ids.and_then(|ids| ids.get(cid)).filter(|(_, o)| *o == owner).copied();
         at(self.at_dst, Side::Server).or_else(|| at(self.at_src, Side::Client))
+    }
+}
+
+/// The connections being followed, by number. Numbers are never reused; a connection
+/// that is over leaves the table, so it holds the open ones only, however long the
+/// capture.
+#[derive(Default)]
+struct Connections {
+    by_number: HashMap<usize, Connection, Seeded>,
+    /// Connections opened so far: the next one's number.
+    opened: usize,
+}
+
+impl Connections {
+    fn open(&mut self, conn: Connection) -> usize {
+        let number = self.opened;
+        self.opened += 1;
+        self.by_number.insert(number, conn);
+        number
+    }
+
+    fn contains(&self, number: usize) -> bool {
+        self.by_number.contains_key(&number)
+    }
+}
+
+/// Numbers come from the tracker's maps, from which `forget` takes a connection's
+/// entries as it drops the connection: a number found is one held.
+impl std::ops::Index<usize> for Connections {
+    type Output = Connection;
+    fn index(&self, number: usize) -> &Connection {
+        &self.by_number[&number]
+    }
+}
+
+impl std::ops::IndexMut<usize> for Connections {
+    fn index_mut(&mut self, number: usize) -> &mut Connection {
+        self.by_number.get_mut(&number).expect("a connection number found in the maps is held")
     }
 }
 
@@ -168,7 +206,12 @@ impl QuicTracker {
 
     /// Number of connections seen.
     pub fn connections(&self) -> usize {
-        self.conns.len()
+        self.conns.opened
+    }
+
+    /// Number of connections followed now: seen and not forgotten.
+    pub fn held(&self) -> usize {
+        self.conns.by_number.len()
     }
 
     /// Reads one UDP datagram's payload. `keys` opens Handshake, 0-RTT and 1-RTT packets
@@ -228,15 +271,11 @@ impl QuicTracker {
             && self.cid_lens.iter().any(|&len| payload.get(1..1 + len).is_some_and(|cid| ids.find(cid).is_some()))
     }
 
-    /// Drops what a connection that is over holds (keys, CRYPTO streams, its IDs and
-    /// reset tokens): a packet of it that comes anyway is one of an unknown connection.
+    /// Drops a connection that is over, with its IDs and reset tokens: a packet of it
+    /// that comes anyway is one of an unknown connection.
     pub fn forget(&mut self, connection: usize) {
-        let Some(conn) = self.conns.get_mut(connection) else { return };
-        conn.initial_keys = Vec::new();
-        conn.secret_keys = HashMap::new();
-        conn.crypto = Default::default();
-        conn.initial_dcids = Vec::new();
-        for (server, cid) in std::mem::take(&mut conn.registered) {
+        let Some(conn) = self.conns.by_number.remove(&connection) else { return };
+        for (server, cid) in conn.registered {
             if let Some(ids) = self.by_cid.get_mut(&server) {
                 ids.remove(&cid);
                 if ids.is_empty() {
@@ -244,7 +283,7 @@ impl QuicTracker {
                 }
             }
         }
-        for key in std::mem::take(&mut conn.tokens) {
+        for key in conn.tokens {
             self.reset_tokens.remove(&key);
         }
         let client = conn.client;
@@ -256,7 +295,10 @@ impl QuicTracker {
     /// At the end of the capture: CRYPTO streams that stopped inside a handshake message
     /// or before a hole was filled (what the capture cannot tell), as anomalies.
     pub fn finish(&mut self, out: &mut dyn FnMut(QuicEvent<'_>)) {
-        for (c, conn) in self.conns.iter().enumerate() {
+        let mut numbers: Vec<usize> = self.conns.by_number.keys().copied().collect();
+        numbers.sort_unstable();
+        for c in numbers {
+            let conn = &self.conns[c];
             for side in [Side::Client, Side::Server] {
                 for (i, level) in [Level::Initial, Level::Handshake, Level::OneRtt].into_iter().enumerate() {
                     let stream = &conn.crypto[side.index()][i];
@@ -337,15 +379,19 @@ impl QuicTracker {
         let tail: [u8; 16] = p.bytes[p.bytes.len() - 16..].try_into().ok()?;
         let from_server = self.reset_tokens.get(&(tail, src)).filter(|(_, issuer)| *issuer == Side::Server);
         let from_client = || self.reset_tokens.get(&(tail, dst)).filter(|(_, issuer)| *issuer == Side::Client);
-        from_server.or_else(from_client).copied()
+        from_server.or_else(from_client).copied().filter(|&(c, _)| self.conns.contains(c))
     }
 
-    /// The connection a packet belongs to and its sender.
+    /// The connection a packet belongs to and its sender. Every number the maps give
+    /// is held (see [`Connections`]); checked all the same, so that no slip in that
+    /// bookkeeping can make a capture crash the tracker.
     fn lookup(&self, p: &RawPacket<'_>, src: SocketAddr, dst: SocketAddr) -> Option<(usize, Side)> {
-        if p.dcid.is_empty() {
-            return self.empty_cid_clients.get(&dst).map(|&c| (c, Side::Server));
-        }
-        self.find_cid(p.dcid, src, dst).map(|(c, owner)| (c, owner.other()))
+        let found = if p.dcid.is_empty() {
+            self.empty_cid_clients.get(&dst).map(|&c| (c, Side::Server))
+        } else {
+            self.find_cid(p.dcid, src, dst).map(|(c, owner)| (c, owner.other()))
+        };
+        found.filter(|&(c, _)| self.conns.contains(c))
     }
 
     /// Handles one packet; returns its connection and sender when known. A long header
@@ -434,8 +480,7 @@ impl QuicTracker {
         if !plausible {
             return None;
         }
-        let c = self.conns.len();
-        self.conns.push(Connection {
+        let c = self.conns.open(Connection {
             last_frame: d.frame,
             version: p.version,
             client: d.src,

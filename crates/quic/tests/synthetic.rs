@@ -295,3 +295,34 @@ fn same_connection_ids_at_two_servers_are_two_connections() {
         ["1 Some(0) Client 1", "2 Some(1) Client 1", "3 Some(1) Server 2", "4 Some(0) Server 2"].map(String::from)
     );
 }
+
+/// A forgotten connection leaves the tracker: it holds the connections still open, not
+/// one per connection of the capture. Its packets that come later are of no connection,
+/// and the same client Initial again opens a new one, under a new number.
+#[test]
+fn forgotten_connections_leave_the_tracker() {
+    let client: SocketAddr = "192.0.2.1:50000".parse().unwrap();
+    let server: SocketAddr = "198.51.100.1:443".parse().unwrap();
+    let (client_initial, server_initial) = initials([0xa1; 8], [0xc1; 8], [0x51; 8]);
+    let mut t = QuicTracker::new();
+    let mut seen = Vec::new();
+    let mut feed = |t: &mut QuicTracker, frame: u64, from_client: bool| {
+        let (src, dst, bytes) =
+            if from_client { (client, server, &client_initial) } else { (server, client, &server_initial) };
+        t.datagram(src, dst, bytes, frame, None, &mut |e| match e.kind {
+            QuicEventKind::Handshake { typ, .. } => seen.push(format!("{frame} {:?} {typ}", e.connection)),
+            QuicEventKind::Anomaly { .. } => seen.push(format!("{frame} anomaly")),
+            _ => {}
+        });
+    };
+    feed(&mut t, 1, true);
+    feed(&mut t, 2, false);
+    assert_eq!((t.connections(), t.held()), (1, 1));
+    t.forget(0);
+    assert_eq!((t.connections(), t.held()), (1, 0));
+    feed(&mut t, 3, false);
+    feed(&mut t, 4, true);
+    feed(&mut t, 5, false);
+    assert_eq!((t.connections(), t.held()), (2, 1));
+    assert_eq!(seen, ["1 Some(0) 1", "2 Some(0) 2", "3 anomaly", "4 Some(1) 1", "5 Some(1) 2"]);
+}

@@ -101,10 +101,15 @@ impl SignatureAlgorithm {
         }
     }
 
-    /// Whether a key of this kind can make this kind of signature.
+    /// Whether `key` can make this kind of signature.
     pub fn fits_key(&self, key: &PublicKey) -> bool {
+        self.fits(key.kind())
+    }
+
+    /// Whether a key of `kind` can make this kind of signature.
+    pub fn fits(&self, kind: KeyKind) -> bool {
         matches!(
-            (self, key.kind()),
+            (self, kind),
             (SignatureAlgorithm::RsaPkcs1(_), KeyKind::Rsa)
                 | (SignatureAlgorithm::RsaPss { .. }, KeyKind::Rsa | KeyKind::RsaPss)
                 | (SignatureAlgorithm::Ecdsa(_), KeyKind::EcP256 | KeyKind::EcP384 | KeyKind::EcP521)

@@ -42,6 +42,32 @@ pub enum KeyKind {
     Dsa,
 }
 
+/// A key's type and size: what the choice of a signature scheme depends on, in a few
+/// bytes where the key itself takes a kilobyte.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct KeyShape {
+    pub kind: KeyKind,
+    /// See [`PublicKey::bits`].
+    pub bits: u32,
+}
+
+impl KeyShape {
+    /// "RSA 2048 bits", "RSA-PSS 2048 bits", "EC P-256", "Ed25519", "Ed448",
+    /// "DSA 2048 bits" (the spelling of `x509::PublicKeyInfo`'s Display).
+    pub fn describe(&self) -> String {
+        match self.kind {
+            KeyKind::Rsa => format!("RSA {} bits", self.bits),
+            KeyKind::RsaPss => format!("RSA-PSS {} bits", self.bits),
+            KeyKind::EcP256 => "EC P-256".to_string(),
+            KeyKind::EcP384 => "EC P-384".to_string(),
+            KeyKind::EcP521 => "EC P-521".to_string(),
+            KeyKind::Ed25519 => "Ed25519".to_string(),
+            KeyKind::Ed448 => "Ed448".to_string(),
+            KeyKind::Dsa => format!("DSA {} bits", self.bits),
+        }
+    }
+}
+
 #[derive(Clone)]
 pub(crate) enum Inner {
     Rsa(RsaPublicKey),
@@ -162,19 +188,14 @@ impl PublicKey {
         self.bits
     }
 
-    /// "RSA 2048 bits", "RSA-PSS 2048 bits", "EC P-256", "Ed25519", "Ed448",
-    /// "DSA 2048 bits" (the spelling of `x509::PublicKeyInfo`'s Display).
+    /// Its type and size, without the key.
+    pub fn shape(&self) -> KeyShape {
+        KeyShape { kind: self.kind, bits: self.bits }
+    }
+
+    /// See [`KeyShape::describe`].
     pub fn describe(&self) -> String {
-        match self.kind {
-            KeyKind::Rsa => format!("RSA {} bits", self.bits),
-            KeyKind::RsaPss => format!("RSA-PSS {} bits", self.bits),
-            KeyKind::EcP256 => "EC P-256".to_string(),
-            KeyKind::EcP384 => "EC P-384".to_string(),
-            KeyKind::EcP521 => "EC P-521".to_string(),
-            KeyKind::Ed25519 => "Ed25519".to_string(),
-            KeyKind::Ed448 => "Ed448".to_string(),
-            KeyKind::Dsa => format!("DSA {} bits", self.bits),
-        }
+        self.shape().describe()
     }
 
     pub(crate) fn rsa(&self) -> Option<&RsaPublicKey> {

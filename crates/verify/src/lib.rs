@@ -34,5 +34,5 @@ pub use alg::{weak_algorithm, SignatureAlgorithm};
 pub use cert::{certificate_algorithm, verify_certificate_signature, verify_certificate_with_key};
 pub use forensics::{classify_failure, open_rsa, pss_diagnose, FailureCause, PssDiagnosis, RsaOpened};
 pub use hash::{digest, Hash};
-pub use key::{KeyKind, PublicKey, MAX_RSA_BITS};
+pub use key::{KeyKind, KeyShape, PublicKey, MAX_RSA_BITS};
 pub use verify::{verify, Verified, VerifyError};

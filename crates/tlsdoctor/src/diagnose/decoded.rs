@@ -4,7 +4,7 @@
 
 use std::cell::RefCell;
 use std::collections::HashMap;
-use std::hash::{BuildHasher, RandomState};
+use std::hash::BuildHasher;
 use std::rc::Rc;
 
 use tlsdoctor_tls::x509::{self, CertificateSummary};
@@ -24,7 +24,9 @@ const REMEMBERED: usize = 512;
 type Memo = HashMap<u64, (Box<[u8]>, Result<Rc<Decoded>, String>)>;
 
 thread_local! {
-    static MEMO: (RandomState, RefCell<Memo>) = (RandomState::new(), RefCell::new(HashMap::new()));
+    /// foldhash, randomly seeded: a certificate is hashed whole at every look-up, and
+    /// SipHash over a kilobyte was a visible part of a run. The bytes are compared too.
+    static MEMO: (foldhash::quality::RandomState, RefCell<Memo>) = Default::default();
 }
 
 /// The certificate `der` decoded, or why it does not decode.

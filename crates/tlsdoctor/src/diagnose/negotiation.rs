@@ -5,7 +5,7 @@ use std::collections::HashMap;
 use std::net::SocketAddr;
 
 use tlsdoctor_tls::registry::{AlertDescription, CipherSuite, KeyExchange, NamedGroup, ProtocolVersion};
-use tlsdoctor_verify::{PublicKey, SignatureAlgorithm};
+use tlsdoctor_verify::{KeyShape, SignatureAlgorithm};
 
 use super::finding::{Finding, Severity};
 use super::outcome::{self, Outcome};
@@ -32,9 +32,9 @@ struct Choice {
 #[derive(Default)]
 pub struct ServerChoices {
     by_server: HashMap<SocketAddr, Vec<Choice>>,
-    /// The key of each server's certificate (the signatures it can make), with the id of
-    /// the connection it came from.
-    keys: HashMap<SocketAddr, (u32, PublicKey)>,
+    /// The type and size of each server's certificate key (the signatures it can make),
+    /// with the id of the connection it came from.
+    keys: HashMap<SocketAddr, (u32, KeyShape)>,
 }
 
 impl ServerChoices {
@@ -50,7 +50,7 @@ impl ServerChoices {
         }
     }
 
-    fn add_key(&mut self, server: SocketAddr, id: u32, key: PublicKey) {
+    fn add_key(&mut self, server: SocketAddr, id: u32, key: KeyShape) {
         let room = self.keys.len() < SERVERS;
         match self.keys.get_mut(&server) {
             Some(kept) if kept.0 > id => *kept = (id, key),
@@ -75,7 +75,7 @@ impl ServerChoices {
 
     pub fn record(&mut self, story: &Story) {
         let leaf = story.server_certificates.as_ref().and_then(|c| c.certificates.first());
-        let key = leaf.and_then(|der| decoded::certificate(der).ok()).and_then(|c| c.key.clone());
+        let key = leaf.and_then(|der| decoded::certificate(der).ok()).and_then(|c| c.key.as_ref().map(|k| k.shape()));
         if let Some(key) = key {
             self.add_key(story.conn.server, story.conn.id.0, key);
         }
@@ -194,7 +194,7 @@ pub fn refusal(story: &Story, choices: &ServerChoices) -> Vec<Finding> {
     }
     let server_key = choices.keys.get(&story.conn.server).map(|(_, key)| key);
     if let (Some(key), Some(offered)) = (server_key, &hello.signature_algorithms) {
-        let usable = offered.iter().any(|s| SignatureAlgorithm::from_scheme(*s).is_some_and(|a| a.fits_key(key)));
+        let usable = offered.iter().any(|s| SignatureAlgorithm::from_scheme(*s).is_some_and(|a| a.fits(key.kind)));
         if !usable {
             out.push(
                 Finding::new(
