@@ -98,19 +98,21 @@ impl Ahead {
 }
 
 /// A handle for another thread to read a capture ahead of its reader, while it has
-/// nothing else to do ([`crate::CaptureReader::read_ahead`]).
+/// nothing else to do ([`crate::CaptureReader::read_ahead`]). It reads nothing of a
+/// stream ([`crate::CaptureReader::from_stream`]).
 #[derive(Clone)]
-pub struct ReadAhead(pub(crate) Arc<Ahead>);
+pub struct ReadAhead(pub(crate) Option<Arc<Ahead>>);
 
 impl ReadAhead {
     /// Reads the next block of the capture unless enough are read ahead, the stream
     /// ended or another thread is using it; returns whether it read one. Cheap to call
     /// in a loop: it never waits for the reader.
     pub fn read_one(&self) -> bool {
-        if !self.0.room.load(Ordering::Relaxed) {
+        let Some(ahead) = &self.0 else { return false };
+        if !ahead.room.load(Ordering::Relaxed) {
             return false;
         }
-        let state = match self.0.state.try_lock() {
+        let state = match ahead.state.try_lock() {
             Ok(state) => state,
             Err(TryLockError::Poisoned(poisoned)) => poisoned.into_inner(),
             Err(TryLockError::WouldBlock) => return false,
@@ -118,10 +120,10 @@ impl ReadAhead {
         if state.ended || !(1..AHEAD_BLOCKS).contains(&state.ready.len()) {
             return false;
         }
-        let (mut state, read) = self.0.read_unlocked(state);
+        let (mut state, read) = ahead.read_unlocked(state);
         let Some(read) = read else { return false };
         state.ready.push_back(read);
-        self.0.note_room(&state);
+        ahead.note_room(&state);
         true
     }
 }

@@ -40,18 +40,21 @@ impl std::fmt::Debug for SharedBlock {
 /// a fresh block costs a page fault per page.
 const KEPT_BLOCKS: usize = 16;
 
-/// Blocks read from a stream, each filled whole unless the stream ends.
+/// Blocks read from a stream: each filled whole unless the stream ends (a file), or
+/// holding what one read gave (a pipe, whose bytes come as they are captured: a frame
+/// is analysed when it arrives, not once a block's worth came after it).
 pub(crate) struct ReadBlocks {
     r: Box<dyn Read + Send>,
     block_len: usize,
+    whole: bool,
     retired: Vec<SharedBlock>,
     /// An error met after part of a block was read: returned after that block.
     error: Option<io::Error>,
 }
 
 impl ReadBlocks {
-    pub(crate) fn new(r: Box<dyn Read + Send>, block_len: usize) -> Self {
-        ReadBlocks { r, block_len: block_len.max(64), retired: Vec::new(), error: None }
+    pub(crate) fn new(r: Box<dyn Read + Send>, block_len: usize, whole: bool) -> Self {
+        ReadBlocks { r, block_len: block_len.max(64), whole, retired: Vec::new(), error: None }
     }
 
     /// Takes back a block the reader is done with, to reuse once nobody holds it.
@@ -76,7 +79,12 @@ impl ReadBlocks {
             let room_len = room.len();
             match self.r.read(room) {
                 Ok(0) => break,
-                Ok(k) => block.len += k.min(room_len),
+                Ok(k) => {
+                    block.len += k.min(room_len);
+                    if !self.whole {
+                        break;
+                    }
+                }
                 Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
                 Err(e) if block.len == 0 => return Err(e),
                 Err(e) => {

@@ -52,9 +52,10 @@ pub(crate) struct Input {
 }
 
 impl Input {
-    pub(crate) fn new(r: Box<dyn Read + Send>, block_len: usize) -> Input {
+    /// `whole`: see [`ReadBlocks`].
+    pub(crate) fn new(r: Box<dyn Read + Send>, block_len: usize, whole: bool) -> Input {
         Input {
-            source: Source::Direct(ReadBlocks::new(r, block_len)),
+            source: Source::Direct(ReadBlocks::new(r, block_len, whole)),
             block: None,
             joined: Vec::new(),
             pending: None,
@@ -66,14 +67,17 @@ impl Input {
         }
     }
 
-    /// Lets other threads read the stream ahead of this input.
-    pub(crate) fn read_ahead(&mut self) -> ReadAhead {
+    /// Lets other threads read the stream ahead of this input; `None` to let none (a
+    /// pipe: a thread reading ahead would wait there for bytes not yet captured, with
+    /// the block before them held back).
+    pub(crate) fn read_ahead(&mut self, allowed: bool) -> ReadAhead {
         let ahead = match &mut self.source {
-            Source::Ahead(ahead) => ahead.clone(),
+            Source::Ahead(ahead) => Some(ahead.clone()),
+            Source::Direct(_) if !allowed => None,
             Source::Direct(blocks) => {
-                let ahead = Ahead::new(std::mem::replace(blocks, ReadBlocks::new(Box::new(io::empty()), 0)));
+                let ahead = Ahead::new(std::mem::replace(blocks, ReadBlocks::new(Box::new(io::empty()), 0, true)));
                 self.source = Source::Ahead(ahead.clone());
-                ahead
+                Some(ahead)
             }
         };
         ReadAhead(ahead)

@@ -157,6 +157,8 @@ pub struct CaptureReader {
     frames: u64,
     secrets: Vec<DecryptionSecrets>,
     done: bool,
+    /// Read as it comes ([`CaptureReader::from_stream`]).
+    stream: bool,
 }
 
 impl fmt::Debug for CaptureReader {
@@ -187,11 +189,22 @@ impl CaptureReader {
         Self::from_reader_in_blocks(r, name, BLOCK_LEN)
     }
 
+    /// Reads a capture from a stream whose bytes come as they are captured (a pipe from
+    /// `tcpdump -U -w -`): each frame is handed on as soon as it is read, where
+    /// [`CaptureReader::from_reader`] waits for a whole block, and no thread reads ahead.
+    pub fn from_stream(r: Box<dyn Read + Send>, name: &str) -> Result<Self, CaptureError> {
+        Self::with_blocks(r, name, BLOCK_LEN, false)
+    }
+
     /// [`CaptureReader::from_reader`] with blocks of `block_len` bytes (tests: records
     /// that straddle blocks).
     #[doc(hidden)]
     pub fn from_reader_in_blocks(r: Box<dyn Read + Send>, name: &str, block_len: usize) -> Result<Self, CaptureError> {
-        Self::start(r, block_len)
+        Self::with_blocks(r, name, block_len, true)
+    }
+
+    fn with_blocks(r: Box<dyn Read + Send>, name: &str, block_len: usize, whole: bool) -> Result<Self, CaptureError> {
+        Self::start(r, block_len, whole)
             .map_err(|f| CaptureError { name: name.to_string(), offset: f.offset, kind: f.kind })
             .map(|(input, gzip, state)| CaptureReader {
                 name: name.to_string(),
@@ -201,10 +214,11 @@ impl CaptureReader {
                 frames: 0,
                 secrets: Vec::new(),
                 done: false,
+                stream: !whole,
             })
     }
 
-    fn start(mut r: Box<dyn Read + Send>, block_len: usize) -> Result<(Input, bool, State), Fail> {
+    fn start(mut r: Box<dyn Read + Send>, block_len: usize, whole: bool) -> Result<(Input, bool, State), Fail> {
         let mut magic = Vec::with_capacity(2);
         r.by_ref().take(2).read_to_end(&mut magic).map_err(|e| Fail::io(0, e))?;
         let gzip = magic == [0x1f, 0x8b];
@@ -214,7 +228,7 @@ impl CaptureReader {
         } else {
             Box::new(prefix.chain(r))
         };
-        let mut input = Input::new(r, block_len);
+        let mut input = Input::new(r, block_len, whole);
         let have = input.fill(4).map_err(|e| Fail::io(0, e))?;
         if have < 4 {
             return Err(Fail::truncated(0, "capture file header", 4, have as u64));
@@ -237,7 +251,12 @@ impl CaptureReader {
     /// A handle for another thread to read this capture ahead, while it has nothing else
     /// to do: the copy from the file then costs this thread nothing.
     pub fn read_ahead(&mut self) -> ReadAhead {
-        self.input.read_ahead()
+        self.input.read_ahead(!self.stream)
+    }
+
+    /// Whether it reads a stream as it comes ([`CaptureReader::from_stream`]).
+    pub fn is_stream(&self) -> bool {
+        self.stream
     }
 
     /// The name given at opening (the path for [`CaptureReader::open`]).

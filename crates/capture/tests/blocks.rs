@@ -121,3 +121,76 @@ fn a_capture_cut_anywhere_reads_the_same_in_small_blocks() {
         }
     }
 }
+
+/// A pipe: each read gives what has come, a few bytes to a few hundred.
+struct Trickle {
+    bytes: Vec<u8>,
+    at: usize,
+    reads: usize,
+}
+
+impl std::io::Read for Trickle {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        self.reads += 1;
+        let n = (1 + self.reads * 37 % 300).min(buf.len()).min(self.bytes.len() - self.at);
+        buf[..n].copy_from_slice(&self.bytes[self.at..self.at + n]);
+        self.at += n;
+        Ok(n)
+    }
+}
+
+#[test]
+fn a_stream_read_as_it_comes_reads_the_same() {
+    for path in every_capture() {
+        let bytes = std::fs::read(&path).unwrap();
+        let Some(reader) = in_blocks(&bytes, 1 << 20) else { continue };
+        let whole = read_all(reader);
+        let trickle = Trickle { bytes: bytes.clone(), at: 0, reads: 0 };
+        let mut stream = CaptureReader::from_stream(Box::new(trickle), "test").unwrap();
+        assert!(stream.is_stream());
+        // No thread reads a stream ahead: it would wait there for bytes not yet captured.
+        assert!(!stream.read_ahead().read_one(), "{}", path.display());
+        let mut streamed = read_with_read_ahead(stream);
+        streamed.in_blocks = whole.in_blocks;
+        assert_eq!(streamed, whole, "{} as a stream", path.display());
+    }
+}
+
+/// A pipe that stays open: what was written can be read, and asking for more is
+/// noted (it would wait for the next packet).
+struct OpenPipe {
+    bytes: Vec<u8>,
+    at: usize,
+    waited: std::sync::Arc<AtomicBool>,
+}
+
+impl std::io::Read for OpenPipe {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        if self.at == self.bytes.len() {
+            self.waited.store(true, Ordering::Relaxed);
+            return Ok(0);
+        }
+        let n = buf.len().min(300).min(self.bytes.len() - self.at);
+        buf[..n].copy_from_slice(&self.bytes[self.at..self.at + n]);
+        self.at += n;
+        Ok(n)
+    }
+}
+
+/// The frames that came through a pipe are read without waiting for more bytes: not
+/// held until a block fills or the pipe closes.
+#[test]
+fn a_streams_frames_are_read_before_more_comes() {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/data/wireshark/captures/rsasnakeoil2.pcap");
+    let bytes = std::fs::read(path).unwrap();
+    let frames = read_all(in_blocks(&bytes, 1 << 20).unwrap()).frames.len();
+    let waited = std::sync::Arc::new(AtomicBool::new(false));
+    let pipe = OpenPipe { bytes, at: 0, waited: waited.clone() };
+    let mut reader = CaptureReader::from_stream(Box::new(pipe), "test").unwrap();
+    for n in 1..=frames {
+        assert!(reader.next_frame().unwrap().is_some(), "frame {n} of {frames}");
+        assert!(!waited.load(Ordering::Relaxed), "frame {n} of {frames} waited for bytes after the last");
+    }
+    assert!(reader.next_frame().unwrap().is_none());
+    assert!(waited.load(Ordering::Relaxed));
+}

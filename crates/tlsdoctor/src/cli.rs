@@ -186,6 +186,20 @@ pub enum Command {
     },
 }
 
+impl Command {
+    /// Whether it reads a capture from standard input ("-").
+    pub fn reads_stdin(&self) -> bool {
+        let stdin = |path: &PathBuf| path.as_os_str() == tlsdoctor::pipeline::STDIN;
+        match self {
+            Command::Diagnose { captures, .. }
+            | Command::Dissect { captures, .. }
+            | Command::Decrypt { captures, .. } => captures.iter().any(stdin),
+            Command::Keys { capture, .. } => stdin(capture),
+            Command::Completions { .. } | Command::Man { .. } => false,
+        }
+    }
+}
+
 /// How `diagnose` writes its report.
 #[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum DiagnoseFormat {

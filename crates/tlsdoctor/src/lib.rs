@@ -14,4 +14,5 @@ pub mod live;
 pub mod names;
 pub mod pipeline;
 mod quic;
+pub mod stdin;
 mod udp;

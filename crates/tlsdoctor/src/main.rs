@@ -18,6 +18,7 @@ use tlsdoctor::diagnose::shards::{diagnose_capture_prepared, diagnose_captures, 
 use tlsdoctor::diagnose::{ConnectionReport, Diagnoser, Finding, Options, ReportSink};
 use tlsdoctor::dissect::{DataPrinter, FieldsPrinter, JsonPrinter, TextPrinter};
 use tlsdoctor::pipeline::{self, Config, InputSummary, Observer};
+use tlsdoctor::stdin;
 use tlsdoctor_capture::{CaptureError, CaptureReader};
 use tlsdoctor_keys::load_rsa_private_key;
 
@@ -28,7 +29,21 @@ use cli::{Cli, Command, DataFormat, DiagnoseFormat, Format, LimitArgs, LiveArgs,
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    match cli.command {
+    let reads_stdin = cli.command.reads_stdin();
+    if reads_stdin {
+        if let Err(e) = stdin::stop_on_signals() {
+            eprintln!("tlsdoctor: Ctrl-C will end the analysis, not only its input: {e}");
+        }
+    }
+    let status = run(cli.command);
+    if reads_stdin && stdin::stopped() {
+        eprintln!("tlsdoctor: interrupted: the analysis covers standard input up to the Ctrl-C");
+    }
+    status
+}
+
+fn run(command: Command) -> ExitCode {
+    match command {
         Command::Dissect { captures, verbose, format, ladder, ascii, live, secrets, limits } => {
             match config_with_secrets(&captures, &secrets, false, &limits) {
                 Ok(config) if live.interface.is_some() => listen::dissect(&live, &secrets, verbose, format, &config),

@@ -139,10 +139,11 @@ pub struct InputSummary {
 /// The name that stands for standard input among capture files (`tcpdump -w - | ...`).
 pub const STDIN: &str = "-";
 
-/// Opens a capture file, or standard input for [`STDIN`] (pcap or pcapng, gzip too).
+/// Opens a capture file, or standard input for [`STDIN`] (pcap or pcapng, gzip too; see
+/// [`crate::stdin`]).
 pub fn open_input(path: &Path) -> Result<CaptureReader, CaptureError> {
     if path == Path::new(STDIN) {
-        CaptureReader::from_reader(Box::new(std::io::stdin()), STDIN)
+        crate::stdin::open()
     } else {
         CaptureReader::open(path)
     }

@@ -111,6 +111,46 @@ fn jsonl_lines_are_the_json_reports_connections_and_validate() {
     assert!(lines > 50, "only {lines} connections: fixtures missing?");
 }
 
+/// A pipe (`tcpdump -U -w - | tlsdoctor diagnose --format jsonl -`) is reported as it
+/// comes: the connection's line is out while the pipe is still open. Then Ctrl-C ends
+/// the input, not the process: it exits with the report's status and says so.
+#[test]
+fn a_pipe_is_reported_as_it_comes_and_ctrl_c_ends_only_the_input() {
+    let sample = repo("samples/mtls-decrypt-error.pcapng");
+    let mut child = Command::new(env!("CARGO_BIN_EXE_tlsdoctor"))
+        .args(["diagnose", "--format", "jsonl", "-"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("tlsdoctor runs");
+    let mut pipe = child.stdin.take().unwrap();
+    pipe.write_all(&std::fs::read(&sample).unwrap()).unwrap();
+    pipe.flush().unwrap();
+    let stdout = child.stdout.take().unwrap();
+    let (lines, arrived) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        for line in std::io::BufRead::lines(std::io::BufReader::new(stdout)) {
+            let _ = lines.send(line.unwrap());
+        }
+    });
+    let line = arrived.recv_timeout(std::time::Duration::from_secs(60)).expect("a report before the pipe closed");
+    let report: Value = serde_json::from_str(&line).unwrap();
+    assert_eq!(report["outcome"], "failed");
+    assert_eq!(report["alert"]["description"], "decrypt_error");
+
+    // The handler is in place: it was set before the first read.
+    let pid = child.id().to_string();
+    assert!(Command::new("kill").args(["-INT", &pid]).status().unwrap().success());
+    std::thread::sleep(std::time::Duration::from_millis(200));
+    drop(pipe);
+    let out = child.wait_with_output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{:?}: {stderr}", out.status);
+    assert!(stderr.contains("interrupted"), "{stderr}");
+    assert!(arrived.try_recv().is_err(), "one connection, one line");
+}
+
 #[test]
 fn a_capture_is_read_from_standard_input() {
     for name in ["tls12-ecdhe-rsa-aes128gcm.pcap", "tls12-ecdhe-rsa-aes128gcm.pcapng", "tls13-rsa.pcapng"] {

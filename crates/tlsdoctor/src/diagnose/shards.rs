@@ -92,7 +92,9 @@ fn join<T>(worker: thread::ScopedJoinHandle<'_, T>) -> T {
 /// Diagnoses the capture `reader` with `threads` threads (two at most: a leader and a
 /// helper, see module `lanes`). Each report is prepared on the thread that made it, and
 /// what `prepare` keeps goes to `out` on this thread, with its frame, in (frame, id)
-/// order; the refusals are left to judge.
+/// order; the refusals are left to judge. A stream (a pipe) gets one thread: each
+/// connection is reported as it ends, where the leader would hold its report in a batch
+/// until more packets came.
 pub fn diagnose_capture_prepared<T: Send>(
     reader: CaptureReader,
     threads: usize,
@@ -102,7 +104,7 @@ pub fn diagnose_capture_prepared<T: Send>(
     out: &mut dyn FnMut(u64, T),
     progress: &mut dyn FnMut(u64),
 ) -> Result<(InputSummary, Refusals), CaptureError> {
-    if threads < 2 || needs_capture_order(config) {
+    if threads < 2 || needs_capture_order(config) || reader.is_stream() {
         let mut sink = Prepared { prepare, out: &mut |frame, _, prepared| out(frame, prepared) };
         let mut diagnoser = Diagnoser::new(options, &mut sink);
         let summary = analyze_reader(reader, config, &mut diagnoser, progress)?;
