@@ -126,11 +126,7 @@ mod enabled {
                 return ExitCode::from(2);
             }
         }
-        if tally.with_problems > 0 {
-            ExitCode::from(1)
-        } else {
-            ExitCode::SUCCESS
-        }
+        crate::exit_status(false, tally.with_problems)
     }
 
     /// `dissect -i`: each message as it is captured, a line at a time.

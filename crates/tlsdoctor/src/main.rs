@@ -15,7 +15,7 @@ use tlsdoctor::diagnose::ladder::{self, Glyphs};
 use tlsdoctor::diagnose::parquet::{self, ParquetReport};
 use tlsdoctor::diagnose::report::{Formatted, InputReport, Layout, ReportFormat, ReportWriter};
 use tlsdoctor::diagnose::shards::{diagnose_capture_prepared, diagnose_captures, CaptureEvent};
-use tlsdoctor::diagnose::{ConnectionReport, Diagnoser, Finding, Options, ReportSink};
+use tlsdoctor::diagnose::{ConnectionReport, Diagnoser, Finding, Options, Prepare, Refusals, ReportSink};
 use tlsdoctor::dissect::{DataPrinter, FieldsPrinter, JsonPrinter, TextPrinter};
 use tlsdoctor::pipeline::{self, Config, InputSummary, Observer};
 use tlsdoctor::stdin;
@@ -141,7 +141,21 @@ impl Filter {
         let ja4_matches = self.ja4.as_deref().is_none_or(|want| c.fingerprints.matches_ja4(want));
         (!self.only_failed || c.has_problem()) && server_matches && sni_matches && ja3_matches && ja4_matches
     }
+
+    /// `report` if the filter keeps it: named by its capture, its findings noted for
+    /// --annotate.
+    fn keep(&self, mut report: ConnectionReport, input: &str, notes: Option<&Notes>) -> Option<ConnectionReport> {
+        if !self.keeps(&report) {
+            return None;
+        }
+        input.clone_into(&mut report.input);
+        record_comments(notes, &report);
+        Some(report)
+    }
 }
+
+/// With --annotate: each kept report's findings as comments, by frame.
+type Notes = Mutex<BTreeMap<u64, Vec<String>>>;
 
 /// What `diagnose` writes: the report's format (and directory), its ladders, the
 /// annotated copy.
@@ -266,7 +280,7 @@ fn finding_comment(report: &ConnectionReport, f: &Finding) -> String {
     comment
 }
 
-fn record_comments(annotations: Option<&Mutex<BTreeMap<u64, Vec<String>>>>, report: &ConnectionReport) {
+fn record_comments(annotations: Option<&Notes>, report: &ConnectionReport) {
     let Some(annotations) = annotations else { return };
     let mut annotations = annotations.lock().unwrap_or_else(|e| e.into_inner());
     for f in &report.findings {
@@ -280,14 +294,12 @@ struct Shown<'f, W: Write> {
     writer: ReportWriter<W>,
     /// The capture being diagnosed.
     input: String,
-    annotations: Option<&'f Mutex<BTreeMap<u64, Vec<String>>>>,
+    annotations: Option<&'f Notes>,
 }
 
 impl<W: Write> ReportSink for Shown<'_, W> {
-    fn report(&mut self, _frame: u64, mut report: ConnectionReport) {
-        if self.filter.keeps(&report) {
-            report.input.clone_from(&self.input);
-            record_comments(self.annotations, &report);
+    fn report(&mut self, _frame: u64, report: ConnectionReport) {
+        if let Some(report) = self.filter.keep(report, &self.input, self.annotations) {
             self.writer.connection(report);
         }
     }
@@ -297,15 +309,13 @@ impl<W: Write> ReportSink for Shown<'_, W> {
 struct Kept<'f> {
     filter: &'f Filter,
     input: &'f str,
-    annotations: Option<&'f Mutex<BTreeMap<u64, Vec<String>>>>,
+    annotations: Option<&'f Notes>,
     sink: &'f mut dyn ReportSink,
 }
 
 impl ReportSink for Kept<'_> {
-    fn report(&mut self, frame: u64, mut report: ConnectionReport) {
-        if self.filter.keeps(&report) {
-            report.input = self.input.to_string();
-            record_comments(self.annotations, &report);
+    fn report(&mut self, frame: u64, report: ConnectionReport) {
+        if let Some(report) = self.filter.keep(report, self.input, self.annotations) {
             self.sink.report(frame, report);
         }
     }
@@ -318,8 +328,7 @@ struct Run<'a> {
     filter: &'a Filter,
     threads: usize,
     config: &'a Config,
-    /// With --annotate: each kept report's findings as comments, by frame.
-    annotations: Option<&'a Mutex<BTreeMap<u64, Vec<String>>>>,
+    annotations: Option<&'a Notes>,
     /// With --ladder: the text draws each handshake, in these characters.
     ladder: Option<Glyphs>,
 }
@@ -346,43 +355,22 @@ impl Run<'_> {
                 }
             };
             let input = path.display().to_string();
-            let analysed = run_one(path, &mut |reader, progress| {
-                let prepare = |mut c: ConnectionReport| {
-                    self.filter.keeps(&c).then(|| {
-                        c.input.clone_from(&input);
-                        record_comments(self.annotations, &c);
-                        c
-                    })
-                };
-                let out = &mut |_, c: ConnectionReport| report.connection(&c);
-                let (summary, refusals) = diagnose_capture_prepared(
-                    reader,
-                    self.threads,
-                    self.config,
-                    self.options,
-                    &prepare,
-                    out,
-                    progress,
-                )?;
-                let mut kept =
-                    Kept { filter: self.filter, input: &input, annotations: self.annotations, sink: &mut report };
-                refusals.judge(&mut kept);
-                Ok(summary)
-            });
-            unusable |= analysed.is_none();
+            let prepare = |c| self.filter.keep(c, &input, self.annotations);
+            match self.diagnose_one(path, &prepare, &mut |_, c| report.connection(&c)) {
+                Some((_, refusals)) => {
+                    let mut kept =
+                        Kept { filter: self.filter, input: &input, annotations: self.annotations, sink: &mut report };
+                    refusals.judge(&mut kept);
+                }
+                None => unusable = true,
+            }
             with_problems += report.with_problems();
             if let Err(e) = report.finish() {
                 eprintln!("tlsdoctor: writing {}: {e}", tables[0].display());
                 return ExitCode::from(2);
             }
         }
-        if unusable {
-            ExitCode::from(2)
-        } else if with_problems > 0 {
-            ExitCode::from(1)
-        } else {
-            ExitCode::SUCCESS
-        }
+        exit_status(unusable, with_problems)
     }
 
     fn report_to<W: Write>(&self, out: W, format: ReportFormat) -> ExitCode {
@@ -400,13 +388,26 @@ impl Run<'_> {
                 return ExitCode::from(2);
             }
         }
-        if unusable {
-            ExitCode::from(2)
-        } else if tally.with_problems > 0 {
-            ExitCode::from(1)
-        } else {
-            ExitCode::SUCCESS
-        }
+        exit_status(unusable, tally.with_problems)
+    }
+
+    /// Diagnoses one capture with a progress bar: each report `prepare` keeps goes to
+    /// `out`; the refusals come back to be judged. `None` if the capture could not be
+    /// used (said on stderr).
+    fn diagnose_one<T: Send>(
+        &self,
+        path: &Path,
+        prepare: Prepare<'_, T>,
+        out: &mut dyn FnMut(u64, T),
+    ) -> Option<(InputSummary, Refusals)> {
+        let mut refusals = None;
+        let summary = run_one(path, &mut |reader, progress| {
+            let (summary, judged) =
+                diagnose_capture_prepared(reader, self.threads, self.config, self.options, prepare, out, progress)?;
+            refusals = Some(judged);
+            Ok(summary)
+        })?;
+        Some((summary, refusals?))
     }
 
     /// The captures one after the other, each on every thread, with a progress bar.
@@ -418,23 +419,12 @@ impl Run<'_> {
         for path in self.captures {
             let input = path.display().to_string();
             shown.input.clone_from(&input);
-            let analysed = run_one(path, &mut |reader, progress| {
-                let prepare = self.prepare(&input, style);
-                let out = &mut |_, report| shown.writer.formatted(report);
-                let (summary, refusals) = diagnose_capture_prepared(
-                    reader,
-                    self.threads,
-                    self.config,
-                    self.options,
-                    &prepare,
-                    out,
-                    progress,
-                )?;
-                refusals.judge(shown);
-                Ok(summary)
-            });
-            match analysed {
-                Some(summary) => inputs.push(InputReport::from(&summary)),
+            let prepare = self.prepare(&input, style);
+            match self.diagnose_one(path, &prepare, &mut |_, report| shown.writer.formatted(report)) {
+                Some((summary, refusals)) => {
+                    refusals.judge(shown);
+                    inputs.push(InputReport::from(&summary));
+                }
                 None => unusable = true,
             }
         }
@@ -447,13 +437,7 @@ impl Run<'_> {
         input: &'s str,
         layout: Layout,
     ) -> impl Fn(ConnectionReport) -> Option<Formatted> + Sync + 's {
-        move |mut report: ConnectionReport| {
-            self.filter.keeps(&report).then(|| {
-                report.input = input.to_string();
-                record_comments(self.annotations, &report);
-                Formatted::new(&report, layout)
-            })
-        }
+        move |report| self.filter.keep(report, input, self.annotations).map(|report| Formatted::new(&report, layout))
     }
 
     /// Several captures at once, each filtering and formatting its reports on its own
@@ -576,6 +560,18 @@ fn run_all(captures: &[PathBuf], config: &Config, observer: &mut dyn Observer) -
 }
 
 /// One capture through the pipeline; None (after saying why) when it cannot be read.
+/// The exit status of a report: 2 if an input could not be used, 1 if a connection
+/// failed or has an error finding.
+fn exit_status(unusable: bool, with_problems: u64) -> ExitCode {
+    if unusable {
+        ExitCode::from(2)
+    } else if with_problems > 0 {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    }
+}
+
 type Analysis<'a> = dyn FnMut(CaptureReader, &mut dyn FnMut(u64)) -> Result<InputSummary, CaptureError> + 'a;
 
 /// Opens a capture and runs `analyse` on it with a progress bar; problems go to stderr.
